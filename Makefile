@@ -1,0 +1,92 @@
+# Voordeur: one Makefile for setting up, running and testing the whole stack.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONUNBUFFERED := 1
+
+# Python 3.11+ for the relay, Python 3.10 for Rasa 3.6. A pyenv shim that exists but cannot run
+# (python3.10 without PYENV_VERSION) is skipped by actually running each candidate.
+PY311 ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	  c=$$(command -v $$p 2>/dev/null) || continue; \
+	  "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo "$$c"; break; }; done)
+PY310 ?= $(shell for c in $$(command -v python3.10 2>/dev/null) \
+	  $$(pyenv root 2>/dev/null)/versions/3.10*/bin/python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do \
+	  [ -x "$$c" ] && "$$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null && { echo "$$c"; break; }; done)
+
+VENV := .venv
+BOTVENV := .venv-bot
+MODEL := bot/models/voordeur.tar.gz
+BOT_SOURCES := $(shell find bot/config.yml bot/domain bot/data -type f 2>/dev/null)
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: help setup run run-scaled test test-content test-relay test-relay-postgres test-browser \
+	bot-train bot-check bot-test bench-smoke widget-size browser-deps clean
+
+help:
+	@echo "make run        set up what is missing, then run Rasa, the action server and the relay"
+	@echo "make test       set up what is missing, then run every test"
+	@echo "make bot-train  train the assistant (only when its data changed)"
+	@echo "make bot-check  validate the bot data, test stories, NLU and urgency evaluations"
+
+# ---- setup ---------------------------------------------------------------------------------------
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PY311)" || { echo "Python 3.11 or newer is needed for the relay" >&2; exit 1; }
+	$(PY311) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[test]'
+	touch $@
+
+$(BOTVENV)/.installed: bot/requirements.txt
+	@test -n "$(PY310)" || { echo "Python 3.10 is needed for Rasa 3.6 (pyenv install 3.10)" >&2; exit 1; }
+	$(PY310) -m venv $(BOTVENV)
+	$(BOTVENV)/bin/pip install -q --upgrade pip wheel
+	$(BOTVENV)/bin/pip install -q -r bot/requirements.txt
+	touch $@
+
+$(MODEL): $(BOTVENV)/.installed $(BOT_SOURCES)
+	cd bot && ../$(BOTVENV)/bin/rasa train --fixed-model-name voordeur --out models
+	touch $@
+
+setup: $(VENV)/.installed $(BOTVENV)/.installed $(MODEL)
+
+bot-train: $(MODEL)
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+# ---- run -----------------------------------------------------------------------------------------
+
+run: setup
+	mkdir -p instance
+	$(VENV)/bin/honcho -f Procfile start
+
+# ---- tests ---------------------------------------------------------------------------------------
+
+test: setup browser-deps
+	$(MAKE) bot-test
+	$(MAKE) test-content
+	$(MAKE) test-relay
+	$(MAKE) test-relay-postgres
+	$(MAKE) test-browser
+	$(MAKE) widget-size
+	$(MAKE) bench-smoke
+	@echo "all tests passed"
+
+test-content: $(VENV)/.installed
+	$(VENV)/bin/pytest -q tests/content
+
+test-relay: $(VENV)/.installed $(MODEL)
+	$(VENV)/bin/pytest -q tests/relay
+
+test-relay-postgres: $(VENV)/.installed $(MODEL)
+	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(VENV)/bin/pytest -q tests/relay
+
+test-browser: $(VENV)/.installed $(MODEL) browser-deps
+	$(VENV)/bin/pytest -q tests/browser
+
+clean:
+	rm -rf $(VENV) $(BOTVENV) bot/models bot/.rasa bot/results instance
