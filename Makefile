@@ -88,5 +88,8 @@ test-relay-postgres: $(VENV)/.installed $(MODEL)
 test-browser: $(VENV)/.installed $(MODEL) browser-deps
 	$(VENV)/bin/pytest -q tests/browser
 
+widget-size: $(VENV)/.installed
+	.venv/bin/python bench/widget_size.py
+
 clean:
 	rm -rf $(VENV) $(BOTVENV) bot/models bot/.rasa bot/results instance

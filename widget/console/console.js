@@ -41,7 +41,8 @@
     regTitle: "Anonieme adviesregistratie",
     regSave: "Registratie opslaan",
     regSaved: "De registratie is opgeslagen.",
-    regMissing: "Vul alle vragen in.",
+    regMissing: "Kies minstens één soort geweld en de rol van de vrager.",
+    allRegions: "alle regio's",
     fields: { kinds: "Soort geweld", role: "Wie nam contact op", advice: "Gegeven advies", referrals: "Doorverwezen naar" },
     intake: {
       about: ["Over", { self: "zichzelf", other: "iemand anders" }],
@@ -156,7 +157,8 @@
   function setMe(m) {
     me = m;
     if (m.max_chats) maxChats = m.max_chats;
-    $("me").textContent = fmt(T.me, { name: m.name, regions: (m.regions || []).map(regionName).join(", ") });
+    var rs = m.regions || [], known = Object.keys(regions).length;
+    $("me").textContent = fmt(T.me, { name: m.name, regions: known && rs.length >= known ? T.allRegions : rs.map(regionName).join(", ") });
     $("me").hidden = false;
   }
 
@@ -424,10 +426,11 @@
           else if (el.checked) { if (f[2]) body[f[0]].push(el.value); else body[f[0]] = el.value; }
         });
       });
-      if (!body.kinds.length || !body.role || !body.advice) { err.textContent = T.regMissing; return; }
+      if (!body.kinds.length || !body.role) { err.textContent = T.regMissing; return; }
+      if (!body.advice) body.advice = "";
       api("POST", "registrations", body).then(function (r) {
         if (r.ok) { announce(T.regSaved); remove(c); $("take-next").focus(); return; }
-        return r.json().then(function (j) { err.textContent = j.error || T.failed; });
+        return r.json().then(function (j) { err.textContent = j.message || T.failed; });
       }).catch(function () { err.textContent = err.textContent || T.failed; });
     });
     return form;
