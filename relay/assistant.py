@@ -1,0 +1,120 @@
+"""A visitor's turn with the assistant, the signals the bot sends, and urgency checks.
+
+The Rasa call happens outside any database transaction, so a slow bot never holds a lock.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+
+from relay import conversations, queue, texts
+from relay.events import PendingEvents
+from relay.models import Conversation, Message
+from relay.rasa import RasaUnavailable, get_rasa, urgent_intent
+from relay.schedule import describe_opening, get_regions, get_schedule
+from voordeur_content import regions as region_data
+from voordeur_content import urgency
+
+
+@dataclass
+class TurnOutcome:
+    """What a visitor should see after a bot turn (in order), and what to publish."""
+
+    messages: list[Message] = field(default_factory=list)
+    alert_category: str | None = None
+    queued_region: str | None = None
+    events: PendingEvents = field(default_factory=PendingEvents)
+
+
+def schedule_metadata() -> dict:
+    return {"voordeur": get_schedule().status(get_regions())}
+
+
+def alert_frame(category: str) -> dict:
+    return {"type": "alert", "level": "urgent", "text": urgency.alert_text(category),
+            "phones": list(urgency.PHONES.get(category, ["112", "0800 2000"]))}
+
+
+def detect_urgency(text: str, ask_rasa: bool) -> str | None:
+    """The phrase list first (instant, works without Rasa), then Rasa's intent when asked."""
+    found = urgency.detect(text)
+    if found is not None:
+        return found.category
+    if ask_rasa:
+        return urgent_intent(get_rasa().parse(text))
+    return None
+
+
+def bot_turn(db, conversation_id: str, message: str) -> TurnOutcome:
+    """Send one message to Rasa and apply its answers: store messages, act on signals."""
+    outcome = TurnOutcome()
+    try:
+        turn = get_rasa().turn(conversation_id, message, schedule_metadata())
+    except RasaUnavailable:
+        current_app.logger.warning("Rasa unavailable for a bot turn")
+        with db.transaction() as session:
+            outcome.messages.append(conversations.append_message(session, conversation_id, "system",
+                                                                 texts.ASSISTANT_UNAVAILABLE))
+        _publish_messages(conversation_id, outcome)
+        return outcome
+    with db.transaction() as session:
+        conversation = conversations.lock_conversation(session, conversation_id)
+        if conversation is None or conversation.state != "bot":
+            return outcome  # the visitor ended or was queued meanwhile; the answer is moot
+        for answer in turn.messages:
+            outcome.messages.append(conversations.append_message(
+                session, conversation_id, "bot", answer["text"], buttons=answer["buttons"]))
+        for signal in turn.signals:
+            apply_signal(session, conversation, signal, outcome)
+    _publish_messages(conversation_id, outcome)
+    return outcome
+
+
+def _publish_messages(conversation_id: str, outcome: TurnOutcome) -> None:
+    for message in outcome.messages:
+        outcome.events.conversation(conversation_id, "message",
+                                    message=conversations.message_frame(message, conversation_id))
+
+
+def apply_signal(session, conversation: Conversation, signal: dict, outcome: TurnOutcome) -> None:
+    kind = signal.get("type")
+    if kind == "profile":
+        _apply_profile(conversation, signal)
+    elif kind == "urgent":
+        category = signal.get("category") if signal.get("category") in ("acute", "suicide") else "acute"
+        outcome.alert_category = outcome.alert_category or category
+        conversation.urgent = True
+    elif kind == "handoff":
+        _apply_profile(conversation, signal)
+        if signal.get("urgent"):
+            conversation.urgent = True
+        intake = signal.get("intake") if isinstance(signal.get("intake"), dict) else {}
+        hand_off(session, conversation, signal.get("region") or conversation.region, intake, outcome)
+
+
+def _apply_profile(conversation: Conversation, signal: dict) -> None:
+    nickname, region = signal.get("nickname"), signal.get("region")
+    if isinstance(nickname, str) and nickname.strip():
+        conversation.nickname = nickname.strip()[:80]
+    if isinstance(region, str) and region_data.get_region(region) is not None:
+        conversation.region = region
+
+
+def hand_off(session, conversation: Conversation, region_id: str | None, intake: dict, outcome: TurnOutcome) -> None:
+    """Queue the conversation for its region, or explain why a human cannot take it now."""
+    region = region_data.get_region(region_id) if region_id else None
+    if region is None:
+        outcome.messages.append(conversations.append_message(session, conversation.id, "system", texts.REGION_UNKNOWN))
+        return
+    schedule = get_schedule()
+    if not schedule.is_open(region.id):
+        opening = describe_opening(schedule.next_open(region.id), schedule.timezone)
+        text = texts.chat_closed(region.name, opening) if opening else texts.NO_OPENING_KNOWN
+        outcome.messages.append(conversations.append_message(session, conversation.id, "system", text))
+        return
+    queue.enqueue_for_region(session, conversation, region.id, intake=intake)
+    outcome.messages.append(conversations.append_message(session, conversation.id, "system", texts.queued(region.name)))
+    outcome.queued_region = region.id
+    outcome.events.region_changed(region.id)
+    outcome.events.conversation(conversation.id, "queued", region=region.id)

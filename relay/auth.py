@@ -1,0 +1,100 @@
+"""Counsellor accounts (argon2 hashes) and console sessions (HttpOnly, SameSite=Strict cookie)."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, request
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from relay.models import Counsellor, CounsellorSession, utcnow
+
+COOKIE_NAME = "voordeur_console"
+hasher = PasswordHasher()
+# Verifying against a dummy hash when the user is unknown keeps the answer time the same.
+_DUMMY_HASH = hasher.hash("no such counsellor")
+
+
+def region_ids_of(counsellor: Counsellor, all_region_ids: list[str]) -> list[str]:
+    if counsellor.regions.strip() == "all":
+        return list(all_region_ids)
+    wanted = {r.strip() for r in counsellor.regions.split(",") if r.strip()}
+    return [r for r in all_region_ids if r in wanted]
+
+
+def save_counsellor(session: Session, username: str, name: str, regions: str, password: str,
+                    max_chats: int | None = None) -> Counsellor:
+    """Create or update an account (the `counsellor add` command)."""
+    counsellor = session.scalars(select(Counsellor).where(Counsellor.username == username)).first()
+    if counsellor is None:
+        counsellor = Counsellor(username=username)
+        session.add(counsellor)
+    counsellor.name = name
+    counsellor.regions = regions
+    counsellor.password_hash = hasher.hash(password)
+    counsellor.active = True
+    if max_chats is not None:
+        counsellor.max_chats = max_chats
+    elif counsellor.max_chats is None:
+        counsellor.max_chats = 3
+    session.flush()
+    return counsellor
+
+
+def check_password(session: Session, username: str, password: str) -> Counsellor | None:
+    counsellor = session.scalars(
+        select(Counsellor).where(Counsellor.username == username, Counsellor.active.is_(True))
+    ).first()
+    try:
+        hasher.verify(counsellor.password_hash if counsellor else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if counsellor is None:
+        return None
+    if hasher.check_needs_rehash(counsellor.password_hash):
+        counsellor.password_hash = hasher.hash(password)
+    return counsellor
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def start_session(session: Session, counsellor: Counsellor, hours: int) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(CounsellorSession(token_hash=_hash(token), counsellor_id=counsellor.id,
+                                  expires_at=utcnow() + timedelta(hours=hours)))
+    return token
+
+
+def counsellor_for_token(session: Session, token: str | None) -> Counsellor | None:
+    if not token:
+        return None
+    row = session.scalars(select(CounsellorSession).where(CounsellorSession.token_hash == _hash(token))).first()
+    if row is None or row.expires_at <= utcnow():
+        return None
+    counsellor = session.get(Counsellor, row.counsellor_id)
+    return counsellor if counsellor and counsellor.active else None
+
+
+def end_session(session: Session, token: str | None) -> None:
+    if token:
+        session.execute(delete(CounsellorSession).where(CounsellorSession.token_hash == _hash(token)))
+
+
+def set_session_cookie(response, token: str, hours: int) -> None:
+    response.set_cookie(COOKIE_NAME, token, max_age=hours * 3600, httponly=True, samesite="Strict",
+                        secure=current_app.config["COOKIE_SECURE"] or request.is_secure, path="/")
+
+
+def same_origin(origin: str | None) -> bool:
+    """True when the Origin header names this relay itself (host and port)."""
+    if not origin:
+        return False
+    return urlsplit(origin).netloc.lower() == request.host.lower()
+

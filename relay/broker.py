@@ -1,0 +1,105 @@
+"""Delivery of events between sockets.
+
+A ``Broker`` publishes an event (a JSON-able dict) to a channel and calls back every subscription
+that listens to that channel. Channels: ``conversation:<id>``, ``region:<id>``, ``counsellor:<id>``.
+Events are published only after the database commit they describe, and callbacks must be quick
+(they run on the publisher's or the broker's thread): sockets just queue them.
+
+``InProcessBroker`` serves one relay process; a Redis implementation (chosen by REDIS_URL) can
+replace it without changing any caller.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Callable, Iterable, Protocol
+
+from flask import Flask, current_app
+
+log = logging.getLogger(__name__)
+
+Callback = Callable[[str, dict], None]
+
+
+class Subscription(Protocol):
+    def add(self, channel: str) -> None: ...
+    def remove(self, channel: str) -> None: ...
+    def close(self) -> None: ...
+
+
+class Broker(Protocol):
+    def publish(self, channel: str, event: dict) -> None: ...
+    def subscribe(self, channels: Iterable[str], callback: Callback) -> Subscription: ...
+
+
+class InProcessSubscription:
+    def __init__(self, broker: "InProcessBroker", callback: Callback):
+        self._broker = broker
+        self.callback = callback
+        self.channels: set[str] = set()
+
+    def add(self, channel: str) -> None:
+        self._broker._attach(self, channel)
+
+    def remove(self, channel: str) -> None:
+        self._broker._detach(self, channel)
+
+    def close(self) -> None:
+        for channel in list(self.channels):
+            self._broker._detach(self, channel)
+
+
+class InProcessBroker:
+    """Channels held by this broker object (one per app), never at module level."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._listeners: dict[str, set[InProcessSubscription]] = {}
+
+    def publish(self, channel: str, event: dict) -> None:
+        with self._lock:
+            listeners = list(self._listeners.get(channel, ()))
+        for subscription in listeners:
+            try:
+                subscription.callback(channel, event)
+            except Exception:  # one broken listener must not stop delivery to the others
+                log.exception("broker callback failed on %s", channel)
+
+    def subscribe(self, channels: Iterable[str], callback: Callback) -> InProcessSubscription:
+        subscription = InProcessSubscription(self, callback)
+        for channel in channels:
+            subscription.add(channel)
+        return subscription
+
+    def _attach(self, subscription: InProcessSubscription, channel: str) -> None:
+        with self._lock:
+            self._listeners.setdefault(channel, set()).add(subscription)
+            subscription.channels.add(channel)
+
+    def _detach(self, subscription: InProcessSubscription, channel: str) -> None:
+        with self._lock:
+            listeners = self._listeners.get(channel)
+            if listeners is not None:
+                listeners.discard(subscription)
+                if not listeners:
+                    del self._listeners[channel]
+            subscription.channels.discard(channel)
+
+
+def make_broker(config) -> Broker:
+    if config.get("REDIS_URL"):
+        try:
+            from relay.broker_redis import RedisBroker  # added when several processes share the load
+        except ImportError:
+            log.warning("REDIS_URL is set but relay.broker_redis is not available; using in-process broker")
+        else:
+            return RedisBroker(config["REDIS_URL"])
+    return InProcessBroker()
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["relay_broker"] = make_broker(app.config)
+
+
+def get_broker(app: Flask | None = None) -> Broker:
+    return (app or current_app).extensions["relay_broker"]

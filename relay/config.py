@@ -1,0 +1,71 @@
+"""Configuration: defaults, then the environment, then a test dict.
+
+This is the only module that reads ``os.environ``.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS = {
+    "RELAY_PORT": 8000,
+    "DATABASE_URL": "sqlite:///instance/relay.sqlite3",
+    "REDIS_URL": None,
+    "RASA_URL": "http://127.0.0.1:5005",
+    "RELAY_SCHEDULE": None,
+    # Comma-separated origins allowed to open the visitor socket; "*" (the default) allows any
+    # site that embeds the widget.
+    "RELAY_ALLOWED_ORIGINS": "*",
+    "RELAY_MAX_CHATS": 3,
+    "RELAY_THREADS": 200,
+    # Seconds to wait for one Rasa answer, and for the urgency check while a human has the chat.
+    "RASA_TIMEOUT": 10.0,
+    "RASA_PARSE_TIMEOUT": 3.0,
+    # How long a Rasa that is still starting may take before the visitor is told it is unavailable.
+    "RASA_RETRY_SECONDS": 20.0,
+    "CONSOLE_SESSION_HOURS": 12,
+    "COOKIE_SECURE": False,
+    "WIDGET_DIR": str(REPO_ROOT / "widget"),
+    "CONTENT_DIR": str(REPO_ROOT / "content"),
+    "TESTING": False,
+}
+
+# Environment variables whose values are numbers or booleans rather than strings.
+_INTEGERS = {"RELAY_PORT", "RELAY_MAX_CHATS", "RELAY_THREADS", "CONSOLE_SESSION_HOURS"}
+_FLOATS = {"RASA_TIMEOUT", "RASA_PARSE_TIMEOUT", "RASA_RETRY_SECONDS"}
+_BOOLEANS = {"COOKIE_SECURE"}
+
+
+def _convert(key: str, value: str):
+    if key in _INTEGERS:
+        return int(value)
+    if key in _FLOATS:
+        return float(value)
+    if key in _BOOLEANS:
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return value
+
+
+def load_config(test_config: dict | None = None, environ=None) -> dict:
+    """Merge defaults, the environment (only known keys) and an optional test dict."""
+    environ = os.environ if environ is None else environ
+    config = dict(DEFAULTS)
+    for key in DEFAULTS:
+        if environ.get(key):
+            config[key] = _convert(key, environ[key])
+    if test_config:
+        config.update(test_config)
+    config["DATABASE_URL"] = absolute_sqlite_url(config["DATABASE_URL"])
+    return config
+
+
+def absolute_sqlite_url(url: str) -> str:
+    """Anchor a relative SQLite path at the repository root, so the cwd does not matter."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url.startswith(prefix + "/") or ":memory:" in url:
+        return url
+    path = REPO_ROOT / url[len(prefix):]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return prefix + str(path)

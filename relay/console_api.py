@@ -1,0 +1,125 @@
+"""The console's HTTP API: login, logout, who am I, canned replies, registrations."""
+from __future__ import annotations
+
+from functools import wraps
+from pathlib import Path
+
+import yaml
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+
+from relay import auth, registrations
+from relay.db import get_db
+from relay.schedule import get_regions
+
+bp = Blueprint("console_api", __name__, url_prefix="/api/console")
+
+
+def _error(status: int, code: str, message: str):
+    return jsonify({"error": code, "message": message}), status
+
+
+@bp.before_request
+def only_our_origin():
+    """The console runs on the relay's own origin; a browser request from elsewhere is refused."""
+    origin = request.headers.get("Origin")
+    if origin is not None and not auth.same_origin(origin):
+        return _error(403, "forbidden_origin", "Verzoek van een andere website geweigerd.")
+    return None
+
+
+def login_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        with get_db().transaction() as session:
+            counsellor = auth.counsellor_for_token(session, request.cookies.get(auth.COOKIE_NAME))
+            if counsellor is not None:
+                session.expunge(counsellor)
+        if counsellor is None:
+            return _error(401, "not_logged_in", "Log eerst in.")
+        g.counsellor = counsellor
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _profile(counsellor) -> dict:
+    return {"username": counsellor.username, "name": counsellor.name,
+            "regions": auth.region_ids_of(counsellor, [r.id for r in get_regions()]),
+            "max_chats": counsellor.max_chats}
+
+
+@bp.post("/login")
+def login():
+    data = request.get_json(silent=True) or {}
+    username, password = data.get("username"), data.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        return _error(401, "invalid_credentials", "Gebruikersnaam of wachtwoord klopt niet.")
+    hours = current_app.config["CONSOLE_SESSION_HOURS"]
+    with get_db().transaction() as session:
+        counsellor = auth.check_password(session, username, password)
+        if counsellor is None:
+            return _error(401, "invalid_credentials", "Gebruikersnaam of wachtwoord klopt niet.")
+        token = auth.start_session(session, counsellor, hours)
+        profile = _profile(counsellor)
+    response = jsonify({key: profile[key] for key in ("username", "name", "regions")})
+    auth.set_session_cookie(response, token, hours)
+    return response
+
+
+@bp.post("/logout")
+def logout():
+    with get_db().transaction() as session:
+        auth.end_session(session, request.cookies.get(auth.COOKIE_NAME))
+    response = Response(status=204)
+    response.delete_cookie(auth.COOKIE_NAME, path="/", httponly=True, samesite="Strict")
+    return response
+
+
+@bp.get("/me")
+@login_required
+def me():
+    return jsonify(_profile(g.counsellor))
+
+
+@bp.get("/canned")
+@login_required
+def canned():
+    path = Path(current_app.config["CONTENT_DIR"]) / "canned_replies.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return jsonify({"replies": [{"title": r["title"], "text": r["text"]} for r in data.get("replies", [])]})
+
+
+@bp.get("/registration-options")
+@login_required
+def registration_options():
+    return jsonify(registrations.load_options(current_app.config["CONTENT_DIR"]))
+
+
+@bp.post("/registrations")
+@login_required
+def create_registration():
+    options = registrations.load_options(current_app.config["CONTENT_DIR"])
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _error(400, "invalid_json", "Ongeldige gegevens.")
+    try:
+        with get_db().transaction() as session:
+            registration = registrations.register(session, options, g.counsellor.id, data)
+            registration_id = registration.id
+    except registrations.RegistrationError as error:
+        status = 404 if error.code == "not_found" else 409 if error.code == "already_registered" else 400
+        return _error(status, error.code, str(error))
+    return jsonify({"id": registration_id}), 201
+
+
+@bp.get("/registrations.csv")
+@login_required
+def registrations_csv():
+    with get_db().transaction() as session:
+        body = registrations.export_csv(session)
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=registraties.csv"})
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,104 @@
+"""Conversations: opening, resuming by token, storing messages with their seq, ending."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from relay.models import Conversation, Message, utcnow
+
+STATES = ("bot", "queued", "assigned", "ended")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 random bits
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def open_conversation(session: Session) -> tuple[Conversation, str]:
+    token = new_token()
+    conversation = Conversation(id=secrets.token_urlsafe(12), token_hash=hash_token(token), state="bot", intake={})
+    session.add(conversation)
+    session.flush()
+    return conversation, token
+
+
+def find_by_token(session: Session, token: str) -> Conversation | None:
+    if not isinstance(token, str) or not token:
+        return None
+    return session.scalars(select(Conversation).where(Conversation.token_hash == hash_token(token))).first()
+
+
+def lock_conversation(session: Session, conversation_id: str) -> Conversation | None:
+    """Load a conversation with a row lock (PostgreSQL); SQLite transactions are serialised anyway."""
+    return session.scalars(
+        select(Conversation).where(Conversation.id == conversation_id).with_for_update()
+    ).first()
+
+
+def append_message(session: Session, conversation_id: str, sender: str, text: str,
+                   buttons: list | None = None, client_id: str | None = None) -> Message:
+    """Store a message with the next seq of its conversation.
+
+    The seq comes from an UPDATE ... RETURNING on the conversation row, which the database
+    serialises, so two relays writing to one conversation never hand out the same seq.
+    """
+    seq = session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id)
+        .values(last_seq=Conversation.last_seq + 1)
+        .returning(Conversation.last_seq)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    message = Message(conversation_id=conversation_id, seq=seq, sender=sender, text=text,
+                      buttons=buttons or None, client_id=client_id, created_at=utcnow())
+    session.add(message)
+    session.flush()
+    return message
+
+
+def find_by_client_id(session: Session, conversation_id: str, client_id: str) -> Message | None:
+    return session.scalars(
+        select(Message).where(Message.conversation_id == conversation_id, Message.client_id == client_id)
+    ).first()
+
+
+def message_frame(message: Message, conversation_id: str | None = None) -> dict:
+    """The ``message`` frame of a stored message; with ``conversation`` for counsellors."""
+    frame = {"type": "message", "from": message.sender, "text": message.text, "seq": message.seq,
+             "buttons": list(message.buttons or []), "at": _iso(message.created_at)}
+    if message.client_id:
+        frame["id"] = message.client_id
+    if conversation_id:
+        frame["conversation"] = conversation_id
+    return frame
+
+
+def transcript(session: Session, conversation_id: str, for_counsellor: bool = False) -> list[dict]:
+    messages = session.scalars(
+        select(Message).where(Message.conversation_id == conversation_id).order_by(Message.seq)
+    )
+    return [message_frame(m, conversation_id if for_counsellor else None) for m in messages]
+
+
+def end_conversation(session: Session, conversation_id: str, by: str) -> Conversation | None:
+    """End a conversation that is not ended yet; returns it, or None if it was already ended."""
+    result = session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id, Conversation.state != "ended")
+        .values(state="ended", ended_by=by, ended_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return None
+    return session.get(Conversation, conversation_id, populate_existing=True)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

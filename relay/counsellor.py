@@ -1,0 +1,285 @@
+"""The counsellor socket: a thin loop over ``handle_counsellor_frame`` and ``counsellor_event_frames``.
+
+The socket needs the console's session cookie and the relay's own Origin. A counsellor sees the
+queues of their regions and acts only on conversations assigned to them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from flask import Blueprint, Flask, abort, request
+from sqlalchemy import select
+
+from relay import conversations, queue, texts
+from relay.auth import COOKIE_NAME, counsellor_for_token, region_ids_of, same_origin
+from relay.broker import get_broker
+from relay.db import get_db
+from relay.events import PendingEvents, conversation_channel, counsellor_channel, region_channel
+from relay.models import Conversation, Counsellor
+from relay.schedule import get_regions, get_schedule
+from relay.sockets import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
+from voordeur_content import regions as region_data
+
+bp = Blueprint("counsellor", __name__)
+COUNSELLOR_FRAMES = ("take", "message", "end", "transfer")
+
+
+@dataclass
+class CounsellorSocket:
+    """One counsellor connection; touched only by its socket's worker thread."""
+
+    counsellor_id: int
+    username: str
+    name: str
+    regions: list[str]
+    max_chats: int
+    inbox: Inbox = field(default_factory=Inbox)
+    open_chats: dict[str, int] = field(default_factory=dict)  # conversation id -> last seq shown
+    last_queue: list | None = None
+    subscription: object | None = None
+
+    @classmethod
+    def for_counsellor(cls, counsellor: Counsellor) -> "CounsellorSocket":
+        return cls(counsellor_id=counsellor.id, username=counsellor.username, name=counsellor.name,
+                   regions=region_ids_of(counsellor, [r.id for r in get_regions()]), max_chats=counsellor.max_chats)
+
+    def listen(self, channel: str) -> None:
+        if self.subscription is None:
+            self.subscription = get_broker().subscribe([channel], self.inbox.deliver)
+        else:
+            self.subscription.add(channel)
+
+    def stop_listening(self, channel: str) -> None:
+        if self.subscription is not None:
+            self.subscription.remove(channel)
+
+    def close(self) -> None:
+        if self.subscription is not None:
+            self.subscription.close()
+
+
+def error_frame(code: str, conversation: str | None = None) -> dict:
+    frame = {"type": "error", "code": code, "message": texts.COUNSELLOR_ERRORS.get(code, code)}
+    if conversation:
+        frame["conversation"] = conversation
+    return frame
+
+
+def counsellor_connected(counsellor: CounsellorSocket) -> Iterator[dict]:
+    """Hello, the queue, and every open conversation back as a ``taken`` frame with its transcript."""
+    counsellor.listen(counsellor_channel(counsellor.counsellor_id))
+    for region in counsellor.regions:
+        counsellor.listen(region_channel(region))
+    yield {"type": "hello", "username": counsellor.username, "name": counsellor.name,
+           "regions": counsellor.regions, "max_chats": counsellor.max_chats}
+    yield from queue_frames(counsellor, force=True)
+    with get_db().transaction() as session:
+        open_ids = list(session.scalars(
+            select(Conversation.id)
+            .where(Conversation.counsellor_id == counsellor.counsellor_id, Conversation.state == "assigned")
+            .order_by(Conversation.assigned_at)))
+    for conversation_id in open_ids:
+        yield from follow(counsellor, conversation_id)
+
+
+def queue_frames(counsellor: CounsellorSocket, force: bool = False) -> Iterator[dict]:
+    with get_db().transaction() as session:
+        items = [queue.queue_item(c) for c in queue.queued_conversations(session, counsellor.regions)]
+    # waiting_s changes every second; only a change in who waits, or in order, is news.
+    shape = [(i["conversation"], i["region"], i["urgent"], i["nickname"]) for i in items]
+    if force or shape != counsellor.last_queue:
+        counsellor.last_queue = shape
+        yield {"type": "queue", "items": items}
+
+
+def follow(counsellor: CounsellorSocket, conversation_id: str) -> Iterator[dict]:
+    """Start following an assigned conversation and send it as ``taken`` with its transcript."""
+    if conversation_id in counsellor.open_chats:
+        return
+    counsellor.listen(conversation_channel(conversation_id))
+    with get_db().transaction() as session:
+        conversation = session.get(Conversation, conversation_id)
+        history = conversations.transcript(session, conversation_id, for_counsellor=True)
+    counsellor.open_chats[conversation_id] = history[-1]["seq"] if history else 0
+    yield {"type": "taken", "conversation": conversation.id, "nickname": conversation.nickname or "Anoniem",
+           "region": conversation.region, "urgent": conversation.urgent, "intake": conversation.intake or {},
+           "transcript": history}
+
+
+def unfollow(counsellor: CounsellorSocket, conversation_id: str) -> None:
+    if counsellor.open_chats.pop(conversation_id, None) is not None:
+        counsellor.stop_listening(conversation_channel(conversation_id))
+
+
+def handle_counsellor_frame(counsellor: CounsellorSocket, raw) -> Iterator[dict]:
+    try:
+        frame = parse_frame(raw, COUNSELLOR_FRAMES)
+        conversation_id = optional_string(frame, "conversation", 40)
+        if frame["type"] == "take":
+            yield from take(counsellor, conversation_id)
+        elif conversation_id is None:
+            raise FrameError("invalid_frame", "Geef aan over welk gesprek het gaat.")
+        elif frame["type"] == "message":
+            yield from counsellor_message(counsellor, conversation_id, require_text(frame))
+        elif frame["type"] == "end":
+            yield from counsellor_end(counsellor, conversation_id)
+        else:
+            yield from transfer(counsellor, conversation_id, optional_string(frame, "region", 64))
+    except FrameError as error:
+        yield error.frame()
+
+
+def take(counsellor: CounsellorSocket, conversation_id: str | None) -> Iterator[dict]:
+    events = PendingEvents()
+    with get_db().transaction() as session:
+        me = session.get(Counsellor, counsellor.counsellor_id)
+        result = queue.take(session, me, counsellor.regions, conversation_id)
+        if result.conversation is not None:
+            taken = result.conversation
+            region = region_data.get_region(taken.region)
+            message = conversations.append_message(session, taken.id, "system",
+                                                   texts.counsellor_joined(me.name, region.name if region else "Veilig Thuis"))
+            events.conversation(taken.id, "message", message=conversations.message_frame(message, taken.id))
+            events.conversation(taken.id, "agent", kind="counsellor", name=me.name, region=taken.region)
+            events.region_changed(taken.region)
+            events.counsellor(me.id, "taken", conversation=taken.id)
+    if result.error:
+        yield error_frame(result.error, conversation_id)
+        return
+    yield from follow(counsellor, result.conversation.id)
+    events.publish(get_broker())
+
+
+def _own_assigned(session, counsellor: CounsellorSocket, conversation_id: str) -> tuple[Conversation | None, str | None]:
+    conversation = conversations.lock_conversation(session, conversation_id)
+    if conversation is None:
+        return None, "not_found"
+    if conversation.counsellor_id != counsellor.counsellor_id or conversation.state != "assigned":
+        return None, "not_yours"
+    return conversation, None
+
+
+def counsellor_message(counsellor: CounsellorSocket, conversation_id: str, text: str) -> Iterator[dict]:
+    events = PendingEvents()
+    with get_db().transaction() as session:
+        conversation, error = _own_assigned(session, counsellor, conversation_id)
+        if conversation is not None:
+            message = conversations.append_message(session, conversation_id, "counsellor", text)
+            frame = conversations.message_frame(message, conversation_id)
+            events.conversation(conversation_id, "message", message=frame)
+    if error:
+        yield error_frame(error, conversation_id)
+        return
+    events.publish(get_broker())
+    if frame["seq"] > counsellor.open_chats.get(conversation_id, 0):
+        counsellor.open_chats[conversation_id] = frame["seq"]
+        yield frame
+
+
+def counsellor_end(counsellor: CounsellorSocket, conversation_id: str) -> Iterator[dict]:
+    events = PendingEvents()
+    with get_db().transaction() as session:
+        conversation, error = _own_assigned(session, counsellor, conversation_id)
+        if conversation is not None:
+            conversations.end_conversation(session, conversation_id, "counsellor")
+            message = conversations.append_message(session, conversation_id, "system", texts.ENDED_BY_COUNSELLOR)
+            events.conversation(conversation_id, "message", message=conversations.message_frame(message, conversation_id))
+            events.conversation(conversation_id, "ended", by="counsellor")
+    if error:
+        yield error_frame(error, conversation_id)
+        return
+    unfollow(counsellor, conversation_id)
+    events.publish(get_broker())
+    # The console opens the anonymous advice registration for this conversation.
+    yield {"type": "ended", "conversation": conversation_id, "by": "counsellor", "registration_due": True}
+
+
+def transfer(counsellor: CounsellorSocket, conversation_id: str, region_id: str | None) -> Iterator[dict]:
+    region = region_data.get_region(region_id) if region_id else None
+    if region is None:
+        yield error_frame("region_not_found", conversation_id)
+        return
+    if not get_schedule().is_open(region.id):
+        yield error_frame("region_closed", conversation_id)
+        return
+    events = PendingEvents()
+    with get_db().transaction() as session:
+        conversation, error = _own_assigned(session, counsellor, conversation_id)
+        if conversation is not None:
+            old_region = conversation.region
+            queue.transfer(session, counsellor.counsellor_id, conversation_id, region.id)
+            message = conversations.append_message(session, conversation_id, "system", texts.transferred(region.name))
+            events.conversation(conversation_id, "message", message=conversations.message_frame(message, conversation_id))
+            events.conversation(conversation_id, "agent", kind="bot", name=texts.BOT_NAME, region=region.id)
+            events.conversation(conversation_id, "queued", region=region.id)
+            events.region_changed(region.id)
+            if old_region != region.id:
+                events.region_changed(old_region)
+    if error:
+        yield error_frame(error, conversation_id)
+        return
+    unfollow(counsellor, conversation_id)
+    events.publish(get_broker())
+    yield {"type": "transferred", "conversation": conversation_id, "region": region.id}
+
+
+def counsellor_event_frames(counsellor: CounsellorSocket, channel: str, event: dict) -> Iterator[dict]:
+    kind = event.get("event")
+    if kind == "queue_changed":
+        yield from queue_frames(counsellor)
+        return
+    if kind == "taken":  # on counsellor:<id>: another of this counsellor's sockets took a chat
+        yield from follow(counsellor, event["conversation"])
+        return
+    conversation_id = event.get("conversation")
+    if conversation_id not in counsellor.open_chats:
+        return
+    if kind == "message":
+        frame = event["message"]
+        if frame["seq"] > counsellor.open_chats[conversation_id]:
+            counsellor.open_chats[conversation_id] = frame["seq"]
+            yield frame
+    elif kind == "alert":
+        yield {"type": "alert", "conversation": conversation_id, "level": event.get("level", "urgent"),
+               "category": event.get("category")}
+    elif kind == "ended":
+        unfollow(counsellor, conversation_id)
+        yield {"type": "ended", "conversation": conversation_id, "by": event.get("by", "system"),
+               "registration_due": True}
+    elif kind == "queued":
+        unfollow(counsellor, conversation_id)
+
+
+def _authenticated_counsellor() -> Counsellor | None:
+    with get_db().transaction() as session:
+        counsellor = counsellor_for_token(session, request.cookies.get(COOKIE_NAME))
+        if counsellor is not None:
+            session.expunge(counsellor)
+        return counsellor
+
+
+@bp.before_request
+def check_session_and_origin():
+    if not same_origin(request.headers.get("Origin")):
+        abort(403)
+    counsellor = _authenticated_counsellor()
+    if counsellor is None:
+        abort(401)
+    request.environ["voordeur.counsellor"] = counsellor
+
+
+@sock.route("/ws/counsellor", bp=bp)
+def counsellor_socket(ws):
+    counsellor = CounsellorSocket.for_counsellor(request.environ["voordeur.counsellor"])
+    try:
+        run_socket(ws, counsellor.inbox,
+                   on_frame=lambda raw: handle_counsellor_frame(counsellor, raw),
+                   on_event=lambda channel, event: counsellor_event_frames(counsellor, channel, event),
+                   start=counsellor_connected(counsellor))
+    finally:
+        counsellor.close()
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

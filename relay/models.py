@@ -1,0 +1,115 @@
+"""SQLAlchemy 2 models. Every shared fact lives here, so several relay processes can share it."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import JSON, TypeDecorator, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every database (SQLite would hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return value.astimezone(timezone.utc) if value is not None and value.tzinfo else value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Counsellor(Base):
+    __tablename__ = "counsellors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # "all", or region ids separated by commas.
+    regions: Mapped[str] = mapped_column(Text)
+    max_chats: Mapped[int] = mapped_column(Integer, default=3)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CounsellorSession(Base):
+    """A console login. Only the hash of the cookie's token is stored."""
+
+    __tablename__ = "counsellor_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    counsellor_id: Mapped[int] = mapped_column(ForeignKey("counsellors.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+    __table_args__ = (Index("ix_conversations_queue", "state", "region", "urgent", "queued_at"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # SHA-256 of the visitor's session token; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[str] = mapped_column(String(16), default="bot")  # bot, queued, assigned, ended
+    region: Mapped[Optional[str]] = mapped_column(String(64))
+    nickname: Mapped[Optional[str]] = mapped_column(String(80))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    intake: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    counsellor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("counsellors.id"))
+    # The highest seq handed out; bumped with a row-locking UPDATE so seqs never collide.
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # First entry into any queue; a transfer keeps it, so the conversation keeps its place in time.
+    queued_at: Mapped[Optional[datetime]]
+    assigned_at: Mapped[Optional[datetime]]
+    ended_at: Mapped[Optional[datetime]]
+    ended_by: Mapped[Optional[str]] = mapped_column(String(16))
+    registered: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
+        # Idempotency: a widget that re-sends after a reconnect never stores a message twice.
+        UniqueConstraint("conversation_id", "client_id", name="uq_messages_conversation_client_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    sender: Mapped[str] = mapped_column(String(16))  # visitor, bot, counsellor, system
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[Optional[list[Any]]]
+    client_id: Mapped[Optional[str]] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Registration(Base):
+    """The anonymous advice registration: no nickname, no transcript, no conversation id."""
+
+    __tablename__ = "registrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Only the day, so a registration cannot be matched to a conversation by its exact time.
+    day: Mapped[str] = mapped_column(String(10))
+    region: Mapped[Optional[str]] = mapped_column(String(64))
+    kinds: Mapped[list[Any]] = mapped_column(default=list)
+    role: Mapped[str] = mapped_column(String(16))
+    advice: Mapped[str] = mapped_column(Text, default="")
+    referrals: Mapped[list[Any]] = mapped_column(default=list)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,138 @@
+"""Per-region queues: order, positions, the atomic take and the transfer between regions.
+
+Order within a region: urgent first, then the oldest ``queued_at``, then the id (a stable tie-break).
+Taking is decided by the database: a conditional UPDATE that only succeeds while the conversation
+is still queued, so exactly one of many simultaneous takers wins, across processes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from relay.models import Conversation, Counsellor, utcnow
+
+QUEUE_ORDER = (Conversation.urgent.desc(), Conversation.queued_at.asc(), Conversation.id.asc())
+
+
+def queued_in(region_ids):
+    return and_(Conversation.state == "queued", Conversation.region.in_(list(region_ids)))
+
+
+def queued_conversations(session: Session, region_ids) -> list[Conversation]:
+    return list(session.scalars(select(Conversation).where(queued_in(region_ids)).order_by(*QUEUE_ORDER)))
+
+
+def queue_item(conversation: Conversation, now: datetime | None = None) -> dict:
+    now = now or utcnow()
+    return {
+        "conversation": conversation.id,
+        "region": conversation.region,
+        "nickname": conversation.nickname or "Anoniem",
+        "urgent": conversation.urgent,
+        "waiting_s": max(0, int((now - conversation.queued_at).total_seconds())),
+        "intake": conversation.intake or {},
+    }
+
+
+def position(session: Session, conversation: Conversation) -> int | None:
+    """1-based place in its region's queue, or None when it is not queued."""
+    if conversation.state != "queued" or conversation.region is None:
+        return None
+    ahead = session.scalar(
+        select(func.count()).select_from(Conversation).where(
+            queued_in([conversation.region]),
+            or_(
+                Conversation.urgent > conversation.urgent,
+                and_(
+                    Conversation.urgent == conversation.urgent,
+                    or_(
+                        Conversation.queued_at < conversation.queued_at,
+                        and_(Conversation.queued_at == conversation.queued_at, Conversation.id < conversation.id),
+                    ),
+                ),
+            ),
+        )
+    )
+    return ahead + 1
+
+
+def enqueue_for_region(session: Session, conversation: Conversation, region: str, *, nickname=None,
+                       urgent: bool = False, intake: dict | None = None) -> None:
+    """Put a conversation that is with the bot into a region's queue."""
+    conversation.state = "queued"
+    conversation.region = region
+    conversation.urgent = conversation.urgent or urgent
+    if nickname:
+        conversation.nickname = nickname
+    if intake:
+        conversation.intake = {**(conversation.intake or {}), **intake}
+    if conversation.queued_at is None:
+        conversation.queued_at = utcnow()
+
+
+@dataclass
+class TakeResult:
+    conversation: Conversation | None = None
+    error: str | None = None  # already_taken, not_found, too_many_chats, queue_empty
+
+
+def open_chat_count(session: Session, counsellor_id: int) -> int:
+    return session.scalar(
+        select(func.count()).select_from(Conversation).where(
+            Conversation.counsellor_id == counsellor_id, Conversation.state == "assigned"
+        )
+    )
+
+
+def take(session: Session, counsellor: Counsellor, region_ids, conversation_id: str | None) -> TakeResult:
+    """Assign a queued conversation (a given one, or the next by priority) to a counsellor."""
+    # Lock the counsellor's row so two of their own sockets cannot both pass the chat limit.
+    session.execute(select(Counsellor.id).where(Counsellor.id == counsellor.id).with_for_update())
+    if open_chat_count(session, counsellor.id) >= counsellor.max_chats:
+        return TakeResult(error="too_many_chats")
+    if conversation_id is not None:
+        return _take_one(session, counsellor, region_ids, conversation_id)
+    for _attempt in range(5):
+        candidate = session.scalar(
+            select(Conversation.id).where(queued_in(region_ids)).order_by(*QUEUE_ORDER)
+            .limit(1).with_for_update(skip_locked=True)
+        )
+        if candidate is None:
+            return TakeResult(error="queue_empty")
+        result = _take_one(session, counsellor, region_ids, candidate)
+        if result.error != "already_taken":
+            return result
+    return TakeResult(error="queue_empty")
+
+
+def _take_one(session: Session, counsellor: Counsellor, region_ids, conversation_id: str) -> TakeResult:
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is None or conversation.region not in region_ids or conversation.state in ("bot", "ended"):
+        return TakeResult(error="not_found")
+    claimed = session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id, Conversation.state == "queued")
+        .values(state="assigned", counsellor_id=counsellor.id, assigned_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        return TakeResult(error="already_taken")
+    session.refresh(conversation)
+    return TakeResult(conversation=conversation)
+
+
+def transfer(session: Session, counsellor_id: int, conversation_id: str, region: str) -> Conversation | None:
+    """Put an assigned conversation into another region's queue; ``queued_at`` keeps its place."""
+    moved = session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id, Conversation.state == "assigned",
+               Conversation.counsellor_id == counsellor_id)
+        .values(state="queued", region=region, counsellor_id=None, assigned_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        return None
+    return session.get(Conversation, conversation_id, populate_existing=True)

@@ -1,0 +1,47 @@
+"""Running the relay for real use: gunicorn's threaded worker, so every socket gets a thread."""
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+from relay import create_app
+from relay.config import load_config
+from relay.migrate import upgrade_database
+
+# No remote address (%(h)s) and no query string: visitor IPs are never logged.
+ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+
+class RelayServer(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return create_app()
+
+
+def serve(host: str, port: int | None) -> None:
+    config = load_config()
+    upgrade_database(config["DATABASE_URL"])
+    RelayServer({
+        "bind": f"{host}:{port or config['RELAY_PORT']}",
+        "worker_class": "gthread",
+        # One worker keeps the in-process broker whole; REDIS_URL is the way to more processes.
+        "workers": 1,
+        "threads": config["RELAY_THREADS"],
+        # A socket holds its thread for the whole chat; the worker still heartbeats.
+        "timeout": 60,
+        "graceful_timeout": 5,
+        "keepalive": 5,
+        "accesslog": "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "errorlog": "-",
+        "loglevel": "info",
+        "proc_name": "voordeur-relay",
+        # Several relays (tests, side-by-side processes) must not fight over one control socket.
+        "control_socket_disable": True,
+    }).run()

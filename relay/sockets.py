@@ -1,0 +1,133 @@
+"""What both sockets share: the Sock extension, frame parsing, and the loop that runs a socket.
+
+Each socket has one worker (the request's thread) that handles, in order, the frames the client
+sends and the broker events meant for it. A small pump thread only moves incoming frames into that
+inbox. So a socket's state is touched by one thread, and only that thread sends.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+from typing import Callable, Iterable
+
+from flask import Flask
+from flask_sock import Sock
+from simple_websocket import ConnectionClosed
+
+log = logging.getLogger(__name__)
+
+sock = Sock()
+
+MAX_TEXT = 2000
+# Larger raw frames are refused before parsing; 2,000 characters of text fit easily.
+MAX_FRAME_BYTES = 16 * 1024
+
+
+class FrameError(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def frame(self) -> dict:
+        return {"type": "error", "code": self.code, "message": self.message}
+
+
+def parse_frame(raw, known_types: Iterable[str]) -> dict:
+    """Decode one client frame, or raise FrameError with a Dutch explanation."""
+    if not isinstance(raw, str):
+        raise FrameError("invalid_frame", "Alleen tekstberichten worden begrepen.")
+    if len(raw) > MAX_FRAME_BYTES:
+        raise FrameError("too_long", f"Je bericht is te lang. Houd het onder de {MAX_TEXT} tekens.")
+    try:
+        frame = json.loads(raw)
+    except ValueError:
+        raise FrameError("invalid_json", "Dit bericht kon niet worden gelezen.") from None
+    if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+        raise FrameError("invalid_frame", "Dit bericht kon niet worden gelezen.")
+    if frame["type"] not in known_types:
+        raise FrameError("unknown_type", "Dit soort bericht wordt niet begrepen.")
+    return frame
+
+
+def require_text(frame: dict, key: str = "text") -> str:
+    text = frame.get(key)
+    if not isinstance(text, str) or not text.strip():
+        raise FrameError("invalid_frame", "Een bericht heeft tekst nodig.")
+    if len(text) > MAX_TEXT:
+        raise FrameError("too_long", f"Je bericht is te lang. Houd het onder de {MAX_TEXT} tekens.")
+    return text.strip()
+
+
+def optional_string(frame: dict, key: str, max_length: int = 200) -> str | None:
+    value = frame.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > max_length:
+        raise FrameError("invalid_frame", "Dit bericht kon niet worden gelezen.")
+    return value
+
+
+class Inbox:
+    """Frames from the client and events from the broker, handled by one thread in arrival order."""
+
+    CLOSED = object()
+
+    def __init__(self):
+        self._queue: queue.Queue = queue.Queue()
+
+    def deliver(self, channel: str, event: dict) -> None:  # broker callback: must be quick
+        self._queue.put(("event", channel, event))
+
+    def put_frame(self, raw) -> None:
+        self._queue.put(("frame", raw, None))
+
+    def close(self) -> None:
+        self._queue.put((self.CLOSED, None, None))
+
+    def get(self):
+        return self._queue.get()
+
+
+def run_socket(ws, inbox: Inbox, on_frame: Callable, on_event: Callable, start: Iterable = ()) -> None:
+    """Pump frames into the inbox and send whatever the handlers yield, until the client leaves."""
+    connected = _send_all(ws, start)
+
+    def pump():
+        try:
+            while True:
+                inbox.put_frame(ws.receive())
+        except ConnectionClosed:
+            pass
+        except Exception:  # a broken socket ends this connection, nothing else
+            log.exception("socket receive failed")
+        finally:
+            inbox.close()
+
+    threading.Thread(target=pump, name="socket-pump", daemon=True).start()
+    while connected:
+        kind, first, second = inbox.get()
+        if kind is Inbox.CLOSED:
+            return
+        connected = _send_all(ws, on_frame(first) if kind == "frame" else on_event(first, second))
+
+
+def _send_all(ws, frames: Iterable[dict]) -> bool:
+    """Send each frame; if the client is gone, still run the handler to its end (it may store things)."""
+    connected = True
+    for frame in frames:
+        if not connected:
+            continue
+        try:
+            ws.send(json.dumps(frame, ensure_ascii=False))
+        except ConnectionClosed:
+            connected = False
+    return connected
+
+
+def init_app(app: Flask) -> None:
+    # Pings keep idle chats alive through proxies and notice vanished clients.
+    app.config.setdefault("SOCK_SERVER_OPTIONS", {"ping_interval": 25, "max_message_size": MAX_FRAME_BYTES * 4})
+    sock.init_app(app)

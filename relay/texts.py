@@ -1,0 +1,65 @@
+"""Everything the relay itself says to visitors and counsellors, in Dutch, in one place."""
+from __future__ import annotations
+
+PHONE = "0800 2000"
+EMERGENCY = "112"
+BOT_NAME = "Digitale assistent"
+
+ALWAYS_REACHABLE = (
+    f"Je kunt Veilig Thuis altijd bellen, dag en nacht en gratis: {PHONE}. "
+    f"Ben je of is iemand anders in direct gevaar? Bel dan {EMERGENCY}."
+)
+ASSISTANT_UNAVAILABLE = (
+    "Sorry, de digitale assistent reageert nu even niet. Probeer het over een minuut opnieuw. "
+    + ALWAYS_REACHABLE
+)
+REGION_UNKNOWN = (
+    "Ik kon niet vinden bij welke regio je hoort, dus ik kan je nu niet doorzetten naar een medewerker. "
+    + ALWAYS_REACHABLE
+)
+NO_OPENING_KNOWN = "Het is nu niet bekend wanneer de chat weer open is. " + ALWAYS_REACHABLE
+
+
+def chat_closed(region_name: str, opening: str) -> str:
+    when = f"De chat is weer open op {opening}. " if opening else ""
+    return f"De chat met een medewerker van {region_name} is nu gesloten. {when}{ALWAYS_REACHABLE}"
+
+
+def queued(region_name: str) -> str:
+    return (
+        f"Je staat nu in de wachtrij voor een medewerker van {region_name}. Je kunt alvast schrijven "
+        "wat je wilt vertellen; de medewerker leest het als die het gesprek overneemt."
+    )
+
+
+def counsellor_joined(name: str, region_name: str) -> str:
+    return f"Je praat nu met {name} van {region_name}."
+
+
+def transferred(region_name: str) -> str:
+    return (
+        f"Je gesprek is doorgezet naar {region_name}. Je houdt je plek in de wachtrij; "
+        "een medewerker neemt het zo snel mogelijk over."
+    )
+
+
+ENDED_BY_COUNSELLOR = "De medewerker heeft het gesprek afgesloten. " + ALWAYS_REACHABLE
+ENDED_BY_VISITOR = "Je hebt het gesprek afgesloten."
+
+ERRORS = {
+    "hello_first": "Verbind eerst opnieuw met de chat.",
+    "already_started": "Deze verbinding heeft al een gesprek.",
+    "session_not_found": "Je vorige gesprek is niet meer te vinden. We beginnen een nieuw gesprek.",
+    "conversation_ended": "Dit gesprek is afgesloten. Begin een nieuw gesprek als je nog iets wilt vragen.",
+    "unavailable": "Er ging even iets mis. Probeer het opnieuw. " + ALWAYS_REACHABLE,
+}
+
+COUNSELLOR_ERRORS = {
+    "already_taken": "Dit gesprek is al overgenomen door een collega.",
+    "not_found": "Dit gesprek bestaat niet of hoort niet bij jouw regio's.",
+    "not_yours": "Dit gesprek is niet aan jou toegewezen.",
+    "too_many_chats": "Je hebt al het maximale aantal gesprekken tegelijk.",
+    "queue_empty": "Er wacht nu niemand in jouw wachtrijen.",
+    "region_not_found": "Deze regio bestaat niet.",
+    "region_closed": "Deze regio is nu gesloten; kies een regio die open is.",
+}

@@ -1,0 +1,266 @@
+"""The visitor socket: a thin loop over ``handle_visitor_frame`` and ``visitor_event_frames``.
+
+Both functions are generators of the frames to send to this visitor; they carry all the logic and
+are what the unit tests call.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from flask import Blueprint, Flask, abort, current_app, request
+
+from relay import assistant, conversations, queue, texts
+from relay.auth import same_origin
+from relay.broker import get_broker
+from relay.db import get_db
+from relay.events import PendingEvents, conversation_channel, region_channel
+from relay.models import Counsellor
+from relay.sockets import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
+from voordeur_content import regions as region_data
+
+bp = Blueprint("visitor", __name__)
+VISITOR_FRAMES = ("hello", "message", "end")
+
+
+@dataclass
+class VisitorSocket:
+    """The state of one visitor connection, touched only by its socket's worker thread."""
+
+    inbox: Inbox = field(default_factory=Inbox)
+    conversation_id: str | None = None
+    last_seq: int = 0           # highest seq this socket has shown, so broker echoes are not doubled
+    queue_region: str | None = None
+    queue_position: int | None = None
+    ended_sent: bool = False
+    subscription: object | None = None
+
+    def listen(self, channel: str) -> None:
+        if self.subscription is None:
+            self.subscription = get_broker().subscribe([channel], self.inbox.deliver)
+        else:
+            self.subscription.add(channel)
+
+    def close(self) -> None:
+        if self.subscription is not None:
+            self.subscription.close()
+
+
+def error_frame(code: str, message: str | None = None) -> dict:
+    return {"type": "error", "code": code, "message": message or texts.ERRORS.get(code, texts.ERRORS["unavailable"])}
+
+
+def handle_visitor_frame(visitor: VisitorSocket, raw) -> Iterator[dict]:
+    try:
+        frame = parse_frame(raw, VISITOR_FRAMES)
+        if frame["type"] == "hello":
+            yield from hello(visitor, frame)
+        elif visitor.conversation_id is None:
+            yield error_frame("invalid_frame", texts.ERRORS["hello_first"])
+        elif frame["type"] == "message":
+            yield from visitor_message(visitor, frame)
+        else:
+            yield from visitor_end(visitor)
+    except FrameError as error:
+        yield error.frame()
+
+
+def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
+    if visitor.conversation_id is not None:
+        yield error_frame("invalid_frame", texts.ERRORS["already_started"])
+        return
+    token = frame.get("token")
+    if token is not None and not isinstance(token, str):
+        raise FrameError("invalid_frame", texts.ERRORS["session_not_found"])
+    db = get_db()
+    with db.transaction() as session:
+        conversation = conversations.find_by_token(session, token) if token else None
+        resumed = conversation is not None
+        if not resumed:
+            conversation, token = conversations.open_conversation(session)
+    if frame.get("token") and not resumed:
+        yield error_frame("session_not_found")
+    visitor.conversation_id = conversation.id
+    # Listen before reading the history, so nothing stored in between is missed.
+    visitor.listen(conversation_channel(conversation.id))
+    with db.transaction() as session:
+        conversation = session.get(conversations.Conversation, visitor.conversation_id)
+        history = conversations.transcript(session, conversation.id)
+        agent = agent_frame(session, conversation)
+    visitor.last_seq = history[-1]["seq"] if history else 0
+    visitor.ended_sent = conversation.state == "ended"
+    yield {"type": "session", "token": token, "conversation": conversation.id, "resumed": resumed,
+           "state": conversation.state, "history": history}
+    yield agent
+    if conversation.state == "queued":
+        yield from queue_update(visitor, conversation.region)
+    if conversation.state == "bot" and not history:
+        yield from run_bot_turn(visitor, "/greet")
+
+
+def agent_frame(session, conversation) -> dict:
+    region = region_data.get_region(conversation.region) if conversation.region else None
+    if conversation.state == "assigned" and conversation.counsellor_id is not None:
+        counsellor = session.get(Counsellor, conversation.counsellor_id)
+        return {"type": "agent", "kind": "counsellor", "name": counsellor.name, "region": conversation.region}
+    return {"type": "agent", "kind": "bot", "name": texts.BOT_NAME, "region": region.id if region else None}
+
+
+def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
+    text = require_text(frame)
+    client_id = optional_string(frame, "id", 80)
+    payload = optional_string(frame, "payload", 500)
+    events = PendingEvents()
+    with get_db().transaction() as session:
+        conversation = conversations.lock_conversation(session, visitor.conversation_id)
+        state, region = conversation.state, conversation.region
+        stored = conversations.find_by_client_id(session, conversation.id, client_id) if client_id else None
+        if stored is None and state != "ended":
+            message = conversations.append_message(session, conversation.id, "visitor", text, client_id=client_id)
+            events.conversation(conversation.id, "message",
+                                message=conversations.message_frame(message, conversation.id))
+    if stored is not None:
+        # A re-send after a reconnect: answer with the stored echo, store nothing.
+        yield conversations.message_frame(stored)
+        return
+    if state == "ended":
+        yield error_frame("conversation_ended")
+        return
+    events.publish(get_broker())
+    visitor.last_seq = max(visitor.last_seq, message.seq)
+    yield conversations.message_frame(message)
+    if state == "bot":
+        yield from run_bot_turn(visitor, payload or text, phrase_check=text)
+    else:
+        yield from check_urgency(visitor, text, region)
+
+
+def run_bot_turn(visitor: VisitorSocket, message: str, phrase_check: str | None = None) -> Iterator[dict]:
+    outcome = assistant.bot_turn(get_db(), visitor.conversation_id, message)
+    # The phrase list is a safety net under the bot: it also catches what the model missed.
+    category = outcome.alert_category or (assistant.detect_urgency(phrase_check, ask_rasa=False) if phrase_check else None)
+    if category and not outcome.alert_category:
+        mark_urgent(visitor.conversation_id, outcome.events)
+    if category:
+        outcome.events.conversation(visitor.conversation_id, "alert", level="urgent", category=category)
+    outcome.events.publish(get_broker())
+    for message in outcome.messages:
+        if message.seq > visitor.last_seq:
+            visitor.last_seq = message.seq
+            yield conversations.message_frame(message)
+    if category:
+        yield assistant.alert_frame(category)
+    if outcome.queued_region:
+        yield from queue_update(visitor, outcome.queued_region)
+
+
+def mark_urgent(conversation_id: str, events: PendingEvents) -> None:
+    with get_db().transaction() as session:
+        conversation = conversations.lock_conversation(session, conversation_id)
+        if conversation is not None and not conversation.urgent:
+            conversation.urgent = True
+            if conversation.state == "queued":
+                events.region_changed(conversation.region)  # urgent moves it up its queue
+
+
+def check_urgency(visitor: VisitorSocket, text: str, region: str | None) -> Iterator[dict]:
+    """While a human has (or will have) the chat, urgent language still raises an alert."""
+    category = assistant.detect_urgency(text, ask_rasa=True)
+    if category is None:
+        return
+    events = PendingEvents()
+    mark_urgent(visitor.conversation_id, events)
+    events.conversation(visitor.conversation_id, "alert", level="urgent", category=category)
+    events.publish(get_broker())
+    yield assistant.alert_frame(category)
+
+
+def visitor_end(visitor: VisitorSocket) -> Iterator[dict]:
+    events = PendingEvents()
+    with get_db().transaction() as session:
+        before = session.get(conversations.Conversation, visitor.conversation_id)
+        was_queued, region = before.state == "queued", before.region
+        ended = conversations.end_conversation(session, visitor.conversation_id, "visitor")
+        if ended is not None:
+            message = conversations.append_message(session, ended.id, "system", texts.ENDED_BY_VISITOR)
+            events.conversation(ended.id, "message", message=conversations.message_frame(message, ended.id))
+            events.conversation(ended.id, "ended", by="visitor")
+            if was_queued:
+                events.region_changed(region)
+    events.publish(get_broker())
+    if ended is None:
+        yield error_frame("conversation_ended")
+        return
+    visitor.last_seq = max(visitor.last_seq, message.seq)
+    yield conversations.message_frame(message)
+    visitor.ended_sent = True
+    yield {"type": "ended", "by": "visitor"}
+
+
+def queue_update(visitor: VisitorSocket, region: str) -> Iterator[dict]:
+    """Send the visitor's place in the queue if it changed since the last one sent."""
+    if visitor.queue_region != region:
+        visitor.queue_region = region
+        visitor.listen(region_channel(region))
+    with get_db().transaction() as session:
+        conversation = session.get(conversations.Conversation, visitor.conversation_id)
+        place = queue.position(session, conversation)
+        region = conversation.region
+    if place is not None and place != visitor.queue_position:
+        visitor.queue_position = place
+        yield {"type": "queue", "position": place, "region": region}
+
+
+def visitor_event_frames(visitor: VisitorSocket, channel: str, event: dict) -> Iterator[dict]:
+    """Translate a broker event into what this visitor should see."""
+    kind = event.get("event")
+    if kind == "queue_changed":
+        if visitor.queue_region == event.get("region"):
+            yield from queue_update(visitor, event["region"])
+        return
+    if event.get("conversation") != visitor.conversation_id:
+        return
+    if kind == "message":
+        frame = dict(event["message"])
+        frame.pop("conversation", None)
+        if frame["seq"] > visitor.last_seq:
+            visitor.last_seq = frame["seq"]
+            yield frame
+    elif kind == "agent":
+        yield {"type": "agent", "kind": event["kind"], "name": event["name"], "region": event.get("region")}
+        if event["kind"] == "counsellor":
+            visitor.queue_position = None
+    elif kind == "queued":
+        visitor.queue_position = None
+        yield from queue_update(visitor, event["region"])
+    elif kind == "ended" and not visitor.ended_sent:
+        visitor.ended_sent = True
+        yield {"type": "ended", "by": event.get("by", "system")}
+
+
+def allowed_origin(origin: str | None) -> bool:
+    setting = (current_app.config.get("RELAY_ALLOWED_ORIGINS") or "*").strip()
+    if setting == "*" or origin is None or same_origin(origin):
+        return True
+    return origin.rstrip("/") in {o.strip().rstrip("/") for o in setting.split(",")}
+
+
+@bp.before_request
+def check_origin():
+    if not allowed_origin(request.headers.get("Origin")):
+        abort(403)
+
+
+@sock.route("/ws/visitor", bp=bp)
+def visitor_socket(ws):
+    visitor = VisitorSocket()
+    try:
+        run_socket(ws, visitor.inbox,
+                   on_frame=lambda raw: handle_visitor_frame(visitor, raw),
+                   on_event=lambda channel, event: visitor_event_frames(visitor, channel, event))
+    finally:
+        visitor.close()
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,194 @@
+"""Shared fixtures: a live Rasa stack, a live relay, and the flaskr-style ``app``/``client``.
+
+`TEST_DATABASE_URL` (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) runs everything on
+that database instead of a fresh SQLite file; its tables are dropped and migrated fresh per test.
+`TEST_RASA_URL` reuses an already running Rasa instead of starting one (handy while developing).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parent.parent
+# tests/relay/ would otherwise shadow the relay package as a namespace package.
+sys.path.insert(0, str(REPO))
+MODEL = REPO / "bot" / "models" / "voordeur.tar.gz"
+BOT_PYTHON_BIN = REPO / ".venv-bot" / "bin"
+RASA_START_TIMEOUT = 300  # the model loads in ~30 s alone, far slower on shared, busy cores
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop_process_group(process: subprocess.Popen, timeout: float = 10) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        pass
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+# ---- database ------------------------------------------------------------------------------------
+
+def fresh_database_url(tmp_path: Path) -> str:
+    """A new SQLite file, or the PostgreSQL test database emptied (tables dropped, to migrate fresh)."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path / 'relay.sqlite3'}"
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    return fresh_database_url(tmp_path)
+
+
+# ---- flaskr-style app and client ----------------------------------------------------------------
+
+@pytest.fixture
+def app(database_url):
+    from relay import create_app
+    from relay.db import get_db
+    from relay.migrate import upgrade_database
+
+    upgrade_database(database_url)
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "RELAY_SCHEDULE": "always",
+                      "RASA_URL": "http://127.0.0.1:9", "RASA_RETRY_SECONDS": 0.0})
+    yield app
+    get_db(app).dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# ---- live Rasa -----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def rasa_stack(tmp_path_factory):
+    """Rasa and its action server on free ports; yields Rasa's base URL once the model is loaded."""
+    if os.environ.get("TEST_RASA_URL"):
+        yield os.environ["TEST_RASA_URL"].rstrip("/")
+        return
+    if not MODEL.is_file():
+        pytest.fail(f"No trained model at {MODEL.relative_to(REPO)}: run `make bot-train` first.")
+    workdir = tmp_path_factory.mktemp("rasa")
+    rasa_port, action_port = free_port(), free_port()
+    endpoints = workdir / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(REPO)}
+    action_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
+    actions = subprocess.Popen(
+        [str(BOT_PYTHON_BIN / "rasa"), "run", "actions", "--actions", "actions", "-p", str(action_port)],
+        cwd=REPO / "bot", env=env, stdout=action_log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    rasa = subprocess.Popen(
+        [str(BOT_PYTHON_BIN / "rasa"), "run", "--enable-api", "-m", str(MODEL), "-i", "127.0.0.1",
+         "-p", str(rasa_port), "--endpoints", str(endpoints)],
+        cwd=REPO / "bot", env=env, stdout=rasa_log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{rasa_port}"
+    try:
+        _wait_for_model(url, rasa, rasa_log)
+        yield url
+    finally:
+        stop_process_group(rasa)
+        stop_process_group(actions)
+
+
+def _wait_for_model(url: str, rasa: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + RASA_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if rasa.poll() is not None:
+            pytest.fail(f"Rasa exited while starting:\n{_tail(log)}")
+        try:
+            status = requests.get(f"{url}/status", timeout=2).json()
+            if status.get("model_file") or status.get("model_id"):
+                return
+        except (requests.RequestException, ValueError):
+            pass
+        time.sleep(1)
+    pytest.fail(f"Rasa did not load its model within {RASA_START_TIMEOUT} s:\n{_tail(log)}")
+
+
+# ---- live relay ----------------------------------------------------------------------------------
+
+class RelayServer:
+    """`python -m relay serve` as a subprocess; stop() and start() keep the port and the database."""
+
+    def __init__(self, database_url: str, rasa_url: str, workdir: Path, env: dict | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}"
+        self.log = workdir / "relay.log"
+        self.env = {**os.environ, "DATABASE_URL": database_url, "RELAY_SCHEDULE": "always",
+                    "RASA_URL": rasa_url, "RELAY_PORT": str(self.port), **(env or {})}
+        self.process: subprocess.Popen | None = None
+
+    def start(self, **extra_env) -> "RelayServer":
+        self.env.update({key: str(value) for key, value in extra_env.items()})
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "relay", "serve", "--port", str(self.port)], cwd=REPO, env=self.env,
+            stdout=self.log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"relay exited while starting:\n{_tail(self.log)}")
+            try:
+                if requests.get(f"{self.url}/api/status", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise RuntimeError(f"relay did not start within 30 s:\n{_tail(self.log)}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process_group(self.process)
+            self.process = None
+
+    def add_counsellor(self, username: str, password: str, name: str, regions, max_chats: int | None = None) -> None:
+        regions = regions if isinstance(regions, str) else ",".join(regions)
+        command = [sys.executable, "-m", "relay", "counsellor", "add", username, "--name", name, "--regions", regions]
+        if max_chats is not None:
+            command += ["--max-chats", str(max_chats)]
+        subprocess.run(command, cwd=REPO, env=self.env, input=password + "\n", text=True, check=True,
+                       capture_output=True)
+
+    def log_tail(self, lines: int = 60) -> str:
+        return _tail(self.log, lines)
+
+
+@pytest.fixture
+def relay_server(rasa_stack, database_url, tmp_path):
+    server = RelayServer(database_url, rasa_stack, tmp_path).start()
+    yield server
+    server.stop()
