@@ -45,7 +45,7 @@
     endNo: "Nee, verder chatten",
     ended: "Het gesprek is beëindigd. Je kunt altijd opnieuw beginnen.",
     again: "Nieuw gesprek starten",
-    queue1: "Jij bent de volgende in de wachtrij.",
+    queue1: "Je bent nummer 1 in de wachtrij: jij bent de volgende.",
     queueN: "Je bent nummer {n} in de wachtrij.",
     connecting: "Verbinden…",
     offline: "De verbinding is weg. We proberen het opnieuw…",

@@ -1,0 +1,123 @@
+"""The whole journey: a visitor on the demo page and a counsellor in the console, in two browser contexts,
+against the real relay and the real Rasa assistant."""
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import urlsplit
+
+from playwright.sync_api import expect
+
+from browser_helpers import (BOT_TIMEOUT, assert_accessible, console_login, session_storage, start_chat,
+                      to_queue, visitor_says)
+
+NICK = "<b>Sam</b>"
+MARKUP = '<img src=x onerror="window.__pwned=1">Hoi <script>window.__pwned=2</script>'
+
+
+def test_visitor_and_counsellor_journey(relay_server, open_page, axe):
+    relay_server.add_counsellor("anna", "geheim-wachtwoord-1", "Anna", ["utrecht"])
+    counsellor = open_page()
+    console = counsellor.page
+    console_login(console, relay_server.url, "anna", "geheim-wachtwoord-1")
+    expect(console.locator("#me")).to_contain_text("Anna")
+    assert_accessible(axe, console, "console, empty queue")
+
+    visitor = open_page(viewport={"width": 390, "height": 760})
+    page = visitor.page
+    page.goto(relay_server.url)
+    expect(page.locator(".vd-lstatus")).to_contain_text("nu open")
+    assert_accessible(axe, page, "widget closed")
+
+    start_chat(page, relay_server.url)
+    expect(page.get_by_label("Je bericht")).to_be_focused()
+    assert_accessible(axe, page, "widget open, with the assistant")
+    to_queue(page, NICK)
+    expect(page.locator(".vd-status")).to_contain_text("nummer 1")
+    assert_accessible(axe, page, "widget queued")
+
+    # A second visitor queues behind the first, and moves up when the first is taken.
+    second = open_page().page
+    start_chat(second, relay_server.url)
+    to_queue(second, "Robin")
+    expect(second.locator(".vd-status")).to_contain_text("nummer 2")
+
+    # The console lists both, markup in the nickname as text, with a waiting time that keeps counting.
+    item = console.locator("#queue li").filter(has_text=NICK)
+    expect(item).to_be_visible()
+    expect(console.locator("#queue li")).to_have_count(2)
+    assert item.locator("b").count() == 0
+    expect(item).to_contain_text("Veilig Thuis Utrecht")
+    waited = item.locator(".wait").text_content()
+    time.sleep(1.5)
+    assert item.locator(".wait").text_content() != waited
+    assert_accessible(axe, console, "console, two waiting")
+
+    item.get_by_role("button", name="Neem dit gesprek").click()
+    card = console.locator("article.card").filter(has_text=NICK)
+    expect(card).to_be_visible()
+    expect(card.locator(".msg.bot").first).to_be_visible()            # the assistant's part is there
+    expect(card.locator(".msg.visitor").filter(has_text=NICK)).to_have_count(1)
+    expect(second.locator(".vd-status")).to_contain_text("nummer 1", timeout=BOT_TIMEOUT)
+
+    # The visitor sees who they talk to now: the name and the region's organisation.
+    expect(page.locator(".vd-who")).to_have_text("Anna, Veilig Thuis Utrecht", timeout=BOT_TIMEOUT)
+
+    # Markup typed either way shows as text, and runs nowhere.
+    card.get_by_label(re.compile("Bericht aan")).fill(MARKUP)
+    card.get_by_role("button", name="Versturen").click()
+    expect(page.locator(".vd-counsellor .vd-text").filter(has_text="Hoi")).to_have_text(MARKUP)
+    visitor_says(page, MARKUP)
+    expect(card.locator(".msg.visitor .text").filter(has_text="Hoi")).to_have_text(MARKUP)
+    for p in (page, console):
+        assert p.evaluate("() => window.__pwned") is None
+        assert p.locator(".vd-log img, .log img").count() == 0
+    assert_accessible(axe, page, "widget with a counsellor")
+
+    # Closed panel: the conversation goes on; only an unread dot, never the text.
+    page.get_by_role("button", name=re.compile("Chat verbergen")).click()
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(page.get_by_role("button", name=re.compile("Open je gesprek"))).to_be_focused()
+    card.get_by_label(re.compile("Bericht aan")).fill("Ben je er nog, Sam?")
+    card.get_by_role("button", name="Versturen").click()
+    expect(page.locator(".vd-dot")).to_be_visible(timeout=BOT_TIMEOUT)
+    assert "Ben je er nog" not in page.locator("#voordeur").inner_text()
+    page.get_by_role("button", name=re.compile("Open je gesprek")).click()
+    expect(page.locator(".vd-counsellor .vd-text").last).to_have_text("Ben je er nog, Sam?")
+    expect(page.locator(".vd-dot")).to_be_hidden()
+
+    # Urgent language: a banner that stays, with tap-to-call links; the counsellor is alerted.
+    visitor_says(page, "hij slaat me nu, help")
+    alert = page.locator(".vd-alert")
+    expect(alert).to_be_visible(timeout=BOT_TIMEOUT)
+    expect(alert.locator("a[href='tel:112']")).to_be_visible()
+    expect(alert.locator("a[href='tel:08002000']")).to_be_visible()
+    expect(card.locator(".banner")).to_be_visible(timeout=BOT_TIMEOUT)
+    expect(card).to_have_class(re.compile("urgent"))
+    visitor_says(page, "ik zit nu in de badkamer")
+    expect(alert).to_be_visible()
+    assert_accessible(axe, page, "widget with an urgent alert")
+    assert_accessible(axe, console, "console with an urgent conversation")
+
+    # The counsellor ends; the visitor sees it; the anonymous registration follows.
+    card.get_by_role("button", name="Gesprek beëindigen").click()
+    card.get_by_role("button", name="Ja").click()
+    expect(page.locator(".vd-status")).to_contain_text("beëindigd", timeout=BOT_TIMEOUT)
+    expect(page.get_by_label("Je bericht")).to_be_disabled()
+    form = card.locator("form.reg")
+    expect(form).to_be_visible()
+    form.get_by_role("button", name="Registratie opslaan").click()
+    expect(form.get_by_role("alert")).to_contain_text("Kies")
+    form.locator("input[name=kinds]").first.check()
+    form.locator("input[name=role]").first.check()
+    form.get_by_label("Gegeven advies").fill("Veiligheidsplan besproken, 0800 2000 genoemd.")
+    form.get_by_role("button", name="Registratie opslaan").click()
+    expect(card).to_have_count(0)
+
+    # Privacy: nothing but the relay was asked, no cookies, no localStorage, one key prefix.
+    relay_host = urlsplit(relay_server.url).netloc
+    assert visitor.hosts() == {relay_host}
+    assert visitor.context.cookies() == []
+    assert page.evaluate("() => localStorage.length") == 0
+    assert session_storage(page) and all(k.startswith("voordeur.") for k in session_storage(page))
+    assert not visitor.errors and not counsellor.errors

@@ -1,0 +1,135 @@
+"""The visitor widget on its own: closing and reopening, reload, the quick exit, a dropped connection,
+small screens. Against the real relay and the real assistant."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from browser_helpers import (BOT_TIMEOUT, EXIT_URL, assert_accessible, bot_count, session_storage,
+                             start_chat, visitor_says, wait_bot_reply)
+
+
+def log_texts(page) -> list[str]:
+    return page.locator(".vd-log .vd-text").all_text_contents()
+
+
+def test_close_reopen_and_reload_keep_the_conversation(relay_server, open_page):
+    page = open_page().page
+    start_chat(page, relay_server.url)
+    n = bot_count(page)
+    visitor_says(page, "Kim")
+    wait_bot_reply(page, n)
+    before = log_texts(page)
+    token = session_storage(page)["voordeur.token"]
+
+    # Escape closes, focus returns to the launcher; reopening shows the same conversation.
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    launcher = page.get_by_role("button", name=re.compile("Open je gesprek"))
+    expect(launcher).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("dialog")).to_be_visible()
+    expect(page.get_by_label("Je bericht")).to_be_focused()
+    assert log_texts(page) == before
+
+    # Reload in the same tab: the same conversation and its history, nothing twice.
+    page.reload()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    expect(page.locator(".vd-log .vd-text")).to_have_count(len(before), timeout=BOT_TIMEOUT)
+    assert log_texts(page) == before
+    assert session_storage(page)["voordeur.token"] == token
+    expect(page.locator(".vd-visitor .vd-receipt")).to_have_text(["Verstuurd"])
+
+    # Closed before the reload: it comes back closed, and resumes on opening.
+    page.get_by_role("button", name=re.compile("Chat verbergen")).click()
+    page.reload()
+    expect(page.get_by_role("button", name=re.compile("Open je gesprek"))).to_be_visible()
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    page.get_by_role("button", name=re.compile("Open je gesprek")).click()
+    assert log_texts(page) == before
+
+    # An explicit end, then a fresh start is possible.
+    page.get_by_role("button", name="Gesprek beëindigen").click()
+    page.get_by_role("button", name="Ja, beëindigen").click()
+    expect(page.locator(".vd-status")).to_contain_text("beëindigd")
+    expect(page.get_by_label("Je bericht")).to_be_disabled()
+    page.get_by_role("button", name="Nieuw gesprek starten").click()
+    expect(page.locator(".vd-bot").first).to_be_visible(timeout=BOT_TIMEOUT)
+    assert session_storage(page)["voordeur.token"] != token
+
+
+def test_quick_exit_button_leaves_and_forgets(relay_server, open_page):
+    page = open_page().page
+    page.goto("about:blank")
+    start_chat(page, relay_server.url)
+    assert session_storage(page)
+    page.get_by_role("link", name="Snel weg").click()
+    page.wait_for_url(EXIT_URL)
+    # Back does not bring the chat back: the chat page was replaced in the history.
+    page.go_back()
+    assert page.url == "about:blank"
+    page.goto(relay_server.url)
+    expect(page.get_by_role("button", name="Start de chat")).to_be_visible()
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    assert session_storage(page) == {}
+
+
+def test_quick_exit_with_shift_three_times(relay_server, open_page):
+    page = open_page().page
+    start_chat(page, relay_server.url)
+    # Capitals typed with Shift do not count as presses of Shift alone.
+    page.get_by_label("Je bericht").focus()
+    for _ in range(3):
+        page.keyboard.press("Shift+A")
+    assert page.url.startswith(relay_server.url)
+    page.keyboard.press("Shift")
+    page.keyboard.press("Shift")
+    expect(page.locator("#voordeur [role=status]").last).to_have_text(re.compile("nog 1 keer"))
+    page.keyboard.press("Shift")
+    page.wait_for_url(EXIT_URL)
+    page.goto(relay_server.url)
+    assert session_storage(page) == {}
+    expect(page.get_by_role("button", name="Start de chat")).to_be_visible()
+
+
+def test_dropped_connection_reconnects_without_loss_or_duplicates(relay_server, open_page):
+    page = open_page().page
+    start_chat(page, relay_server.url)
+    relay_server.stop()
+    expect(page.locator(".vd-status")).to_contain_text("verbinding is weg")
+    # Typed while offline: shown as pending, sent once the relay is back.
+    page.get_by_label("Je bericht").fill("Kim")
+    page.get_by_role("button", name="Versturen").click()
+    expect(page.locator(".vd-visitor .vd-receipt")).to_have_text(["Wordt verstuurd…"])
+    relay_server.start()
+    expect(page.locator(".vd-status")).to_contain_text("weer verbonden", timeout=BOT_TIMEOUT)
+    expect(page.locator(".vd-visitor .vd-receipt")).to_have_text(["Verstuurd"], timeout=BOT_TIMEOUT)
+    bot_said_after = page.locator(".vd-visitor ~ .vd-bot")
+    expect(bot_said_after.first).to_be_visible(timeout=BOT_TIMEOUT)
+    seqs = page.locator(".vd-log .vd-msg").evaluate_all("els => els.map(e => e.dataset.seq)")
+    assert None not in seqs and len(seqs) == len(set(seqs))
+    assert seqs == sorted(seqs, key=int)
+    texts = log_texts(page)
+    # What the relay stored is what the widget shows: a reload gives the same, with Kim once.
+    page.reload()
+    expect(page.locator(".vd-log .vd-text")).to_have_count(len(texts), timeout=BOT_TIMEOUT)
+    assert log_texts(page) == texts
+    assert texts.count("Kim") == 1
+
+
+def test_small_screen_320px(relay_server, open_page, axe):
+    page = open_page(viewport={"width": 320, "height": 640}).page
+    page.goto(relay_server.url)
+    launcher = page.locator(".vd-launcher")
+    expect(launcher).to_be_visible()
+    assert launcher.bounding_box()["width"] <= 320
+    start_chat(page, relay_server.url)
+    box = page.get_by_role("dialog").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320
+    for name in ("Snel weg", "Versturen"):
+        control = page.get_by_role("link", name=name).or_(page.get_by_role("button", name=name))
+        b = control.bounding_box()
+        assert b and b["x"] >= 0 and b["x"] + b["width"] <= 320, name
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    assert_accessible(axe, page, "widget open at 320 px")
