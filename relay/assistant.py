@@ -102,19 +102,27 @@ def _apply_profile(conversation: Conversation, signal: dict) -> None:
 
 
 def hand_off(session, conversation: Conversation, region_id: str | None, intake: dict, outcome: TurnOutcome) -> None:
-    """Queue the conversation for its region, or explain why a human cannot take it now."""
+    """Queue the conversation for its region, or explain why a human cannot take it now.
+
+    The bot gets the same schedule as metadata and normally says all this itself; the relay only
+    speaks when the bot's turn had no visible message, so the visitor never reads it twice.
+    """
+    bot_spoke = bool(outcome.messages)
     region = region_data.get_region(region_id) if region_id else None
     if region is None:
         outcome.messages.append(conversations.append_message(session, conversation.id, "system", texts.REGION_UNKNOWN))
         return
     schedule = get_schedule()
     if not schedule.is_open(region.id):
-        opening = describe_opening(schedule.next_open(region.id), schedule.timezone)
-        text = texts.chat_closed(region.name, opening) if opening else texts.NO_OPENING_KNOWN
-        outcome.messages.append(conversations.append_message(session, conversation.id, "system", text))
+        if not bot_spoke:
+            opening = describe_opening(schedule.next_open(region.id), schedule.timezone)
+            text = texts.chat_closed(region.name, opening) if opening else texts.NO_OPENING_KNOWN
+            outcome.messages.append(conversations.append_message(session, conversation.id, "system", text))
         return
     queue.enqueue_for_region(session, conversation, region.id, intake=intake)
-    outcome.messages.append(conversations.append_message(session, conversation.id, "system", texts.queued(region.name)))
+    if not bot_spoke:
+        outcome.messages.append(conversations.append_message(session, conversation.id, "system",
+                                                             texts.queued(region.name)))
     outcome.queued_region = region.id
     outcome.events.region_changed(region.id)
     outcome.events.conversation(conversation.id, "queued", region=region.id)

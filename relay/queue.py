@@ -41,20 +41,15 @@ def position(session: Session, conversation: Conversation) -> int | None:
     """1-based place in its region's queue, or None when it is not queued."""
     if conversation.state != "queued" or conversation.region is None:
         return None
+    earlier = or_(
+        Conversation.queued_at < conversation.queued_at,
+        and_(Conversation.queued_at == conversation.queued_at, Conversation.id < conversation.id),
+    )
+    same_urgency_earlier = and_(Conversation.urgent.is_(conversation.urgent), earlier)
+    # Ahead of me: everyone more urgent, and everyone equally urgent who came earlier.
+    before_me = same_urgency_earlier if conversation.urgent else or_(Conversation.urgent.is_(True), same_urgency_earlier)
     ahead = session.scalar(
-        select(func.count()).select_from(Conversation).where(
-            queued_in([conversation.region]),
-            or_(
-                Conversation.urgent > conversation.urgent,
-                and_(
-                    Conversation.urgent == conversation.urgent,
-                    or_(
-                        Conversation.queued_at < conversation.queued_at,
-                        and_(Conversation.queued_at == conversation.queued_at, Conversation.id < conversation.id),
-                    ),
-                ),
-            ),
-        )
+        select(func.count()).select_from(Conversation).where(queued_in([conversation.region]), before_me)
     )
     return ahead + 1
 

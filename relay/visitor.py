@@ -231,7 +231,8 @@ def visitor_event_frames(visitor: VisitorSocket, channel: str, event: dict) -> I
         if event["kind"] == "counsellor":
             visitor.queue_position = None
     elif kind == "queued":
-        visitor.queue_position = None
+        if event["region"] != visitor.queue_region:
+            visitor.queue_position = None  # a new queue: its position is news even if the number is not
         yield from queue_update(visitor, event["region"])
     elif kind == "ended" and not visitor.ended_sent:
         visitor.ended_sent = True

@@ -1,0 +1,152 @@
+"""Helpers for the relay's unit tests: a scripted Rasa, sockets driven without a network."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from relay.counsellor import CounsellorSocket, counsellor_connected, counsellor_event_frames, handle_counsellor_frame
+from relay.db import get_db
+from relay.rasa import BotTurn, RasaUnavailable
+from relay.visitor import VisitorSocket, handle_visitor_frame, visitor_event_frames
+
+
+def bot_says(*texts, buttons=None, signals=()):
+    return BotTurn(messages=[{"text": t, "buttons": buttons} for t in texts], signals=list(signals))
+
+
+def handoff(region="utrecht", nickname="Sam", urgent=False):
+    return {"type": "handoff", "nickname": nickname, "region": region, "urgent": urgent,
+            "intake": {"about": "self", "situation": "partner", "safe_now": True, "age_group": "18_plus"}}
+
+
+class ScriptedRasa:
+    """Stands in for Rasa: answers by message text; records what the relay sent."""
+
+    def __init__(self):
+        self.sent: list[tuple[str, str, dict]] = []
+        self.parsed: list[str] = []
+        self.down = False
+        self.answers = {
+            "/greet": bot_says("Hoi, ik ben een digitale assistent.", "Over wie maak je je zorgen?",
+                               buttons=[{"title": "Over mezelf", "payload": "/about_self"}]),
+            "/request_human": bot_says("Dank je, Sam. Ik zet je nu in de wachtrij.", signals=[handoff()]),
+        }
+        self.intents: dict[str, dict] = {}
+
+    def turn(self, sender, message, metadata):
+        self.sent.append((sender, message, metadata))
+        if self.down:
+            raise RasaUnavailable("down")
+        return self.answers.get(message, bot_says("Vertel gerust meer."))
+
+    def parse(self, text):
+        self.parsed.append(text)
+        return None if self.down else {"intent": self.intents.get(text, {"name": "inform", "confidence": 0.9})}
+
+
+@pytest.fixture
+def rasa(app):
+    scripted = ScriptedRasa()
+    app.extensions["relay_rasa"] = scripted
+    return scripted
+
+
+class VisitorDriver:
+    """A visitor socket without a socket: frames in, frames out, broker events applied on demand."""
+
+    def __init__(self, app):
+        self.app = app
+        self.state = VisitorSocket()
+        self.received: list[dict] = []
+
+    def send(self, frame) -> list[dict]:
+        raw = frame if isinstance(frame, (str, bytes)) else json.dumps(frame)
+        with self.app.app_context():
+            out = list(handle_visitor_frame(self.state, raw))
+            out += self.pump()
+        self.received += out
+        return out
+
+    def pump(self) -> list[dict]:
+        """Handle the broker events waiting in this socket's inbox."""
+        out = []
+        with self.app.app_context():
+            while not self.state.inbox._queue.empty():
+                kind, channel, event = self.state.inbox.get()
+                out += list(visitor_event_frames(self.state, channel, event))
+        return out
+
+    def hello(self, token=None) -> list[dict]:
+        return self.send({"type": "hello", "token": token})
+
+    def say(self, text, client_id=None, payload=None) -> list[dict]:
+        frame = {"type": "message", "text": text, "id": client_id}
+        if payload:
+            frame["payload"] = payload
+        return self.send(frame)
+
+    def close(self):
+        self.state.close()
+
+
+class CounsellorDriver:
+    def __init__(self, app, counsellor):
+        self.app = app
+        with app.app_context():
+            self.state = CounsellorSocket.for_counsellor(counsellor)
+            self.received = list(counsellor_connected(self.state))
+
+    def send(self, frame) -> list[dict]:
+        with self.app.app_context():
+            out = list(handle_counsellor_frame(self.state, json.dumps(frame)))
+        self.received += out
+        return out
+
+    def pump(self) -> list[dict]:
+        out = []
+        with self.app.app_context():
+            while not self.state.inbox._queue.empty():
+                kind, channel, event = self.state.inbox.get()
+                out += list(counsellor_event_frames(self.state, channel, event))
+        self.received += out
+        return out
+
+
+def of_type(frames, kind):
+    return [f for f in frames if f["type"] == kind]
+
+
+@pytest.fixture
+def visitor_factory(app, rasa):
+    made = []
+
+    def make():
+        driver = VisitorDriver(app)
+        made.append(driver)
+        return driver
+
+    yield make
+    for driver in made:
+        driver.close()
+
+
+@pytest.fixture
+def make_counsellor(app):
+    from relay import auth
+
+    def make(username="anna", regions="utrecht", name="Anna", max_chats=3):
+        with app.app_context(), get_db(app).transaction() as session:
+            counsellor = auth.save_counsellor(session, username, name, regions, "wachtwoord-123", max_chats=max_chats)
+            session.expunge(counsellor)
+        return counsellor
+
+    return make
+
+
+@pytest.fixture
+def counsellor_factory(app, make_counsellor):
+    def make(username="anna", regions="utrecht", name="Anna", max_chats=3):
+        return CounsellorDriver(app, make_counsellor(username, regions, name, max_chats))
+
+    return make
