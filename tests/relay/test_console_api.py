@@ -1,0 +1,107 @@
+"""The console's HTTP API: login and its cookie, who am I, canned replies, registrations and CSV."""
+import csv
+import io
+
+from conftest import bot_says, handoff
+
+
+def login(client, username="anna", password="wachtwoord-123"):
+    return client.post("/api/console/login", json={"username": username, "password": password})
+
+
+def test_login_sets_an_httponly_strict_cookie(client, make_counsellor):
+    make_counsellor()
+    response = login(client)
+    assert response.status_code == 200
+    assert response.get_json() == {"username": "anna", "name": "Anna", "regions": ["utrecht"]}
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert client.get("/api/console/me").get_json()["max_chats"] == 3
+
+
+def test_wrong_password_or_user_is_401(client, make_counsellor):
+    make_counsellor()
+    assert login(client, password="fout").status_code == 401
+    assert login(client, username="niemand").status_code == 401
+    assert client.post("/api/console/login", data="x").status_code == 401
+    assert client.get("/api/console/me").status_code == 401
+
+
+def test_password_is_stored_as_argon2(app, make_counsellor):
+    counsellor = make_counsellor()
+    assert counsellor.password_hash.startswith("$argon2")
+
+
+def test_logout_ends_the_session(client, make_counsellor):
+    make_counsellor()
+    login(client)
+    assert client.post("/api/console/logout").status_code == 204
+    assert client.get("/api/console/me").status_code == 401
+
+
+def test_other_origins_are_refused(client, make_counsellor):
+    make_counsellor()
+    response = client.post("/api/console/login", json={"username": "anna", "password": "wachtwoord-123"},
+                           headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403
+
+
+def test_canned_replies_and_registration_options(client, make_counsellor):
+    make_counsellor()
+    login(client)
+    replies = client.get("/api/console/canned").get_json()["replies"]
+    assert replies and all(r["title"] and r["text"] for r in replies)
+    options = client.get("/api/console/registration-options").get_json()
+    assert {r["id"] for r in options["roles"]} == {"victim", "bystander", "perpetrator", "other"}
+    assert options["kinds"] and options["referrals"]
+
+
+def ended_conversation(visitor_factory, rasa, counsellor_factory):
+    visitor = visitor_factory()
+    conversation = visitor.hello()[0]["conversation"]
+    rasa.answers["/mens"] = bot_says("Wachtrij.", signals=[handoff("utrecht", "Geheime Naam")])
+    visitor.say("Ik wil een mens", payload="/mens")
+    anna = counsellor_factory()
+    anna.send({"type": "take"})
+    anna.send({"type": "end", "conversation": conversation})
+    return conversation
+
+
+def test_registration_is_anonymous_once_and_exported(app, client, visitor_factory, rasa, counsellor_factory):
+    conversation = ended_conversation(visitor_factory, rasa, counsellor_factory)
+    login(client)
+    body = {"conversation": conversation, "kinds": ["partner_violence"], "role": "victim",
+            "advice": "Veiligheidsplan besproken", "referrals": ["veilig_thuis_phone"]}
+    assert client.post("/api/console/registrations", json=body).status_code == 201
+    assert client.post("/api/console/registrations", json=body).status_code == 409
+    export = client.get("/api/console/registrations.csv")
+    assert export.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
+    assert len(rows) == 1 and rows[0]["role"] == "victim" and rows[0]["region"] == "utrecht"
+    text = export.get_data(as_text=True)
+    assert "Geheime Naam" not in text and conversation not in text and "Ik wil een mens" not in text
+
+
+def test_registration_is_validated_and_only_for_own_conversations(client, visitor_factory, rasa,
+                                                                  counsellor_factory, make_counsellor):
+    conversation = ended_conversation(visitor_factory, rasa, counsellor_factory)
+    make_counsellor("bram", name="Bram")
+    login(client, "bram")
+    body = {"conversation": conversation, "kinds": ["partner_violence"], "role": "victim"}
+    assert client.post("/api/console/registrations", json=body).status_code == 404
+    login(client)
+    assert client.post("/api/console/registrations", json={**body, "role": "koning"}).status_code == 400
+    assert client.post("/api/console/registrations", json={**body, "kinds": []}).status_code == 400
+
+
+def test_registrations_export_command(app, client, visitor_factory, rasa, counsellor_factory, monkeypatch, capsys):
+    from relay.cli import main
+
+    conversation = ended_conversation(visitor_factory, rasa, counsellor_factory)
+    login(client)
+    client.post("/api/console/registrations", json={"conversation": conversation, "kinds": ["child_abuse"],
+                                                    "role": "bystander", "advice": "=cmd", "referrals": []})
+    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
+    assert main(["registrations", "export"]) == 0
+    out = capsys.readouterr().out
+    assert "bystander" in out and "child_abuse" in out and "'=cmd" in out
