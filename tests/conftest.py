@@ -109,13 +109,15 @@ def rasa_stack(tmp_path_factory):
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(REPO)}
     action_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
-    actions = subprocess.Popen(
-        [str(BOT_PYTHON_BIN / "rasa"), "run", "actions", "--actions", "actions", "-p", str(action_port)],
-        cwd=REPO / "bot", env=env, stdout=action_log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
-    rasa = subprocess.Popen(
-        [str(BOT_PYTHON_BIN / "rasa"), "run", "--enable-api", "-m", str(MODEL), "-i", "127.0.0.1",
-         "-p", str(rasa_port), "--endpoints", str(endpoints)],
-        cwd=REPO / "bot", env=env, stdout=rasa_log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    with action_log.open("wb") as log:
+        actions = subprocess.Popen(
+            [str(BOT_PYTHON_BIN / "rasa"), "run", "actions", "--actions", "actions", "-p", str(action_port)],
+            cwd=REPO / "bot", env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    with rasa_log.open("wb") as log:
+        rasa = subprocess.Popen(
+            [str(BOT_PYTHON_BIN / "rasa"), "run", "--enable-api", "-m", str(MODEL), "-i", "127.0.0.1",
+             "-p", str(rasa_port), "--endpoints", str(endpoints)],
+            cwd=REPO / "bot", env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{rasa_port}"
     try:
         _wait_for_model(url, rasa, rasa_log)
@@ -156,9 +158,10 @@ class RelayServer:
 
     def start(self, **extra_env) -> "RelayServer":
         self.env.update({key: str(value) for key, value in extra_env.items()})
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "relay", "serve", "--port", str(self.port)], cwd=REPO, env=self.env,
-            stdout=self.log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
+        with self.log.open("ab") as log:  # the child keeps its own copy of the handle
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "relay", "serve", "--port", str(self.port)], cwd=REPO, env=self.env,
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -1,0 +1,113 @@
+"""Socket clients for the tests against a live relay (websocket-client)."""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+
+import requests
+import websocket
+
+WAIT = 60  # seconds; Rasa on busy shared cores can be slow
+
+
+class Client:
+    def __init__(self, ws):
+        self.ws = ws
+        self.frames: list[dict] = []
+
+    def send(self, frame: dict) -> None:
+        self.ws.send(json.dumps(frame))
+
+    def receive(self, timeout: float = WAIT) -> dict:
+        self.ws.settimeout(timeout)
+        frame = json.loads(self.ws.recv())
+        self.frames.append(frame)
+        return frame
+
+    def until(self, predicate, timeout: float = WAIT) -> list[dict]:
+        """Receive frames until one matches; returns all received, the match last."""
+        seen, deadline = [], time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no matching frame within {timeout} s; got {seen}")
+            frame = self.receive(remaining)
+            seen.append(frame)
+            if predicate(frame):
+                return seen
+
+    def quiet(self, seconds: float = 0.5) -> list[dict]:
+        """Whatever arrives within a short while (to assert that nothing more comes)."""
+        seen = []
+        try:
+            while True:
+                seen.append(self.receive(seconds))
+        except websocket.WebSocketTimeoutException:
+            return seen
+
+    def close(self) -> None:
+        self.ws.close()
+
+
+class Visitor(Client):
+    def __init__(self, server, origin: str = "https://host.example"):
+        super().__init__(websocket.create_connection(f"{server.ws_url}/ws/visitor", timeout=WAIT, origin=origin))
+
+    def hello(self, token=None) -> dict:
+        self.send({"type": "hello", "token": token})
+        return self.until(lambda f: f["type"] == "session")[-1]
+
+    def say(self, text: str, payload: str | None = None) -> dict:
+        """Send a message and return its echo (the receipt)."""
+        client_id = uuid.uuid4().hex
+        frame = {"type": "message", "text": text, "id": client_id}
+        if payload:
+            frame["payload"] = payload
+        self.send(frame)
+        return self.until(lambda f: f["type"] == "message" and f.get("id") == client_id)[-1]
+
+
+def login_cookie(server, username: str, password: str) -> str:
+    response = requests.post(f"{server.url}/api/console/login", json={"username": username, "password": password},
+                             timeout=30)
+    response.raise_for_status()
+    return response.cookies["voordeur_console"]
+
+
+class Counsellor(Client):
+    def __init__(self, server, username: str, password: str):
+        self.cookie = login_cookie(server, username, password)
+        super().__init__(websocket.create_connection(
+            f"{server.ws_url}/ws/counsellor", timeout=WAIT, origin=server.url,
+            cookie=f"voordeur_console={self.cookie}"))
+
+
+def follow_bot_to_queue(visitor: Visitor, nickname: str = "Sam", town: str = "Utrecht", turns: int = 12) -> list[dict]:
+    """Answer the assistant's intake like a visitor would, until the queue frame arrives.
+
+    Asks for a person first (the shortest intake: nickname and region), then answers whatever
+    the last bot message asks: a name, a town, or the first button offered.
+    """
+    frames = visitor.frames[:]
+    visitor.say("Ik wil met een medewerker praten")
+    for _ in range(turns):
+        batch = visitor.until(lambda f: f["type"] in ("message", "queue") and f.get("from") != "visitor"
+                              or f["type"] == "queue")
+        batch += visitor.quiet(1.5)
+        frames += batch
+        if any(f["type"] == "queue" for f in batch):
+            return frames
+        asked = [f for f in batch if f["type"] == "message" and f["from"] in ("bot", "system")]
+        last = asked[-1] if asked else {"text": "", "buttons": []}
+        text = last["text"].lower()
+        if "naam" in text or "noemen" in text:
+            visitor.say(nickname)
+        elif any(word in text for word in ("regio", "woon", "gemeente", "plaats", "waar")):
+            visitor.say(town)
+        elif last.get("buttons"):
+            button = next((b for b in last["buttons"] if "skip" not in b["payload"]), last["buttons"][0])
+            visitor.say(button["title"], payload=button["payload"])
+        else:
+            visitor.say("Ik wil met een medewerker praten")
+    raise AssertionError(f"the assistant never queued the visitor: {[f.get('text') for f in frames]}")

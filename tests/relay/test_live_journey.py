@@ -1,0 +1,153 @@
+"""Against a live relay, a real Rasa and the trained model: the whole journey, and ten takers at once."""
+import threading
+
+import pytest
+import requests
+import websocket
+
+from live_clients import Counsellor, Visitor, follow_bot_to_queue, login_cookie
+
+pytestmark = pytest.mark.rasa
+PASSWORD = "geheim-wachtwoord-1"
+
+
+def of_type(frames, kind):
+    return [f for f in frames if f["type"] == kind]
+
+
+def test_the_whole_journey(relay_server):
+    relay_server.add_counsellor("anna", PASSWORD, "Anna", ["utrecht"])
+    anna = Counsellor(relay_server, "anna", PASSWORD)
+    assert anna.receive()["type"] == "hello"
+    assert anna.receive() == {"type": "queue", "items": []}
+
+    # Visitor meets the assistant, which greets with a question.
+    visitor = Visitor(relay_server)
+    session = visitor.hello()
+    assert session["resumed"] is False and session["state"] == "bot"
+    greeting = visitor.until(lambda f: f["type"] == "message" and f["from"] == "bot")
+    assert of_type(greeting, "agent")[0]["kind"] == "bot"
+
+    # Intake, then the queue of Utrecht.
+    frames = follow_bot_to_queue(visitor, nickname="Sam", town="Utrecht")
+    assert of_type(frames, "queue")[-1] == {"type": "queue", "position": 1, "region": "utrecht"}
+    queue = anna.until(lambda f: f["type"] == "queue" and f["items"])[-1]
+    assert queue["items"][0]["conversation"] == session["conversation"]
+    assert queue["items"][0]["nickname"] == "Sam" and queue["items"][0]["region"] == "utrecht"
+
+    # Anna takes over; the visitor is told.
+    anna.send({"type": "take", "conversation": session["conversation"]})
+    taken = anna.until(lambda f: f["type"] == "taken")[-1]
+    assert "Ik wil met een medewerker praten" in [m["text"] for m in taken["transcript"]]
+    agent = visitor.until(lambda f: f["type"] == "agent")[-1]
+    assert agent == {"type": "agent", "kind": "counsellor", "name": "Anna", "region": "utrecht"}
+
+    # Messages both ways.
+    anna.send({"type": "message", "conversation": session["conversation"], "text": "Hoi Sam, ik ben Anna."})
+    heard = visitor.until(lambda f: f["type"] == "message" and f["from"] == "counsellor")[-1]
+    assert heard["text"] == "Hoi Sam, ik ben Anna."
+    echo = visitor.say("Fijn dat je er bent.")
+    assert echo["seq"] == heard["seq"] + 1
+    to_anna = anna.until(lambda f: f["type"] == "message" and f["from"] == "visitor")[-1]
+    assert to_anna["text"] == "Fijn dat je er bent." and to_anna["conversation"] == session["conversation"]
+
+    # The visitor drops; Anna writes meanwhile; the visitor returns to all of it.
+    visitor.close()
+    anna.send({"type": "message", "conversation": session["conversation"], "text": "Ben je er nog?"})
+    anna.until(lambda f: f["type"] == "message" and f["text"] == "Ben je er nog?")
+    back = Visitor(relay_server)
+    resumed = back.hello(session["token"])
+    assert resumed["resumed"] is True and resumed["state"] == "assigned"
+    assert resumed["conversation"] == session["conversation"]
+    history = resumed["history"]
+    assert history[-1]["text"] == "Ben je er nog?"
+    assert [m["seq"] for m in history] == list(range(1, len(history) + 1))
+    assert back.until(lambda f: f["type"] == "agent")[-1]["kind"] == "counsellor"
+
+    # Anna drops and comes back to her conversation with its transcript.
+    anna.close()
+    anna = Counsellor(relay_server, "anna", PASSWORD)
+    again = anna.until(lambda f: f["type"] == "taken")[-1]
+    assert again["conversation"] == session["conversation"] and again["transcript"][-1]["text"] == "Ben je er nog?"
+
+    # Urgent language while a human has the chat raises an alert on both sides.
+    back.say("Hij slaat me nu")
+    alert = back.until(lambda f: f["type"] == "alert")[-1]
+    assert "112" in alert["phones"]
+    assert anna.until(lambda f: f["type"] == "alert")[-1] == {
+        "type": "alert", "conversation": session["conversation"], "level": "urgent", "category": "acute"}
+
+    # Anna ends; both sides hear it; she registers the advice anonymously.
+    anna.send({"type": "end", "conversation": session["conversation"]})
+    assert back.until(lambda f: f["type"] == "ended")[-1] == {"type": "ended", "by": "counsellor"}
+    assert anna.until(lambda f: f["type"] == "ended")[-1]["by"] == "counsellor"
+    registration = requests.post(
+        f"{relay_server.url}/api/console/registrations", cookies={"voordeur_console": anna.cookie},
+        headers={"Origin": relay_server.url}, timeout=10,
+        json={"conversation": session["conversation"], "kinds": ["partner_violence"], "role": "victim",
+              "advice": "Veiligheidsplan", "referrals": ["veilig_thuis_phone"]})
+    assert registration.status_code == 201
+    back.close()
+    anna.close()
+    access_lines = [line for line in relay_server.log_tail(400).splitlines() if '"GET /ws/' in line]
+    assert access_lines and not any("127.0.0.1" in line for line in access_lines)  # no visitor IPs
+
+
+def test_ten_counsellors_take_the_same_conversation_at_once(relay_server):
+    for i in range(10):
+        relay_server.add_counsellor(f"c{i}", PASSWORD, f"Collega {i}", ["utrecht"])
+    counsellors = [Counsellor(relay_server, f"c{i}", PASSWORD) for i in range(10)]
+    visitor = Visitor(relay_server)
+    conversation = visitor.hello()["conversation"]
+    follow_bot_to_queue(visitor)
+    for counsellor in counsellors:
+        counsellor.until(lambda f: f["type"] == "queue" and f["items"])
+    barrier = threading.Barrier(10)
+    answers = {}
+
+    def take(index, counsellor):
+        barrier.wait()
+        counsellor.send({"type": "take", "conversation": conversation})
+        answers[index] = counsellor.until(lambda f: f["type"] in ("taken", "error"))[-1]
+
+    threads = [threading.Thread(target=take, args=(i, c)) for i, c in enumerate(counsellors)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    kinds = sorted(a["type"] for a in answers.values())
+    assert kinds == ["error"] * 9 + ["taken"]
+    assert all(a["code"] == "already_taken" for a in answers.values() if a["type"] == "error")
+    agents = of_type(visitor.until(lambda f: f["type"] == "agent" and f["kind"] == "counsellor"), "agent")
+    assert len(agents) == 1
+    for counsellor in counsellors:
+        counsellor.close()
+    visitor.close()
+
+
+def test_counsellor_socket_needs_session_and_own_origin(relay_server):
+    relay_server.add_counsellor("anna", PASSWORD, "Anna", ["utrecht"])
+    with pytest.raises(websocket.WebSocketBadStatusException) as no_cookie:
+        websocket.create_connection(f"{relay_server.ws_url}/ws/counsellor", origin=relay_server.url, timeout=10)
+    assert no_cookie.value.status_code == 401
+    cookie = login_cookie(relay_server, "anna", PASSWORD)
+    with pytest.raises(websocket.WebSocketBadStatusException) as foreign:
+        websocket.create_connection(f"{relay_server.ws_url}/ws/counsellor", origin="https://evil.example",
+                                    cookie=f"voordeur_console={cookie}", timeout=10)
+    assert foreign.value.status_code == 403
+
+
+def test_visitor_socket_validates_frames_and_stays_open(relay_server):
+    visitor = Visitor(relay_server)
+    visitor.ws.send("{oops")
+    assert visitor.receive()["code"] == "invalid_json"
+    visitor.ws.send_binary(b"\x00\x01")
+    assert visitor.receive()["code"] == "invalid_frame"
+    visitor.send({"type": "nope"})
+    assert visitor.receive()["code"] == "unknown_type"
+    visitor.hello()
+    visitor.send({"type": "message", "text": "x" * 2001, "id": "long"})
+    assert visitor.until(lambda f: f["type"] == "error")[-1]["code"] == "too_long"
+    echo = visitor.say("nog steeds open")
+    assert echo["from"] == "visitor"
+    visitor.close()
