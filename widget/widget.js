@@ -337,7 +337,7 @@
     if (f.buttons && f.buttons.length) {
       var g = h("div.vd-buttons");
       f.buttons.forEach(function (b) {
-        g.appendChild(h("button.vd-choice", { type: "button", on: { click: function () { post(b.title, b.payload); } } }, b.title));
+        g.appendChild(h("button.vd-choice", { type: "button", on: { click: function () { post(b.title, b.payload); input.focus(); } } }, b.title));
       });
       el.appendChild(g);
     }

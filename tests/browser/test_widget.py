@@ -133,3 +133,20 @@ def test_small_screen_320px(relay_server, open_page, axe):
         assert b and b["x"] >= 0 and b["x"] + b["width"] <= 320, name
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
     assert_accessible(axe, page, "widget open at 320 px")
+
+
+def test_closed_chat_shows_when_it_opens_and_the_phone_numbers(relay_server, open_page, axe):
+    relay_server.stop()
+    relay_server.start(RELAY_SCHEDULE="closed")
+    watched = open_page()
+    page = watched.page
+    page.goto(relay_server.url)
+    launcher = page.locator(".vd-launcher")
+    expect(launcher).to_contain_text("gesloten")
+    expect(launcher.locator("a[href='tel:08002000']")).to_be_visible()
+    expect(launcher.locator("a[href='tel:112']")).to_be_visible()
+    expect(launcher).to_contain_text("dag en nacht")
+    expect(page.get_by_role("button", name="Start de chat")).to_be_hidden()
+    assert_accessible(axe, page, "widget closed, chat closed")
+    # Nothing connects until the visitor starts a chat.
+    assert not [u for u in watched.requests if "/ws/" in u]
