@@ -50,7 +50,6 @@
     connecting: "Verbinden…",
     offline: "De verbinding is weg. We proberen het opnieuw…",
     online: "Je bent weer verbonden.",
-    alertTitle: "Ben je nu in gevaar?",
     call: "Bel {p}",
     exitUrl: "https://www.buienradar.nl/"
   });
@@ -286,7 +285,6 @@
     queue: function (f) { say(f.position <= 1 ? T.queue1 : fmt(T.queueN, { n: f.position })); },
     alert: function (f) {
       alertBox.textContent = "";
-      alertBox.appendChild(h("p.vd-alerttitle", {}, T.alertTitle));
       alertBox.appendChild(h("p", {}, f.text));
       var p = h("p.vd-calls");
       (f.phones || ["112", "0800 2000"]).forEach(function (n) { p.appendChild(telLink(n)); });

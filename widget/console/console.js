@@ -302,8 +302,8 @@
     } } }, [
       h("label", { "for": "msg-" + n }, fmt(T.message, { nick: c.nick })),
       c.input,
+      h("div.row", {}, [h("button.primary", { type: "submit" }, T.send)]),
       h("div.row", {}, [
-        h("button.primary", { type: "submit" }, T.send),
         h("label", { "for": "canned-" + n }, T.canned), c.cannedSel,
         h("button", { type: "button", on: { click: function () {
           var r = canned[+c.cannedSel.value];
@@ -312,9 +312,9 @@
       ]),
       h("div.row", {}, [
         h("label", { "for": "region-" + n }, T.transferTo), c.regionSel,
-        h("button", { type: "button", on: { click: function () { if (c.regionSel.value) send({ type: "transfer", conversation: id, region: c.regionSel.value }); } } }, T.transfer),
-        endBtn, endAsk
-      ])
+        h("button", { type: "button", on: { click: function () { if (c.regionSel.value) send({ type: "transfer", conversation: id, region: c.regionSel.value }); } } }, T.transfer)
+      ]),
+      h("div.row", {}, [endBtn, endAsk])
     ]);
     c.input.addEventListener("keydown", function (e) {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); c.form.requestSubmit(); }
@@ -403,7 +403,7 @@
     fields.forEach(function (f) {
       var fs = h("fieldset", {}, [h("legend", {}, T.fields[f[0]])]);
       if (!f[1].length) {
-        fs.appendChild(h("label", { "for": f[0] + "-" + n }, T.fields[f[0]]));
+        fs.appendChild(h("label.sr", { "for": f[0] + "-" + n }, T.fields[f[0]]));
         fs.appendChild(h("textarea", { id: f[0] + "-" + n, name: f[0], rows: "2" }));
       }
       f[1].forEach(function (ch, i) {
