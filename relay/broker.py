@@ -87,13 +87,15 @@ class InProcessBroker:
 
 
 def make_broker(config) -> Broker:
+    """The in-process broker, or Redis when REDIS_URL is set.
+
+    With REDIS_URL set, an unreachable Redis stops the start (RedisUnavailable): relays that each
+    fell back to their own in-process broker would silently lose each other's deliveries.
+    """
     if config.get("REDIS_URL"):
-        try:
-            from relay.broker_redis import RedisBroker  # added when several processes share the load
-        except ImportError:
-            log.warning("REDIS_URL is set but relay.broker_redis is not available; using in-process broker")
-        else:
-            return RedisBroker(config["REDIS_URL"])
+        from relay.broker_redis import RedisBroker
+
+        return RedisBroker(config["REDIS_URL"])
     return InProcessBroker()
 
 

@@ -1,0 +1,195 @@
+"""The broker across relay processes: Redis pub/sub.
+
+Every relay process holds one ``RedisBroker``: a client for PUBLISH, and one pub/sub connection
+read by a single listener thread that hands each event to the local subscriptions of its channel.
+Redis is subscribed to a channel while at least one local subscription listens to it.
+
+A process's own events also travel through Redis, so every process sees the events of one
+channel in the order they were published. ``add`` returns only after Redis confirmed the
+subscription, so a socket that listens and then reads the database misses nothing stored later.
+
+``REDIS_URL`` may carry ``?prefix=<text>`` (default ``voordeur``): every channel is published as
+``<prefix>:<channel>``, so several installations or test runs can share one Redis.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import uuid
+from collections import deque
+from typing import Iterable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import redis
+
+from relay.broker import Callback
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PREFIX = "voordeur"
+# How long ``add`` waits for Redis to confirm a subscription before it gives up and says so.
+CONFIRM_SECONDS = 5.0
+
+
+class RedisUnavailable(RuntimeError):
+    """REDIS_URL is set but Redis does not answer: several relays without it would lose deliveries."""
+
+
+def split_prefix(url: str) -> tuple[str, str]:
+    """Take the ``prefix`` query parameter out of a Redis URL (redis-py does not know it)."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    prefix = next((value for key, value in query if key == "prefix" and value), DEFAULT_PREFIX)
+    rest = urlencode([(key, value) for key, value in query if key != "prefix"])
+    return urlunsplit(parts._replace(query=rest)), prefix
+
+
+class RedisSubscription:
+    def __init__(self, broker: "RedisBroker", callback: Callback):
+        self._broker = broker
+        self.callback = callback
+        self.channels: set[str] = set()
+
+    def add(self, channel: str) -> None:
+        self._broker._attach(self, channel)
+
+    def remove(self, channel: str) -> None:
+        self._broker._detach(self, channel)
+
+    def close(self) -> None:
+        for channel in list(self.channels):
+            self._broker._detach(self, channel)
+
+
+class RedisBroker:
+    def __init__(self, url: str):
+        redis_url, self.prefix = split_prefix(url)
+        # No periodic health-check PINGs: on the pub/sub connection they would be written by the
+        # listener thread while another thread writes a SUBSCRIBE. TCP keepalive notices dead peers.
+        self._client = redis.Redis.from_url(redis_url, socket_keepalive=True, socket_connect_timeout=5)
+        try:
+            self._client.ping()
+        except redis.RedisError as error:
+            raise RedisUnavailable(f"REDIS_URL is set but Redis does not answer ({error}); "
+                                   "refusing to start without it") from error
+        self._lock = threading.Lock()
+        self._listeners: dict[str, set[RedisSubscription]] = {}
+        self._confirmations: dict[str, deque[threading.Event]] = {}
+        self._pubsub = None
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    # ---- the Broker interface ---------------------------------------------------------------
+
+    def publish(self, channel: str, event: dict) -> None:
+        self._client.publish(self._wire(channel), json.dumps(event, ensure_ascii=False, separators=(",", ":")))
+
+    def subscribe(self, channels: Iterable[str], callback: Callback) -> RedisSubscription:
+        subscription = RedisSubscription(self, callback)
+        for channel in channels:
+            subscription.add(channel)
+        return subscription
+
+    def close(self) -> None:
+        """Stop listening (tests and benchmarks; a relay process simply exits)."""
+        self._closed = True
+        if self._pubsub is not None:
+            try:
+                self._pubsub.close()
+            except redis.RedisError:
+                pass
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._client.close()
+
+    # ---- local subscriptions ----------------------------------------------------------------
+
+    def _wire(self, channel: str) -> str:
+        return f"{self.prefix}:{channel}"
+
+    def _attach(self, subscription: RedisSubscription, channel: str) -> None:
+        confirmed = None
+        with self._lock:
+            listeners = self._listeners.setdefault(channel, set())
+            if not listeners:
+                confirmed = threading.Event()
+                self._start_listener()
+                self._confirmations.setdefault(self._wire(channel), deque()).append(confirmed)
+                # Sent under the lock, so SUBSCRIBE and UNSUBSCRIBE of one channel reach Redis in order.
+                self._pubsub.subscribe(self._wire(channel))
+            listeners.add(subscription)
+            subscription.channels.add(channel)
+        if confirmed is not None and not confirmed.wait(CONFIRM_SECONDS):
+            log.warning("Redis did not confirm the subscription to %s within %s s", channel, CONFIRM_SECONDS)
+
+    def _detach(self, subscription: RedisSubscription, channel: str) -> None:
+        with self._lock:
+            subscription.channels.discard(channel)
+            listeners = self._listeners.get(channel)
+            if listeners is None or subscription not in listeners:
+                return
+            listeners.discard(subscription)
+            if not listeners:
+                del self._listeners[channel]
+                try:
+                    self._pubsub.unsubscribe(self._wire(channel))
+                except redis.RedisError:  # the listener resubscribes only what is still wanted
+                    log.warning("Redis unsubscribe from %s failed", channel)
+
+    # ---- the listener thread ----------------------------------------------------------------
+
+    def _start_listener(self) -> None:
+        """Open the pub/sub connection on first use (never before a fork), under ``_lock``."""
+        if self._thread is not None:
+            return
+        self._pubsub = self._client.pubsub()
+        # A channel of this process alone keeps the connection subscribed even with no sockets,
+        # so the listener can always block on reading.
+        self._pubsub.subscribe(self._wire(f"relay-process:{uuid.uuid4().hex}"))
+        self._thread = threading.Thread(target=self._listen, name="redis-broker", daemon=True)
+        self._thread.start()
+
+    def _listen(self) -> None:
+        while not self._closed:
+            try:
+                message = self._pubsub.get_message(timeout=1.0)
+            except (redis.RedisError, OSError, ValueError) as error:
+                if self._closed:
+                    return
+                # redis-py reconnects and resubscribes on the next read; events meanwhile are lost.
+                log.error("Redis pub/sub connection failed (%s); reconnecting", error)
+                time.sleep(0.5)
+                continue
+            if message is not None:
+                self._dispatch(message)
+
+    def _dispatch(self, message: dict) -> None:
+        kind = message["type"]
+        wire = message["channel"].decode() if isinstance(message["channel"], bytes) else message["channel"]
+        if kind == "subscribe":
+            with self._lock:
+                waiting = self._confirmations.get(wire)
+                if waiting:
+                    waiting.popleft().set()
+                    if not waiting:
+                        del self._confirmations[wire]
+            return
+        if kind != "message":
+            return
+        channel = wire[len(self.prefix) + 1:]
+        with self._lock:
+            listeners = list(self._listeners.get(channel, ()))
+        if not listeners:
+            return
+        try:
+            event = json.loads(message["data"])
+        except ValueError:
+            log.error("undecodable event on %s", channel)
+            return
+        for subscription in listeners:
+            try:
+                subscription.callback(channel, event)
+            except Exception:  # one broken listener must not stop delivery to the others
+                log.exception("broker callback failed on %s", channel)
