@@ -1,0 +1,134 @@
+"""Reading a typed answer to an intake question. Buttons send exact values; people type freely."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, Optional
+
+from rasa_sdk import Tracker
+
+from voordeur_content._files import normalize
+
+# Intents that are never an answer to an intake question: the form steps aside and a rule
+# answers them (see data/rules/), then the form asks its question again.
+_NOT_ANSWER_INTENTS = {"request_human", "bot_challenge", "goodbye"}
+
+
+def intent_of(tracker: Tracker) -> str:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
+
+
+def text_of(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def entity_of(tracker: Tracker, name: str) -> Optional[Any]:
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if entity.get("entity") == name:
+            return entity.get("value")
+    return None
+
+
+def is_button_payload(text: str) -> bool:
+    return text.startswith("/")
+
+
+def is_not_an_answer(tracker: Tracker) -> bool:
+    intent = intent_of(tracker)
+    return (
+        intent in _NOT_ANSWER_INTENTS
+        or intent.startswith("urgent_")
+        or intent.startswith("faq_")
+    )
+
+
+_NICKNAME_PREFIX = re.compile(
+    r"^\s*(?:ik\s+heet|mijn\s+(?:bij)?naam\s+is|noem\s+(?:me|mij)(?:\s+maar)?|"
+    r"je\s+mag\s+(?:me|mij)|zeg\s+maar|het\s+is|ik\s+ben)\s+",
+    re.IGNORECASE,
+)
+_NICKNAME_SUFFIX = re.compile(r"\s+(?:noemen|hoor|maar)\s*$", re.IGNORECASE)
+
+
+def clean_nickname(text: str) -> str:
+    """"noem me maar Sam" -> "Sam"."""
+    name = _NICKNAME_PREFIX.sub("", text.strip())
+    name = _NICKNAME_SUFFIX.sub("", name)
+    return name.strip(" .!,'\"")
+
+
+_ABOUT_SELF = re.compile(r"\b(?:mezelf|mijzelf|zelf|mij|me|ik)\b")
+_ABOUT_OTHER = re.compile(
+    r"\b(?:iemand|ander|anders|buur\w*|vriend\w*|zus|broer|moeder|vader|ouders?|kind\w*|"
+    r"zoon|dochter|collega|oma|opa|nicht|neef|klasgeno\w*|leerling\w*)\b"
+)
+
+
+def parse_about(text: str) -> Optional[str]:
+    words = normalize(text)
+    if _ABOUT_OTHER.search(words) and not re.search(r"\bover (?:mezelf|mijzelf|mij)\b", words):
+        return "other"
+    if _ABOUT_SELF.search(words):
+        return "self"
+    return None
+
+
+_SITUATIONS = (
+    ("child", r"\b(?:kind\w*|zoon|dochter|baby|peuter|tiener|meisje|jongen|stiefkind\w*|"
+              r"leerling\w*|kleinkind\w*|pleegkind\w*)\b"),
+    ("elderly", r"\b(?:oudere\w*|oma|opa|bejaard\w*|grootouder\w*|mantelzorg\w*|"
+                r"verzorgingshuis|verpleeghuis|oude (?:moeder|vader)|hoogbejaard\w*)\b"),
+    ("partner", r"\b(?:partner|ex|man|vrouw|vriend|vriendin|echtgeno\w*|relatie|vriendje|"
+                r"vriendinnetje|verloofde|date|huwelijk)\b"),
+    ("other", r"\b(?:anders|iets anders|ander|broer|zus|ouders?|vader|moeder|familie|"
+              r"huisgeno\w*|schoonfamilie|eer|dwang|uithuwelijking)\b"),
+)
+
+
+def parse_situation(text: str) -> Optional[str]:
+    words = normalize(text)
+    for value, pattern in _SITUATIONS:
+        if re.search(pattern, words):
+            return value
+    return None
+
+
+_YES = re.compile(r"^(?:ja|jawel|jazeker|yes|jep|ok|oke|okay|klopt|zeker|ik ben veilig|veilig|"
+                  r"ja hoor|ja ik ben veilig|ja nu wel|nu wel)\b")
+_NO = re.compile(r"^(?:nee|neen|no|nope|niet|ik ben niet veilig|niet veilig|nee niet|"
+                 r"helemaal niet|nee ik ben niet veilig)\b")
+
+
+def parse_yes_no(intent: str, text: str) -> Optional[str]:
+    words = normalize(text)
+    if intent == "deny" or _NO.search(words) or "niet veilig" in words:
+        return "no"
+    if intent == "affirm" or _YES.search(words):
+        return "yes"
+    return None
+
+
+def parse_age_group(text: str) -> Optional[str]:
+    words = normalize(text)
+    if re.search(r"\b(?:jonger dan 18|onder de 18|minderjarig|kind|tiener|puber|scholier)\b", words):
+        return "under_18"
+    if re.search(r"\b(?:18 of ouder|ouder dan 18|boven de 18|volwassen\w*|meerderjarig|18 plus)\b",
+                 words):
+        return "18_plus"
+    numbers = [int(n) for n in re.findall(r"\b(\d{1,3})\b", words)]
+    ages = [n for n in numbers if 5 <= n <= 110]
+    if ages:
+        return "under_18" if ages[0] < 18 else "18_plus"
+    return None
+
+
+def dont_know(intent: str, text: str) -> bool:
+    words = normalize(text)
+    return intent == "dont_know" or bool(
+        re.fullmatch(r"(?:ik )?(?:weet (?:ik )?(?:het )?niet|geen idee|weet niet|geen flauw idee)", words)
+    )
+
+
+def entity_value(tracker: Tracker, name: str, allowed: Dict[str, Any]) -> Optional[str]:
+    value = entity_of(tracker, name)
+    return value if value in allowed else None

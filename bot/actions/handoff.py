@@ -1,0 +1,56 @@
+"""Passing the conversation to a counsellor: asking what is still needed, then the handoff payload."""
+
+from __future__ import annotations
+
+from typing import Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import payloads, schedule
+from actions.intake import region_name
+
+
+class ActionRequestHuman(Action):
+    """The visitor asks for a person: the intake shrinks to nickname and region."""
+
+    def name(self) -> Text:
+        return "action_request_human"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        if not tracker.get_slot("nickname"):
+            dispatcher.utter_message(response="utter_request_human_needs")
+        elif not tracker.get_slot("region"):
+            dispatcher.utter_message(response="utter_request_human_needs_region")
+        return [SlotSet("handoff_requested", True)]
+
+
+class ActionHandoff(Action):
+    """Sends the handoff payload; says whether a counsellor is there or when the chat opens."""
+
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        region_id = payloads.answer(tracker, "region")
+        name = region_name(region_id)
+        if schedule.is_open(tracker, region_id):
+            nickname = payloads.answer(tracker, "nickname")
+            if nickname:
+                dispatcher.utter_message(response="utter_handoff_named", nickname=nickname, region_name=name)
+            else:
+                dispatcher.utter_message(response="utter_handoff", region_name=name)
+            if tracker.get_slot("urgent"):
+                dispatcher.utter_message(response="utter_handoff_urgent")
+        else:
+            opens = schedule.next_open(tracker, region_id)
+            if opens:
+                dispatcher.utter_message(
+                    response="utter_handoff_closed", region_name=name, next_open=schedule.dutch_moment(opens)
+                )
+            else:
+                dispatcher.utter_message(response="utter_handoff_closed_no_time", region_name=name)
+        dispatcher.utter_message(json_message=payloads.handoff(tracker))
+        return []

@@ -1,0 +1,41 @@
+"""The custom payloads that signal the relay (docs/architecture.md). The relay never shows them."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+from rasa_sdk import Tracker
+
+SKIPPED = "skipped"
+
+
+def answer(tracker: Tracker, slot: str) -> Optional[Any]:
+    """A slot's value for the relay: None when unknown or skipped."""
+    value = tracker.get_slot(slot)
+    return None if value in (None, SKIPPED) else value
+
+
+def profile(nickname: Optional[str], region: Optional[str]) -> Dict[str, Any]:
+    return {"voordeur": {"type": "profile", "nickname": nickname, "region": region}}
+
+
+def urgent(category: str) -> Dict[str, Any]:
+    return {"voordeur": {"type": "urgent", "category": category}}
+
+
+def handoff(tracker: Tracker) -> Dict[str, Any]:
+    safe_now = answer(tracker, "safe_now")
+    return {
+        "voordeur": {
+            "type": "handoff",
+            "nickname": answer(tracker, "nickname"),
+            "region": answer(tracker, "region"),
+            "urgent": bool(tracker.get_slot("urgent")),
+            "intake": {
+                "about": answer(tracker, "about"),
+                "situation": answer(tracker, "situation"),
+                "safe_now": None if safe_now is None else safe_now == "yes",
+                "age_group": answer(tracker, "age_group"),
+            },
+        }
+    }
