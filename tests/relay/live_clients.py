@@ -101,10 +101,10 @@ def follow_bot_to_queue(visitor: Visitor, nickname: str = "Sam", town: str = "Ut
         asked = [f for f in batch if f["type"] == "message" and f["from"] in ("bot", "system")]
         last = asked[-1] if asked else {"text": "", "buttons": []}
         text = last["text"].lower()
-        if "naam" in text or "noemen" in text:
-            visitor.say(nickname)
-        elif any(word in text for word in ("regio", "woon", "gemeente", "plaats", "waar")):
+        if any(word in text for word in ("regio", "woonplaats", "gemeente", "welke plaats")):
             visitor.say(town)
+        elif "bijnaam" in text or "noemen" in text:
+            visitor.say(nickname)
         elif last.get("buttons"):
             button = next((b for b in last["buttons"] if "skip" not in b["payload"]), last["buttons"][0])
             visitor.say(button["title"], payload=button["payload"])

@@ -89,7 +89,7 @@ def test_the_whole_journey(relay_server):
     assert registration.status_code == 201
     back.close()
     anna.close()
-    access_lines = [line for line in relay_server.log_tail(400).splitlines() if '"GET /ws/' in line]
+    access_lines = [line for line in relay_server.log_tail(400).splitlines() if '"POST /api/console/' in line]
     assert access_lines and not any("127.0.0.1" in line for line in access_lines)  # no visitor IPs
 
 
