@@ -51,10 +51,12 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
-def header(title: str) -> None:
+def header(title: str, module: str, argv: list[str] | None) -> None:
+    """What every benchmark prints first: what, where, and the command that repeats it."""
+    argv = sys.argv[1:] if argv is None else argv
     print(f"# {title}")
     print(f"machine: {machine()}")
-    print(f"repeat:  {shlex.join([os.path.relpath(sys.executable, REPO), *sys.argv])}")
+    print(f"repeat:  {shlex.join(['.venv/bin/python', '-m', module, *argv])}")
     print(f"started: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}")
     sys.stdout.flush()
 
@@ -175,7 +177,8 @@ class Relay:
         stop(self.process)
         self.process = None
 
-    def add_counsellor(self, username: str, password: str, name: str, regions: str = "all") -> None:
+    def add_counsellor(self, username: str, password: str, name: str, regions="all") -> None:
+        regions = regions if isinstance(regions, str) else ",".join(regions)
         subprocess.run([PYTHON, "-m", "relay", "counsellor", "add", username, "--name", name, "--regions", regions,
                         "--max-chats", "1000"],
                        cwd=REPO, env={**os.environ, **self.env}, input=password + "\n", text=True, check=True,
@@ -258,3 +261,17 @@ def temporary_database(base_url: str = POSTGRES_URL, prefix: str = "voordeur_ben
 def redis_url_with_prefix(base_url: str = REDIS_URL, label: str = "bench") -> str:
     separator = "&" if "?" in base_url else "?"
     return f"{base_url}{separator}prefix=voordeur-{label}-{uuid.uuid4().hex[:10]}"
+
+
+class FakeRasaProcess:
+    """bench/fake_rasa.py in a process of its own, so it does not share the load generator's GIL."""
+
+    def __init__(self, workdir: Path, region: str = "utrecht"):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = workdir / f"fake-rasa-{self.port}.log"
+        self.process = spawn([PYTHON, "-m", "bench.fake_rasa", "--port", str(self.port), "--region", region], self.log)
+        wait_until(lambda: requests.get(f"{self.url}/status", timeout=1).ok, self.process, self.log, 30, "fake Rasa")
+
+    def stop(self) -> None:
+        stop(self.process)

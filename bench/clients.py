@@ -1,0 +1,73 @@
+"""Minimal socket clients for the benchmarks (websocket-client), and counsellor accounts made fast."""
+from __future__ import annotations
+
+import json
+import time
+
+import requests
+import websocket
+
+WAIT = 60
+
+
+class Client:
+    def __init__(self, url: str, **options):
+        self.ws = websocket.create_connection(url, timeout=WAIT, enable_multithread=True, **options)
+
+    def send(self, frame: dict) -> None:
+        self.ws.send(json.dumps(frame))
+
+    def receive(self, timeout: float = WAIT) -> dict:
+        self.ws.settimeout(timeout)
+        return json.loads(self.ws.recv())
+
+    def until(self, predicate, timeout: float = WAIT) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"no matching frame within {timeout} s")
+            frame = self.receive(remaining)
+            if predicate(frame):
+                return frame
+
+    def close(self) -> None:
+        try:
+            self.ws.close()
+        except (OSError, websocket.WebSocketException):
+            pass
+
+
+class Visitor(Client):
+    def __init__(self, relay):
+        super().__init__(f"{relay.ws_url}/ws/visitor", origin="https://host.example")
+
+    def hello(self, token: str | None = None) -> dict:
+        self.send({"type": "hello", "token": token})
+        return self.until(lambda f: f["type"] == "session")
+
+
+class Counsellor(Client):
+    def __init__(self, relay, username: str, password: str):
+        response = requests.post(f"{relay.url}/api/console/login", json={"username": username, "password": password},
+                                 timeout=WAIT)
+        response.raise_for_status()
+        self.cookie = response.cookies["voordeur_console"]
+        super().__init__(f"{relay.ws_url}/ws/counsellor", origin=relay.url, cookie=f"voordeur_console={self.cookie}")
+
+
+def create_counsellors(database_url: str, count: int, password: str, regions: str = "all",
+                       prefix: str = "bench") -> list[str]:
+    """Create counsellor accounts straight in the database (one app, no process per account)."""
+    from relay import auth, create_app
+    from relay.db import get_db
+    from relay.migrate import upgrade_database
+
+    upgrade_database(database_url)
+    app = create_app({"DATABASE_URL": database_url, "REDIS_URL": None})
+    names = [f"{prefix}{i}" for i in range(count)]
+    with app.app_context(), get_db(app).transaction() as session:
+        for name in names:
+            auth.save_counsellor(session, name, f"Collega {name}", regions, password, max_chats=10_000)
+    get_db(app).dispose()
+    return names

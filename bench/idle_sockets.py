@@ -1,0 +1,83 @@
+"""Idle visitor sockets held by one relay process, and the memory each costs.
+
+Opens N visitor sockets on one relay process; each says hello and gets its greeting (from a stand-in
+for Rasa that answers at once), then stays idle. Reports the worker's resident memory and threads
+before and after, the memory per socket, and checks that a sample of the idle sockets still answers.
+Goal: 2,000 sockets per process.
+
+    .venv/bin/python -m bench.idle_sockets --sockets 2000 --worker serve      # the production command
+    .venv/bin/python -m bench.idle_sockets --sockets 2000 --worker gevent     # gunicorn -k gevent
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from bench.clients import Visitor
+from bench.stack import POSTGRES_URL, FakeRasaProcess, Relay, header, rss_kib, temporary_database, thread_count
+
+
+def open_visitor(relay: Relay) -> Visitor:
+    visitor = Visitor(relay)
+    visitor.hello()
+    visitor.until(lambda f: f["type"] == "message" and f["from"] == "bot")
+    return visitor
+
+
+def run(sockets: int, worker: str, hold: float, workdir: Path) -> dict:
+    fake = FakeRasaProcess(workdir)
+    visitors: list[Visitor] = []
+    try:
+        with temporary_database(POSTGRES_URL) as database_url:
+            # gthread needs a thread per socket: room for all of them and a few HTTP requests.
+            relay = Relay(workdir, database_url, fake.url, worker=worker, threads=sockets + 50).start()
+            try:
+                pid = relay.worker_pids()[0]
+                visitors.append(open_visitor(relay))  # warm-up: imports, pools, first conversation
+                time.sleep(1)
+                base_rss, base_threads = rss_kib(pid), thread_count(pid)
+                started = time.monotonic()
+                while len(visitors) < sockets:
+                    visitors.append(open_visitor(relay))
+                opened_in = time.monotonic() - started
+                time.sleep(hold)
+                rss, threads = rss_kib(pid), thread_count(pid)
+                sample = random.sample(visitors, min(20, len(visitors)))
+                for visitor in sample:  # still alive after idling: an echo comes back
+                    client_id = uuid.uuid4().hex
+                    visitor.send({"type": "message", "text": "ben je er nog", "id": client_id})
+                    visitor.until(lambda f: f.get("id") == client_id, timeout=30)
+            finally:
+                for visitor in visitors:
+                    visitor.close()
+                relay.stop()
+    finally:
+        fake.stop()
+    added = len(visitors) - 1
+    per_socket = (rss - base_rss) / added if added else 0.0
+    print(f"worker {worker}: {len(visitors)} idle visitor sockets held by one process "
+          f"(opened in {opened_in:.1f} s, held {hold:.0f} s, {len(sample)} sampled sockets answered)")
+    print(f"worker RSS {base_rss / 1024:.1f} MiB with 1 socket -> {rss / 1024:.1f} MiB with {len(visitors)}: "
+          f"{per_socket:.1f} KiB per socket; threads {base_threads} -> {threads}")
+    return {"sockets": len(visitors), "rss_kib": rss, "base_rss_kib": base_rss, "kib_per_socket": per_socket,
+            "threads": threads}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sockets", type=int, default=2000)
+    parser.add_argument("--worker", choices=("serve", "gthread", "gevent"), default="serve",
+                        help="serve: python -m relay serve; gthread/gevent: gunicorn with that worker class")
+    parser.add_argument("--hold", type=float, default=30.0, help="seconds to stay idle before measuring")
+    args = parser.parse_args(argv)
+    header("idle visitor sockets per relay process", "bench.idle_sockets", argv)
+    with tempfile.TemporaryDirectory(prefix="voordeur-bench-") as workdir:
+        return run(args.sockets, args.worker, args.hold, Path(workdir))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+"""Two relay processes on one PostgreSQL and one Redis: a visitor on one, counsellors on the other.
+
+The whole journey runs with the real Rasa and the trained model; the visitor returns through the
+other relay. Taking stays atomic when the takers sit on different relays.
+"""
+import threading
+
+import pytest
+import requests
+
+from bench.stack import FakeRasaProcess, Relay
+from live_clients import Counsellor, Visitor, follow_bot_to_queue
+
+PASSWORD = "geheim-wachtwoord-1"
+
+
+def of_type(frames, kind):
+    return [f for f in frames if f["type"] == kind]
+
+
+def start_two_relays(tmp_path, postgres_url, redis_url, rasa_url):
+    relays = [Relay(tmp_path, postgres_url, rasa_url, redis_url=redis_url) for _ in range(2)]
+    for relay in relays:
+        relay.start()
+    return relays
+
+
+@pytest.fixture
+def two_relays(rasa_stack, postgres_url, redis_url, tmp_path):
+    relays = start_two_relays(tmp_path, postgres_url, redis_url, rasa_stack)
+    yield relays
+    for relay in relays:
+        relay.stop()
+
+
+@pytest.fixture
+def two_relays_fake_rasa(postgres_url, redis_url, tmp_path):
+    fake = FakeRasaProcess(tmp_path)
+    relays = start_two_relays(tmp_path, postgres_url, redis_url, fake.url)
+    yield relays
+    for relay in relays:
+        relay.stop()
+    fake.stop()
+
+
+@pytest.mark.rasa
+@pytest.mark.postgres
+def test_the_whole_journey_across_two_relays(two_relays):
+    relay_a, relay_b = two_relays
+    relay_b.add_counsellor("anna", PASSWORD, "Anna", "utrecht")
+    anna = Counsellor(relay_b, "anna", PASSWORD)
+    assert anna.receive()["type"] == "hello"
+    assert anna.receive() == {"type": "queue", "items": []}
+
+    # The visitor meets the assistant on relay A and is queued for Utrecht.
+    visitor = Visitor(relay_a)
+    session = visitor.hello()
+    assert session["resumed"] is False and session["state"] == "bot"
+    visitor.until(lambda f: f["type"] == "message" and f["from"] == "bot")
+    frames = follow_bot_to_queue(visitor, nickname="Sam", town="Utrecht")
+    assert of_type(frames, "queue")[-1] == {"type": "queue", "position": 1, "region": "utrecht"}
+
+    # Anna on relay B sees the queue change that happened on relay A.
+    queue = anna.until(lambda f: f["type"] == "queue" and f["items"])[-1]
+    assert queue["items"][0]["conversation"] == session["conversation"]
+    assert queue["items"][0]["nickname"] == "Sam"
+
+    # She takes it on B; the visitor on A is told who took over.
+    anna.send({"type": "take", "conversation": session["conversation"]})
+    taken = anna.until(lambda f: f["type"] == "taken")[-1]
+    assert "Ik wil met een medewerker praten" in [m["text"] for m in taken["transcript"]]
+    agent = visitor.until(lambda f: f["type"] == "agent")[-1]
+    assert agent == {"type": "agent", "kind": "counsellor", "name": "Anna", "region": "utrecht"}
+
+    # Messages both ways between the relays.
+    anna.send({"type": "message", "conversation": session["conversation"], "text": "Hoi Sam, ik ben Anna."})
+    heard = visitor.until(lambda f: f["type"] == "message" and f["from"] == "counsellor")[-1]
+    assert heard["text"] == "Hoi Sam, ik ben Anna."
+    echo = visitor.say("Fijn dat je er bent.")
+    assert echo["seq"] == heard["seq"] + 1
+    to_anna = anna.until(lambda f: f["type"] == "message" and f["from"] == "visitor")[-1]
+    assert to_anna["text"] == "Fijn dat je er bent." and to_anna["seq"] == echo["seq"]
+
+    # The visitor drops from A, Anna writes meanwhile, the visitor returns through B.
+    visitor.close()
+    anna.send({"type": "message", "conversation": session["conversation"], "text": "Ben je er nog?"})
+    anna.until(lambda f: f["type"] == "message" and f["text"] == "Ben je er nog?")
+    back = Visitor(relay_b)
+    resumed = back.hello(session["token"])
+    assert resumed["resumed"] is True and resumed["state"] == "assigned"
+    assert resumed["conversation"] == session["conversation"]
+    assert resumed["history"][-1]["text"] == "Ben je er nog?"
+    assert [m["seq"] for m in resumed["history"]] == list(range(1, len(resumed["history"]) + 1))
+    assert back.until(lambda f: f["type"] == "agent")[-1]["kind"] == "counsellor"
+
+    # Anna moves to relay A; the returned visitor on B and she still hear each other.
+    anna.close()
+    anna = Counsellor(relay_a, "anna", PASSWORD)
+    again = anna.until(lambda f: f["type"] == "taken")[-1]
+    assert again["conversation"] == session["conversation"]
+    back.say("Ja, ik ben er weer.")
+    assert anna.until(lambda f: f["type"] == "message" and f["from"] == "visitor")[-1]["text"] == "Ja, ik ben er weer."
+    anna.send({"type": "message", "conversation": session["conversation"], "text": "Goed zo."})
+    assert back.until(lambda f: f["type"] == "message" and f["from"] == "counsellor")[-1]["text"] == "Goed zo."
+
+    # Urgent language on B raises the alert for Anna on A.
+    back.say("Hij slaat me nu")
+    assert "112" in back.until(lambda f: f["type"] == "alert")[-1]["phones"]
+    assert anna.until(lambda f: f["type"] == "alert")[-1] == {
+        "type": "alert", "conversation": session["conversation"], "level": "urgent", "category": "acute"}
+
+    # Anna ends on A; the visitor on B hears it; the registration goes through either relay.
+    anna.send({"type": "end", "conversation": session["conversation"]})
+    assert back.until(lambda f: f["type"] == "ended")[-1] == {"type": "ended", "by": "counsellor"}
+    assert anna.until(lambda f: f["type"] == "ended")[-1]["by"] == "counsellor"
+    registration = requests.post(
+        f"{relay_b.url}/api/console/registrations", cookies={"voordeur_console": anna.cookie},
+        headers={"Origin": relay_b.url}, timeout=10,
+        json={"conversation": session["conversation"], "kinds": ["partner_violence"], "role": "victim",
+              "advice": "Veiligheidsplan", "referrals": ["veilig_thuis_phone"]})
+    assert registration.status_code == 201
+    back.close()
+    anna.close()
+
+
+@pytest.mark.postgres
+def test_counsellors_on_two_relays_take_one_conversation_once(two_relays_fake_rasa):
+    relay_a, relay_b = two_relays_fake_rasa
+    for i in range(8):
+        relay_a.add_counsellor(f"c{i}", PASSWORD, f"Collega {i}", "utrecht")
+    counsellors = [Counsellor(relay_a if i % 2 else relay_b, f"c{i}", PASSWORD) for i in range(8)]
+    visitor = Visitor(relay_a)
+    conversation = visitor.hello()["conversation"]
+    visitor.say("Ik wil met iemand praten")
+    visitor.until(lambda f: f["type"] == "queue")
+    for counsellor in counsellors:
+        counsellor.until(lambda f: f["type"] == "queue" and f["items"])
+    barrier = threading.Barrier(len(counsellors))
+    answers = {}
+
+    def take(index, counsellor):
+        barrier.wait()
+        counsellor.send({"type": "take", "conversation": conversation})
+        answers[index] = counsellor.until(lambda f: f["type"] in ("taken", "error"))[-1]
+
+    threads = [threading.Thread(target=take, args=(i, c)) for i, c in enumerate(counsellors)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(a["type"] for a in answers.values()) == ["error"] * 7 + ["taken"]
+    assert {a["code"] for a in answers.values() if a["type"] == "error"} == {"already_taken"}
+    agents = of_type(visitor.until(lambda f: f["type"] == "agent" and f["kind"] == "counsellor"), "agent")
+    assert len(agents) == 1 and not of_type(visitor.quiet(1.0), "agent")
+    for counsellor in counsellors:
+        counsellor.close()
+    visitor.close()
