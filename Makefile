@@ -88,6 +88,18 @@ test-relay-postgres: $(VENV)/.installed $(MODEL)
 test-browser: $(VENV)/.installed $(MODEL) browser-deps
 	$(VENV)/bin/pytest -q tests/browser
 
+# The assistant: action unit tests, data validation, test stories, then the held-out NLU report and
+# the urgency evaluation (fails when urgent recall < 0.95 or the false-alarm rate > 0.10).
+bot-test: $(BOTVENV)/.installed $(MODEL)
+	$(BOTVENV)/bin/pytest -q tests/bot
+	cd bot && PYTHONPATH=.. ../$(BOTVENV)/bin/rasa data validate --fail-on-warnings
+	cd bot && PYTHONPATH=.. ../$(BOTVENV)/bin/rasa test core --model models/voordeur.tar.gz \
+	  --stories tests/ --fail-on-prediction-errors --out results/core
+	cd bot && PYTHONPATH=.. ../$(BOTVENV)/bin/python eval/evaluate.py --model models/voordeur.tar.gz \
+	  --min-recall 0.95 --max-false-alarms 0.10
+
+bot-check: bot-test
+
 widget-size: $(VENV)/.installed
 	.venv/bin/python bench/widget_size.py
 

@@ -1,0 +1,46 @@
+import asyncio
+
+from conftest import make_tracker, texts
+
+from actions.greeting import ActionGreet
+
+CLOSED = {"voordeur": {"any_open": False, "regions": {
+    "utrecht": {"open": False, "next_open": "2026-11-30T09:00:00+01:00"},
+    "twente": {"open": False, "next_open": "2026-12-01T09:00:00+01:00"},
+}}}
+
+
+def run(tracker, dispatcher, domain):
+    return asyncio.run(ActionGreet().run(dispatcher, tracker, domain))
+
+
+def test_greeting_says_it_is_a_bot_and_gives_the_house_rules(dispatcher, domain):
+    events = run(make_tracker("/greet", intent="greet"), dispatcher, domain)
+    assert events == []
+    assert texts(dispatcher) == ["utter_greet", "utter_house_rules"]
+
+
+def test_greeting_when_closed_says_when_the_chat_opens(dispatcher, domain):
+    run(make_tracker("/greet", intent="greet", metadata=CLOSED), dispatcher, domain)
+    assert texts(dispatcher) == ["utter_greet", "utter_house_rules", "utter_chat_closed_now"]
+    assert dispatcher.messages[-1]["next_open"] == "maandag 30 november om 9:00"
+
+
+def test_greeting_when_closed_without_an_opening_time(dispatcher, domain):
+    metadata = {"voordeur": {"any_open": False, "regions": {}}}
+    run(make_tracker("/greet", intent="greet", metadata=metadata), dispatcher, domain)
+    assert texts(dispatcher) == ["utter_greet", "utter_house_rules", "utter_chat_closed_now_no_time"]
+
+
+def test_greeting_when_open_says_nothing_about_hours(dispatcher, domain):
+    metadata = {"voordeur": {"any_open": True, "regions": {"utrecht": {"open": True, "next_open": None}}}}
+    run(make_tracker("/greet", intent="greet", metadata=metadata), dispatcher, domain)
+    assert texts(dispatcher) == ["utter_greet", "utter_house_rules"]
+
+
+def test_greeting_responses_name_the_house_rules(domain):
+    rules = domain["responses"]["utter_house_rules"][0]["text"]
+    for needed in ("huiselijk geweld", "kindermishandeling", "melding", "anoniem", "9:00", "17:00", "112"):
+        assert needed in rules
+    assert "assistent" in domain["responses"]["utter_greet"][0]["text"]
+    assert "medewerker" in domain["responses"]["utter_greet"][0]["text"]

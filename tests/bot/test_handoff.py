@@ -1,0 +1,63 @@
+import asyncio
+
+from conftest import make_tracker, texts
+
+from actions.handoff import ActionHandoff, ActionRequestHuman
+
+FULL = {"nickname": "Sam", "region": "utrecht", "about": "self", "situation": "partner",
+        "safe_now": "yes", "age_group": "18_plus", "urgent": None}
+
+
+def run(action, tracker, dispatcher, domain):
+    return asyncio.run(action.run(dispatcher, tracker, domain))
+
+
+def handoff_payload(**overrides):
+    payload = {"type": "handoff", "nickname": "Sam", "region": "utrecht", "urgent": False,
+               "intake": {"about": "self", "situation": "partner", "safe_now": True, "age_group": "18_plus"}}
+    payload.update(overrides)
+    return {"voordeur": payload}
+
+
+def test_request_human_before_intake_asks_for_nickname_and_region(dispatcher, domain):
+    events = run(ActionRequestHuman(), make_tracker("ik wil een mens", intent="request_human"), dispatcher, domain)
+    assert events == [{"event": "slot", "timestamp": None, "name": "handoff_requested", "value": True}]
+    assert texts(dispatcher) == ["utter_request_human_needs"]
+
+
+def test_request_human_with_nickname_asks_only_for_region(dispatcher, domain):
+    tracker = make_tracker("mens", intent="request_human", slots={"nickname": "skipped"})
+    run(ActionRequestHuman(), tracker, dispatcher, domain)
+    assert texts(dispatcher) == ["utter_request_human_needs_region"]
+
+
+def test_request_human_with_everything_known_says_nothing_extra(dispatcher, domain):
+    run(ActionRequestHuman(), make_tracker("mens", intent="request_human", slots=FULL), dispatcher, domain)
+    assert texts(dispatcher) == []
+
+
+def test_handoff_payload_carries_the_intake(dispatcher, domain):
+    events = run(ActionHandoff(), make_tracker("18 of ouder", slots=FULL), dispatcher, domain)
+    assert events == []
+    assert texts(dispatcher) == ["utter_handoff_named", handoff_payload()]
+    assert dispatcher.messages[0]["nickname"] == "Sam"
+    assert dispatcher.messages[0]["region_name"] == "Veilig Thuis Utrecht"
+
+
+def test_skipped_answers_are_null_and_urgent_is_flagged(dispatcher, domain):
+    slots = {"nickname": "skipped", "region": "twente", "about": "skipped", "situation": None,
+             "safe_now": "no", "age_group": None, "urgent": True}
+    run(ActionHandoff(), make_tracker("twente", slots=slots), dispatcher, domain)
+    assert texts(dispatcher) == ["utter_handoff", "utter_handoff_urgent", {"voordeur": {
+        "type": "handoff", "nickname": None, "region": "twente", "urgent": True,
+        "intake": {"about": None, "situation": None, "safe_now": False, "age_group": None}}}]
+
+
+def test_closed_region_says_when_it_opens_and_still_hands_off(dispatcher, domain):
+    metadata = {"voordeur": {"any_open": False, "regions": {
+        "utrecht": {"open": False, "next_open": "2026-11-30T09:00:00+01:00"}}}}
+    run(ActionHandoff(), make_tracker("x", slots=FULL, metadata=metadata), dispatcher, domain)
+    assert texts(dispatcher) == ["utter_handoff_closed", handoff_payload()]
+    assert dispatcher.messages[0]["next_open"] == "maandag 30 november om 9:00"
+    closed = domain["responses"]["utter_handoff_closed"][0]["text"]
+    assert "0800 2000" in closed and "112" in closed

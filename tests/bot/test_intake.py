@@ -1,0 +1,176 @@
+import asyncio
+
+from conftest import form_tracker, make_tracker, texts
+
+from actions.intake import ActionAskRegion, ValidateIntakeForm
+
+
+def slot(name, value):
+    return {"event": "slot", "timestamp": None, "name": name, "value": value}
+
+
+def validate(tracker, dispatcher, domain):
+    return asyncio.run(ValidateIntakeForm().run(dispatcher, tracker, domain))
+
+
+# ---- nickname -----------------------------------------------------------------------------------
+
+def test_nickname_is_taken_and_reported_to_the_relay(dispatcher, domain):
+    events = validate(form_tracker("noem me maar Sam", "nickname"), dispatcher, domain)
+    assert events == [slot("nickname", "Sam")]
+    assert texts(dispatcher) == [{"voordeur": {"type": "profile", "nickname": "Sam", "region": None}}]
+
+
+def test_phone_number_as_nickname_is_refused_gently(dispatcher, domain):
+    events = validate(form_tracker("06-12345678", "nickname"), dispatcher, domain)
+    assert events == [slot("nickname", None)]
+    assert texts(dispatcher) == ["utter_nickname_personal"]
+
+
+def test_email_as_nickname_is_refused_gently(dispatcher, domain):
+    events = validate(form_tracker("sam.jansen@example.nl", "nickname"), dispatcher, domain)
+    assert events == [slot("nickname", None)]
+    assert texts(dispatcher) == ["utter_nickname_personal"]
+
+
+def test_nickname_can_be_skipped(dispatcher, domain):
+    events = validate(form_tracker("/skip", "nickname", intent="skip"), dispatcher, domain)
+    assert events == [slot("nickname", "skipped")]
+    assert texts(dispatcher) == []
+
+
+def test_a_long_sentence_is_not_a_nickname(dispatcher, domain):
+    events = validate(form_tracker("ik weet eigenlijk niet zo goed wat ik hier moet zeggen", "nickname"),
+                      dispatcher, domain)
+    assert events == [slot("nickname", None)]
+    assert texts(dispatcher) == ["utter_nickname_too_long"]
+
+
+def test_a_question_during_the_nickname_is_left_to_the_rules(dispatcher, domain):
+    # No slot is extracted, so the form rejects and a rule answers the question.
+    events = validate(form_tracker("is dit anoniem?", "nickname", intent="faq_anonymous"), dispatcher, domain)
+    assert events == []
+    assert texts(dispatcher) == []
+
+
+def test_the_same_message_is_not_an_answer_after_an_interruption(dispatcher, domain):
+    tracker = make_tracker(
+        "is dit anoniem?", intent="inform", slots={"requested_slot": "nickname"}, active_loop="intake_form",
+        after_user=[{"event": "action", "name": "utter_faq_anonymous"},
+                    {"event": "action", "name": "intake_form"}],
+    )
+    assert validate(tracker, dispatcher, domain) == []
+
+
+# ---- region -------------------------------------------------------------------------------------
+
+def test_region_button(dispatcher, domain):
+    tracker = form_tracker('/inform{"region":"utrecht"}', "region", slots={"nickname": "Sam"},
+                           entities=[{"entity": "region", "value": "utrecht"}])
+    events = validate(tracker, dispatcher, domain)
+    assert events == [slot("region", "utrecht"), slot("region_ask_town", False)]
+    assert texts(dispatcher) == [{"voordeur": {"type": "profile", "nickname": "Sam", "region": "utrecht"}}]
+
+
+def test_typed_town_is_mapped_to_its_region(dispatcher, domain):
+    events = validate(form_tracker("Den Bosch", "region", slots={"nickname": "skipped"}), dispatcher, domain)
+    assert events == [slot("region", "brabant-noordoost"), slot("region_ask_town", False)]
+    assert texts(dispatcher) == [
+        "utter_region_found",
+        {"voordeur": {"type": "profile", "nickname": None, "region": "brabant-noordoost"}},
+    ]
+    assert dispatcher.messages[0]["region_name"] == "Veilig Thuis Brabant Noordoost"
+
+
+def test_unknown_town_asks_again(dispatcher, domain):
+    events = validate(form_tracker("Xyzdorp", "region"), dispatcher, domain)
+    assert events == [slot("region", None), slot("region_ask_town", False)]
+    assert texts(dispatcher) == ["utter_town_unknown"]
+
+
+def test_dont_know_the_region_asks_for_the_town(dispatcher, domain):
+    events = validate(form_tracker("weet ik niet", "region", intent="dont_know"), dispatcher, domain)
+    assert events == [slot("region", None), slot("region_ask_town", True)]
+    assert texts(dispatcher) == []
+
+
+def test_dont_know_the_town_either_points_to_the_phone(dispatcher, domain):
+    tracker = form_tracker("geen idee", "region", intent="dont_know", slots={"region_ask_town": True})
+    events = validate(tracker, dispatcher, domain)
+    assert events == [slot("region", None), slot("region_ask_town", False)]
+    assert texts(dispatcher) == ["utter_region_still_unknown"]
+
+
+def test_ask_region_shows_all_26_regions_and_dont_know(dispatcher, domain):
+    events = asyncio.run(ActionAskRegion().run(dispatcher, make_tracker(""), domain))
+    assert events == []
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_ask_region"
+    assert len(message["buttons"]) == 27
+    assert message["buttons"][8] == {"title": "Utrecht", "payload": '/inform{"region":"utrecht"}'}
+    assert message["buttons"][-1] == {"title": "Weet ik niet", "payload": "/dont_know"}
+
+
+def test_ask_region_after_dont_know_asks_for_the_town(dispatcher, domain):
+    asyncio.run(ActionAskRegion().run(dispatcher, make_tracker("", slots={"region_ask_town": True}), domain))
+    assert texts(dispatcher) == ["utter_ask_town"]
+
+
+# ---- optional questions -------------------------------------------------------------------------
+
+def test_about_button_and_typed_answer(dispatcher, domain):
+    events = validate(form_tracker('/inform{"about":"other"}', "about",
+                                   entities=[{"entity": "about", "value": "other"}]), dispatcher, domain)
+    assert events == [slot("about", "other")]
+    events = validate(form_tracker("over mezelf", "about"), CollectingDispatcherFactory(), domain)
+    assert events == [slot("about", "self")]
+
+
+def test_unclear_answer_asks_for_a_button(dispatcher, domain):
+    events = validate(form_tracker("hmm", "situation"), dispatcher, domain)
+    assert events == [slot("situation", None)]
+    assert texts(dispatcher) == ["utter_choose_a_button"]
+
+
+def test_typed_situation(dispatcher, domain):
+    assert validate(form_tracker("mijn ex", "situation"), dispatcher, domain) == [slot("situation", "partner")]
+
+
+def test_not_safe_takes_the_urgent_path(dispatcher, domain):
+    events = validate(form_tracker("/deny", "safe_now", intent="deny"), dispatcher, domain)
+    assert events == [
+        slot("safe_now", "no"), slot("urgent", True), slot("urgent_category", "acute"),
+        slot("handoff_requested", True),
+        # Only nickname and region are required now, and both are missing.
+        slot("requested_slot", "nickname"),
+    ]
+    assert texts(dispatcher) == ["utter_not_safe", {"voordeur": {"type": "urgent", "category": "acute"}}]
+
+
+def test_safe_now_yes(dispatcher, domain):
+    assert validate(form_tracker("ja", "safe_now", intent="affirm"), dispatcher, domain) == [slot("safe_now", "yes")]
+    assert texts(dispatcher) == []
+
+
+def test_under_18_hears_of_de_kindertelefoon(dispatcher, domain):
+    events = validate(form_tracker("ik ben 15", "age_group"), dispatcher, domain)
+    assert events == [slot("age_group", "under_18")]
+    assert texts(dispatcher) == ["utter_kindertelefoon"]
+    assert "0800 0432" in domain["responses"]["utter_kindertelefoon"][0]["text"]
+
+
+def test_optional_question_can_be_skipped(dispatcher, domain):
+    assert validate(form_tracker("/skip", "age_group", intent="skip"), dispatcher, domain) == [slot("age_group", "skipped")]
+
+
+def test_handoff_request_shrinks_the_intake_to_nickname_and_region(dispatcher, domain):
+    tracker = form_tracker("/inform{\"region\":\"twente\"}", "region", entities=[{"entity": "region", "value": "twente"}],
+                           slots={"nickname": "Mo", "handoff_requested": True})
+    events = validate(tracker, dispatcher, domain)
+    assert events == [slot("region", "twente"), slot("region_ask_town", False), slot("requested_slot", None)]
+
+
+def CollectingDispatcherFactory():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    return CollectingDispatcher()
