@@ -17,6 +17,10 @@ MARKUP = '<img src=x onerror="window.__pwned=1">Hoi <script>window.__pwned=2</sc
 def test_visitor_and_counsellor_journey(relay_server, open_page, axe):
     relay_server.add_counsellor("anna", "geheim-wachtwoord-1", "Anna", ["utrecht"])
     counsellor = open_page()
+    # Count the console's beeps: every beep makes oscillators through the Web Audio API.
+    counsellor.context.add_init_script(
+        "window.__beeps = 0; const make = AudioContext.prototype.createOscillator;"
+        "AudioContext.prototype.createOscillator = function () { window.__beeps++; return make.call(this); };")
     console = counsellor.page
     console_login(console, relay_server.url, "anna", "geheim-wachtwoord-1")
     expect(console.locator("#me")).to_contain_text("Anna")
@@ -61,6 +65,12 @@ def test_visitor_and_counsellor_journey(relay_server, open_page, axe):
     # The visitor sees who they talk to now: the name and the region's organisation.
     expect(page.locator(".vd-who")).to_have_text("Anna, Veilig Thuis Utrecht", timeout=BOT_TIMEOUT)
 
+    # A canned reply goes into the message box, to edit before sending.
+    card.get_by_label("Standaardtekst").select_option(index=1)
+    card.get_by_role("button", name="Invoegen").click()
+    expect(card.get_by_label(re.compile("Bericht aan"))).not_to_have_value("")
+    card.get_by_label(re.compile("Bericht aan")).fill("")
+
     # Markup typed either way shows as text, and runs nowhere.
     card.get_by_label(re.compile("Bericht aan")).fill(MARKUP)
     card.get_by_role("button", name="Versturen").click()
@@ -92,6 +102,7 @@ def test_visitor_and_counsellor_journey(relay_server, open_page, axe):
     expect(alert.locator("a[href='tel:08002000']")).to_be_visible()
     expect(card.locator(".banner")).to_be_visible(timeout=BOT_TIMEOUT)
     expect(card).to_have_class(re.compile("urgent"))
+    assert console.evaluate("() => window.__beeps") > 0
     visitor_says(page, "ik zit nu in de badkamer")
     expect(alert).to_be_visible()
     assert_accessible(axe, page, "widget with an urgent alert")
@@ -111,6 +122,18 @@ def test_visitor_and_counsellor_journey(relay_server, open_page, axe):
     form.get_by_label("Gegeven advies").fill("Veiligheidsplan besproken, 0800 2000 genoemd.")
     form.get_by_role("button", name="Registratie opslaan").click()
     expect(card).to_have_count(0)
+
+    # The second visitor is taken, then handed over to another region: back in a queue, off this console.
+    console.get_by_role("button", name="Neem de volgende").click()
+    robin = console.locator("article.card").filter(has_text="Robin")
+    expect(robin).to_be_visible()
+    expect(second.locator(".vd-who")).to_contain_text("Anna", timeout=BOT_TIMEOUT)
+    robin.get_by_label("Overdragen aan regio").select_option("haaglanden")
+    robin.get_by_role("button", name="Overdragen").click()
+    expect(robin).to_have_count(0)
+    expect(console.locator("#queue li")).to_have_count(0)
+    expect(second.locator(".vd-status")).to_contain_text("in de wachtrij", timeout=BOT_TIMEOUT)
+    expect(second.locator(".vd-who")).to_contain_text("Digitale assistent")
 
     # Privacy: nothing but the relay was asked, no cookies, no localStorage, one key prefix.
     relay_host = urlsplit(relay_server.url).netloc

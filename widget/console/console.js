@@ -199,10 +199,10 @@
       renderQueue();
     },
     taken: function (f) {
+      var isNew = !convs[f.conversation];  // after a reconnect the relay sends my open chats again
       var c = card(f.conversation, f);
       (f.transcript || []).forEach(function (m) { addMessage(c, m); });
-      announce(fmt(T.taken, { nick: c.nick }));
-      c.input.focus();
+      if (isNew) { announce(fmt(T.taken, { nick: c.nick })); c.input.focus(); }
     },
     message: function (f) { addMessage(card(f.conversation), f); },
     alert: function (f) { var c = convs[f.conversation]; if (c) raise(c); },
@@ -325,7 +325,9 @@
     ]);
     c.title.id = "title-" + n;
     fillCanned(c);
-    Object.keys(regions).forEach(function (r) { c.regionSel.appendChild(h("option", { value: r }, regions[r].name)); });
+    Object.keys(regions).forEach(function (r) {
+      if (r !== c.region) c.regionSel.appendChild(h("option", { value: r }, regions[r].name));
+    });
     titleCard(c, f);
     $("chats").appendChild(c.el);
     if (f.urgent) raise(c, true);
