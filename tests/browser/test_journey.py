@@ -11,6 +11,19 @@ from browser_helpers import (BOT_TIMEOUT, assert_accessible, console_login, sess
                       to_queue, visitor_says)
 
 NICK = "<b>Sam</b>"
+# Lets a test cut the visitor's socket and keep reconnects failing (a 404 on the relay) until restored.
+CUTTABLE_SOCKETS = """(() => {
+  const Real = window.WebSocket, made = [];
+  let cut = false;
+  window.WebSocket = function (url, protocols) {
+    const s = new Real(cut ? url.replace("/ws/visitor", "/ws/cut") : url, protocols);
+    made.push(s);
+    return s;
+  };
+  window.WebSocket.prototype = Real.prototype;
+  window.__cutSocket = () => { cut = true; made.forEach(s => s.close()); };
+  window.__restoreSocket = () => { cut = false; };
+})();"""
 MARKUP = '<img src=x onerror="window.__pwned=1">Hoi <script>window.__pwned=2</script>'
 
 
@@ -27,6 +40,7 @@ def test_visitor_and_counsellor_journey(relay_server, open_page, axe):
     assert_accessible(axe, console, "console, empty queue")
 
     visitor = open_page(viewport={"width": 390, "height": 760})
+    visitor.context.add_init_script(CUTTABLE_SOCKETS)
     page = visitor.page
     page.goto(relay_server.url)
     expect(page.locator(".vd-lstatus")).to_contain_text("nu open")
@@ -93,6 +107,22 @@ def test_visitor_and_counsellor_journey(relay_server, open_page, axe):
     page.get_by_role("button", name=re.compile("Open je gesprek")).click()
     expect(page.locator(".vd-counsellor .vd-text").last).to_have_text("Ben je er nog, Sam?")
     expect(page.locator(".vd-dot")).to_be_hidden()
+
+    # A cut connection: what both sides sent meanwhile arrives after the reconnect, once.
+    page.evaluate("() => window.__cutSocket()")
+    expect(page.locator(".vd-status")).to_contain_text("verbinding is weg")
+    card.get_by_label(re.compile("Bericht aan")).fill("Dit stuurde ik tijdens de storing.")
+    card.get_by_role("button", name="Versturen").click()
+    page.get_by_label("Je bericht").fill("Ik ben er weer")
+    page.get_by_role("button", name="Versturen").click()
+    expect(page.locator(".vd-visitor .vd-receipt").last).to_have_text("Wordt verstuurd…")
+    page.evaluate("() => window.__restoreSocket()")
+    expect(page.locator(".vd-status")).to_contain_text("weer verbonden", timeout=BOT_TIMEOUT)
+    expect(page.locator(".vd-visitor .vd-receipt").last).to_have_text("Verstuurd", timeout=BOT_TIMEOUT)
+    expect(page.locator(".vd-counsellor .vd-text").filter(has_text="tijdens de storing")).to_have_count(1)
+    expect(card.locator(".msg.visitor .text").filter(has_text="Ik ben er weer")).to_have_count(1)
+    seqs = page.locator(".vd-log .vd-msg").evaluate_all("els => els.map(e => +e.dataset.seq)")
+    assert seqs == sorted(set(seqs))
 
     # Urgent language: a banner that stays, with tap-to-call links; the counsellor is alerted.
     visitor_says(page, "hij slaat me nu, help")
