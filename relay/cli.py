@@ -55,6 +55,7 @@ def counsellor_add(args) -> int:
         counsellor = auth.save_counsellor(session, args.username, args.name, regions, password,
                                           max_chats=args.max_chats or app.config["RELAY_MAX_CHATS"])
         print(f"counsellor {counsellor.username} saved ({regions})")
+    get_db(app).dispose()
     return 0
 
 
@@ -66,6 +67,7 @@ def registrations_export() -> int:
     app = create_app()
     with get_db(app).transaction() as session:
         sys.stdout.write(export_csv(session))
+    get_db(app).dispose()
     return 0
 
 
