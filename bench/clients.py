@@ -71,3 +71,41 @@ def create_counsellors(database_url: str, count: int, password: str, regions: st
             auth.save_counsellor(session, name, f"Collega {name}", regions, password, max_chats=10_000)
     get_db(app).dispose()
     return names
+
+
+class PingAnswerer:
+    """Read idle sockets in one thread, so they answer the relay's pings as a browser would.
+
+    The relay closes a socket whose pong does not come back; websocket-client answers a ping only
+    while something reads the socket.
+    """
+
+    def __init__(self, clients: list[Client]):
+        import selectors
+        import threading
+
+        self.selector = selectors.DefaultSelector()
+        for client in clients:
+            self.selector.register(client.ws.sock, selectors.EVENT_READ, client)
+        self.stopping = threading.Event()
+        self.frames = 0
+        self.thread = threading.Thread(target=self._run, name="ping-answerer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stopping.is_set():
+            for key, _ in self.selector.select(timeout=0.5):
+                try:
+                    key.data.ws.settimeout(5)
+                    # Returns after each frame, control frames too; a ping is answered inside.
+                    key.data.ws.recv_data_frame(control_frame=True)
+                    self.frames += 1
+                except websocket.WebSocketTimeoutException:
+                    continue
+                except (OSError, websocket.WebSocketException):
+                    self.selector.unregister(key.fileobj)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join()
+        self.selector.close()

@@ -17,7 +17,7 @@ import time
 import uuid
 from pathlib import Path
 
-from bench.clients import Visitor
+from bench.clients import PingAnswerer, Visitor
 from bench.stack import POSTGRES_URL, FakeRasaProcess, Relay, header, rss_kib, temporary_database, thread_count
 
 
@@ -44,7 +44,9 @@ def run(sockets: int, worker: str, hold: float, workdir: Path) -> dict:
                 while len(visitors) < sockets:
                     visitors.append(open_visitor(relay))
                 opened_in = time.monotonic() - started
+                answerer = PingAnswerer(visitors)
                 time.sleep(hold)
+                answerer.stop()
                 rss, threads = rss_kib(pid), thread_count(pid)
                 sample = random.sample(visitors, min(20, len(visitors)))
                 for visitor in sample:  # still alive after idling: an echo comes back
@@ -72,7 +74,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--sockets", type=int, default=2000)
     parser.add_argument("--worker", choices=("serve", "gthread", "gevent"), default="serve",
                         help="serve: python -m relay serve; gthread/gevent: gunicorn with that worker class")
-    parser.add_argument("--hold", type=float, default=30.0, help="seconds to stay idle before measuring")
+    parser.add_argument("--hold", type=float, default=60.0,
+                        help="seconds to stay idle before measuring (the relay pings every 25 s)")
     args = parser.parse_args(argv)
     header("idle visitor sockets per relay process", "bench.idle_sockets", argv)
     with tempfile.TemporaryDirectory(prefix="voordeur-bench-") as workdir:
