@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, request
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from relay.models import Counsellor, CounsellorSession, utcnow
+from relay.models import Counsellor, CounsellorSession, LoginFailure, utcnow
 
 COOKIE_NAME = "voordeur_console"
 hasher = PasswordHasher()
@@ -59,6 +59,26 @@ def check_password(session: Session, username: str, password: str) -> Counsellor
     if hasher.check_needs_rehash(counsellor.password_hash):
         counsellor.password_hash = hasher.hash(password)
     return counsellor
+
+
+# After this many failed logins for one username within the window, logins are refused (429).
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+
+
+def is_throttled(session: Session, username: str) -> bool:
+    recent = session.scalar(select(func.count()).select_from(LoginFailure).where(
+        LoginFailure.username == username, LoginFailure.at > utcnow() - FAILURE_WINDOW))
+    return recent >= MAX_FAILURES
+
+
+def record_failure(session: Session, username: str) -> None:
+    session.execute(delete(LoginFailure).where(LoginFailure.at <= utcnow() - FAILURE_WINDOW))
+    session.add(LoginFailure(username=username[:80]))
+
+
+def clear_failures(session: Session, username: str) -> None:
+    session.execute(delete(LoginFailure).where(LoginFailure.username == username))
 
 
 def _hash(token: str) -> str:

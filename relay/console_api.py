@@ -56,11 +56,17 @@ def login():
         return _error(401, "invalid_credentials", "Gebruikersnaam of wachtwoord klopt niet.")
     hours = current_app.config["CONSOLE_SESSION_HOURS"]
     with get_db().transaction() as session:
+        if auth.is_throttled(session, username):
+            return _error(429, "throttled", "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.")
         counsellor = auth.check_password(session, username, password)
         if counsellor is None:
-            return _error(401, "invalid_credentials", "Gebruikersnaam of wachtwoord klopt niet.")
-        token = auth.start_session(session, counsellor, hours)
-        profile = _profile(counsellor)
+            auth.record_failure(session, username)
+        else:
+            auth.clear_failures(session, username)
+            token = auth.start_session(session, counsellor, hours)
+            profile = _profile(counsellor)
+    if counsellor is None:
+        return _error(401, "invalid_credentials", "Gebruikersnaam of wachtwoord klopt niet.")
     response = jsonify({key: profile[key] for key in ("username", "name", "regions")})
     auth.set_session_cookie(response, token, hours)
     return response

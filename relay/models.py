@@ -57,6 +57,16 @@ class CounsellorSession(Base):
     expires_at: Mapped[datetime]
 
 
+class LoginFailure(Base):
+    """A failed console login, kept briefly to slow down password guessing (no IP is stored)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Conversation(Base):
     __tablename__ = "conversations"
     __table_args__ = (Index("ix_conversations_queue", "state", "region", "urgent", "queued_at"),)

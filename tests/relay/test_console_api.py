@@ -105,3 +105,11 @@ def test_registrations_export_command(app, client, visitor_factory, rasa, counse
     assert main(["registrations", "export"]) == 0
     out = capsys.readouterr().out
     assert "bystander" in out and "child_abuse" in out and "'=cmd" in out
+
+
+def test_repeated_failures_throttle_the_username(client, make_counsellor):
+    make_counsellor()
+    for _ in range(5):
+        assert login(client, password="fout").status_code == 401
+    throttled = login(client)
+    assert throttled.status_code == 429 and throttled.get_json()["error"] == "throttled"
