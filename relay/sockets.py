@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 sock = Sock()
 
 MAX_TEXT = 2000
-# Larger raw frames are refused before parsing; 2,000 characters of text fit easily.
+# Larger raw frames get a too_long error before parsing (2,000 characters of text fit easily); only
+# frames over 1 MiB make simple-websocket close the connection.
 MAX_FRAME_BYTES = 16 * 1024
 
 
@@ -129,5 +130,5 @@ def _send_all(ws, frames: Iterable[dict]) -> bool:
 
 def init_app(app: Flask) -> None:
     # Pings keep idle chats alive through proxies and notice vanished clients.
-    app.config.setdefault("SOCK_SERVER_OPTIONS", {"ping_interval": 25, "max_message_size": MAX_FRAME_BYTES * 4})
+    app.config.setdefault("SOCK_SERVER_OPTIONS", {"ping_interval": 25, "max_message_size": 1024 * 1024})
     sock.init_app(app)
