@@ -245,7 +245,7 @@
     s.onclose = function () {
       if (ws !== s) return;
       ws = null; ready = false;
-      if (stopped) return;
+      if (stopped || input.disabled) return; // left, or the conversation is over: nothing to wait for
       wasOffline = true;
       say(T.offline);
       // Exponential back-off with jitter, at most 30 s.

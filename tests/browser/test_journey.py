@@ -53,7 +53,7 @@ def test_visitor_and_counsellor_journey(relay_server, open_page, axe):
     expect(page.locator(".vd-status")).to_contain_text("nummer 1")
     assert_accessible(axe, page, "widget queued")
 
-    # A second visitor queues behind the first, and moves up when the first is taken.
+    # A second visitor queues behind the first.
     second = open_page().page
     start_chat(second, relay_server.url)
     to_queue(second, "Robin")
@@ -69,12 +69,26 @@ def test_visitor_and_counsellor_journey(relay_server, open_page, axe):
     expect(item.locator(".wait")).not_to_have_text(waited, timeout=5_000)
     assert_accessible(axe, console, "console, two waiting")
 
+    # Urgent language while queued: the second visitor moves to the front, marked and with a beep.
+    second.get_by_label("Je bericht").fill("hij slaat me nu, help")
+    second.get_by_role("button", name="Versturen").click()
+    expect(second.locator(".vd-alert")).to_be_visible(timeout=BOT_TIMEOUT)
+    expect(second.locator(".vd-status")).to_contain_text("nummer 1", timeout=BOT_TIMEOUT)
+    expect(page.locator(".vd-status")).to_contain_text("nummer 2", timeout=BOT_TIMEOUT)
+    first = console.locator("#queue li").first
+    expect(first).to_contain_text("Robin")
+    expect(first.locator(".badge")).to_have_text("Urgent")
+    expect(first).to_have_class(re.compile("urgent"))
+    assert console.evaluate("() => window.__beeps") > 0
+    assert_accessible(axe, console, "console, urgent in the queue")
+
+    # The counsellor chooses the first visitor anyway.
     item.get_by_role("button", name="Neem dit gesprek").click()
     card = console.locator("article.card").filter(has_text=NICK)
     expect(card).to_be_visible()
     expect(card.locator(".msg.bot").first).to_be_visible()            # the assistant's part is there
     expect(card.locator(".msg.visitor .text").filter(has_text=NICK)).to_have_count(1)
-    expect(second.locator(".vd-status")).to_contain_text("nummer 1", timeout=BOT_TIMEOUT)
+    expect(console.locator("#queue li")).to_have_count(1)
 
     # The visitor sees who they talk to now: the name and the region's organisation.
     expect(page.locator(".vd-who")).to_have_text("Anna, Veilig Thuis Utrecht", timeout=BOT_TIMEOUT)
@@ -125,6 +139,7 @@ def test_visitor_and_counsellor_journey(relay_server, open_page, axe):
     assert seqs == sorted(set(seqs))
 
     # Urgent language: a banner that stays, with tap-to-call links; the counsellor is alerted.
+    beeps = console.evaluate("() => window.__beeps")
     visitor_says(page, "hij slaat me nu, help")
     alert = page.locator(".vd-alert")
     expect(alert).to_be_visible(timeout=BOT_TIMEOUT)
@@ -132,7 +147,7 @@ def test_visitor_and_counsellor_journey(relay_server, open_page, axe):
     expect(alert.locator("a[href='tel:08002000']")).to_be_visible()
     expect(card.locator(".banner")).to_be_visible(timeout=BOT_TIMEOUT)
     expect(card).to_have_class(re.compile("urgent"))
-    assert console.evaluate("() => window.__beeps") > 0
+    assert console.evaluate("() => window.__beeps") > beeps
     visitor_says(page, "ik zit nu in de badkamer")
     expect(alert).to_be_visible()
     assert_accessible(axe, page, "widget with an urgent alert")
@@ -145,6 +160,7 @@ def test_visitor_and_counsellor_journey(relay_server, open_page, axe):
     expect(page.get_by_label("Je bericht")).to_be_disabled()
     form = card.locator("form.reg")
     expect(form).to_be_visible()
+    assert_accessible(axe, console, "console, registration form")
     form.get_by_role("button", name="Registratie opslaan").click()
     expect(form.get_by_role("alert")).to_contain_text("Kies")
     form.locator("input[name=kinds]").first.check()
@@ -157,6 +173,8 @@ def test_visitor_and_counsellor_journey(relay_server, open_page, axe):
     console.get_by_role("button", name="Neem de volgende").click()
     robin = console.locator("article.card").filter(has_text="Robin")
     expect(robin).to_be_visible()
+    expect(robin).to_have_class(re.compile("urgent"))
+    expect(robin.locator(".banner")).to_be_visible()
     expect(second.locator(".vd-who")).to_contain_text("Anna", timeout=BOT_TIMEOUT)
     robin.get_by_label("Overdragen aan regio").select_option("haaglanden")
     robin.get_by_role("button", name="Overdragen").click()
