@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import answers, payloads
 from actions.payloads import SKIPPED
+from actions.urgency import already_guided
 from voordeur_content import personal_data, regions, urgency
 
 FORM_NAME = "intake_form"
@@ -185,8 +186,9 @@ class ValidateIntakeForm(FormValidationAction):
     def validate_safe_now(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if value == "no":
             # Not safe: urgent guidance, and only the questions a counsellor needs before handoff.
-            dispatcher.utter_message(response="utter_not_safe")
-            dispatcher.utter_message(json_message=payloads.urgent("acute"))
+            if not already_guided(tracker):
+                dispatcher.utter_message(response="utter_not_safe")
+                dispatcher.utter_message(json_message=payloads.urgent("acute"))
             return {"safe_now": "no", "urgent": True, "urgent_category": "acute", "handoff_requested": True}
         return self._validate_choice("safe_now", value, {"yes": "yes"}, dispatcher, tracker)
 

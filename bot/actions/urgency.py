@@ -58,7 +58,8 @@ class ActionUrgent(Action):
         return give_guidance(dispatcher, tracker, category)
 
 
-def _guided_since_last_message(tracker: Tracker) -> bool:
+def already_guided(tracker: Tracker) -> bool:
+    """Whether the visitor's latest message already got urgent guidance."""
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             return False
@@ -76,7 +77,7 @@ class ActionCheckUrgentPhrases(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         intent = answers.intent_of(tracker)
-        if intent.startswith(URGENT_INTENT_PREFIX) or _guided_since_last_message(tracker):
+        if intent.startswith(URGENT_INTENT_PREFIX) or already_guided(tracker):
             return []
         category = category_of(intent, answers.text_of(tracker))
         if category is None:

@@ -174,3 +174,13 @@ def CollectingDispatcherFactory():
     from rasa_sdk.executor import CollectingDispatcher
 
     return CollectingDispatcher()
+
+
+def test_not_safe_after_phrase_guidance_is_not_guided_twice(dispatcher, domain):
+    tracker = form_tracker("nee, hij heeft een mes", "safe_now", intent="deny")
+    tracker.events.insert(-2, {"event": "bot", "text": None,
+                               "data": {"custom": {"voordeur": {"type": "urgent", "category": "acute"}}}})
+    events = validate(tracker, dispatcher, domain)
+    assert events[:4] == [slot("safe_now", "no"), slot("urgent", True), slot("urgent_category", "acute"),
+                          slot("handoff_requested", True)]
+    assert texts(dispatcher) == []
