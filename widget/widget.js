@@ -13,7 +13,7 @@
     open: "De chat is nu open. Je hoeft je naam niet te geven.",
     closed: "De chat is nu gesloten.",
     nextOpen: "We zijn weer open op {t}.",
-    unknown: "We kunnen nu niet zien of de chat open is.",
+    unknown: "We kunnen nu niet zien of de chat open is. Probeer het gerust.",
     phone: "Bel gratis {p}, dag en nacht.",
     danger: "In direct gevaar? Bel {p}.",
     start: "Start de chat",
@@ -153,7 +153,7 @@
 
   // ---- state -----------------------------------------------------------------------------------
   var ws = null, ready = false, stopped = false, retries = 0, timer = null, wasOffline = false;
-  var isOpen = false, chatOpen = null, regions = {}, agentName = null;
+  var isOpen = false, chatOpen, regions = {}, agentName = null; // chatOpen: undefined while loading, null if unknown
   var bySeq = {};        // seq -> element, so nothing is shown twice
   var pending = [];      // [{id, text, payload, el}] not yet acknowledged by the relay
 
@@ -190,7 +190,8 @@
   function updateStart() {
     var has = !!store.get("token");
     startBtn.firstChild.textContent = has ? T.resume : T.start;
-    startBtn.hidden = !(has || chatOpen);
+    // Unknown state (status unreadable): let the visitor try; the relay and the assistant decide.
+    startBtn.hidden = !(has || (chatOpen !== false && chatOpen !== undefined));
   }
 
   // ---- panel -----------------------------------------------------------------------------------

@@ -3,6 +3,9 @@ small screens. Against the real relay and the real assistant."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
@@ -150,3 +153,28 @@ def test_closed_chat_shows_when_it_opens_and_the_phone_numbers(relay_server, ope
     assert_accessible(axe, page, "widget closed, chat closed")
     # Nothing connects until the visitor starts a chat.
     assert not [u for u in watched.requests if "/ws/" in u]
+
+
+def test_embedded_on_another_site_with_one_tag(relay_server, open_page, tmp_path):
+    """A host page on another origin embeds the widget with the one-line snippet only."""
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Gemeente</title></head>'
+        f'<body><main><h1>Hulp bij geweld thuis</h1></main>'
+        f'<script src="{relay_server.url}/widget/widget.js" async></script></body></html>')
+    host = subprocess.Popen([sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        port = re.search(r"port (\d+)", host.stdout.readline()).group(1)
+        site = f"http://127.0.0.1:{port}/"
+        watched = open_page()
+        page = watched.page
+        start_chat(page, site)
+        assert session_storage(page)  # on the host page's own sessionStorage
+        # Only the host page itself and the relay were asked.
+        assert watched.hosts() <= {f"127.0.0.1:{port}", urlsplit(relay_server.url).netloc}
+        assert watched.context.cookies() == []
+        assert not watched.errors
+    finally:
+        host.terminate()
+        host.wait()
+        host.stdout.close()
