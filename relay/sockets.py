@@ -16,6 +16,8 @@ from flask import Flask
 from flask_sock import Sock
 from simple_websocket import ConnectionClosed
 
+from relay import texts
+
 log = logging.getLogger(__name__)
 
 sock = Sock()
@@ -115,17 +117,31 @@ def run_socket(ws, inbox: Inbox, on_frame: Callable, on_event: Callable, start: 
         connected = _send_all(ws, on_frame(first) if kind == "frame" else on_event(first, second))
 
 
+UNAVAILABLE = {"type": "error", "code": "unavailable", "message": texts.ERRORS["unavailable"]}
+
+
 def _send_all(ws, frames: Iterable[dict]) -> bool:
-    """Send each frame; if the client is gone, still run the handler to its end (it may store things)."""
+    """Send each frame; if the client is gone, still run the handler to its end (it may store things).
+
+    An unexpected error (the database away, a bug) costs this one frame an ``unavailable`` error,
+    not the whole connection.
+    """
     connected = True
-    for frame in frames:
-        if not connected:
-            continue
-        try:
-            ws.send(json.dumps(frame, ensure_ascii=False))
-        except ConnectionClosed:
-            connected = False
+    try:
+        for frame in frames:
+            connected = connected and _send(ws, frame)
+    except Exception:
+        log.exception("socket handler failed")
+        connected = connected and _send(ws, UNAVAILABLE)
     return connected
+
+
+def _send(ws, frame: dict) -> bool:
+    try:
+        ws.send(json.dumps(frame, ensure_ascii=False))
+        return True
+    except ConnectionClosed:
+        return False
 
 
 def init_app(app: Flask) -> None:

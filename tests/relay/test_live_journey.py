@@ -151,3 +151,37 @@ def test_visitor_socket_validates_frames_and_stays_open(relay_server):
     echo = visitor.say("nog steeds open")
     assert echo["from"] == "visitor"
     visitor.close()
+
+
+def test_outside_opening_hours_the_assistant_answers_and_explains(relay_server, tmp_path):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    opening_day = datetime.now(ZoneInfo("Europe/Amsterdam")).date() + timedelta(days=2)
+    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[opening_day.weekday()]
+    schedule = tmp_path / "schedule.yml"
+    schedule.write_text(f"holidays: false\nextra_hours: false\ndefault:\n  {weekday}: ['09:00-17:00']\n")
+    relay_server.stop()
+    relay_server.start(RELAY_SCHEDULE=str(schedule))
+    status = requests.get(f"{relay_server.url}/api/status", timeout=10).json()
+    assert status["open"] is False
+    assert all(r["next_open"].startswith(opening_day.isoformat()) for r in status["regions"])
+
+    visitor = Visitor(relay_server)
+    visitor.hello()
+    visitor.until(lambda f: f["type"] == "message" and f["from"] == "bot")
+    visitor.say("Ik wil met een medewerker praten")
+    frames = []
+    for _ in range(6):
+        batch = visitor.until(lambda f: f["type"] == "message" and f["from"] != "visitor") + visitor.quiet(1.5)
+        frames += batch
+        said = " ".join(f.get("text", "") for f in batch)
+        if "0800 2000" in said:
+            break
+        lowered = said.lower()
+        visitor.say("Utrecht" if "regio" in lowered or "woonplaats" in lowered else "Sam")
+    said = " ".join(f.get("text", "") for f in frames)
+    assert "0800 2000" in said and "112" in said
+    assert str(opening_day.day) in said  # the day the chat opens again
+    assert not of_type(frames, "queue")
+    visitor.close()
