@@ -23,8 +23,8 @@ PHONES: Dict[str, List[str]] = {
 
 _ALERT_TEXTS = {
     "acute": (
-        "Ben je nu in gevaar? Bel meteen 112. Wil je advies of een luisterend oor? "
-        "Bel gratis Veilig Thuis: 0800 2000, dag en nacht."
+        "Is er nu gevaar, voor jou of voor iemand anders? Bel meteen 112. Wil je advies of een "
+        "luisterend oor? Bel gratis Veilig Thuis: 0800 2000, dag en nacht."
     ),
     "suicide": (
         "Denk je aan zelfmoord? Praat erover met 113 Zelfmoordpreventie: bel gratis 0800 0113 "

@@ -20,6 +20,7 @@ from actions import answers, payloads
 from voordeur_content import urgency
 
 URGENT_INTENT_PREFIX = "urgent_"
+GUIDANCE = {"acute": "utter_urgent_acute", "suicide": "utter_urgent_suicide"}
 
 
 def category_of(intent: str, text: str) -> Optional[str]:
@@ -36,7 +37,7 @@ def category_of(intent: str, text: str) -> Optional[str]:
 
 
 def give_guidance(dispatcher: CollectingDispatcher, tracker: Tracker, category: str) -> List[Dict[Text, Any]]:
-    dispatcher.utter_message(response=f"utter_urgent_{category}")
+    dispatcher.utter_message(response=GUIDANCE[category])
     dispatcher.utter_message(json_message=payloads.urgent(category))
     if not tracker.get_slot("region"):
         dispatcher.utter_message(response="utter_urgent_queue")

@@ -1,0 +1,52 @@
+"""The domain's responses: every one is used somewhere, and the visitor-facing numbers are right.
+
+`rasa data validate` lists responses that only custom actions or forms use as "not used in any
+story or rule"; this test is the real check that no response is dead or missing.
+"""
+
+import re
+from pathlib import Path
+
+from conftest import BOT_DIR
+
+
+def _used_names():
+    used = set()
+    for path in list((BOT_DIR / "data").rglob("*.yml")) + list((BOT_DIR / "actions").glob("*.py")):
+        used |= set(re.findall(r"utter_[a-z0-9_]+", path.read_text(encoding="utf-8")))
+    return used
+
+
+def test_every_response_is_used(domain):
+    used = _used_names()
+    form_questions = {f"utter_ask_{slot}" for slot in domain["forms"]["intake_form"]["required_slots"]}
+    unused = set(domain["responses"]) - used - form_questions - {"utter_default"}
+    assert unused == set()
+
+
+def test_every_response_used_by_actions_exists(domain):
+    used = set()
+    for path in (BOT_DIR / "actions").glob("*.py"):
+        used |= set(re.findall(r'"(utter_[a-z0-9_]+)"', path.read_text(encoding="utf-8")))
+    assert used - set(domain["responses"]) == set()
+
+
+def test_urgent_intents_follow_the_naming_contract(domain):
+    urgent = sorted(i if isinstance(i, str) else next(iter(i)) for i in domain["intents"]
+                    if (i if isinstance(i, str) else next(iter(i))).startswith("urgent_"))
+    assert urgent == ["urgent_danger", "urgent_suicide"]
+    assert "request_human" in [i if isinstance(i, str) else next(iter(i)) for i in domain["intents"]]
+
+
+def test_phone_numbers_in_responses(domain):
+    text = " ".join(r[0].get("text", "") for r in domain["responses"].values())
+    for number in ("112", "0800 2000", "0800 0113", "0800 0432"):
+        assert number in text
+    # No other phone-like numbers slip in.
+    assert set(re.findall(r"\b0800 \d{4}\b", text)) == {"0800 2000", "0800 0113", "0800 0432"}
+
+
+def test_visitor_is_addressed_as_je(domain):
+    for name, variants in domain["responses"].items():
+        for variant in variants:
+            assert not re.search(r"\b(u|uw)\b", variant.get("text", "")), name
