@@ -64,6 +64,17 @@ run: setup
 	mkdir -p instance
 	$(VENV)/bin/honcho -f Procfile start
 
+# Two relays (8000, 8001) on PostgreSQL and Redis, two Rasa servers sharing conversations (tracker
+# store in PostgreSQL, lock store in Redis), one action server: docs/deploy.md.
+SCALED_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/voordeur
+SCALED_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+run-scaled: setup
+	$(VENV)/bin/python -m bench.stack ensure-database "$${DATABASE_URL:-$(SCALED_DATABASE_URL)}"
+	DATABASE_URL="$${DATABASE_URL:-$(SCALED_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(SCALED_REDIS_URL)}" \
+	  RASA_URL_A="$${RASA_URL:-http://127.0.0.1:5005}" RASA_URL_B="$${RASA_URL:-http://127.0.0.1:5006}" \
+	  $(VENV)/bin/honcho -f Procfile.scaled start
+
 # ---- tests ---------------------------------------------------------------------------------------
 
 test: setup browser-deps
@@ -102,6 +113,23 @@ bot-check: bot-test
 
 widget-size: $(VENV)/.installed
 	.venv/bin/python bench/widget_size.py
+
+# The two-relay test and every benchmark once, in a small size (no timing is asserted).
+bench-smoke: $(VENV)/.installed $(MODEL)
+	$(VENV)/bin/pytest -q tests/scale
+
+# The benchmarks at full size; each prints its figures, the machine and the command to repeat it.
+# Several minutes of both cores: not part of `make test`. Figures go to docs/performance.md.
+.PHONY: bench
+bench: $(VENV)/.installed $(MODEL)
+	mkdir -p bench/results
+	set -o pipefail; $(VENV)/bin/python -m bench.bot_turn --turns 100 | tee bench/results/bot_turn.txt
+	set -o pipefail; $(VENV)/bin/python -m bench.idle_sockets --sockets 2000 --worker serve | tee bench/results/idle_serve.txt
+	set -o pipefail; $(VENV)/bin/python -m bench.idle_sockets --sockets 2000 --worker gevent | tee bench/results/idle_gevent.txt
+	set -o pipefail; $(VENV)/bin/python -m bench.pairs --relays 1 --rate 500 | tee bench/results/pairs_1.txt
+	set -o pipefail; $(VENV)/bin/python -m bench.pairs --relays 2 --rate 500 | tee bench/results/pairs_2.txt
+	set -o pipefail; $(VENV)/bin/python -m bench.takes --relays 2 --conversations 200 --counsellors 20 | tee bench/results/takes.txt
+	set -o pipefail; $(VENV)/bin/python -m bench.rasa_times | tee bench/results/rasa_times.txt
 
 clean:
 	rm -rf $(VENV) $(BOTVENV) bot/models bot/.rasa bot/results instance

@@ -80,20 +80,30 @@ class PingAnswerer:
     while something reads the socket.
     """
 
-    def __init__(self, clients: list[Client]):
+    def __init__(self, clients: list[Client] = ()):
         import selectors
         import threading
 
         self.selector = selectors.DefaultSelector()
         for client in clients:
-            self.selector.register(client.ws.sock, selectors.EVENT_READ, client)
+            self.add(client)
         self.stopping = threading.Event()
         self.frames = 0
+        self.closed = 0  # sockets the relay closed meanwhile
         self.thread = threading.Thread(target=self._run, name="ping-answerer", daemon=True)
         self.thread.start()
 
+    def add(self, client: Client) -> None:
+        """Start answering for one more socket (epoll lets another thread add while selecting)."""
+        import selectors
+
+        self.selector.register(client.ws.sock, selectors.EVENT_READ, client)
+
     def _run(self) -> None:
         while not self.stopping.is_set():
+            if not self.selector.get_map():
+                self.stopping.wait(0.1)
+                continue
             for key, _ in self.selector.select(timeout=0.5):
                 try:
                     key.data.ws.settimeout(5)
@@ -103,6 +113,7 @@ class PingAnswerer:
                 except websocket.WebSocketTimeoutException:
                     continue
                 except (OSError, websocket.WebSocketException):
+                    self.closed += 1
                     self.selector.unregister(key.fileobj)
 
     def stop(self) -> None:

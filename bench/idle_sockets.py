@@ -17,8 +17,11 @@ import time
 import uuid
 from pathlib import Path
 
+import websocket
+
 from bench.clients import PingAnswerer, Visitor
-from bench.stack import POSTGRES_URL, FakeRasaProcess, Relay, header, rss_kib, temporary_database, thread_count
+from bench.stack import (POSTGRES_URL, FakeRasaProcess, Relay, header, rss_kib, tail, temporary_database,
+                         thread_count)
 
 
 def open_visitor(relay: Relay) -> Visitor:
@@ -26,6 +29,17 @@ def open_visitor(relay: Relay) -> Visitor:
     visitor.hello()
     visitor.until(lambda f: f["type"] == "message" and f["from"] == "bot")
     return visitor
+
+
+def still_answers(visitor: Visitor) -> bool:
+    """After idling, a message still gets its echo."""
+    client_id = uuid.uuid4().hex
+    try:
+        visitor.send({"type": "message", "text": "ben je er nog", "id": client_id})
+        visitor.until(lambda f: f.get("id") == client_id, timeout=30)
+        return True
+    except (OSError, TimeoutError, websocket.WebSocketException):
+        return False
 
 
 def run(sockets: int, worker: str, hold: float, workdir: Path) -> dict:
@@ -40,19 +54,20 @@ def run(sockets: int, worker: str, hold: float, workdir: Path) -> dict:
                 visitors.append(open_visitor(relay))  # warm-up: imports, pools, first conversation
                 time.sleep(1)
                 base_rss, base_threads = rss_kib(pid), thread_count(pid)
+                # Sockets answer pings from the moment they are open: opening thousands takes minutes.
+                answerer = PingAnswerer(visitors)
                 started = time.monotonic()
                 while len(visitors) < sockets:
                     visitors.append(open_visitor(relay))
+                    answerer.add(visitors[-1])
                 opened_in = time.monotonic() - started
-                answerer = PingAnswerer(visitors)
                 time.sleep(hold)
                 answerer.stop()
                 rss, threads = rss_kib(pid), thread_count(pid)
                 sample = random.sample(visitors, min(20, len(visitors)))
-                for visitor in sample:  # still alive after idling: an echo comes back
-                    client_id = uuid.uuid4().hex
-                    visitor.send({"type": "message", "text": "ben je er nog", "id": client_id})
-                    visitor.until(lambda f: f.get("id") == client_id, timeout=30)
+                answered = sum(still_answers(visitor) for visitor in sample)
+                if answered < len(sample) or answerer.closed:
+                    print(f"relay log:\n{tail(relay.log, 40)}")
             finally:
                 for visitor in visitors:
                     visitor.close()
@@ -62,10 +77,11 @@ def run(sockets: int, worker: str, hold: float, workdir: Path) -> dict:
     added = len(visitors) - 1
     per_socket = (rss - base_rss) / added if added else 0.0
     print(f"worker {worker}: {len(visitors)} idle visitor sockets held by one process "
-          f"(opened in {opened_in:.1f} s, held {hold:.0f} s, {len(sample)} sampled sockets answered)")
+          f"(opened in {opened_in:.1f} s, held {hold:.0f} s); after idling {answered} of {len(sample)} sampled "
+          f"sockets answered, {answerer.closed} were closed by the relay")
     print(f"worker RSS {base_rss / 1024:.1f} MiB with 1 socket -> {rss / 1024:.1f} MiB with {len(visitors)}: "
           f"{per_socket:.1f} KiB per socket; threads {base_threads} -> {threads}")
-    return {"sockets": len(visitors), "rss_kib": rss, "base_rss_kib": base_rss, "kib_per_socket": per_socket,
+    return {"answered": answered, "sampled": len(sample), "closed": answerer.closed, "sockets": len(visitors), "rss_kib": rss, "base_rss_kib": base_rss, "kib_per_socket": per_socket,
             "threads": threads}
 
 

@@ -132,13 +132,14 @@ def exchange(pairs: list[Pair], rate: float, seconds: float) -> tuple[Recorder, 
     return recorder, sending_took, total
 
 
-def run(relays: int, pairs: int, counsellors: int, rate: float, seconds: float, workdir: Path) -> dict:
+def run(relays: int, pairs: int, counsellors: int, rate: float, seconds: float, worker: str, workdir: Path) -> dict:
     fake = FakeRasaProcess(workdir)
     redis_url = redis_url_with_prefix(label="pairs") if relays == 2 else None
     servers: list[Relay] = []
     try:
         with temporary_database(POSTGRES_URL) as database_url:
-            servers = [Relay(workdir, database_url, fake.url, redis_url=redis_url).start() for _ in range(relays)]
+            servers = [Relay(workdir, database_url, fake.url, redis_url=redis_url, worker=worker).start()
+                       for _ in range(relays)]
             made = set_up_pairs(servers[0], servers[-1], database_url, pairs, min(counsellors, pairs))
             recorder, sending_took, total = exchange(made, rate, seconds)
             memory = ", ".join(f"{rss_kib(pid) / 1024:.0f} MiB" for s in servers for pid in s.worker_pids())
@@ -155,7 +156,7 @@ def run(relays: int, pairs: int, counsellors: int, rate: float, seconds: float, 
     lost = total - recorder.received
     missing = sorted(set(recorder.sent) - recorder.arrived_numbers)
     where = "one relay, in-process broker" if relays == 1 else "visitors on relay A, counsellors on relay B, via Redis"
-    print(f"{where}: {pairs} pairs, {rate:.0f} msg/s offered for {seconds:.0f} s")
+    print(f"worker {worker}; {where}: {pairs} pairs, {rate:.0f} msg/s offered for {seconds:.0f} s")
     print(f"sent {total} in {sending_took:.1f} s ({total / sending_took:.0f} msg/s), delivered {recorder.received} "
           f"({recorder.received / sending_took:.0f} msg/s), lost {lost}, errors {len(recorder.errors)}")
     print(f"delivery latency {summary_ms(recorder.latencies)}; relay worker RSS {memory}")
@@ -174,10 +175,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--counsellors", type=int, default=20, help="accounts sharing the pairs' conversations")
     parser.add_argument("--rate", type=float, default=500.0, help="messages per second, all pairs together")
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--worker", choices=("serve", "gthread", "gevent"), default="serve",
+                        help="serve: python -m relay serve; gthread/gevent: gunicorn with that worker class")
     args = parser.parse_args(argv)
     header("visitor–counsellor pairs: throughput and delivery latency", "bench.pairs", argv)
     with tempfile.TemporaryDirectory(prefix="voordeur-bench-") as workdir:
-        return run(args.relays, args.pairs, args.counsellors, args.rate, args.seconds, Path(workdir))
+        return run(args.relays, args.pairs, args.counsellors, args.rate, args.seconds, args.worker, Path(workdir))
 
 
 if __name__ == "__main__":
