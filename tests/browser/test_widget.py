@@ -178,3 +178,11 @@ def test_embedded_on_another_site_with_one_tag(relay_server, open_page, tmp_path
         host.terminate()
         host.wait()
         host.stdout.close()
+
+
+def test_demo_page_without_javascript_still_gives_the_phone_numbers(relay_server, open_page):
+    page = open_page(java_script_enabled=False).page
+    page.goto(relay_server.url)
+    expect(page.locator("main a[href='tel:08002000']").first).to_be_visible()
+    expect(page.locator("main a[href='tel:112']").first).to_be_visible()
+    expect(page.locator("#voordeur")).to_have_count(0)
