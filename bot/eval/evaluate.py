@@ -82,16 +82,21 @@ def urgency_report(data: Dict[str, List[str]], parsed: Dict[str, Dict]) -> Dict:
     positives = [(t, "acute") for t in data.get("acute") or []] + [(t, "suicide") for t in data.get("suicide") or []]
     negatives = data.get("not_urgent") or []
     missed = [t for t, _ in positives if urgent(t) is None]
+    wrong_category = [t for t, category in positives if urgent(t) not in (None, category)]
     alarms = [t for t in negatives if urgent(t) is not None]
     recall = 1 - len(missed) / len(positives)
     false_alarm_rate = len(alarms) / len(negatives)
     print(f"\nUrgency evaluation on {len(positives)} urgent and {len(negatives)} not-urgent sentences")
-    print(f"  recall {recall:.3f}   false-alarm rate {false_alarm_rate:.3f}")
+    print(f"  recall {recall:.3f}   false-alarm rate {false_alarm_rate:.3f}   "
+          f"right category (guidance) {1 - len(wrong_category) / len(positives):.3f}")
+    for text in wrong_category:
+        print(f"  wrong category: {text!r} (intent {parsed[text]['intent']['name']})")
     for text in missed:
         print(f"  missed: {text!r} (intent {parsed[text]['intent']['name']})")
     for text in alarms:
         print(f"  false alarm: {text!r} (intent {parsed[text]['intent']['name']})")
     return {"recall": recall, "false_alarm_rate": false_alarm_rate, "missed": missed, "false_alarms": alarms,
+            "wrong_category": wrong_category,
             "urgent": len(positives), "not_urgent": len(negatives)}
 
 
