@@ -153,7 +153,7 @@
 
   // ---- state -----------------------------------------------------------------------------------
   var ws = null, ready = false, stopped = false, retries = 0, timer = null, wasOffline = false;
-  var isOpen = false, chatOpen, regions = {}, agentName = null; // chatOpen: undefined while loading, null if unknown
+  var isOpen = false, chatOpen, regions = {}, agentName = null, lastAgent = null; // chatOpen: undefined while loading, null if unknown
   var bySeq = {};        // seq -> element, so nothing is shown twice
   var pending = [];      // [{id, text, payload, el}] not yet acknowledged by the relay
 
@@ -177,6 +177,7 @@
       times.sort(function (a, b) { return new Date(a) - new Date(b); });
       if (times.length) text += " " + fmt(T.nextOpen, { t: when(times[0]) });
     }
+    if (lastAgent) handlers.agent(lastAgent, true); // the organisation's name may have been unknown so far
     launchStatus.textContent = text;
     launchExtra.hidden = !!(s && s.open);
     launcher.classList.toggle("vd-isopen", !!(s && s.open));
@@ -273,14 +274,15 @@
       flush();
     },
     message: function (f) { showMessage(f, true); },
-    agent: function (f) {
+    agent: function (f, quiet) {
+      lastAgent = f;
       var name = f.kind === "counsellor"
         ? fmt(T.counsellor, { name: f.name, org: (regions[f.region] || {}).name || "Veilig Thuis" })
         : T.bot;
       agentName = f.kind === "counsellor" ? f.name : null;
       if (who.textContent !== name) {
         who.textContent = name;
-        say(fmt(T.nowWith, { who: name }));
+        if (!quiet) say(fmt(T.nowWith, { who: name }));
       }
     },
     queue: function (f) { say(f.position <= 1 ? T.queue1 : fmt(T.queueN, { n: f.position })); },
@@ -383,7 +385,7 @@
   }
   function reset() {
     log.textContent = ""; bySeq = {}; pending = [];
-    alertBox.hidden = true; who.textContent = T.bot; agentName = null;
+    alertBox.hidden = true; who.textContent = T.bot; agentName = null; lastAgent = null;
   }
   againBtn.addEventListener("click", function () {
     store.del("token");

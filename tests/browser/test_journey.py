@@ -153,6 +153,13 @@ def test_visitor_and_counsellor_journey(relay_server, open_page, axe):
     assert_accessible(axe, page, "widget with an urgent alert")
     assert_accessible(axe, console, "console with an urgent conversation")
 
+    # A reload with a counsellor: the same header and history.
+    texts = page.locator(".vd-log .vd-text").all_text_contents()
+    page.reload()
+    expect(page.locator(".vd-who")).to_have_text("Anna, Veilig Thuis Utrecht", timeout=BOT_TIMEOUT)
+    expect(page.locator(".vd-log .vd-text")).to_have_count(len(texts), timeout=BOT_TIMEOUT)
+    assert page.locator(".vd-log .vd-text").all_text_contents() == texts
+
     # The counsellor ends; the visitor sees it; the anonymous registration follows.
     card.get_by_role("button", name="Gesprek beëindigen").click()
     card.get_by_role("button", name="Ja").click()

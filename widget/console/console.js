@@ -15,6 +15,7 @@
     urgent: "Urgent",
     waiting: "wacht {t}",
     take: "Neem dit gesprek",
+    takeWith: "met {nick}",
     taken: "Je hebt nu een gesprek met {nick}.",
     newUrgent: "Er staat een urgent gesprek in de wachtrij.",
     alert: "Urgent: de bezoeker is mogelijk in gevaar. Wijs op 112 als dat nodig is.",
@@ -248,7 +249,8 @@
           h("span.wait", { "data-waiting": String(i.waiting_s || 0) }, "")
         ]),
         h("p.intake", {}, intakeText(i.intake)),
-        h("button.take", { type: "button", on: { click: function () { send({ type: "take", conversation: i.conversation }); } } }, T.take)
+        h("button.take", { type: "button", on: { click: function () { send({ type: "take", conversation: i.conversation }); } } },
+          [T.take, h("span.sr", {}, " " + fmt(T.takeWith, { nick: i.nickname || T.none }))])
       ]));
     });
     $("queue-count").textContent = "(" + queue.length + ")";
