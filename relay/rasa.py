@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -58,7 +59,14 @@ class RasaClient:
         self.timeout = timeout
         self.parse_timeout = parse_timeout
         self.retry_seconds = retry_seconds
-        self.http = requests.Session()
+        # One HTTP session (connection pool) per thread: requests.Session is not meant to be shared.
+        self._local = threading.local()
+
+    @property
+    def http(self) -> requests.Session:
+        if not hasattr(self._local, "session"):
+            self._local.session = requests.Session()
+        return self._local.session
 
     def turn(self, sender: str, message: str, metadata: dict) -> BotTurn:
         """Send one message and return the bot's answers.

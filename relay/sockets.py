@@ -93,6 +93,15 @@ class Inbox:
     def get(self):
         return self._queue.get()
 
+    def take_waiting(self) -> list:
+        """Everything queued right now, without blocking (for tests that drive a socket by hand)."""
+        items = []
+        while True:
+            try:
+                items.append(self._queue.get_nowait())
+            except queue.Empty:
+                return items
+
 
 def run_socket(ws, inbox: Inbox, on_frame: Callable, on_event: Callable, start: Iterable = ()) -> None:
     """Pump frames into the inbox and send whatever the handlers yield, until the client leaves."""

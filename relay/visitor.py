@@ -41,6 +41,12 @@ class VisitorSocket:
         else:
             self.subscription.add(channel)
 
+    def stop_listening_to_queue(self) -> None:
+        if self.queue_region is not None and self.subscription is not None:
+            self.subscription.remove(region_channel(self.queue_region))
+        self.queue_region = None
+        self.queue_position = None
+
     def close(self) -> None:
         if self.subscription is not None:
             self.subscription.close()
@@ -193,6 +199,7 @@ def visitor_end(visitor: VisitorSocket) -> Iterator[dict]:
         return
     visitor.last_seq = max(visitor.last_seq, message.seq)
     yield conversations.message_frame(message)
+    visitor.stop_listening_to_queue()
     visitor.ended_sent = True
     yield {"type": "ended", "by": "visitor"}
 
@@ -229,12 +236,13 @@ def visitor_event_frames(visitor: VisitorSocket, channel: str, event: dict) -> I
     elif kind == "agent":
         yield {"type": "agent", "kind": event["kind"], "name": event["name"], "region": event.get("region")}
         if event["kind"] == "counsellor":
-            visitor.queue_position = None
+            visitor.stop_listening_to_queue()
     elif kind == "queued":
         if event["region"] != visitor.queue_region:
-            visitor.queue_position = None  # a new queue: its position is news even if the number is not
+            visitor.stop_listening_to_queue()  # a new queue: its position is news even if the number is not
         yield from queue_update(visitor, event["region"])
     elif kind == "ended" and not visitor.ended_sent:
+        visitor.stop_listening_to_queue()
         visitor.ended_sent = True
         yield {"type": "ended", "by": event.get("by", "system")}
 

@@ -72,8 +72,7 @@ class VisitorDriver:
         """Handle the broker events waiting in this socket's inbox."""
         out = []
         with self.app.app_context():
-            while not self.state.inbox._queue.empty():
-                kind, channel, event = self.state.inbox.get()
+            for _kind, channel, event in self.state.inbox.take_waiting():
                 out += list(visitor_event_frames(self.state, channel, event))
         return out
 
@@ -106,8 +105,7 @@ class CounsellorDriver:
     def pump(self) -> list[dict]:
         out = []
         with self.app.app_context():
-            while not self.state.inbox._queue.empty():
-                kind, channel, event = self.state.inbox.get()
+            for _kind, channel, event in self.state.inbox.take_waiting():
                 out += list(counsellor_event_frames(self.state, channel, event))
         self.received += out
         return out
