@@ -1,5 +1,6 @@
 """Against a live relay, a real Rasa and the trained model: the whole journey, and ten takers at once."""
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -94,8 +95,8 @@ def test_the_whole_journey(relay_server):
 
 
 def test_ten_counsellors_take_the_same_conversation_at_once(relay_server):
-    for i in range(10):
-        relay_server.add_counsellor(f"c{i}", PASSWORD, f"Collega {i}", ["utrecht"])
+    with ThreadPoolExecutor(4) as pool:  # each account is a `counsellor add` process
+        list(pool.map(lambda i: relay_server.add_counsellor(f"c{i}", PASSWORD, f"Collega {i}", ["utrecht"]), range(10)))
     counsellors = [Counsellor(relay_server, f"c{i}", PASSWORD) for i in range(10)]
     visitor = Visitor(relay_server)
     conversation = visitor.hello()["conversation"]
