@@ -11,7 +11,7 @@ from voordeur_content._files import normalize
 
 # Intents that are never an answer to an intake question: the form steps aside and a rule
 # answers them (see data/rules/), then the form asks its question again.
-_NOT_ANSWER_INTENTS = {"request_human", "bot_challenge", "goodbye"}
+_NOT_ANSWER_INTENTS = {"request_human", "bot_challenge", "goodbye", "greet"}
 
 
 def intent_of(tracker: Tracker) -> str:

@@ -91,12 +91,21 @@ def urgency_report(data: Dict[str, List[str]], parsed: Dict[str, Dict]) -> Dict:
           f"right category (guidance) {1 - len(wrong_category) / len(positives):.3f}")
     for text in wrong_category:
         print(f"  wrong category: {text!r} (intent {parsed[text]['intent']['name']})")
+    # What the relay uses while a counsellor chats: the classifier alone at >= 0.6, plus the phrases.
+    def relay_urgent(text: str) -> bool:
+        intent = parsed[text]["intent"]
+        return (intent["name"].startswith("urgent_") and intent["confidence"] >= 0.6) or category_of("", text) is not None
+
+    relay_recall = sum(relay_urgent(t) for t, _ in positives) / len(positives)
+    relay_alarms = sum(relay_urgent(t) for t in negatives) / len(negatives)
+    print(f"  relay while a counsellor chats (urgent_* >= 0.6 or phrases): recall {relay_recall:.3f}, "
+          f"false-alarm rate {relay_alarms:.3f}")
     for text in missed:
         print(f"  missed: {text!r} (intent {parsed[text]['intent']['name']})")
     for text in alarms:
         print(f"  false alarm: {text!r} (intent {parsed[text]['intent']['name']})")
     return {"recall": recall, "false_alarm_rate": false_alarm_rate, "missed": missed, "false_alarms": alarms,
-            "wrong_category": wrong_category,
+            "wrong_category": wrong_category, "relay_recall": relay_recall, "relay_false_alarm_rate": relay_alarms,
             "urgent": len(positives), "not_urgent": len(negatives)}
 
 

@@ -47,3 +47,13 @@ def test_dont_know():
     assert answers.dont_know("inform", "weet ik niet")
     assert answers.dont_know("dont_know", "??")
     assert not answers.dont_know("inform", "Zwolle")
+
+
+@pytest.mark.parametrize("intent, expected", [
+    ("request_human", True), ("urgent_danger", True), ("urgent_suicide", True), ("faq_hours", True),
+    ("greet", True), ("goodbye", True), ("inform", False), ("nlu_fallback", False), ("describe_situation", False),
+])
+def test_not_an_answer(intent, expected):
+    from conftest import make_tracker
+
+    assert answers.is_not_an_answer(make_tracker("x", intent=intent)) is expected
