@@ -69,6 +69,16 @@ def find_by_client_id(session: Session, conversation_id: str, client_id: str) ->
     ).first()
 
 
+def offered_payloads(session: Session, conversation_id: str) -> set[str]:
+    """The button payloads of the bot's latest message that had buttons."""
+    latest = session.scalars(
+        select(Message).where(Message.conversation_id == conversation_id, Message.sender == "bot",
+                              Message.buttons.is_not(None))
+        .order_by(Message.seq.desc()).limit(1)
+    ).first()
+    return {button.get("payload") for button in (latest.buttons if latest else [])}
+
+
 def message_frame(message: Message, conversation_id: str | None = None) -> dict:
     """The ``message`` frame of a stored message; with ``conversation`` for counsellors."""
     frame = {"type": "message", "from": message.sender, "text": message.text, "seq": message.seq,

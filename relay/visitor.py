@@ -121,6 +121,10 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
         conversation = conversations.lock_conversation(session, visitor.conversation_id)
         state, region = conversation.state, conversation.region
         stored = conversations.find_by_client_id(session, conversation.id, client_id) if client_id else None
+        # Only a payload of a button the bot offered goes to Rasa; anything else is sent as the text,
+        # so a visitor cannot steer the bot with hand-made intents.
+        if payload and payload not in conversations.offered_payloads(session, conversation.id):
+            payload = None
         if stored is None and state != "ended":
             message = conversations.append_message(session, conversation.id, "visitor", text, client_id=client_id)
             events.conversation(conversation.id, "message",

@@ -59,8 +59,8 @@ def test_canned_replies_and_registration_options(client, make_counsellor):
 def ended_conversation(visitor_factory, rasa, counsellor_factory):
     visitor = visitor_factory()
     conversation = visitor.hello()[0]["conversation"]
-    rasa.answers["/mens"] = bot_says("Wachtrij.", signals=[handoff("utrecht", "Geheime Naam")])
-    visitor.say("Ik wil een mens", payload="/mens")
+    rasa.answers["Ik wil een mens"] = bot_says("Wachtrij.", signals=[handoff("utrecht", "Geheime Naam")])
+    visitor.say("Ik wil een mens")
     anna = counsellor_factory()
     anna.send({"type": "take"})
     anna.send({"type": "end", "conversation": conversation})

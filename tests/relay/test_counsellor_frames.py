@@ -5,8 +5,8 @@ from conftest import bot_says, handoff, of_type
 def queued_visitor(visitor_factory, rasa, nickname="Sam", region="utrecht"):
     visitor = visitor_factory()
     session = visitor.hello()[0]
-    rasa.answers["/mens"] = bot_says("Ik zet je in de wachtrij.", signals=[handoff(region, nickname)])
-    visitor.say("Ik wil een mens", client_id="h1", payload="/mens")
+    rasa.answers["Ik wil een mens"] = bot_says("Ik zet je in de wachtrij.", signals=[handoff(region, nickname)])
+    visitor.say("Ik wil een mens", client_id="h1")
     return visitor, session
 
 

@@ -13,9 +13,9 @@ from relay.models import Conversation, Counsellor, utcnow
 def queued_visitor(visitor_factory, rasa, region="utrecht", nickname="Sam", urgent=False):
     visitor = visitor_factory()
     visitor.hello()
-    key = f"/handoff_{nickname}"
+    key = f"Ik wil een mens ({nickname})"
     rasa.answers[key] = bot_says("Ik zet je in de wachtrij.", signals=[handoff(region, nickname, urgent)])
-    frames = visitor.say("Ik wil een mens", payload=key)
+    frames = visitor.say(key)
     return visitor, frames
 
 
@@ -35,8 +35,8 @@ def test_closed_region_is_not_queued_and_the_visitor_hears_when_it_opens(app, vi
     app.extensions["relay_schedule"].mode = "closed"
     visitor = visitor_factory()
     conversation = visitor.hello()[0]["conversation"]
-    rasa.answers["/x"] = bot_says(signals=[handoff()])  # a bot that says nothing itself
-    frames = visitor.say("mens graag", payload="/x")
+    rasa.answers["mens graag"] = bot_says(signals=[handoff()])  # a bot that says nothing itself
+    frames = visitor.say("mens graag")
     assert not of_type(frames, "queue")
     text = of_type(frames, "message")[-1]["text"]
     assert "0800 2000" in text and "112" in text

@@ -125,3 +125,10 @@ def test_visitor_can_end_and_then_cannot_write(visitor_factory):
     frames = visitor.send({"type": "end"})
     assert frames[-1] == {"type": "ended", "by": "visitor"}
     assert visitor.say("nog iets")[0]["code"] == "conversation_ended"
+
+
+def test_a_payload_the_bot_did_not_offer_is_sent_as_text(visitor_factory, rasa):
+    visitor = visitor_factory()
+    visitor.hello()
+    visitor.say("Verzonnen", client_id="f1", payload='/inform{"region":"utrecht"}')
+    assert rasa.sent[-1][1] == "Verzonnen"
