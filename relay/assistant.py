@@ -54,8 +54,9 @@ def bot_turn(db, conversation_id: str, message: str) -> TurnOutcome:
     except RasaUnavailable:
         current_app.logger.warning("Rasa unavailable for a bot turn")
         with db.transaction() as session:
-            outcome.messages.append(conversations.append_message(session, conversation_id, "system",
-                                                                 texts.ASSISTANT_UNAVAILABLE))
+            conversation = conversations.lock_conversation(session, conversation_id)
+            if conversation is not None and conversation.state == "bot":
+                assistant_unavailable(session, conversation, outcome)
         _publish_messages(conversation_id, outcome)
         return outcome
     with db.transaction() as session:
@@ -69,6 +70,19 @@ def bot_turn(db, conversation_id: str, message: str) -> TurnOutcome:
             apply_signal(session, conversation, signal, outcome)
     _publish_messages(conversation_id, outcome)
     return outcome
+
+
+def assistant_unavailable(session, conversation: Conversation, outcome: TurnOutcome) -> None:
+    """Rasa does not answer. A visitor whose region is known (the bot's profile payload) and open
+    goes straight to the queue, so a broken bot never stands between them and a person."""
+    region = region_data.get_region(conversation.region) if conversation.region else None
+    if region is not None and get_schedule().is_open(region.id):
+        outcome.messages.append(conversations.append_message(
+            session, conversation.id, "system", texts.ASSISTANT_UNAVAILABLE_QUEUED))
+        hand_off(session, conversation, region.id, {}, outcome)
+        return
+    outcome.messages.append(conversations.append_message(session, conversation.id, "system",
+                                                         texts.ASSISTANT_UNAVAILABLE))
 
 
 def _publish_messages(conversation_id: str, outcome: TurnOutcome) -> None:

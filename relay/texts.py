@@ -13,6 +13,10 @@ ASSISTANT_UNAVAILABLE = (
     "Sorry, de digitale assistent reageert nu even niet. Probeer het over een minuut opnieuw. "
     + ALWAYS_REACHABLE
 )
+ASSISTANT_UNAVAILABLE_QUEUED = (
+    "Sorry, de digitale assistent reageert nu even niet. Daarom zetten we je meteen in de wachtrij "
+    f"voor een medewerker. Ben je in direct gevaar? Bel dan {EMERGENCY}."
+)
 REGION_UNKNOWN = (
     "Ik kon niet vinden bij welke regio je hoort, dus ik kan je nu niet doorzetten naar een medewerker. "
     + ALWAYS_REACHABLE

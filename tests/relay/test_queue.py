@@ -144,3 +144,14 @@ def test_exactly_one_of_ten_simultaneous_takers_wins(app, visitor_factory, rasa,
     for thread in threads:
         thread.join()
     assert sorted(results) == ["already_taken"] * 9 + ["won"]
+
+
+def test_when_rasa_fails_a_visitor_with_a_known_region_goes_to_the_queue(app, visitor_factory, rasa):
+    visitor = visitor_factory()
+    visitor.hello()
+    rasa.answers["Ik heet Sam"] = bot_says("Dank je.", signals=[{"type": "profile", "nickname": "Sam", "region": "utrecht"}])
+    visitor.say("Ik heet Sam")
+    rasa.down = True
+    frames = visitor.say("Hallo?")
+    assert "wachtrij" in of_type(frames, "message")[-1]["text"]
+    assert of_type(frames, "queue") == [{"type": "queue", "position": 1, "region": "utrecht"}]
