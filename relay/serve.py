@@ -1,7 +1,11 @@
 """Running the relay for real use: gunicorn's threaded worker, so every socket gets a thread."""
 from __future__ import annotations
 
+import logging
+import re
+
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
 from relay import create_app
 from relay.config import load_config
@@ -9,6 +13,28 @@ from relay.migrate import upgrade_database
 
 # No remote address (%(h)s) and no query string: visitor IPs are never logged.
 ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+
+# gunicorn names the client in some warnings ("Invalid request from ip=..."); those are rewritten.
+CLIENT_ADDRESS = re.compile(r"\bip=\S+|\b\d{1,3}(?:\.\d{1,3}){3}\b|\b[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}\b", re.I)
+
+
+class RedactClientAddresses(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = CLIENT_ADDRESS.sub("[address]", message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
+
+
+class PrivateLogger(Logger):
+    """gunicorn's logger, minus client addresses in its error log."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for handler in self.error_log.handlers:
+            handler.addFilter(RedactClientAddresses())
 
 
 class RelayServer(BaseApplication):
@@ -40,6 +66,7 @@ def serve(host: str, port: int | None) -> None:
         "accesslog": "-",
         "access_log_format": ACCESS_LOG_FORMAT,
         "errorlog": "-",
+        "logger_class": PrivateLogger,
         "loglevel": "info",
         "proc_name": "voordeur-relay",
         # Several relays (tests, side-by-side processes) must not fight over one control socket.

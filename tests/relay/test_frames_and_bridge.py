@@ -55,3 +55,17 @@ def test_urgent_intents_need_confidence():
     assert urgent_intent({"intent": {"name": "urgent_violence_now", "confidence": 0.59}}) is None
     assert urgent_intent({"intent": {"name": "greet", "confidence": 1.0}}) is None
     assert urgent_intent(None) is None
+
+
+def test_client_addresses_are_redacted_from_the_server_log():
+    import logging
+
+    from relay.serve import RedactClientAddresses
+
+    record = logging.LogRecord("gunicorn.error", logging.WARNING, __file__, 1,
+                               "Invalid request from ip=%s: %s", ("203.0.113.9", "bad"), None)
+    RedactClientAddresses().filter(record)
+    assert "203.0.113.9" not in record.getMessage() and "bad" in record.getMessage()
+    v6 = logging.LogRecord("x", logging.WARNING, __file__, 1, "peer 2001:db8::1 left", None, None)
+    RedactClientAddresses().filter(v6)
+    assert "2001:db8" not in v6.getMessage()
