@@ -54,3 +54,23 @@ def test_missing_and_escaping_paths_are_404(client):
     assert fetch(client, "/widget/nope.js").status_code == 404
     assert fetch(client, "/widget/../pyproject.toml").status_code == 404
     assert fetch(client, "/console/../../relay/config.py").status_code == 404
+
+
+UPGRADE = {"Upgrade": "websocket", "Connection": "Upgrade"}
+
+
+def test_visitor_socket_origins_can_be_limited(app):
+    from relay.visitor import allowed_origin
+
+    app.config["RELAY_ALLOWED_ORIGINS"] = "https://www.example.nl, https://example.nl"
+    response = app.test_client().get("/ws/visitor", headers={**UPGRADE, "Origin": "https://evil.example"})
+    assert response.status_code == 403
+    with app.test_request_context("/ws/visitor", headers={"Host": "relay.example"}):
+        assert allowed_origin("https://example.nl")
+        assert allowed_origin("https://relay.example")  # the relay's own demo page
+        assert not allowed_origin("https://example.nl.evil.example")
+
+
+def test_counsellor_socket_refuses_without_session_or_from_elsewhere(client):
+    assert client.get("/ws/counsellor", headers={**UPGRADE, "Origin": "http://localhost"}).status_code == 401
+    assert client.get("/ws/counsellor", headers={**UPGRADE, "Origin": "https://evil.example"}).status_code == 403
