@@ -51,6 +51,11 @@ def _answers_question(tracker: Tracker, slot: str) -> bool:
     )
 
 
+def _tells_a_story(tracker: Tracker, text: str) -> bool:
+    """A visitor telling what happens instead of answering: thank them, then ask again."""
+    return answers.intent_of(tracker) == "describe_situation" and len(text.split()) > MAX_NICKNAME_WORDS
+
+
 def _skipped(tracker: Tracker) -> bool:
     return answers.intent_of(tracker) == "skip"
 
@@ -95,8 +100,8 @@ class ValidateIntakeForm(FormValidationAction):
         if personal_data.find(text):
             dispatcher.utter_message(response="utter_nickname_personal")
             return {"nickname": None}
-        if answers.intent_of(tracker) == "describe_situation" and len(text.split()) > MAX_NICKNAME_WORDS:
-            dispatcher.utter_message(response="utter_nickname_story")
+        if _tells_a_story(tracker, text):
+            dispatcher.utter_message(response="utter_story_noted")
             return {"nickname": None}
         nickname = answers.clean_nickname(text)
         if not nickname:
@@ -129,6 +134,9 @@ class ValidateIntakeForm(FormValidationAction):
                 return {"region": None, "region_ask_town": False}
             return {"region": None, "region_ask_town": True}
         text = str(value or "")
+        if _tells_a_story(tracker, text):
+            dispatcher.utter_message(response="utter_story_noted")
+            return {"region": None}
         region = regions.get_region(text)
         typed = region is None
         if region is None:
@@ -136,7 +144,7 @@ class ValidateIntakeForm(FormValidationAction):
         if region is None:
             if text and not urgency.detect(text):
                 dispatcher.utter_message(response="utter_town_unknown")
-            return {"region": None, "region_ask_town": False}
+            return {"region": None}
         if typed:
             dispatcher.utter_message(response="utter_region_found", region_name=region.name)
         dispatcher.utter_message(json_message=payloads.profile(payloads.answer(tracker, "nickname"), region.id))
@@ -202,21 +210,19 @@ class ValidateIntakeForm(FormValidationAction):
 
 
 class ActionAskRegion(Action):
-    """Asks for the region with a button per region, or for the town after "weet ik niet"."""
+    """Asks for the region with a button per region; after "weet ik niet" it asks for the town."""
 
     def name(self) -> Text:
         return "action_ask_region"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        if tracker.get_slot("region_ask_town"):
-            dispatcher.utter_message(response="utter_ask_town")
-            return []
+        question = "utter_ask_town" if tracker.get_slot("region_ask_town") else "utter_ask_region"
         buttons = [
             {"title": region.short_name, "payload": f'/inform{{"region":"{region.id}"}}'}
             for region in regions.load_regions()
         ]
         buttons.append({"title": "Weet ik niet", "payload": "/dont_know"})
-        dispatcher.utter_message(response="utter_ask_region", buttons=buttons)
+        dispatcher.utter_message(response=question, buttons=buttons)
         return []
 
 

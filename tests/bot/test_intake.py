@@ -83,8 +83,8 @@ def test_typed_town_is_mapped_to_its_region(dispatcher, domain):
 
 
 def test_unknown_town_asks_again(dispatcher, domain):
-    events = validate(form_tracker("Xyzdorp", "region"), dispatcher, domain)
-    assert events == [slot("region", None), slot("region_ask_town", False)]
+    events = validate(form_tracker("Xyzdorp", "region", slots={"region_ask_town": True}), dispatcher, domain)
+    assert events == [slot("region", None)]
     assert texts(dispatcher) == ["utter_town_unknown"]
 
 
@@ -111,9 +111,10 @@ def test_ask_region_shows_all_26_regions_and_dont_know(dispatcher, domain):
     assert message["buttons"][-1] == {"title": "Weet ik niet", "payload": "/dont_know"}
 
 
-def test_ask_region_after_dont_know_asks_for_the_town(dispatcher, domain):
+def test_ask_region_after_dont_know_asks_for_the_town_and_keeps_the_buttons(dispatcher, domain):
     asyncio.run(ActionAskRegion().run(dispatcher, make_tracker("", slots={"region_ask_town": True}), domain))
     assert texts(dispatcher) == ["utter_ask_town"]
+    assert len(dispatcher.messages[0]["buttons"]) == 27
 
 
 # ---- optional questions -------------------------------------------------------------------------
@@ -184,3 +185,12 @@ def test_not_safe_after_phrase_guidance_is_not_guided_twice(dispatcher, domain):
     assert events[:4] == [slot("safe_now", "no"), slot("urgent", True), slot("urgent_category", "acute"),
                           slot("handoff_requested", True)]
     assert texts(dispatcher) == []
+
+
+def test_a_story_instead_of_a_nickname_or_region_is_acknowledged(dispatcher, domain):
+    story = "mijn man scheldt me al jaren uit en ik weet niet wat ik moet doen"
+    assert validate(form_tracker(story, "nickname", intent="describe_situation"), dispatcher, domain) == [
+        slot("nickname", None)]
+    assert validate(form_tracker(story, "region", intent="describe_situation"), dispatcher, domain) == [
+        slot("region", None)]
+    assert texts(dispatcher) == ["utter_story_noted", "utter_story_noted"]
