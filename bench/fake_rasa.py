@@ -29,6 +29,9 @@ class FakeRasa:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out as two writes; without this, Nagle's algorithm and the
+            # client's delayed ACK hold the body back for 40 ms, which real Rasa does not do.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):  # quiet
                 pass

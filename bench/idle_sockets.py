@@ -57,8 +57,13 @@ def run(sockets: int, worker: str, hold: float, workdir: Path) -> dict:
                 # Sockets answer pings from the moment they are open: opening thousands takes minutes.
                 answerer = PingAnswerer(visitors)
                 started = time.monotonic()
+                stopped_by = None
                 while len(visitors) < sockets:
-                    visitors.append(open_visitor(relay))
+                    try:
+                        visitors.append(open_visitor(relay))
+                    except (OSError, TimeoutError, websocket.WebSocketException) as error:
+                        stopped_by = f"{type(error).__name__}: {error}"  # the process's limit
+                        break
                     answerer.add(visitors[-1])
                 opened_in = time.monotonic() - started
                 time.sleep(hold)
@@ -79,6 +84,8 @@ def run(sockets: int, worker: str, hold: float, workdir: Path) -> dict:
     print(f"worker {worker}: {len(visitors)} idle visitor sockets held by one process "
           f"(opened in {opened_in:.1f} s, held {hold:.0f} s); after idling {answered} of {len(sample)} sampled "
           f"sockets answered, {answerer.closed} were closed by the relay")
+    if stopped_by:
+        print(f"LIMIT: socket {len(visitors) + 1} could not be opened ({stopped_by})")
     print(f"worker RSS {base_rss / 1024:.1f} MiB with 1 socket -> {rss / 1024:.1f} MiB with {len(visitors)}: "
           f"{per_socket:.1f} KiB per socket; threads {base_threads} -> {threads}")
     return {"answered": answered, "sampled": len(sample), "closed": answerer.closed, "sockets": len(visitors), "rss_kib": rss, "base_rss_kib": base_rss, "kib_per_socket": per_socket,

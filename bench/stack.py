@@ -154,9 +154,9 @@ class Relay:
         if self.worker == "serve":
             return [PYTHON, "-m", "relay", "serve", "--port", str(self.port)]
         threads = self.env.get("RELAY_THREADS", "200")
-        extra = ["--threads", threads] if self.worker == "gthread" else ["--worker-connections", "10000"]
+        extra = ["--threads", threads] if self.worker == "gthread" else []
         return [PYTHON, "-m", "gunicorn", "--worker-class", self.worker, "--workers", "1", *extra,
-                "--bind", f"127.0.0.1:{self.port}", "--timeout", "60", "--graceful-timeout", "5",
+                "--worker-connections", "10000", "--bind", f"127.0.0.1:{self.port}", "--timeout", "60", "--graceful-timeout", "5",
                 "--no-control-socket", "relay:create_app()"]
 
     def start(self, timeout: float = 60) -> "Relay":
