@@ -249,6 +249,8 @@ def counsellor_event_frames(counsellor: CounsellorSocket, channel: str, event: d
                "registration_due": True}
     elif kind == "queued":
         unfollow(counsellor, conversation_id)
+    elif kind == "presence":
+        yield {"type": "presence", "conversation": conversation_id, "visitor": event["visitor"]}
 
 
 def _authenticated_counsellor() -> Counsellor | None:

@@ -89,6 +89,8 @@ def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
     visitor.conversation_id = conversation.id
     # Listen before reading the history, so nothing stored in between is missed.
     visitor.listen(conversation_channel(conversation.id))
+    if resumed:
+        announce_presence(visitor, "online")
     with db.transaction() as session:
         conversation = session.get(conversations.Conversation, visitor.conversation_id)
         history = conversations.transcript(session, conversation.id)
@@ -102,6 +104,12 @@ def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
         yield from queue_update(visitor, conversation.region)
     if conversation.state == "bot" and not history:
         yield from run_bot_turn(visitor, "/greet")
+
+
+def announce_presence(visitor: VisitorSocket, status: str) -> None:
+    """Tell the counsellor (if any) that the visitor came back or dropped off; nothing is stored."""
+    get_broker().publish(conversation_channel(visitor.conversation_id),
+                         {"event": "presence", "conversation": visitor.conversation_id, "visitor": status})
 
 
 def agent_frame(session, conversation) -> dict:
@@ -273,6 +281,8 @@ def visitor_socket(ws):
                    on_event=lambda channel, event: visitor_event_frames(visitor, channel, event))
     finally:
         visitor.close()
+        if visitor.conversation_id is not None:
+            announce_presence(visitor, "offline")
 
 
 def init_app(app: Flask) -> None:

@@ -109,3 +109,12 @@ def test_invalid_counsellor_frames(counsellor_factory):
     anna = counsellor_factory()
     assert anna.send({"type": "message", "text": "zonder gesprek"})[0]["code"] == "invalid_frame"
     assert anna.send({"type": "fly"})[0]["code"] == "unknown_type"
+
+
+def test_counsellor_hears_when_the_visitor_comes_back(visitor_factory, rasa, counsellor_factory):
+    visitor, session = queued_visitor(visitor_factory, rasa)
+    anna = counsellor_factory()
+    anna.send({"type": "take"})
+    visitor.close()
+    visitor_factory().hello(session["token"])
+    assert {"type": "presence", "conversation": session["conversation"], "visitor": "online"} in anna.pump()

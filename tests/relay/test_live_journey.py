@@ -54,6 +54,7 @@ def test_the_whole_journey(relay_server):
 
     # The visitor drops; Anna writes meanwhile; the visitor returns to all of it.
     visitor.close()
+    assert anna.until(lambda f: f["type"] == "presence")[-1]["visitor"] == "offline"
     anna.send({"type": "message", "conversation": session["conversation"], "text": "Ben je er nog?"})
     anna.until(lambda f: f["type"] == "message" and f["text"] == "Ben je er nog?")
     back = Visitor(relay_server)
