@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -112,9 +111,4 @@ def set_session_cookie(response, token: str, hours: int) -> None:
                         secure=current_app.config["COOKIE_SECURE"] or request.is_secure, path="/")
 
 
-def same_origin(origin: str | None) -> bool:
-    """True when the Origin header names this relay itself (host and port)."""
-    if not origin:
-        return False
-    return urlsplit(origin).netloc.lower() == request.host.lower()
 

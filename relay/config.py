@@ -26,6 +26,17 @@ DEFAULTS = {
     # How long a Rasa that is still starting may take before the visitor is told it is unavailable.
     "RASA_RETRY_SECONDS": 20.0,
     "CONSOLE_SESSION_HOURS": 12,
+    # Privacy (docs/privacy.md): days after its last activity that a conversation is deleted, and
+    # how often the running relay looks (seconds). Rasa's trackers are purged alongside: through
+    # its HTTP API, and directly in its SQL tracker store when RASA_TRACKER_STORE_URL names it.
+    "RELAY_RETENTION_DAYS": 30.0,
+    "RELAY_PURGE_INTERVAL": 3600.0,
+    "RASA_TRACKER_STORE_URL": None,
+    # Per visitor socket: a burst of this many messages, then this many per second.
+    "RELAY_RATE_BURST": 10,
+    "RELAY_RATE_PER_SECOND": 1.0,
+    # Seconds a unit of work waits for a database lock before the client hears "unavailable".
+    "DATABASE_LOCK_TIMEOUT": 30.0,
     "COOKIE_SECURE": False,
     "WIDGET_DIR": str(REPO_ROOT / "widget"),
     "CONTENT_DIR": str(REPO_ROOT / "content"),
@@ -33,8 +44,9 @@ DEFAULTS = {
 }
 
 # Environment variables whose values are numbers or booleans rather than strings.
-_INTEGERS = {"RELAY_PORT", "RELAY_MAX_CHATS", "RELAY_THREADS", "CONSOLE_SESSION_HOURS"}
-_FLOATS = {"RASA_TIMEOUT", "RASA_PARSE_TIMEOUT", "RASA_RETRY_SECONDS"}
+_INTEGERS = {"RELAY_PORT", "RELAY_MAX_CHATS", "RELAY_THREADS", "CONSOLE_SESSION_HOURS", "RELAY_RATE_BURST"}
+_FLOATS = {"RASA_TIMEOUT", "RASA_PARSE_TIMEOUT", "RASA_RETRY_SECONDS", "RELAY_RETENTION_DAYS",
+           "RELAY_PURGE_INTERVAL", "RELAY_RATE_PER_SECOND", "DATABASE_LOCK_TIMEOUT"}
 _BOOLEANS = {"COOKIE_SECURE"}
 
 

@@ -9,6 +9,7 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 
 from relay import auth, registrations
 from relay.db import get_db
+from relay.origins import same_origin
 from relay.schedule import get_regions
 
 bp = Blueprint("console_api", __name__, url_prefix="/api/console")
@@ -22,7 +23,7 @@ def _error(status: int, code: str, message: str):
 def only_our_origin():
     """The console runs on the relay's own origin; a browser request from elsewhere is refused."""
     origin = request.headers.get("Origin")
-    if origin is not None and not auth.same_origin(origin):
+    if origin is not None and not same_origin(origin):
         return _error(403, "forbidden_origin", "Verzoek van een andere website geweigerd.")
     return None
 

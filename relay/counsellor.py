@@ -12,11 +12,12 @@ from flask import Blueprint, Flask, abort, request
 from sqlalchemy import select
 
 from relay import conversations, queue, texts
-from relay.auth import COOKIE_NAME, counsellor_for_token, region_ids_of, same_origin
+from relay.auth import COOKIE_NAME, counsellor_for_token, region_ids_of
 from relay.broker import get_broker
 from relay.db import get_db
 from relay.events import PendingEvents, conversation_channel, counsellor_channel, region_channel
 from relay.models import Conversation, Counsellor
+from relay.origins import same_origin
 from relay.schedule import get_regions, get_schedule
 from relay.sockets import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
 from voordeur_content import regions as region_data

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 class Database:
-    def __init__(self, url: str):
+    def __init__(self, url: str, lock_timeout: float = 30.0):
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, lock_timeout)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -27,12 +27,16 @@ class Database:
         self.engine.dispose()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, lock_timeout: float = 30.0) -> Engine:
+    """An engine whose units of work give up on a held lock after ``lock_timeout`` seconds (the
+    client then hears "unavailable" and nothing is half-written), and whose pool replaces
+    connections that died meanwhile (pre-ping), so the relay recovers without a restart."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": lock_timeout})
         _serialize_sqlite_writers(engine)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=40, pool_pre_ping=True)
+    connect_args = {"options": f"-c lock_timeout={int(lock_timeout * 1000)}"} if url.startswith("postgresql") else {}
+    return create_engine(url, pool_size=10, max_overflow=40, pool_pre_ping=True, connect_args=connect_args)
 
 
 def _serialize_sqlite_writers(engine: Engine) -> None:
@@ -57,7 +61,7 @@ def _serialize_sqlite_writers(engine: Engine) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["relay_db"] = Database(app.config["DATABASE_URL"])
+    app.extensions["relay_db"] = Database(app.config["DATABASE_URL"], app.config.get("DATABASE_LOCK_TIMEOUT", 30.0))
 
 
 def get_db(app: Flask | None = None) -> Database:

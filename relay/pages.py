@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, jsonify, request, send_from_directory
 
+from relay.origins import allowed_origin
 from relay.schedule import get_regions, get_schedule
 
 bp = Blueprint("pages", __name__)
@@ -56,12 +57,21 @@ def console_file(filename: str):
 def status():
     regions = get_regions()
     state = get_schedule().status(regions)
-    return jsonify({
+    response = jsonify({
         "open": state["any_open"],
         "phone": PHONE,
         "emergency": EMERGENCY,
         "regions": [{"id": r.id, "name": r.name, **state["regions"][r.id]} for r in regions],
     })
+    # The widget asks this from the host site's page: allow it (public data, no cookies).
+    origin = request.headers.get("Origin")
+    if current_app.config.get("RELAY_ALLOWED_ORIGINS", "*").strip() == "*":
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    elif origin and allowed_origin(origin):
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Vary"] = "Origin"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _page(response):

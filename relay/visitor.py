@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from flask import Blueprint, Flask, abort, current_app, request
+from flask import Blueprint, Flask, abort, request
 
 from relay import assistant, conversations, queue, texts
-from relay.auth import same_origin
 from relay.broker import get_broker
 from relay.db import get_db
+from relay.origins import allowed_origin
 from relay.events import PendingEvents, conversation_channel, region_channel
 from relay.models import Counsellor
 from relay.sockets import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
@@ -257,13 +257,6 @@ def visitor_event_frames(visitor: VisitorSocket, channel: str, event: dict) -> I
         visitor.stop_listening_to_queue()
         visitor.ended_sent = True
         yield {"type": "ended", "by": event.get("by", "system")}
-
-
-def allowed_origin(origin: str | None) -> bool:
-    setting = (current_app.config.get("RELAY_ALLOWED_ORIGINS") or "*").strip()
-    if setting == "*" or origin is None or same_origin(origin):
-        return True
-    return origin.rstrip("/") in {o.strip().rstrip("/") for o in setting.split(",")}
 
 
 @bp.before_request

@@ -74,3 +74,13 @@ def test_visitor_socket_origins_can_be_limited(app):
 def test_counsellor_socket_refuses_without_session_or_from_elsewhere(client):
     assert client.get("/ws/counsellor", headers={**UPGRADE, "Origin": "http://localhost"}).status_code == 401
     assert client.get("/ws/counsellor", headers={**UPGRADE, "Origin": "https://evil.example"}).status_code == 403
+
+
+def test_status_may_be_read_by_the_widget_on_other_sites(app):
+    response = fetch(app.test_client(), "/api/status")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    app.config["RELAY_ALLOWED_ORIGINS"] = "https://www.example.nl"
+    listed = app.test_client().get("/api/status", headers={"Origin": "https://www.example.nl"})
+    assert listed.headers["Access-Control-Allow-Origin"] == "https://www.example.nl"
+    other = app.test_client().get("/api/status", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
