@@ -85,6 +85,8 @@ def _hash(token: str) -> str:
 
 
 def start_session(session: Session, counsellor: Counsellor, hours: int) -> str:
+    # Expired logins are of no use to anyone; clear them whenever someone logs in.
+    session.execute(delete(CounsellorSession).where(CounsellorSession.expires_at <= utcnow()))
     token = secrets.token_urlsafe(32)
     session.add(CounsellorSession(token_hash=_hash(token), counsellor_id=counsellor.id,
                                   expires_at=utcnow() + timedelta(hours=hours)))
