@@ -59,6 +59,9 @@ def serve(host: str, port: int | None) -> None:
         # One worker keeps the in-process broker whole; REDIS_URL is the way to more processes.
         "workers": 1,
         "threads": config["RELAY_THREADS"],
+        # gthread stops accepting at worker_connections (default 1000) even with threads to spare:
+        # room for a socket on every thread, plus keep-alive HTTP requests.
+        "worker_connections": config["RELAY_THREADS"] + 100,
         # A socket holds its thread for the whole chat; the worker still heartbeats.
         "timeout": 60,
         "graceful_timeout": 5,
