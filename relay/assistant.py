@@ -56,7 +56,7 @@ def bot_turn(db, conversation_id: str, message: str) -> TurnOutcome:
         with db.transaction() as session:
             conversation = conversations.lock_conversation(session, conversation_id)
             if conversation is not None and conversation.state == "bot":
-                assistant_unavailable(session, conversation, outcome)
+                assistant_unavailable(session, conversation, outcome, message)
         _publish_messages(conversation_id, outcome)
         return outcome
     with db.transaction() as session:
@@ -72,17 +72,25 @@ def bot_turn(db, conversation_id: str, message: str) -> TurnOutcome:
     return outcome
 
 
-def assistant_unavailable(session, conversation: Conversation, outcome: TurnOutcome) -> None:
+def assistant_unavailable(session, conversation: Conversation, outcome: TurnOutcome, message: str = "") -> None:
     """Rasa does not answer. A visitor whose region is known (the bot's profile payload) and open
-    goes straight to the queue, so a broken bot never stands between them and a person."""
+    goes straight to the queue, so a broken bot never stands between them and a person. Without a
+    region the relay asks for the town itself and reads the answer with the shared town list."""
     region = region_data.get_region(conversation.region) if conversation.region else None
+    if region is None and message and not message.startswith("/"):
+        region = region_data.region_for_town(message)
+        if region is not None:
+            conversation.region = region.id
     if region is not None and get_schedule().is_open(region.id):
         outcome.messages.append(conversations.append_message(
             session, conversation.id, "system", texts.ASSISTANT_UNAVAILABLE_QUEUED))
         hand_off(session, conversation, region.id, {}, outcome)
         return
+    if region is not None:  # known but closed: when it opens, and the phone numbers
+        hand_off(session, conversation, region.id, {}, outcome)
+        return
     outcome.messages.append(conversations.append_message(session, conversation.id, "system",
-                                                         texts.ASSISTANT_UNAVAILABLE))
+                                                         texts.ASSISTANT_UNAVAILABLE_ASK_REGION))
 
 
 def _publish_messages(conversation_id: str, outcome: TurnOutcome) -> None:

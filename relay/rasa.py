@@ -80,7 +80,12 @@ class RasaClient:
             try:
                 response = self.http.post(f"{self.base_url}/webhooks/rest/webhook", json=body, timeout=self.timeout)
                 response.raise_for_status()
-                return decode_turn(response.json())
+                turn = decode_turn(response.json())
+                if not turn.messages and not turn.signals:
+                    # Rasa answers 200 with nothing when its action server is down; the bot always
+                    # says something otherwise, so silence means the assistant is not working.
+                    raise RasaUnavailable("Rasa gave an empty answer (is the action server down?)")
+                return turn
             except requests.ConnectionError as error:
                 if time.monotonic() >= deadline:
                     raise RasaUnavailable(str(error)) from error

@@ -17,6 +17,15 @@ ASSISTANT_UNAVAILABLE_QUEUED = (
     "Sorry, de digitale assistent reageert nu even niet. Daarom zetten we je meteen in de wachtrij "
     f"voor een medewerker. Ben je in direct gevaar? Bel dan {EMERGENCY}."
 )
+ASSISTANT_UNAVAILABLE_ASK_REGION = (
+    "Sorry, de digitale assistent reageert nu even niet. Wil je met een medewerker chatten? "
+    "Schrijf dan in welke plaats je woont. Dan zetten we je in de wachtrij. " + ALWAYS_REACHABLE
+)
+PERSONAL_DATA_REMINDER = (
+    "Goed om te weten: je hoeft hier geen persoonlijke gegevens te delen, zoals je telefoonnummer, "
+    "e-mailadres, adres of BSN. Je kunt anoniem blijven. Je mag natuurlijk wel vertellen wat er aan de hand is."
+)
+RATE_LIMITED = "Je stuurt veel berichten snel achter elkaar. Wacht even en probeer het dan opnieuw."
 REGION_UNKNOWN = (
     "Ik kon niet vinden bij welke regio je hoort, dus ik kan je nu niet doorzetten naar een medewerker. "
     + ALWAYS_REACHABLE

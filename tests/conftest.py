@@ -23,6 +23,13 @@ sys.path.insert(0, str(REPO))
 MODEL = REPO / "bot" / "models" / "voordeur.tar.gz"
 BOT_PYTHON_BIN = REPO / ".venv-bot" / "bin"
 RASA_START_TIMEOUT = 300  # the model loads in ~30 s alone, far slower on shared, busy cores
+# Rasa and the action server are Sanic apps, which read SANIC_* variables into their config: no
+# access log (it names client addresses), and the action server listens on loopback only. The
+# Procfiles set the same; tests/faults/test_privacy_logs.py holds both to it.
+SANIC_PRIVACY_ENV = {"SANIC_ACCESS_LOG": "false", "SANIC_HOST": "127.0.0.1"}
+# What the session's rasa_stack started (empty with TEST_RASA_URL): logs, and the action server's
+# process with a way to start it again, for the fault tests.
+RASA_STACK: dict = {}
 
 
 def free_port() -> int:
@@ -107,24 +114,32 @@ def rasa_stack(tmp_path_factory):
     rasa_port, action_port = free_port(), free_port()
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(REPO)}
+    # The same privacy settings as the Procfile: no access log (client addresses), action server on loopback.
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(REPO), **SANIC_PRIVACY_ENV}
     action_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
-    with action_log.open("wb") as log:
-        actions = subprocess.Popen(
-            [str(BOT_PYTHON_BIN / "rasa"), "run", "actions", "--actions", "actions", "-p", str(action_port)],
-            cwd=REPO / "bot", env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    action_command = [str(BOT_PYTHON_BIN / "rasa"), "run", "actions", "--actions", "actions", "-p", str(action_port)]
+
+    def start_actions() -> subprocess.Popen:
+        with action_log.open("ab") as log:
+            return subprocess.Popen(action_command, cwd=REPO / "bot", env=env, stdout=log,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+
+    actions = start_actions()
     with rasa_log.open("wb") as log:
         rasa = subprocess.Popen(
             [str(BOT_PYTHON_BIN / "rasa"), "run", "--enable-api", "-m", str(MODEL), "-i", "127.0.0.1",
              "-p", str(rasa_port), "--endpoints", str(endpoints)],
             cwd=REPO / "bot", env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{rasa_port}"
+    RASA_STACK.update(url=url, rasa_log=rasa_log, action_log=action_log, action_port=action_port,
+                      actions=actions, start_actions=start_actions)
     try:
         _wait_for_model(url, rasa, rasa_log)
         yield url
     finally:
         stop_process_group(rasa)
-        stop_process_group(actions)
+        stop_process_group(RASA_STACK["actions"])
+        RASA_STACK.clear()
 
 
 def _wait_for_model(url: str, rasa: subprocess.Popen, log: Path) -> None:
@@ -176,6 +191,13 @@ class RelayServer:
     def stop(self) -> None:
         if self.process is not None:
             stop_process_group(self.process)
+            self.process = None
+
+    def kill(self) -> None:
+        """SIGKILL the relay, as a crash or the OOM killer would: no cleanup of any kind."""
+        if self.process is not None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
             self.process = None
 
     def add_counsellor(self, username: str, password: str, name: str, regions, max_chats: int | None = None) -> None:
