@@ -21,10 +21,17 @@ ASSISTANT_UNAVAILABLE_ASK_REGION = (
     "Sorry, de digitale assistent reageert nu even niet. Wil je met een medewerker chatten? "
     "Schrijf dan in welke plaats je woont. Dan zetten we je in de wachtrij. " + ALWAYS_REACHABLE
 )
+# {kinds}: the names below, e.g. "je telefoonnummer of je e-mailadres" (relay/privacy.py).
 PERSONAL_DATA_REMINDER = (
-    "Goed om te weten: je hoeft hier geen persoonlijke gegevens te delen, zoals je telefoonnummer, "
-    "e-mailadres, adres of BSN. Je kunt anoniem blijven. Je mag natuurlijk wel vertellen wat er aan de hand is."
+    "Goed om te weten: je hoeft hier geen persoonlijke gegevens te delen, zoals {kinds}. "
+    "Je kunt anoniem blijven. Vertel gerust wat er aan de hand is, zonder die gegevens."
 )
+PERSONAL_DATA_KINDS = {
+    "phone": "je telefoonnummer",
+    "email": "je e-mailadres",
+    "postcode": "je adres",
+    "bsn": "je BSN",
+}
 RATE_LIMITED = "Je stuurt veel berichten snel achter elkaar. Wacht even en probeer het dan opnieuw."
 REGION_UNKNOWN = (
     "Ik kon niet vinden bij welke regio je hoort, dus ik kan je nu niet doorzetten naar een medewerker. "

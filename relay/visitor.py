@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from flask import Blueprint, Flask, abort, request
+from flask import Blueprint, Flask, abort, current_app, request
 
 from relay import assistant, conversations, queue, texts
 from relay.broker import get_broker
@@ -16,6 +16,8 @@ from relay.db import get_db
 from relay.origins import allowed_origin
 from relay.events import PendingEvents, conversation_channel, region_channel
 from relay.models import Counsellor
+from relay.privacy import personal_data_reminder
+from relay.ratelimit import TokenBucket
 from relay.sockets import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
 from voordeur_content import regions as region_data
 
@@ -34,6 +36,7 @@ class VisitorSocket:
     queue_position: int | None = None
     ended_sent: bool = False
     subscription: object | None = None
+    limiter: TokenBucket | None = None  # messages per socket (RELAY_RATE_BURST, RELAY_RATE_PER_SECOND)
 
     def listen(self, channel: str) -> None:
         if self.subscription is None:
@@ -64,11 +67,20 @@ def handle_visitor_frame(visitor: VisitorSocket, raw) -> Iterator[dict]:
         elif visitor.conversation_id is None:
             yield error_frame("invalid_frame", texts.ERRORS["hello_first"])
         elif frame["type"] == "message":
-            yield from visitor_message(visitor, frame)
+            if message_allowed(visitor):
+                yield from visitor_message(visitor, frame)
+            else:  # not stored: the widget keeps the message and sends it again a little later
+                yield error_frame("rate_limited", texts.RATE_LIMITED)
         else:
             yield from visitor_end(visitor)
     except FrameError as error:
         yield error.frame()
+
+
+def message_allowed(visitor: VisitorSocket) -> bool:
+    if visitor.limiter is None:
+        visitor.limiter = TokenBucket(current_app.config["RELAY_RATE_BURST"], current_app.config["RELAY_RATE_PER_SECOND"])
+    return visitor.limiter.allow()
 
 
 def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
@@ -100,10 +112,19 @@ def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
     yield {"type": "session", "token": token, "conversation": conversation.id, "resumed": resumed,
            "state": conversation.state, "history": history}
     yield agent
+    if resumed and conversation.urgent:  # the widget's safety banner comes back after a reload
+        yield assistant.alert_frame(urgent_category(history))
     if conversation.state == "queued":
         yield from queue_update(visitor, conversation.region)
     if conversation.state == "bot" and not history:
         yield from run_bot_turn(visitor, "/greet")
+
+
+def urgent_category(history: list[dict]) -> str:
+    """The category of an urgent conversation, read again from the visitor's words (suicide first);
+    "acute" when only the model noticed it."""
+    found = {assistant.detect_urgency(m["text"], ask_rasa=False) for m in history if m["from"] == "visitor"}
+    return "suicide" if "suicide" in found else "acute"
 
 
 def announce_presence(visitor: VisitorSocket, status: str) -> None:
@@ -137,6 +158,10 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
             message = conversations.append_message(session, conversation.id, "visitor", text, client_id=client_id)
             events.conversation(conversation.id, "message",
                                 message=conversations.message_frame(message, conversation.id))
+            reminder = personal_data_reminder(session, conversation.id, text)
+            if reminder is not None:
+                events.conversation(conversation.id, "message",
+                                    message=conversations.message_frame(reminder, conversation.id))
     if stored is not None:
         # A re-send after a reconnect: answer with the stored echo, store nothing.
         yield conversations.message_frame(stored)
@@ -147,6 +172,9 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
     events.publish(get_broker())
     visitor.last_seq = max(visitor.last_seq, message.seq)
     yield conversations.message_frame(message)
+    if reminder is not None:
+        visitor.last_seq = max(visitor.last_seq, reminder.seq)
+        yield conversations.message_frame(reminder)
     if state == "bot":
         yield from run_bot_turn(visitor, payload or text, phrase_check=text)
     else:

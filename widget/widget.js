@@ -155,6 +155,7 @@
   var ws = null, ready = false, stopped = false, retries = 0, timer = null, wasOffline = false;
   var isOpen = false, chatOpen, regions = {}, agentName = null, lastAgent = null; // chatOpen: undefined while loading, null if unknown
   var bySeq = {};        // seq -> element, so nothing is shown twice
+  var resendTimer = null; // re-sends pending messages after a rate_limited or unavailable error
   var pending = [];      // [{id, text, payload, el}] not yet acknowledged by the relay
 
   function init() {
@@ -299,6 +300,12 @@
     error: function (f) {
       if (f.code === "conversation_ended") setEnded(true);
       if (f.code !== "session_not_found" && f.message) say(f.message);
+      // Not stored (too fast, or the relay's database away for a moment): the bubble stays
+      // "sending" and goes again shortly; the relay never stores one id twice.
+      if (f.code === "rate_limited" || f.code === "unavailable") {
+        clearTimeout(resendTimer);
+        resendTimer = setTimeout(flush, f.code === "rate_limited" ? 5000 : 3000);
+      }
     }
   };
 

@@ -1,0 +1,25 @@
+"""A token bucket per visitor socket: a burst of messages is fine, a flood is slowed down."""
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+
+class TokenBucket:
+    """``capacity`` messages at once, refilled at ``rate`` per second."""
+
+    def __init__(self, capacity: int, rate: float, clock: Callable[[], float] = time.monotonic):
+        self.capacity = max(1, int(capacity))
+        self.rate = max(0.0, float(rate))
+        self.clock = clock
+        self.tokens = float(self.capacity)
+        self.updated = clock()
+
+    def allow(self) -> bool:
+        now = self.clock()
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
