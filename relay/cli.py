@@ -1,4 +1,4 @@
-"""The relay's commands: serve, counsellor add, registrations export, db upgrade."""
+"""The relay's commands: serve, counsellor add, registrations export, purge, db upgrade."""
 from __future__ import annotations
 
 import argparse
@@ -26,6 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     registrations = commands.add_parser("registrations", help="anonymous advice registrations")
     registrations.add_subparsers(dest="action", required=True).add_parser("export", help="CSV to stdout")
+
+    purge = commands.add_parser("purge", help="delete conversations past RELAY_RETENTION_DAYS, here and in Rasa")
+    purge.add_argument("--days", type=float, default=None, help="default: RELAY_RETENTION_DAYS (30)")
 
     db = commands.add_parser("db", help="database schema")
     db.add_subparsers(dest="action", required=True).add_parser("upgrade", help="migrate to the newest schema")
@@ -71,6 +74,19 @@ def registrations_export() -> int:
     return 0
 
 
+def purge_command(args) -> int:
+    from relay import create_app
+    from relay.db import get_db
+    from relay.retention import purge
+
+    app = create_app()
+    result = purge(app, args.days)
+    get_db(app).dispose()
+    print(f"purged {len(result.conversations)} conversation(s), {result.messages} message(s); "
+          f"Rasa trackers emptied: {result.trackers_purged}, not reached: {result.tracker_failures}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
@@ -85,4 +101,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "counsellor":
         return counsellor_add(args)
+    if args.command == "purge":
+        return purge_command(args)
     return registrations_export()

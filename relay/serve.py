@@ -47,7 +47,12 @@ class RelayServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        return create_app()
+        app = create_app()
+        # Runs in the worker (no preload): transcripts past their retention are deleted while serving.
+        from relay.retention import start_periodic_purge
+
+        start_periodic_purge(app)
+        return app
 
 
 def serve(host: str, port: int | None) -> None:

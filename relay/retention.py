@@ -1,0 +1,152 @@
+"""Retention: conversations are deleted a while after their last activity, in the relay and in Rasa.
+
+`python -m relay purge` runs it once; the running relay runs it every `RELAY_PURGE_INTERVAL`
+seconds. What is kept and for how long is in docs/privacy.md; tests/relay/test_retention.py holds
+this module to that document.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import requests
+from flask import Flask
+from sqlalchemy import create_engine, delete, exists, select, text
+from sqlalchemy.orm import Session
+
+from relay.db import get_db
+from relay.models import Conversation, CounsellorSession, LoginFailure, Message, utcnow
+
+log = logging.getLogger(__name__)
+
+# Failed logins only matter for the 15-minute throttle window; a day is plenty.
+LOGIN_FAILURE_DAYS = 1
+BATCH = 500
+
+
+@dataclass
+class PurgeResult:
+    conversations: list[str] = field(default_factory=list)
+    messages: int = 0
+    console_sessions: int = 0
+    login_failures: int = 0
+    trackers_purged: int = 0
+    tracker_failures: int = 0
+
+
+def expired_conversation_ids(session: Session, cutoff: datetime) -> list[str]:
+    """Conversations with no activity since ``cutoff``: opened, last message and end all before it."""
+    recent_message = exists().where(Message.conversation_id == Conversation.id, Message.created_at >= cutoff)
+    return list(session.scalars(
+        select(Conversation.id).where(
+            Conversation.created_at < cutoff,
+            (Conversation.ended_at.is_(None)) | (Conversation.ended_at < cutoff),
+            ~recent_message,
+        ).limit(BATCH)
+    ))
+
+
+def purge_relay(session: Session, retention_days: float, now: datetime | None = None) -> PurgeResult:
+    """Delete expired conversations with their messages, expired console sessions and old failed logins.
+
+    Anonymous advice registrations stay: they hold no transcript, nickname or conversation id.
+    """
+    now = now or utcnow()
+    result = PurgeResult()
+    ids = expired_conversation_ids(session, now - timedelta(days=retention_days))
+    if ids:
+        result.messages = session.execute(
+            delete(Message).where(Message.conversation_id.in_(ids)).execution_options(synchronize_session=False)
+        ).rowcount
+        session.execute(delete(Conversation).where(Conversation.id.in_(ids)).execution_options(synchronize_session=False))
+    result.conversations = ids
+    result.console_sessions = session.execute(
+        delete(CounsellorSession).where(CounsellorSession.expires_at < now).execution_options(synchronize_session=False)
+    ).rowcount
+    result.login_failures = session.execute(
+        delete(LoginFailure).where(LoginFailure.at < now - timedelta(days=LOGIN_FAILURE_DAYS))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return result
+
+
+def purge_rasa(rasa_url: str, conversation_ids: list[str], tracker_store_url: str | None, result: PurgeResult,
+               timeout: float = 10.0) -> None:
+    """Empty Rasa's trackers of purged conversations.
+
+    The HTTP API replaces a tracker's events with none: that empties Rasa's default in-memory
+    store. A SQL tracker store only appends on save, so when its URL is configured the rows of
+    those conversations are deleted there directly.
+    """
+    if not conversation_ids:
+        return
+    if tracker_store_url:
+        engine = create_engine(tracker_store_url)
+        try:
+            with engine.begin() as connection:
+                for start in range(0, len(conversation_ids), BATCH):
+                    chunk = conversation_ids[start:start + BATCH]
+                    connection.execute(text("DELETE FROM events WHERE sender_id IN :ids")
+                                       .bindparams(_expanding("ids")), {"ids": chunk})
+        finally:
+            engine.dispose()
+    with requests.Session() as http:
+        for conversation_id in conversation_ids:
+            try:
+                response = http.put(f"{rasa_url.rstrip('/')}/conversations/{conversation_id}/tracker/events",
+                                    json=[], timeout=timeout)
+                response.raise_for_status()
+                result.trackers_purged += 1
+            except requests.RequestException:
+                result.tracker_failures += 1
+    if result.tracker_failures:
+        # Rasa's in-memory store forgets everything on restart anyway; a SQL store is purged above.
+        log.warning("could not empty %d Rasa tracker(s) through the HTTP API", result.tracker_failures)
+
+
+def _expanding(name: str):
+    from sqlalchemy import bindparam
+
+    return bindparam(name, expanding=True)
+
+
+def purge(app: Flask, retention_days: float | None = None) -> PurgeResult:
+    """One purge run: the relay's database first (one unit of work per batch), then Rasa."""
+    days = app.config["RELAY_RETENTION_DAYS"] if retention_days is None else retention_days
+    total = PurgeResult()
+    while True:
+        with get_db(app).transaction() as session:
+            batch = purge_relay(session, days)
+        total.conversations += batch.conversations
+        total.messages += batch.messages
+        total.console_sessions += batch.console_sessions
+        total.login_failures += batch.login_failures
+        purge_rasa(app.config["RASA_URL"], batch.conversations, app.config.get("RASA_TRACKER_STORE_URL"), total)
+        if len(batch.conversations) < BATCH:
+            break
+    if total.conversations:
+        log.info("purged %d conversation(s) older than %s day(s)", len(total.conversations), days)
+    return total
+
+
+def start_periodic_purge(app: Flask, first_delay: float = 5.0) -> threading.Event:
+    """Purge in a daemon thread every RELAY_PURGE_INTERVAL seconds; set the returned event to stop.
+
+    Several relay processes may all do this: deleting what is already gone deletes nothing.
+    """
+    stop = threading.Event()
+    interval = max(float(app.config["RELAY_PURGE_INTERVAL"]), 1.0)
+
+    def loop():
+        delay = min(first_delay, interval)
+        while not stop.wait(delay):
+            delay = interval
+            try:
+                purge(app)
+            except Exception:  # the database may be away for a moment; try again next time
+                log.exception("periodic purge failed")
+
+    threading.Thread(target=loop, name="retention-purge", daemon=True).start()
+    return stop
