@@ -44,6 +44,7 @@ class Recorder:
         self.latencies: list[float] = []
         self.received = 0
         self.arrived_numbers: set[int] = set()
+        self.last_arrival = 0.0
         self.errors: list[dict] = []
 
     def arrived(self, frame: dict, expected_sender: str) -> None:
@@ -62,6 +63,7 @@ class Recorder:
             sent = self.sent.get(number)
             if sent is not None and number not in self.arrived_numbers:
                 self.arrived_numbers.add(number)
+                self.last_arrival = now
                 self.latencies.append(now - sent)
                 self.received += 1
 
@@ -129,6 +131,7 @@ def exchange(pairs: list[Pair], rate: float, seconds: float) -> tuple[Recorder, 
     stop.set()
     for reader in readers:
         reader.join(timeout=3)
+    recorder.span = max(recorder.last_arrival - started, sending_took)
     return recorder, sending_took, total
 
 
@@ -158,14 +161,15 @@ def run(relays: int, pairs: int, counsellors: int, rate: float, seconds: float, 
     where = "one relay, in-process broker" if relays == 1 else "visitors on relay A, counsellors on relay B, via Redis"
     print(f"worker {worker}; {where}: {pairs} pairs, {rate:.0f} msg/s offered for {seconds:.0f} s")
     print(f"sent {total} in {sending_took:.1f} s ({total / sending_took:.0f} msg/s), delivered {recorder.received} "
-          f"({recorder.received / sending_took:.0f} msg/s), lost {lost}, errors {len(recorder.errors)}")
+          f"in {recorder.span:.1f} s ({recorder.received / recorder.span:.0f} msg/s), lost {lost}, errors {len(recorder.errors)}")
     print(f"delivery latency {summary_ms(recorder.latencies)}; relay worker RSS {memory}")
     if missing:
         print(f"never delivered (message numbers): {missing[:20]}")
     if recorder.errors:
         print(f"first error: {recorder.errors[0]}")
     return {"missing": missing, "sent": total, "delivered": recorder.received, "latencies": recorder.latencies,
-            "errors": recorder.errors, "send_rate": total / sending_took}
+            "errors": recorder.errors, "send_rate": total / sending_took,
+            "delivery_rate": recorder.received / recorder.span}
 
 
 def main(argv: list[str] | None = None) -> dict:
