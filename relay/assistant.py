@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import current_app
+from sqlalchemy import select
 
 from relay import conversations, queue, texts
 from relay.events import PendingEvents
@@ -49,6 +50,8 @@ def detect_urgency(text: str, ask_rasa: bool) -> str | None:
 def bot_turn(db, conversation_id: str, message: str) -> TurnOutcome:
     """Send one message to Rasa and apply its answers: store messages, act on signals."""
     outcome = TurnOutcome()
+    if answered_region_question(db, conversation_id, message, outcome):
+        return outcome
     try:
         turn = get_rasa().turn(conversation_id, message, schedule_metadata())
     except RasaUnavailable:
@@ -70,6 +73,28 @@ def bot_turn(db, conversation_id: str, message: str) -> TurnOutcome:
             apply_signal(session, conversation, signal, outcome)
     _publish_messages(conversation_id, outcome)
     return outcome
+
+
+def answered_region_question(db, conversation_id: str, message: str, outcome: TurnOutcome) -> bool:
+    """The relay asked for the town itself (Rasa was down): a town in the answer is handled here,
+    not by Rasa, which may be only half working (its action server down) and would not queue."""
+    if message.startswith("/"):
+        return False
+    with db.transaction() as session:
+        conversation = conversations.lock_conversation(session, conversation_id)
+        if conversation is None or conversation.state != "bot" or conversation.region:
+            return False
+        reminder = texts.PERSONAL_DATA_REMINDER.split("{", 1)[0]  # a reminder may follow the question
+        last = session.scalars(select(Message).where(Message.conversation_id == conversation_id)
+                               .where(Message.sender != "visitor", ~Message.text.startswith(reminder))
+                               .order_by(Message.seq.desc()).limit(1)).first()
+        if last is None or last.sender != "system" or last.text != texts.ASSISTANT_UNAVAILABLE_ASK_REGION:
+            return False
+        if region_data.region_for_town(message) is None:
+            return False
+        assistant_unavailable(session, conversation, outcome, message)
+    _publish_messages(conversation_id, outcome)
+    return True
 
 
 def assistant_unavailable(session, conversation: Conversation, outcome: TurnOutcome, message: str = "") -> None:

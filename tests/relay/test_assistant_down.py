@@ -1,0 +1,27 @@
+"""When the assistant fails, the relay asks for the town itself and queues the visitor."""
+from conftest import bot_says, of_type
+from relay import texts
+
+
+def test_rasa_down_then_half_working_still_queues_by_town(visitor_factory, rasa):
+    rasa.down = True
+    visitor = visitor_factory()
+    frames = visitor.hello()
+    assert [m["text"] for m in of_type(frames, "message")] == [texts.ASSISTANT_UNAVAILABLE_ASK_REGION]
+    # Rasa answers again, but without its action server it would only say its fallback text.
+    rasa.down = False
+    rasa.answers["Amersfoort"] = bot_says("Sorry, dat begrijp ik niet goed.")
+    frames = visitor.say("Amersfoort", client_id="t")
+    assert of_type(frames, "queue") == [{"type": "queue", "position": 1, "region": "utrecht"}]
+    assert "Amersfoort" not in [sent[1] for sent in rasa.sent]
+    assert texts.ASSISTANT_UNAVAILABLE_QUEUED in [m["text"] for m in of_type(frames, "message")]
+
+
+def test_an_answer_that_names_no_town_goes_to_rasa(visitor_factory, rasa):
+    rasa.down = True
+    visitor = visitor_factory()
+    visitor.hello()
+    rasa.down = False
+    frames = visitor.say("Ik weet het niet", client_id="t")
+    assert "Ik weet het niet" in [sent[1] for sent in rasa.sent]
+    assert of_type(frames, "queue") == []
