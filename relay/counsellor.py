@@ -6,9 +6,10 @@ queues of their regions and acts only on conversations assigned to them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Iterator
 
-from flask import Blueprint, Flask, abort, request
+from flask import Blueprint, Flask, abort, current_app, request
 from sqlalchemy import select
 
 from relay import conversations, queue, texts
@@ -16,7 +17,7 @@ from relay.auth import COOKIE_NAME, counsellor_for_token, region_ids_of
 from relay.broker import get_broker
 from relay.db import get_db
 from relay.events import PendingEvents, conversation_channel, counsellor_channel, region_channel
-from relay.models import Conversation, Counsellor
+from relay.models import Conversation, Counsellor, utcnow
 from relay.origins import same_origin
 from relay.schedule import get_regions, get_schedule
 from relay.sockets import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
@@ -82,6 +83,28 @@ def counsellor_connected(counsellor: CounsellorSocket) -> Iterator[dict]:
             .order_by(Conversation.assigned_at)))
     for conversation_id in open_ids:
         yield from follow(counsellor, conversation_id)
+    yield from registrations_due(counsellor)
+
+
+def registrations_due(counsellor: CounsellorSocket) -> Iterator[dict]:
+    """Chats this counsellor had that ended (also while the console was away) and still wait for
+    their registration: ``taken`` with ``"state": "ended"`` and the transcript, then ``ended``, so a
+    reloaded console gets its registration forms back. Only chats ended within a console login's
+    lifetime (CONSOLE_SESSION_HOURS), so forgotten ones do not come back for ever."""
+    since = utcnow() - timedelta(hours=current_app.config["CONSOLE_SESSION_HOURS"])
+    with get_db().transaction() as session:
+        due = list(session.scalars(
+            select(Conversation)
+            .where(Conversation.counsellor_id == counsellor.counsellor_id, Conversation.state == "ended",
+                   Conversation.registered.is_(False), Conversation.ended_at >= since)
+            .order_by(Conversation.ended_at)))
+        transcripts = {c.id: conversations.transcript(session, c.id, for_counsellor=True) for c in due}
+    for conversation in due:
+        yield {"type": "taken", "conversation": conversation.id, "nickname": conversation.nickname or "Anoniem",
+               "region": conversation.region, "urgent": conversation.urgent, "intake": conversation.intake or {},
+               "transcript": transcripts[conversation.id], "state": "ended"}
+        yield {"type": "ended", "conversation": conversation.id, "by": conversation.ended_by or "system",
+               "registration_due": True}
 
 
 def queue_frames(counsellor: CounsellorSocket, force: bool = False) -> Iterator[dict]:

@@ -203,7 +203,8 @@
       var isNew = !convs[f.conversation];  // after a reconnect the relay sends my open chats again
       var c = card(f.conversation, f);
       (f.transcript || []).forEach(function (m) { addMessage(c, m); });
-      if (isNew) { announce(fmt(T.taken, { nick: c.nick })); c.input.focus(); }
+      // state "ended": a chat that ended while I was away, back for its registration ("ended" follows)
+      if (isNew && f.state !== "ended") { announce(fmt(T.taken, { nick: c.nick })); c.input.focus(); }
     },
     message: function (f) { addMessage(card(f.conversation), f); },
     alert: function (f) { var c = convs[f.conversation]; if (c) raise(c); },
