@@ -20,7 +20,7 @@ MODEL := bot/models/voordeur.tar.gz
 BOT_SOURCES := $(shell find bot/config.yml bot/domain bot/data -type f 2>/dev/null)
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: help setup run run-scaled test test-content test-relay test-relay-postgres test-browser \
+.PHONY: help setup run run-scaled test test-content test-relay test-relay-postgres test-faults test-browser \
 	bot-train bot-check bot-test bench-smoke widget-size browser-deps clean
 
 help:
@@ -82,6 +82,7 @@ test: setup browser-deps
 	$(MAKE) test-content
 	$(MAKE) test-relay
 	$(MAKE) test-relay-postgres
+	$(MAKE) test-faults
 	$(MAKE) test-browser
 	$(MAKE) widget-size
 	$(MAKE) bench-smoke
@@ -95,6 +96,13 @@ test-relay: $(VENV)/.installed $(MODEL)
 
 test-relay-postgres: $(VENV)/.installed $(MODEL)
 	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(VENV)/bin/pytest -q tests/relay
+
+# Real faults against real processes: SIGKILL of the relay, Rasa down or too slow, the action server
+# stopped, the database locked; then the database faults again on PostgreSQL.
+test-faults: $(VENV)/.installed $(MODEL)
+	$(VENV)/bin/pytest -q tests/faults
+	TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(VENV)/bin/pytest -q tests/faults/test_database_outage.py \
+	  tests/faults/test_relay_killed.py
 
 test-browser: $(VENV)/.installed $(MODEL) browser-deps
 	$(VENV)/bin/pytest -q tests/browser
