@@ -161,7 +161,8 @@ def run(relays: int, pairs: int, counsellors: int, rate: float, seconds: float, 
     where = "one relay, in-process broker" if relays == 1 else "visitors on relay A, counsellors on relay B, via Redis"
     print(f"worker {worker}; {where}: {pairs} pairs, {rate:.0f} msg/s offered for {seconds:.0f} s")
     print(f"sent {total} in {sending_took:.1f} s ({total / sending_took:.0f} msg/s), delivered {recorder.received} "
-          f"in {recorder.span:.1f} s ({recorder.received / recorder.span:.0f} msg/s), lost {lost}, errors {len(recorder.errors)}")
+          f"in {recorder.span:.1f} s ({recorder.received / recorder.span:.0f} msg/s), "
+          f"not delivered (dropped, or still queued 30 s after the last send) {lost}, errors {len(recorder.errors)}")
     print(f"delivery latency {summary_ms(recorder.latencies)}; relay worker RSS {memory}")
     if missing:
         print(f"never delivered (message numbers): {missing[:20]}")
