@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
 
+from fault_helpers import closed_port_url, make_relay, root  # noqa: F401 (fixtures; puts live_clients on the path)
 from live_clients import Counsellor, Visitor
 
 PASSWORD = "geheim-wachtwoord-1"

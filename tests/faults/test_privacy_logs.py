@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, select, table, column
 
+from fault_helpers import root  # noqa: F401 (fixture; puts live_clients on the path)
 from live_clients import Counsellor, Visitor, follow_bot_to_queue
 
 pytestmark = pytest.mark.rasa

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from fault_helpers import wait_until
+from fault_helpers import closed_port_url, make_relay, root, slow_server, wait_until  # noqa: F401 (fixtures)
 from live_clients import Counsellor, Visitor
 from voordeur_content import urgency
 

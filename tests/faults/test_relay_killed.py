@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+import fault_helpers  # noqa: F401 (puts live_clients on the path)
 from live_clients import Counsellor, Visitor, follow_bot_to_queue
 
 pytestmark = pytest.mark.rasa
