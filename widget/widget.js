@@ -302,6 +302,7 @@
       if (f.code !== "session_not_found" && f.message) say(f.message);
       // Not stored (too fast, or the relay's database away for a moment): the bubble stays
       // "sending" and goes again shortly; the relay never stores one id twice.
+      if (f.code === "unavailable" && !ready && ws) { ws.close(); return; } // hello failed: reconnect
       if (f.code === "rate_limited" || f.code === "unavailable") {
         clearTimeout(resendTimer);
         resendTimer = setTimeout(flush, f.code === "rate_limited" ? 5000 : 3000);
