@@ -115,10 +115,15 @@ class RedisBroker:
             listeners = self._listeners.setdefault(channel, set())
             if not listeners:
                 confirmed = threading.Event()
-                self._start_listener()
-                self._confirmations.setdefault(self._wire(channel), deque()).append(confirmed)
-                # Sent under the lock, so SUBSCRIBE and UNSUBSCRIBE of one channel reach Redis in order.
-                self._pubsub.subscribe(self._wire(channel))
+                waiting = self._confirmations.setdefault(self._wire(channel), deque())
+                waiting.append(confirmed)
+                try:
+                    self._start_listener()
+                    # Sent under the lock, so SUBSCRIBE and UNSUBSCRIBE of one channel reach Redis in order.
+                    self._pubsub.subscribe(self._wire(channel))
+                except Exception:
+                    waiting.remove(confirmed)
+                    raise
             listeners.add(subscription)
             subscription.channels.add(channel)
         if confirmed is not None and not confirmed.wait(CONFIRM_SECONDS):
@@ -155,7 +160,7 @@ class RedisBroker:
         while not self._closed:
             try:
                 message = self._pubsub.get_message(timeout=1.0)
-            except (redis.RedisError, OSError, ValueError) as error:
+            except Exception as error:  # redis-py raises several kinds while reconnecting or closing
                 if self._closed:
                     return
                 # redis-py reconnects and resubscribes on the next read; events meanwhile are lost.
