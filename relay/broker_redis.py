@@ -68,7 +68,9 @@ class RedisBroker:
         redis_url, self.prefix = split_prefix(url)
         # No periodic health-check PINGs: on the pub/sub connection they would be written by the
         # listener thread while another thread writes a SUBSCRIBE. TCP keepalive notices dead peers.
-        self._client = redis.Redis.from_url(redis_url, socket_keepalive=True, socket_connect_timeout=5)
+        # The name shows the relays in Redis's CLIENT LIST.
+        self._client = redis.Redis.from_url(redis_url, socket_keepalive=True, socket_connect_timeout=5,
+                                            client_name=f"voordeur-relay:{self.prefix}")
         try:
             self._client.ping()
         except redis.RedisError as error:

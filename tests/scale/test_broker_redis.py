@@ -151,3 +151,30 @@ def test_redis_url_without_redis_fails_loudly_instead_of_falling_back():
 
 def test_without_redis_url_the_broker_stays_in_process():
     assert type(make_broker({"REDIS_URL": None})).__name__ == "InProcessBroker"
+
+
+def test_after_redis_drops_the_connection_subscriptions_work_again(two_processes, redis_url):
+    """Only this test's own pub/sub connection is killed (by its client name), never anyone else's."""
+    import time
+
+    import redis
+
+    first, second = two_processes
+    heard, callback = collector()
+    second.subscribe(["conversation:again"], callback)
+    admin = redis.Redis.from_url(split_prefix(redis_url)[0])
+    name = f"voordeur-relay:{second.prefix}"  # the prefix is this test's own
+    listening = [c for c in admin.client_list() if c.get("name") == name and int(c.get("sub", 0)) > 0]
+    assert len(listening) == 1  # only `second` subscribed
+    admin.client_kill_filter(_id=listening[0]["id"])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # events published while reconnecting may be lost
+        first.publish("conversation:again", {"event": "message", "seq": 1})
+        try:
+            assert heard.get(timeout=0.5)[1] == {"event": "message", "seq": 1}
+            break
+        except queue.Empty:
+            continue
+    else:
+        raise AssertionError("no delivery within 10 s after the pub/sub connection was dropped")
+    admin.close()
