@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import requests
 from flask import Flask
-from sqlalchemy import create_engine, delete, exists, select, text
+from sqlalchemy import bindparam, create_engine, delete, exists, select, text
 from sqlalchemy.orm import Session
 
 from relay.db import get_db
@@ -89,7 +89,7 @@ def purge_rasa(rasa_url: str, conversation_ids: list[str], tracker_store_url: st
                 for start in range(0, len(conversation_ids), BATCH):
                     chunk = conversation_ids[start:start + BATCH]
                     connection.execute(text("DELETE FROM events WHERE sender_id IN :ids")
-                                       .bindparams(_expanding("ids")), {"ids": chunk})
+                                       .bindparams(bindparam("ids", expanding=True)), {"ids": chunk})
         finally:
             engine.dispose()
     with requests.Session() as http:
@@ -104,12 +104,6 @@ def purge_rasa(rasa_url: str, conversation_ids: list[str], tracker_store_url: st
     if result.tracker_failures:
         # Rasa's in-memory store forgets everything on restart anyway; a SQL store is purged above.
         log.warning("could not empty %d Rasa tracker(s) through the HTTP API", result.tracker_failures)
-
-
-def _expanding(name: str):
-    from sqlalchemy import bindparam
-
-    return bindparam(name, expanding=True)
 
 
 def purge(app: Flask, retention_days: float | None = None) -> PurgeResult:

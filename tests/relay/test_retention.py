@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import requests
@@ -16,7 +17,7 @@ from relay.db import get_db
 from relay.models import Conversation, CounsellorSession, LoginFailure, Message, Registration, utcnow
 from relay.retention import purge_relay
 
-REPO = __import__("pathlib").Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def make_conversation(session, age_days: float, ended: bool = True, last_message_days: float | None = None) -> str:
@@ -128,3 +129,28 @@ def test_the_running_relay_purges_itself_and_rasa(rasa_stack, relay_server, data
         assert tracker_events(rasa_stack, recent_id)
     finally:
         relay.stop()
+
+
+BOT_PYTHON = REPO / ".venv-bot" / "bin" / "python"
+
+
+@pytest.mark.skipif(not BOT_PYTHON.exists(), reason="needs .venv-bot (Rasa)")
+def test_a_sql_tracker_store_is_purged_directly(tmp_path):
+    """Rasa's own SQLTrackerStore (it only appends on save, so the HTTP API cannot empty it)."""
+    from relay.retention import PurgeResult, purge_rasa
+
+    store = tmp_path / "rasa.db"
+    helper = [str(BOT_PYTHON), str(Path(__file__).with_name("rasa_sql_store.py")), str(store)]
+
+    def rasa_store(*args) -> str:
+        done = subprocess.run(helper + list(args), capture_output=True, text=True, timeout=300,
+                              env={"PATH": "/usr/bin:/bin", "RASA_TELEMETRY_ENABLED": "false"})
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    rasa_store("save", "old-1", "old-2", "recent")
+    assert rasa_store("show", "old-1", "recent").split() == ["old-1", "1", "recent", "1"]
+    result = PurgeResult()
+    purge_rasa("http://127.0.0.1:9", ["old-1", "old-2"], f"sqlite:///{store}", result, timeout=1)
+    assert rasa_store("show", "old-1", "old-2", "recent").split() == ["old-1", "0", "old-2", "0", "recent", "1"]
+    assert result.tracker_failures == 2  # no Rasa server at port 9: counted, not fatal
