@@ -9,10 +9,6 @@ ALWAYS_REACHABLE = (
     f"Je kunt Veilig Thuis altijd bellen, dag en nacht en gratis: {PHONE}. "
     f"Ben je of is iemand anders in direct gevaar? Bel dan {EMERGENCY}."
 )
-ASSISTANT_UNAVAILABLE = (
-    "Sorry, de digitale assistent reageert nu even niet. Probeer het over een minuut opnieuw. "
-    + ALWAYS_REACHABLE
-)
 ASSISTANT_UNAVAILABLE_QUEUED = (
     "Sorry, de digitale assistent reageert nu even niet. Daarom zetten we je meteen in de wachtrij "
     f"voor een medewerker. Ben je in direct gevaar? Bel dan {EMERGENCY}."
