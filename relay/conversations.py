@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -77,6 +78,28 @@ def offered_payloads(session: Session, conversation_id: str) -> set[str]:
         .order_by(Message.seq.desc()).limit(1)
     ).first()
     return {button.get("payload") for button in (latest.buttons if latest else [])}
+
+
+@dataclass
+class ShownSeqs:
+    """The seqs of one conversation that a socket has shown, so each message is shown exactly once.
+
+    A socket sends its own messages directly and hears the other side's through the broker, so seqs
+    can reach it out of order (its own N+1 before the other side's N): "above the highest shown" would
+    drop N. ``floor`` is the highest seq below which everything was shown (the history).
+    """
+
+    floor: int = 0
+    above: set[int] = field(default_factory=set)
+
+    def first_time(self, seq: int) -> bool:
+        if seq <= self.floor or seq in self.above:
+            return False
+        self.above.add(seq)
+        while self.floor + 1 in self.above:
+            self.floor += 1
+            self.above.discard(self.floor)
+        return True
 
 
 def message_frame(message: Message, conversation_id: str | None = None) -> dict:

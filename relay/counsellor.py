@@ -37,7 +37,7 @@ class CounsellorSocket:
     regions: list[str]
     max_chats: int
     inbox: Inbox = field(default_factory=Inbox)
-    open_chats: dict[str, int] = field(default_factory=dict)  # conversation id -> last seq shown
+    open_chats: dict[str, conversations.ShownSeqs] = field(default_factory=dict)  # followed conversations
     last_queue: list | None = None
     subscription: object | None = None
 
@@ -125,7 +125,7 @@ def follow(counsellor: CounsellorSocket, conversation_id: str) -> Iterator[dict]
     with get_db().transaction() as session:
         conversation = session.get(Conversation, conversation_id)
         history = conversations.transcript(session, conversation_id, for_counsellor=True)
-    counsellor.open_chats[conversation_id] = history[-1]["seq"] if history else 0
+    counsellor.open_chats[conversation_id] = conversations.ShownSeqs(floor=history[-1]["seq"] if history else 0)
     yield {"type": "taken", "conversation": conversation.id, "nickname": conversation.nickname or "Anoniem",
            "region": conversation.region, "urgent": conversation.urgent, "intake": conversation.intake or {},
            "transcript": history}
@@ -196,8 +196,8 @@ def counsellor_message(counsellor: CounsellorSocket, conversation_id: str, text:
         yield error_frame(error, conversation_id)
         return
     events.publish(get_broker())
-    if frame["seq"] > counsellor.open_chats.get(conversation_id, 0):
-        counsellor.open_chats[conversation_id] = frame["seq"]
+    shown = counsellor.open_chats.get(conversation_id)
+    if shown is None or shown.first_time(frame["seq"]):
         yield frame
 
 
@@ -261,8 +261,7 @@ def counsellor_event_frames(counsellor: CounsellorSocket, channel: str, event: d
         return
     if kind == "message":
         frame = event["message"]
-        if frame["seq"] > counsellor.open_chats[conversation_id]:
-            counsellor.open_chats[conversation_id] = frame["seq"]
+        if counsellor.open_chats[conversation_id].first_time(frame["seq"]):
             yield frame
     elif kind == "alert":
         yield {"type": "alert", "conversation": conversation_id, "level": event.get("level", "urgent"),

@@ -31,7 +31,7 @@ class VisitorSocket:
 
     inbox: Inbox = field(default_factory=Inbox)
     conversation_id: str | None = None
-    last_seq: int = 0           # highest seq this socket has shown, so broker echoes are not doubled
+    shown: conversations.ShownSeqs = field(default_factory=conversations.ShownSeqs)
     queue_region: str | None = None
     queue_position: int | None = None
     ended_sent: bool = False
@@ -107,7 +107,7 @@ def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
         conversation = session.get(conversations.Conversation, visitor.conversation_id)
         history = conversations.transcript(session, conversation.id)
         agent = agent_frame(session, conversation)
-    visitor.last_seq = history[-1]["seq"] if history else 0
+    visitor.shown = conversations.ShownSeqs(floor=history[-1]["seq"] if history else 0)
     visitor.ended_sent = conversation.state == "ended"
     yield {"type": "session", "token": token, "conversation": conversation.id, "resumed": resumed,
            "state": conversation.state, "history": history}
@@ -170,10 +170,10 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
         yield error_frame("conversation_ended")
         return
     events.publish(get_broker())
-    visitor.last_seq = max(visitor.last_seq, message.seq)
+    visitor.shown.first_time(message.seq)
     yield conversations.message_frame(message)
     if reminder is not None:
-        visitor.last_seq = max(visitor.last_seq, reminder.seq)
+        visitor.shown.first_time(reminder.seq)
         yield conversations.message_frame(reminder)
     if state == "bot":
         yield from run_bot_turn(visitor, payload or text, phrase_check=text)
@@ -191,8 +191,7 @@ def run_bot_turn(visitor: VisitorSocket, message: str, phrase_check: str | None 
         outcome.events.conversation(visitor.conversation_id, "alert", level="urgent", category=category)
     outcome.events.publish(get_broker())
     for message in outcome.messages:
-        if message.seq > visitor.last_seq:
-            visitor.last_seq = message.seq
+        if visitor.shown.first_time(message.seq):
             yield conversations.message_frame(message)
     if category:
         yield assistant.alert_frame(category)
@@ -237,7 +236,7 @@ def visitor_end(visitor: VisitorSocket) -> Iterator[dict]:
     if ended is None:
         yield error_frame("conversation_ended")
         return
-    visitor.last_seq = max(visitor.last_seq, message.seq)
+    visitor.shown.first_time(message.seq)
     yield conversations.message_frame(message)
     visitor.stop_listening_to_queue()
     visitor.ended_sent = True
@@ -270,8 +269,7 @@ def visitor_event_frames(visitor: VisitorSocket, channel: str, event: dict) -> I
     if kind == "message":
         frame = dict(event["message"])
         frame.pop("conversation", None)
-        if frame["seq"] > visitor.last_seq:
-            visitor.last_seq = frame["seq"]
+        if visitor.shown.first_time(frame["seq"]):
             yield frame
     elif kind == "agent":
         yield {"type": "agent", "kind": event["kind"], "name": event["name"], "region": event.get("region")}

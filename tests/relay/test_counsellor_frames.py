@@ -118,3 +118,26 @@ def test_counsellor_hears_when_the_visitor_comes_back(visitor_factory, rasa, cou
     visitor.close()
     visitor_factory().hello(session["token"])
     assert {"type": "presence", "conversation": session["conversation"], "visitor": "online"} in anna.pump()
+
+
+def test_messages_crossing_each_other_are_shown_on_both_sides(visitor_factory, rasa, counsellor_factory):
+    """Both write at the same moment: each socket shows its own message before the other's
+    earlier one reaches it through the broker; neither may be dropped."""
+    visitor, session = queued_visitor(visitor_factory, rasa)
+    anna = counsellor_factory()
+    anna.send({"type": "take"})
+    visitor.pump()
+    anna.send({"type": "message", "conversation": session["conversation"], "text": "Van Anna"})  # seq N
+    from_visitor = visitor.send({"type": "message", "text": "Van de bezoeker", "id": "x1"})   # seq N+1
+    assert [f["text"] for f in of_type(from_visitor, "message")] == ["Van de bezoeker", "Van Anna"]
+    anna.send({"type": "message", "conversation": session["conversation"], "text": "Nog een"})  # N+2, before N+1 arrives
+    texts = [f["text"] for f in of_type(anna.pump(), "message")]
+    assert "Van de bezoeker" in texts
+
+
+def test_shown_seqs_show_each_message_once_in_any_order():
+    from relay.conversations import ShownSeqs
+
+    shown = ShownSeqs(floor=3)
+    assert [shown.first_time(seq) for seq in (2, 5, 4, 5, 6, 4, 7)] == [False, True, True, False, True, False, True]
+    assert shown.floor == 7 and not shown.above
