@@ -20,10 +20,23 @@ class Client:
         self.ws.send(json.dumps(frame))
 
     def receive(self, timeout: float = WAIT) -> dict:
-        self.ws.settimeout(timeout)
-        frame = json.loads(self.ws.recv())
-        self.frames.append(frame)
-        return frame
+        """The next frame, or WebSocketTimeoutException after ``timeout`` seconds.
+
+        Short socket timeouts in a loop: the relay's pings would otherwise restart one long timeout
+        for ever (websocket-client answers them inside ``recv``).
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise websocket.WebSocketTimeoutException(f"no frame within {timeout} s")
+            self.ws.settimeout(min(remaining, 2.0))
+            try:
+                frame = json.loads(self.ws.recv())
+            except websocket.WebSocketTimeoutException:
+                continue
+            self.frames.append(frame)
+            return frame
 
     def until(self, predicate, timeout: float = WAIT) -> list[dict]:
         """Receive frames until one matches; returns all received, the match last."""
