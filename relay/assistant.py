@@ -29,7 +29,7 @@ class TurnOutcome:
 
 
 def schedule_metadata() -> dict:
-    return {"voordeur": get_schedule().status(get_regions())}
+    return {"voordeur": get_schedule().status_this_minute(get_regions())}
 
 
 def alert_frame(category: str) -> dict:

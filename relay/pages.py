@@ -56,7 +56,7 @@ def console_file(filename: str):
 @bp.get("/api/status")
 def status():
     regions = get_regions()
-    state = get_schedule().status(regions)
+    state = get_schedule().status_this_minute(regions)
     response = jsonify({
         "open": state["any_open"],
         "phone": PHONE,

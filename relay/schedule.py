@@ -49,6 +49,8 @@ class Schedule:
     region_weeks: dict[str, dict[str, list[Interval]]] = field(default_factory=dict)
     use_holidays: bool = True
     closed_dates: set[date] = field(default_factory=set)
+    # (key, status) of the last status_this_minute call; see there.
+    _minute_status: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def intervals_on(self, region_id: str, day: date) -> list[Interval]:
         if self.mode != "hours" or day in self.closed_dates:
@@ -88,6 +90,22 @@ class Schedule:
                 "next_open": opening.isoformat() if opening else None,
             }
         return {"any_open": any(r["open"] for r in regions.values()), "regions": regions}
+
+    def status_this_minute(self, region_list, now: datetime | None = None) -> dict:
+        """``status`` computed at most once a minute per process: every bot turn sends it to Rasa.
+
+        Opening hours are whole minutes (HH:MM), so the status cannot change within a minute. The key
+        holds ``mode`` too, so switching to "always" or "closed" counts at once. Do not change the
+        returned dict: other callers share it.
+        """
+        minute = (now or datetime.now(timezone.utc)).replace(second=0, microsecond=0)
+        key = (minute, self.mode, tuple(region.id for region in region_list))
+        cached = self._minute_status
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        status = self.status(region_list, minute)
+        self._minute_status = (key, status)  # one assignment: threads see the old or the new pair
+        return status
 
     def _local(self, now: datetime | None) -> datetime:
         return (now or datetime.now(timezone.utc)).astimezone(self.timezone)

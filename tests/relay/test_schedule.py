@@ -80,3 +80,20 @@ def test_status_reports_iso_next_open():
 
 def test_dutch_description_of_an_opening():
     assert describe_opening(at(2026, 11, 30, 9, 0)) == "maandag 30 november om 09:00"
+
+
+def test_status_this_minute_is_computed_once_a_minute():
+    schedule = load_schedule(None, REGIONS)
+    first = schedule.status_this_minute(REGIONS, at(2026, 11, 25, 11, 0, 5))
+    assert first == schedule.status(REGIONS, at(2026, 11, 25, 11, 0, 5))
+    assert schedule.status_this_minute(REGIONS, at(2026, 11, 25, 11, 0, 55)) is first
+
+
+def test_status_this_minute_follows_the_clock_and_a_changed_schedule():
+    schedule = load_schedule(None, REGIONS)
+    assert not schedule.status_this_minute(REGIONS, at(2026, 11, 25, 8, 59, 30))["any_open"]
+    opened = schedule.status_this_minute(REGIONS, at(2026, 11, 25, 9, 0, 1))
+    assert opened["any_open"] and opened["regions"]["utrecht"]["open"]
+    schedule.mode = "closed"
+    closed = schedule.status_this_minute(REGIONS, at(2026, 11, 25, 9, 0, 2))
+    assert not closed["any_open"] and closed["regions"]["utrecht"]["next_open"] is None
