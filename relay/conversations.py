@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
 from relay.models import Conversation, Message, utcnow
@@ -45,18 +45,59 @@ def lock_conversation(session: Session, conversation_id: str) -> Conversation | 
 
 def append_message(session: Session, conversation_id: str, sender: str, text: str,
                    buttons: list | None = None, client_id: str | None = None) -> Message:
-    """Store a message with the next seq of its conversation.
+    """Store a message with the next seq of its conversation."""
+    claimed = claim_seq(session, conversation_id)
+    if claimed is None:
+        raise LookupError(f"no conversation {conversation_id}")
+    return _insert_message(session, conversation_id, claimed.last_seq, sender, text, buttons, client_id)
 
-    The seq comes from an UPDATE ... RETURNING on the conversation row, which the database
-    serialises, so two relays writing to one conversation never hand out the same seq.
+
+def append_message_if(session: Session, conversation_id: str, conditions: list, sender: str, text: str,
+                      client_id: str | None = None) -> tuple[Message | None, Row | None]:
+    """Store a message only if its conversation matches ``conditions``: two statements, no lock
+    taken before. Returns the message and the conversation's (last_seq, state, region), or
+    (None, None) when it does not match."""
+    claimed = claim_seq(session, conversation_id, *conditions)
+    if claimed is None:
+        return None, None
+    return _insert_message(session, conversation_id, claimed.last_seq, sender, text, None, client_id), claimed
+
+
+def append_messages(session: Session, conversation_id: str, sender: str, answers: list[dict]) -> list[Message]:
+    """Store several messages ({"text", "buttons"}) in two statements: one UPDATE hands out all
+    their seqs, one INSERT stores them."""
+    if not answers:
+        return []
+    claimed = claim_seq(session, conversation_id, count=len(answers))
+    if claimed is None:
+        raise LookupError(f"no conversation {conversation_id}")
+    first_seq = claimed.last_seq - len(answers) + 1
+    messages = [Message(conversation_id=conversation_id, seq=first_seq + offset, sender=sender, text=answer["text"],
+                        buttons=answer.get("buttons") or None, created_at=utcnow())
+                for offset, answer in enumerate(answers)]
+    session.add_all(messages)
+    session.flush()
+    return messages
+
+
+def claim_seq(session: Session, conversation_id: str, *conditions, count: int = 1) -> Row | None:
+    """Hand out the next ``count`` seqs of a conversation matching ``conditions``: its (last_seq,
+    state, region) afterwards.
+
+    The UPDATE ... RETURNING locks the conversation row until the commit and the database
+    serialises it, so two relays writing to one conversation never hand out the same seq.
     """
-    seq = session.execute(
+    return session.execute(
         update(Conversation)
-        .where(Conversation.id == conversation_id)
-        .values(last_seq=Conversation.last_seq + 1)
-        .returning(Conversation.last_seq)
+        .where(Conversation.id == conversation_id, *conditions)
+        .values(last_seq=Conversation.last_seq + count)
+        .returning(Conversation.last_seq, Conversation.state, Conversation.region)
         .execution_options(synchronize_session=False)
-    ).scalar_one()
+    ).one_or_none()
+
+
+def _insert_message(session: Session, conversation_id: str, seq: int, sender: str, text: str,
+                    buttons: list | None, client_id: str | None) -> Message:
     message = Message(conversation_id=conversation_id, seq=seq, sender=sender, text=text,
                       buttons=buttons or None, client_id=client_id, created_at=utcnow())
     session.add(message)

@@ -186,10 +186,13 @@ def _own_assigned(session, counsellor: CounsellorSocket, conversation_id: str) -
 
 def counsellor_message(counsellor: CounsellorSocket, conversation_id: str, text: str) -> Iterator[dict]:
     events = PendingEvents()
+    mine = [Conversation.counsellor_id == counsellor.counsellor_id, Conversation.state == "assigned"]
     with get_db().transaction() as session:
-        conversation, error = _own_assigned(session, counsellor, conversation_id)
-        if conversation is not None:
-            message = conversations.append_message(session, conversation_id, "counsellor", text)
+        message, _ = conversations.append_message_if(session, conversation_id, mine, "counsellor", text)
+        if message is None:  # the rare case: say why
+            error = "not_found" if session.get(Conversation, conversation_id) is None else "not_yours"
+        else:
+            error = None
             frame = conversations.message_frame(message, conversation_id)
             events.conversation(conversation_id, "message", message=frame)
     if error:

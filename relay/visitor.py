@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from flask import Blueprint, Flask, abort, current_app, request
+from sqlalchemy.exc import IntegrityError
 
 from relay import assistant, conversations, queue, texts
 from relay.broker import get_broker
 from relay.db import get_db
 from relay.origins import allowed_origin
 from relay.events import PendingEvents, conversation_channel, region_channel
-from relay.models import Counsellor
+from relay.models import Conversation, Counsellor
 from relay.privacy import personal_data_reminder
 from relay.ratelimit import TokenBucket
 from relay.sockets import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
@@ -145,30 +146,32 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
     text = require_text(frame)
     client_id = optional_string(frame, "id", 80)
     payload = optional_string(frame, "payload", 500)
+    conversation_id = visitor.conversation_id
     events = PendingEvents()
-    with get_db().transaction() as session:
-        conversation = conversations.lock_conversation(session, visitor.conversation_id)
-        state, region = conversation.state, conversation.region
-        stored = conversations.find_by_client_id(session, conversation.id, client_id) if client_id else None
-        # Only a payload of a button the bot offered goes to Rasa; anything else is sent as the text,
-        # so a visitor cannot steer the bot with hand-made intents.
-        if payload and payload not in conversations.offered_payloads(session, conversation.id):
-            payload = None
-        if stored is None and state != "ended":
-            message = conversations.append_message(session, conversation.id, "visitor", text, client_id=client_id)
-            events.conversation(conversation.id, "message",
-                                message=conversations.message_frame(message, conversation.id))
-            reminder = personal_data_reminder(session, conversation.id, text)
-            if reminder is not None:
-                events.conversation(conversation.id, "message",
-                                    message=conversations.message_frame(reminder, conversation.id))
-    if stored is not None:
-        # A re-send after a reconnect: answer with the stored echo, store nothing.
-        yield conversations.message_frame(stored)
+    try:
+        with get_db().transaction() as session:
+            # Only a payload of a button the bot offered goes to Rasa; anything else is sent as the text,
+            # so a visitor cannot steer the bot with hand-made intents.
+            if payload and payload not in conversations.offered_payloads(session, conversation_id):
+                payload = None
+            message, conversation = conversations.append_message_if(
+                session, conversation_id, [Conversation.state != "ended"], "visitor", text, client_id=client_id)
+            if message is not None:
+                events.conversation(conversation_id, "message",
+                                    message=conversations.message_frame(message, conversation_id))
+                reminder = personal_data_reminder(session, conversation_id, text)
+                if reminder is not None:
+                    events.conversation(conversation_id, "message",
+                                        message=conversations.message_frame(reminder, conversation_id))
+    except IntegrityError:
+        # The unique (conversation, client id) caught a re-send; the rollback undid its seq too.
+        if client_id is None:
+            raise
+        message = None
+    if message is None:
+        yield resent_or_ended(conversation_id, client_id)
         return
-    if state == "ended":
-        yield error_frame("conversation_ended")
-        return
+    state, region = conversation.state, conversation.region
     events.publish(get_broker())
     visitor.shown.first_time(message.seq)
     yield conversations.message_frame(message)
@@ -179,6 +182,16 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
         yield from run_bot_turn(visitor, payload or text, phrase_check=text)
     else:
         yield from check_urgency(visitor, text, region)
+
+
+def resent_or_ended(conversation_id: str, client_id: str | None) -> dict:
+    """A re-send after a reconnect gets the stored echo and stores nothing; else the chat has ended."""
+    if client_id:
+        with get_db().transaction() as session:
+            stored = conversations.find_by_client_id(session, conversation_id, client_id)
+        if stored is not None:
+            return conversations.message_frame(stored)
+    return error_frame("conversation_ended")
 
 
 def run_bot_turn(visitor: VisitorSocket, message: str, phrase_check: str | None = None) -> Iterator[dict]:
