@@ -66,9 +66,7 @@ def bot_turn(db, conversation_id: str, message: str) -> TurnOutcome:
         conversation = conversations.lock_conversation(session, conversation_id)
         if conversation is None or conversation.state != "bot":
             return outcome  # the visitor ended or was queued meanwhile; the answer is moot
-        for answer in turn.messages:
-            outcome.messages.append(conversations.append_message(
-                session, conversation_id, "bot", answer["text"], buttons=answer["buttons"]))
+        outcome.messages.extend(conversations.append_messages(session, conversation_id, "bot", turn.messages))
         for signal in turn.signals:
             apply_signal(session, conversation, signal, outcome)
     _publish_messages(conversation_id, outcome)
@@ -78,7 +76,8 @@ def bot_turn(db, conversation_id: str, message: str) -> TurnOutcome:
 def answered_region_question(db, conversation_id: str, message: str, outcome: TurnOutcome) -> bool:
     """The relay asked for the town itself (Rasa was down): a town in the answer is handled here,
     not by Rasa, which may be only half working (its action server down) and would not queue."""
-    if message.startswith("/"):
+    # Most messages name no town: skip the locking transaction (a commit) for them.
+    if message.startswith("/") or region_data.region_for_town(message) is None:
         return False
     with db.transaction() as session:
         conversation = conversations.lock_conversation(session, conversation_id)
@@ -89,8 +88,6 @@ def answered_region_question(db, conversation_id: str, message: str, outcome: Tu
                                .where(Message.sender != "visitor", ~Message.text.startswith(reminder))
                                .order_by(Message.seq.desc()).limit(1)).first()
         if last is None or last.sender != "system" or last.text != texts.ASSISTANT_UNAVAILABLE_ASK_REGION:
-            return False
-        if region_data.region_for_town(message) is None:
             return False
         assistant_unavailable(session, conversation, outcome, message)
     _publish_messages(conversation_id, outcome)
