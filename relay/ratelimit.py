@@ -13,10 +13,14 @@ class TokenBucket:
         self.rate = max(0.0, float(rate))
         self.clock = clock
         self.tokens = float(self.capacity)
-        self.updated = clock()
+        self.updated: float | None = None  # set by the first message, which may have arrived earlier
 
-    def allow(self) -> bool:
-        now = self.clock()
+    def allow(self, now: float | None = None) -> bool:
+        """Take a token for a message that arrived at ``now`` (the clock's reading by default)."""
+        now = self.clock() if now is None else now
+        if self.updated is None:
+            self.updated = now
+        now = max(now, self.updated)  # arrivals are in order; never refill backwards
         self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
         self.updated = now
         if self.tokens >= 1:

@@ -10,6 +10,7 @@ import json
 import logging
 import queue
 import threading
+import time
 from typing import Callable, Iterable
 
 from flask import Flask
@@ -80,12 +81,15 @@ class Inbox:
 
     def __init__(self):
         self._queue: queue.Queue = queue.Queue()
+        # When the frame being handled reached the relay: a relay that falls behind must not count
+        # its own delay against the visitor's rate limit.
+        self.arrived: float | None = None
 
     def deliver(self, channel: str, event: dict) -> None:  # broker callback: must be quick
         self._queue.put(("event", channel, event))
 
     def put_frame(self, raw) -> None:
-        self._queue.put(("frame", raw, None))
+        self._queue.put(("frame", raw, time.monotonic()))
 
     def close(self) -> None:
         self._queue.put((self.CLOSED, None, None))
@@ -123,7 +127,11 @@ def run_socket(ws, inbox: Inbox, on_frame: Callable, on_event: Callable, start: 
         kind, first, second = inbox.get()
         if kind is Inbox.CLOSED:
             return
-        connected = _send_all(ws, on_frame(first) if kind == "frame" else on_event(first, second))
+        if kind == "frame":
+            inbox.arrived = second
+            connected = _send_all(ws, on_frame(first))
+        else:
+            connected = _send_all(ws, on_event(first, second))
 
 
 UNAVAILABLE = {"type": "error", "code": "unavailable", "message": texts.ERRORS["unavailable"]}

@@ -81,7 +81,7 @@ def handle_visitor_frame(visitor: VisitorSocket, raw) -> Iterator[dict]:
 def message_allowed(visitor: VisitorSocket) -> bool:
     if visitor.limiter is None:
         visitor.limiter = TokenBucket(current_app.config["RELAY_RATE_BURST"], current_app.config["RELAY_RATE_PER_SECOND"])
-    return visitor.limiter.allow()
+    return visitor.limiter.allow(visitor.inbox.arrived)
 
 
 def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:

@@ -71,6 +71,23 @@ def test_the_token_bucket_refills():
     assert [bucket.allow() for _ in range(3)] == [True, True, False]  # never more than the burst
 
 
+def test_the_token_bucket_counts_when_messages_arrived_not_when_they_are_handled():
+    now = [100.0]  # the relay handles everything late, at once
+    bucket = TokenBucket(2, 1.0, clock=lambda: now[0])
+    assert [bucket.allow(arrived) for arrived in (0.0, 1.0, 2.0, 3.0, 4.0)] == [True] * 5
+    assert [bucket.allow(arrived) for arrived in (4.1, 4.2, 4.3)] == [True, False, False]
+
+
+def test_a_relay_that_fell_behind_does_not_rate_limit_a_calm_visitor(app, visitor_factory):
+    app.config.update(RELAY_RATE_BURST=2, RELAY_RATE_PER_SECOND=1.0)
+    visitor = visitor_factory()
+    conversation = visitor.hello()[0]["conversation"]
+    for n in range(5):  # one message a second, all handled now
+        visitor.state.inbox.arrived = 1000.0 + n
+        assert visitor.say(f"rustig {n}", client_id=f"c{n}")[0]["from"] == "visitor"
+    assert len([m for m in stored(app, conversation) if m.text.startswith("rustig")]) == 5
+
+
 def test_a_resumed_urgent_conversation_gets_its_alert_again(visitor_factory):
     visitor = visitor_factory()
     token = visitor.hello()[0]["token"]
