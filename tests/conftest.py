@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,10 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from bench.stack import free_port
+from bench.stack import stop as stop_process_group
+from bench.stack import tail
 
 REPO = Path(__file__).resolve().parent.parent
 # tests/relay/ would otherwise shadow the relay package as a namespace package.
@@ -32,30 +35,8 @@ SANIC_PRIVACY_ENV = {"SANIC_ACCESS_LOG": "false", "SANIC_HOST": "127.0.0.1"}
 RASA_STACK: dict = {}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def stop_process_group(process: subprocess.Popen, timeout: float = 10) -> None:
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    except ProcessLookupError:
-        pass
-
-
 def _tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
+    return tail(path, lines)
 
 
 # ---- database ------------------------------------------------------------------------------------
