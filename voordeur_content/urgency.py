@@ -43,6 +43,13 @@ class Urgency:
 class _Rules:
     phrases: Tuple[Tuple[str, str, Pattern[str]], ...]  # (category, phrase, pattern)
     exclusions: Tuple[Pattern[str], ...]
+    # One alternation per category and one for all exclusions: most texts are not urgent, and one
+    # search per category tells that (the phrases one by one are searched only after a hit).
+    any_of_category: Tuple[Tuple[str, Pattern[str]], ...]
+    any_exclusion: Optional[Pattern[str]]
+
+
+_WORD_START = r"(?<!\S)"
 
 
 def compile_phrase(phrase: str) -> Pattern[str]:
@@ -66,7 +73,13 @@ def compile_phrase(phrase: str) -> Pattern[str]:
     if not parts:
         raise ValueError(f"empty urgent phrase: {phrase!r}")
     # Matching is done on " " + text + " ", so every word is followed by a space.
-    return re.compile(r"(?<!\S)" + "".join(parts))
+    return re.compile(_WORD_START + "".join(parts))
+
+
+def _any_of(patterns) -> Optional[Pattern[str]]:
+    """One pattern matching where any of ``patterns`` does (each starts at a word: tested once)."""
+    bodies = [p.pattern[len(_WORD_START):] for p in patterns]
+    return re.compile(_WORD_START + "(?:" + "|".join(bodies) + ")") if bodies else None
 
 
 def _build(data: Dict[str, Any]) -> _Rules:
@@ -78,7 +91,10 @@ def _build(data: Dict[str, Any]) -> _Rules:
     if unknown:
         raise ValueError(f"unknown sections in urgent phrases: {sorted(unknown)}")
     exclusions = tuple(compile_phrase(str(p)) for p in (data.get("exclusions") or []))
-    return _Rules(phrases=tuple(phrases), exclusions=exclusions)
+    any_of_category = tuple((category, _any_of(p for c, _, p in phrases if c == category))
+                            for category in CATEGORIES if any(c == category for c, _, _ in phrases))
+    return _Rules(phrases=tuple(phrases), exclusions=exclusions, any_of_category=any_of_category,
+                  any_exclusion=_any_of(exclusions))
 
 
 def detect(text: str, path: Optional[Path] = None) -> Optional[Urgency]:
@@ -91,11 +107,13 @@ def detect(text: str, path: Optional[Path] = None) -> Optional[Urgency]:
     words = " " + normalize(text or "") + " "
     if not words.strip():
         return None
-    if any(pattern.search(words) for pattern in rules.exclusions):
+    if rules.any_exclusion is not None and rules.any_exclusion.search(words):
         return None
-    for category, phrase, pattern in rules.phrases:
-        if pattern.search(words):
-            return Urgency(category=category, phrase=phrase)
+    for category, any_phrase in rules.any_of_category:
+        if any_phrase.search(words):  # which phrase: the first in the file's order
+            for phrase_category, phrase, pattern in rules.phrases:
+                if phrase_category == category and pattern.search(words):
+                    return Urgency(category=category, phrase=phrase)
     return None
 
 

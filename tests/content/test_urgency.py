@@ -67,3 +67,31 @@ def test_the_real_file_has_both_categories_and_exclusions():
     assert data["acute"] and data["suicide"]
     for needed in ("vroeger", "vorig jaar", "wat moet ik doen als", "ik maak me zorgen"):
         assert needed in data["exclusions"]
+
+
+def _one_by_one(text: str):
+    """The plain reading of the phrase file: exclusions, then each phrase in order."""
+    rules = urgency.load_yaml(urgency.PHRASES_FILE, urgency._build)
+    words = " " + urgency.normalize(text) + " "
+    if not words.strip() or any(pattern.search(words) for pattern in rules.exclusions):
+        return None
+    for category, phrase, pattern in rules.phrases:
+        if pattern.search(words):
+            return Urgency(category=category, phrase=phrase)
+    return None
+
+
+def test_fast_detection_agrees_with_the_phrases_one_by_one():
+    """detect() searches one alternation per category; it must find what the phrases one by one find."""
+    import yaml
+
+    from voordeur_content._files import CONTENT_DIR
+
+    held_out = yaml.safe_load((CONTENT_DIR.parent / "bot" / "eval" / "urgency.yml").read_text(encoding="utf-8"))
+    phrases = yaml.safe_load(urgency.PHRASES_FILE.read_text(encoding="utf-8"))
+    texts = [t for section in held_out.values() for t in section]
+    texts += [p.replace("...", "echt heel erg").replace("*", "x") for section in phrases.values() for p in section]
+    assert len(texts) > 200
+    found = [urgency.detect(text) for text in texts]
+    assert found == [_one_by_one(text) for text in texts]
+    assert sum(f is not None for f in found) > 50  # the comparison covers many hits, not only misses
