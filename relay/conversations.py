@@ -6,12 +6,61 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, true, update
 from sqlalchemy.orm import Session
 
 from relay.models import Conversation, Message, utcnow
 
 STATES = ("bot", "queued", "assigned", "ended")
+
+# Messages are stored with Core statements on the tables, not through the ORM's unit of work: a
+# message is the relay's hottest write, and the ORM's bookkeeping cost more than the database.
+# The statements are built once: building and caching them again on every message cost as much as
+# running them.
+CONVERSATIONS = Conversation.__table__
+MESSAGES = Message.__table__
+
+
+def _claim_statement(*conditions):
+    return (update(CONVERSATIONS)
+            .where(CONVERSATIONS.c.id == bindparam("conversation_id"), *conditions)
+            .values(last_seq=CONVERSATIONS.c.last_seq + bindparam("count"))
+            .returning(CONVERSATIONS.c.last_seq, CONVERSATIONS.c.state, CONVERSATIONS.c.region))
+
+
+# Which conversations a message may be added to: any; any not ended (a visitor's message); one
+# assigned to the counsellor in the ``counsellor`` parameter (a counsellor's message).
+CLAIM_ANY = _claim_statement()
+CLAIM_OPEN = _claim_statement(CONVERSATIONS.c.state != "ended")
+CLAIM_ASSIGNED_TO = _claim_statement(CONVERSATIONS.c.state == "assigned",
+                                     CONVERSATIONS.c.counsellor_id == bindparam("counsellor"))
+INSERT_MESSAGE = insert(MESSAGES)
+
+
+def _store_in_one_statement(claim):
+    """PostgreSQL only: claim the seq and insert the message in one statement, which in autocommit
+    is its own transaction (one round trip instead of BEGIN, UPDATE, INSERT, COMMIT)::
+
+        WITH claimed AS (UPDATE conversations SET last_seq = last_seq + 1 WHERE ... RETURNING ...),
+             stored AS (INSERT INTO messages (...) SELECT ..., claimed.last_seq, ... FROM claimed RETURNING seq)
+        SELECT claimed.last_seq, claimed.state, claimed.region FROM claimed JOIN stored ON true
+    """
+    claimed = claim.cte("claimed")
+    columns = ["conversation_id", "seq", "sender", "text", "client_id", "created_at"]
+    stored = (insert(MESSAGES)
+              .from_select(columns, select(bindparam("conversation_id"), claimed.c.last_seq, bindparam("m_sender"),
+                                           bindparam("m_text"), bindparam("m_client_id"), bindparam("m_created_at")))
+              .returning(MESSAGES.c.seq)
+              .cte("stored"))
+    return select(claimed.c.last_seq, claimed.c.state, claimed.c.region).select_from(claimed.join(stored, true()))
+
+
+STORE_IN_ONE_STATEMENT = {claim: _store_in_one_statement(claim) for claim in (CLAIM_ANY, CLAIM_OPEN, CLAIM_ASSIGNED_TO)}
+
+
+def _connection(executor: Session | Connection) -> Connection:
+    """The connection of a unit of work: a Session's own, or a Connection as it is."""
+    return executor.connection() if isinstance(executor, Session) else executor
 
 
 def new_token() -> str:
@@ -43,66 +92,84 @@ def lock_conversation(session: Session, conversation_id: str) -> Conversation | 
     ).first()
 
 
-def append_message(session: Session, conversation_id: str, sender: str, text: str,
+def append_message(executor: Session | Connection, conversation_id: str, sender: str, text: str,
                    buttons: list | None = None, client_id: str | None = None) -> Message:
     """Store a message with the next seq of its conversation."""
-    claimed = claim_seq(session, conversation_id)
+    claimed = claim_seq(executor, conversation_id)
     if claimed is None:
         raise LookupError(f"no conversation {conversation_id}")
-    return _insert_message(session, conversation_id, claimed.last_seq, sender, text, buttons, client_id)
+    return _insert_messages(executor, conversation_id, claimed.last_seq, sender,
+                            [{"text": text, "buttons": buttons}], client_id)[0]
 
 
-def append_message_if(session: Session, conversation_id: str, conditions: list, sender: str, text: str,
-                      client_id: str | None = None) -> tuple[Message | None, Row | None]:
-    """Store a message only if its conversation matches ``conditions``: two statements, no lock
-    taken before. Returns the message and the conversation's (last_seq, state, region), or
-    (None, None) when it does not match."""
-    claimed = claim_seq(session, conversation_id, *conditions)
+def append_message_if(executor: Session | Connection, conversation_id: str, claim, sender: str, text: str,
+                      client_id: str | None = None, **parameters) -> tuple[Message | None, Row | None]:
+    """Store a message only if its conversation matches ``claim`` (``CLAIM_OPEN``, or
+    ``CLAIM_ASSIGNED_TO`` with ``counsellor=``): two statements, no lock taken before. Returns
+    the message and the conversation's (last_seq, state, region), or (None, None) when it does not
+    match."""
+    claimed = claim_seq(executor, conversation_id, claim, **parameters)
     if claimed is None:
         return None, None
-    return _insert_message(session, conversation_id, claimed.last_seq, sender, text, None, client_id), claimed
+    message = _insert_messages(executor, conversation_id, claimed.last_seq, sender, [{"text": text}], client_id)[0]
+    return message, claimed
 
 
-def append_messages(session: Session, conversation_id: str, sender: str, answers: list[dict]) -> list[Message]:
+def store_message(db, conversation_id: str, claim, sender: str, text: str, client_id: str | None = None,
+                  **parameters) -> tuple[Message | None, Row | None]:
+    """``append_message_if`` in a unit of work of its own, in as few round trips as the database
+    allows: the hot path of every visitor and counsellor message. A duplicate ``client_id`` raises
+    IntegrityError and stores nothing."""
+    if db.engine.dialect.name != "postgresql":
+        with db.connection() as connection:
+            return append_message_if(connection, conversation_id, claim, sender, text, client_id, **parameters)
+    now = utcnow()
+    with db.autocommit() as connection:
+        claimed = connection.execute(STORE_IN_ONE_STATEMENT[claim], {
+            "conversation_id": conversation_id, "count": 1, "m_sender": sender, "m_text": text,
+            "m_client_id": client_id, "m_created_at": now, **parameters}).one_or_none()
+    if claimed is None:
+        return None, None
+    return Message(conversation_id=conversation_id, seq=claimed.last_seq, sender=sender, text=text, buttons=None,
+                   client_id=client_id, created_at=now), claimed
+
+
+def append_messages(executor: Session | Connection, conversation_id: str, sender: str,
+                    answers: list[dict]) -> list[Message]:
     """Store several messages ({"text", "buttons"}) in two statements: one UPDATE hands out all
     their seqs, one INSERT stores them."""
     if not answers:
         return []
-    claimed = claim_seq(session, conversation_id, count=len(answers))
+    claimed = claim_seq(executor, conversation_id, count=len(answers))
     if claimed is None:
         raise LookupError(f"no conversation {conversation_id}")
-    first_seq = claimed.last_seq - len(answers) + 1
-    messages = [Message(conversation_id=conversation_id, seq=first_seq + offset, sender=sender, text=answer["text"],
-                        buttons=answer.get("buttons") or None, created_at=utcnow())
-                for offset, answer in enumerate(answers)]
-    session.add_all(messages)
-    session.flush()
-    return messages
+    return _insert_messages(executor, conversation_id, claimed.last_seq - len(answers) + 1, sender, answers)
 
 
-def claim_seq(session: Session, conversation_id: str, *conditions, count: int = 1) -> Row | None:
-    """Hand out the next ``count`` seqs of a conversation matching ``conditions``: its (last_seq,
+def claim_seq(executor: Session | Connection, conversation_id: str, claim=CLAIM_ANY, count: int = 1,
+              **parameters) -> Row | None:
+    """Hand out the next ``count`` seqs of a conversation that ``claim`` matches: its (last_seq,
     state, region) afterwards.
 
     The UPDATE ... RETURNING locks the conversation row until the commit and the database
     serialises it, so two relays writing to one conversation never hand out the same seq.
     """
-    return session.execute(
-        update(Conversation)
-        .where(Conversation.id == conversation_id, *conditions)
-        .values(last_seq=Conversation.last_seq + count)
-        .returning(Conversation.last_seq, Conversation.state, Conversation.region)
-        .execution_options(synchronize_session=False)
-    ).one_or_none()
+    return _connection(executor).execute(
+        claim, {"conversation_id": conversation_id, "count": count, **parameters}).one_or_none()
 
 
-def _insert_message(session: Session, conversation_id: str, seq: int, sender: str, text: str,
-                    buttons: list | None, client_id: str | None) -> Message:
-    message = Message(conversation_id=conversation_id, seq=seq, sender=sender, text=text,
-                      buttons=buttons or None, client_id=client_id, created_at=utcnow())
-    session.add(message)
-    session.flush()
-    return message
+def _insert_messages(executor: Session | Connection, conversation_id: str, first_seq: int, sender: str,
+                     answers: list[dict], client_id: str | None = None) -> list[Message]:
+    """One INSERT for messages with consecutive seqs; the returned Messages are plain objects
+    (not in any session) for building frames."""
+    now = utcnow()
+    messages = [Message(conversation_id=conversation_id, seq=first_seq + offset, sender=sender, text=answer["text"],
+                        buttons=answer.get("buttons") or None, client_id=client_id, created_at=now)
+                for offset, answer in enumerate(answers)]
+    _connection(executor).execute(INSERT_MESSAGE, [
+        {"conversation_id": conversation_id, "seq": m.seq, "sender": sender, "text": m.text, "buttons": m.buttons,
+         "client_id": m.client_id, "created_at": now} for m in messages])
+    return messages
 
 
 def find_by_client_id(session: Session, conversation_id: str, client_id: str) -> Message | None:
@@ -111,14 +178,14 @@ def find_by_client_id(session: Session, conversation_id: str, client_id: str) ->
     ).first()
 
 
-def offered_payloads(session: Session, conversation_id: str) -> set[str]:
+def offered_payloads(executor: Session | Connection, conversation_id: str) -> set[str]:
     """The button payloads of the bot's latest message that had buttons."""
-    latest = session.scalars(
-        select(Message).where(Message.conversation_id == conversation_id, Message.sender == "bot",
-                              Message.buttons.is_not(None))
-        .order_by(Message.seq.desc()).limit(1)
-    ).first()
-    return {button.get("payload") for button in (latest.buttons if latest else [])}
+    buttons = _connection(executor).execute(
+        select(MESSAGES.c.buttons).where(MESSAGES.c.conversation_id == conversation_id, MESSAGES.c.sender == "bot",
+                                         MESSAGES.c.buttons.is_not(None))
+        .order_by(MESSAGES.c.seq.desc()).limit(1)
+    ).scalar()
+    return {button.get("payload") for button in buttons or [] if isinstance(button, dict)}
 
 
 @dataclass

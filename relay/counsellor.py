@@ -186,18 +186,16 @@ def _own_assigned(session, counsellor: CounsellorSocket, conversation_id: str) -
 
 def counsellor_message(counsellor: CounsellorSocket, conversation_id: str, text: str) -> Iterator[dict]:
     events = PendingEvents()
-    mine = [Conversation.counsellor_id == counsellor.counsellor_id, Conversation.state == "assigned"]
-    with get_db().transaction() as session:
-        message, _ = conversations.append_message_if(session, conversation_id, mine, "counsellor", text)
-        if message is None:  # the rare case: say why
-            error = "not_found" if session.get(Conversation, conversation_id) is None else "not_yours"
-        else:
-            error = None
-            frame = conversations.message_frame(message, conversation_id)
-            events.conversation(conversation_id, "message", message=frame)
-    if error:
-        yield error_frame(error, conversation_id)
+    db = get_db()
+    message, _ = conversations.store_message(db, conversation_id, conversations.CLAIM_ASSIGNED_TO, "counsellor",
+                                             text, counsellor=counsellor.counsellor_id)
+    if message is None:  # the rare case: say why
+        with db.transaction() as session:
+            found = session.get(Conversation, conversation_id) is not None
+        yield error_frame("not_yours" if found else "not_found", conversation_id)
         return
+    frame = conversations.message_frame(message, conversation_id)
+    events.conversation(conversation_id, "message", message=frame)
     events.publish(get_broker())
     shown = counsellor.open_chats.get(conversation_id)
     if shown is None or shown.first_time(frame["seq"]):

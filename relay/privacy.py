@@ -5,10 +5,11 @@ mentioned at most once per conversation; the stored reminders themselves are the
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from relay import conversations, texts
+from relay.conversations import MESSAGES
 from relay.models import Message
 from voordeur_content import personal_data
 
@@ -19,20 +20,26 @@ def reminder_text(kinds: list[str]) -> str:
     return texts.PERSONAL_DATA_REMINDER.format(kinds=listed)
 
 
-def reminded_kinds(session: Session, conversation_id: str) -> set[str]:
+def reminded_kinds(executor: Session | Connection, conversation_id: str) -> set[str]:
     prefix = texts.PERSONAL_DATA_REMINDER.split("{", 1)[0]
-    reminders = session.scalars(select(Message.text).where(
-        Message.conversation_id == conversation_id, Message.sender == "system", Message.text.startswith(prefix)))
+    reminders = executor.execute(select(MESSAGES.c.text).where(
+        MESSAGES.c.conversation_id == conversation_id, MESSAGES.c.sender == "system",
+        MESSAGES.c.text.startswith(prefix))).scalars()
     said = " ".join(reminders)
     return {kind for kind, name in texts.PERSONAL_DATA_KINDS.items() if name in said}
 
 
-def personal_data_reminder(session: Session, conversation_id: str, text: str) -> Message | None:
+def mentions_personal_data(text: str) -> list[str]:
+    """The kinds of personal data a reminder exists for that ``text`` seems to hold."""
+    return [kind for kind in personal_data.find(text) if kind in texts.PERSONAL_DATA_KINDS]
+
+
+def personal_data_reminder(executor: Session | Connection, conversation_id: str, text: str) -> Message | None:
     """Store a reminder if ``text`` holds a kind of personal data not mentioned before; else None."""
-    found = [kind for kind in personal_data.find(text) if kind in texts.PERSONAL_DATA_KINDS]
+    found = mentions_personal_data(text)
     if not found:
         return None
-    new = [kind for kind in found if kind not in reminded_kinds(session, conversation_id)]
+    new = [kind for kind in found if kind not in reminded_kinds(executor, conversation_id)]
     if not new:
         return None
-    return conversations.append_message(session, conversation_id, "system", reminder_text(new))
+    return conversations.append_message(executor, conversation_id, "system", reminder_text(new))

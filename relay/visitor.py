@@ -16,8 +16,8 @@ from relay.broker import get_broker
 from relay.db import get_db
 from relay.origins import allowed_origin
 from relay.events import PendingEvents, conversation_channel, region_channel
-from relay.models import Conversation, Counsellor
-from relay.privacy import personal_data_reminder
+from relay.models import Counsellor
+from relay.privacy import mentions_personal_data, personal_data_reminder
 from relay.ratelimit import TokenBucket
 from relay.sockets import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
 from voordeur_content import regions as region_data
@@ -147,22 +147,8 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
     client_id = optional_string(frame, "id", 80)
     payload = optional_string(frame, "payload", 500)
     conversation_id = visitor.conversation_id
-    events = PendingEvents()
     try:
-        with get_db().transaction() as session:
-            # Only a payload of a button the bot offered goes to Rasa; anything else is sent as the text,
-            # so a visitor cannot steer the bot with hand-made intents.
-            if payload and payload not in conversations.offered_payloads(session, conversation_id):
-                payload = None
-            message, conversation = conversations.append_message_if(
-                session, conversation_id, [Conversation.state != "ended"], "visitor", text, client_id=client_id)
-            if message is not None:
-                events.conversation(conversation_id, "message",
-                                    message=conversations.message_frame(message, conversation_id))
-                reminder = personal_data_reminder(session, conversation_id, text)
-                if reminder is not None:
-                    events.conversation(conversation_id, "message",
-                                        message=conversations.message_frame(reminder, conversation_id))
+        message, conversation, reminder, payload = store_visitor_message(conversation_id, text, client_id, payload)
     except IntegrityError:
         # The unique (conversation, client id) caught a re-send; the rollback undid its seq too.
         if client_id is None:
@@ -171,6 +157,10 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
     if message is None:
         yield resent_or_ended(conversation_id, client_id)
         return
+    events = PendingEvents()
+    for stored in (message, reminder):
+        if stored is not None:
+            events.conversation(conversation_id, "message", message=conversations.message_frame(stored, conversation_id))
     state, region = conversation.state, conversation.region
     events.publish(get_broker())
     visitor.shown.first_time(message.seq)
@@ -182,6 +172,26 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
         yield from run_bot_turn(visitor, payload or text, phrase_check=text)
     else:
         yield from check_urgency(visitor, text, region)
+
+
+def store_visitor_message(conversation_id: str, text: str, client_id: str | None, payload: str | None):
+    """Store a visitor's message unless the chat ended: (message, conversation's state row,
+    privacy reminder or None, the payload if the bot offered it) or (None, None, None, None)."""
+    db = get_db()
+    if not payload and not mentions_personal_data(text):  # nearly every message: one round trip
+        message, conversation = conversations.store_message(
+            db, conversation_id, conversations.CLAIM_OPEN, "visitor", text, client_id=client_id)
+        return message, conversation, None, None
+    with db.connection() as connection:
+        # Only a payload of a button the bot offered goes to Rasa; anything else is sent as the text,
+        # so a visitor cannot steer the bot with hand-made intents.
+        if payload and payload not in conversations.offered_payloads(connection, conversation_id):
+            payload = None
+        message, conversation = conversations.append_message_if(
+            connection, conversation_id, conversations.CLAIM_OPEN, "visitor", text, client_id=client_id)
+        if message is None:
+            return None, None, None, None
+        return message, conversation, personal_data_reminder(connection, conversation_id, text), payload
 
 
 def resent_or_ended(conversation_id: str, client_id: str | None) -> dict:

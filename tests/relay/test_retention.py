@@ -25,7 +25,9 @@ def make_conversation(session, age_days: float, ended: bool = True, last_message
     message = append_message(session, conversation.id, "visitor", "Ik maak me zorgen")
     then = utcnow() - timedelta(days=age_days)
     conversation.created_at = then
-    message.created_at = utcnow() - timedelta(days=age_days if last_message_days is None else last_message_days)
+    last_message_at = utcnow() - timedelta(days=age_days if last_message_days is None else last_message_days)
+    session.execute(update(Message).where(Message.conversation_id == conversation.id, Message.seq == message.seq)
+                    .values(created_at=last_message_at))
     if ended:
         conversation.state, conversation.ended_at = "ended", then
     return conversation.id
