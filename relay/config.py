@@ -23,6 +23,8 @@ DEFAULTS = {
     # Seconds to wait for one Rasa answer, and for the urgency check while a human has the chat.
     "RASA_TIMEOUT": 10.0,
     "RASA_PARSE_TIMEOUT": 3.0,
+    # Threads that ask Rasa's model about messages in chats a human has (relay/urgency_checks.py).
+    "RELAY_URGENCY_WORKERS": 4,
     # How long a Rasa that is still starting may take before the visitor is told it is unavailable.
     "RASA_RETRY_SECONDS": 20.0,
     "CONSOLE_SESSION_HOURS": 12,
@@ -44,7 +46,7 @@ DEFAULTS = {
 }
 
 # Environment variables whose values are numbers or booleans rather than strings.
-_INTEGERS = {"RELAY_PORT", "RELAY_MAX_CHATS", "RELAY_THREADS", "CONSOLE_SESSION_HOURS", "RELAY_RATE_BURST"}
+_INTEGERS = {"RELAY_PORT", "RELAY_MAX_CHATS", "RELAY_THREADS", "RELAY_URGENCY_WORKERS", "CONSOLE_SESSION_HOURS", "RELAY_RATE_BURST"}
 _FLOATS = {"RASA_TIMEOUT", "RASA_PARSE_TIMEOUT", "RASA_RETRY_SECONDS", "RELAY_RETENTION_DAYS",
            "RELAY_PURGE_INTERVAL", "RELAY_RATE_PER_SECOND", "DATABASE_LOCK_TIMEOUT"}
 _BOOLEANS = {"COOKIE_SECURE"}

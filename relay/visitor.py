@@ -20,6 +20,7 @@ from relay.models import Counsellor
 from relay.privacy import mentions_personal_data, personal_data_reminder
 from relay.ratelimit import TokenBucket
 from relay.sockets import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
+from relay.urgency_checks import get_urgency_checker
 from voordeur_content import regions as region_data
 
 bp = Blueprint("visitor", __name__)
@@ -232,10 +233,23 @@ def mark_urgent(conversation_id: str, events: PendingEvents) -> None:
 
 
 def check_urgency(visitor: VisitorSocket, text: str, region: str | None) -> Iterator[dict]:
-    """While a human has (or will have) the chat, urgent language still raises an alert."""
-    category = assistant.detect_urgency(text, ask_rasa=True)
-    if category is None:
+    """While a human has (or will have) the chat, urgent language still raises an alert: the phrase
+    list at once, Rasa's model beside the socket (its answer comes back through the inbox)."""
+    category = assistant.detect_urgency(text, ask_rasa=False)
+    if category is not None:
+        yield from raise_alert(visitor, category)
         return
+    inbox, conversation_id = visitor.inbox, visitor.conversation_id
+    get_urgency_checker().submit(text, lambda found: inbox.deliver(
+        MODEL_ALERT, {"event": MODEL_ALERT, "conversation": conversation_id, "category": found}))
+
+
+# Not a broker channel: the urgency checker hands its finding to this socket's own inbox.
+MODEL_ALERT = "model_alert"
+
+
+def raise_alert(visitor: VisitorSocket, category: str) -> Iterator[dict]:
+    """Mark the chat urgent (it moves up its queue), tell the counsellor, and show the guidance."""
     events = PendingEvents()
     mark_urgent(visitor.conversation_id, events)
     events.conversation(visitor.conversation_id, "alert", level="urgent", category=category)
@@ -283,6 +297,9 @@ def queue_update(visitor: VisitorSocket, region: str) -> Iterator[dict]:
 def visitor_event_frames(visitor: VisitorSocket, channel: str, event: dict) -> Iterator[dict]:
     """Translate a broker event into what this visitor should see."""
     kind = event.get("event")
+    if kind == MODEL_ALERT and event.get("conversation") == visitor.conversation_id:
+        yield from raise_alert(visitor, event["category"])
+        return
     if kind == "queue_changed":
         if visitor.queue_region == event.get("region"):
             yield from queue_update(visitor, event["region"])

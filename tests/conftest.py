@@ -68,11 +68,13 @@ def app(database_url):
     from relay import create_app
     from relay.db import get_db
     from relay.migrate import upgrade_database
+    from relay.urgency_checks import get_urgency_checker
 
     upgrade_database(database_url)
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "RELAY_SCHEDULE": "always",
                       "RASA_URL": "http://127.0.0.1:9", "RASA_RETRY_SECONDS": 0.0})
     yield app
+    get_urgency_checker(app).shutdown()
     get_db(app).dispose()
 
 

@@ -8,6 +8,7 @@ import pytest
 from relay.counsellor import CounsellorSocket, counsellor_connected, counsellor_event_frames, handle_counsellor_frame
 from relay.db import get_db
 from relay.rasa import BotTurn, RasaUnavailable
+from relay.urgency_checks import get_urgency_checker
 from relay.visitor import VisitorSocket, handle_visitor_frame, visitor_event_frames
 
 
@@ -52,6 +53,17 @@ def rasa(app):
     return scripted
 
 
+def pump_inbox(app, socket_state, event_frames) -> list[dict]:
+    """What a socket's worker would send for the events waiting in its inbox, once the urgency
+    checks asked for so far have answered (they hand their findings to the inbox too)."""
+    out = []
+    with app.app_context():
+        assert get_urgency_checker().drain(), "an urgency check did not finish"
+        for _kind, channel, event in socket_state.inbox.take_waiting():
+            out += list(event_frames(socket_state, channel, event))
+    return out
+
+
 class VisitorDriver:
     """A visitor socket without a socket: frames in, frames out, broker events applied on demand."""
 
@@ -69,12 +81,7 @@ class VisitorDriver:
         return out
 
     def pump(self) -> list[dict]:
-        """Handle the broker events waiting in this socket's inbox."""
-        out = []
-        with self.app.app_context():
-            for _kind, channel, event in self.state.inbox.take_waiting():
-                out += list(visitor_event_frames(self.state, channel, event))
-        return out
+        return pump_inbox(self.app, self.state, visitor_event_frames)
 
     def hello(self, token=None) -> list[dict]:
         return self.send({"type": "hello", "token": token})
@@ -103,10 +110,7 @@ class CounsellorDriver:
         return out
 
     def pump(self) -> list[dict]:
-        out = []
-        with self.app.app_context():
-            for _kind, channel, event in self.state.inbox.take_waiting():
-                out += list(counsellor_event_frames(self.state, channel, event))
+        out = pump_inbox(self.app, self.state, counsellor_event_frames)
         self.received += out
         return out
 
