@@ -1,8 +1,9 @@
 """What both sockets share: the Sock extension, frame parsing, and the loop that runs a socket.
 
 Each socket has one worker (the request's thread) that handles, in order, the frames the client
-sends and the broker events meant for it. A small pump thread only moves incoming frames into that
-inbox. So a socket's state is touched by one thread, and only that thread sends.
+sends and the broker events meant for it. simple-websocket's reader thread, which receives the
+frames, also wakes that inbox (``InboxEvent``), so no third thread per socket is needed. A socket's
+state is touched by its worker only, and only the worker sends.
 """
 from __future__ import annotations
 
@@ -77,7 +78,7 @@ def optional_string(frame: dict, key: str, max_length: int = 200) -> str | None:
 class Inbox:
     """Frames from the client and events from the broker, handled by one thread in arrival order."""
 
-    CLOSED = object()
+    FRAMES = "frames"  # frames wait in the socket; the worker reads them when it gets here
 
     def __init__(self):
         self._queue: queue.Queue = queue.Queue()
@@ -88,11 +89,8 @@ class Inbox:
     def deliver(self, channel: str, event: dict) -> None:  # broker callback: must be quick
         self._queue.put(("event", channel, event))
 
-    def put_frame(self, raw) -> None:
-        self._queue.put(("frame", raw, time.monotonic()))
-
-    def close(self) -> None:
-        self._queue.put((self.CLOSED, None, None))
+    def frames_arrived(self) -> None:  # called by simple-websocket's reader thread: must be quick
+        self._queue.put((self.FRAMES, None, time.monotonic()))
 
     def get(self):
         return self._queue.get()
@@ -107,31 +105,46 @@ class Inbox:
                 return items
 
 
+class InboxEvent(threading.Event):
+    """simple-websocket's "a frame arrived or the connection closed" event; once a socket's worker
+    runs, setting it also wakes that worker's inbox."""
+
+    def __init__(self):
+        super().__init__()
+        self.on_set: Callable[[], None] | None = None
+
+    def set(self) -> None:
+        super().set()
+        on_set = self.on_set
+        if on_set is not None:
+            on_set()
+
+
 def run_socket(ws, inbox: Inbox, on_frame: Callable, on_event: Callable, start: Iterable = ()) -> None:
-    """Pump frames into the inbox and send whatever the handlers yield, until the client leaves."""
+    """Send what the handlers yield for the start, each frame and each event, until the client leaves."""
     connected = _send_all(ws, start)
-
-    def pump():
-        try:
-            while True:
-                inbox.put_frame(ws.receive())
-        except ConnectionClosed:
-            pass
-        except Exception:  # a broken socket ends this connection, nothing else
-            log.exception("socket receive failed")
-        finally:
-            inbox.close()
-
-    threading.Thread(target=pump, name="socket-pump", daemon=True).start()
+    ws.event.on_set = inbox.frames_arrived
+    inbox.frames_arrived()  # frames that came in before the line above
     while connected:
         kind, first, second = inbox.get()
-        if kind is Inbox.CLOSED:
-            return
-        if kind == "frame":
+        if kind == Inbox.FRAMES:
             inbox.arrived = second
-            connected = _send_all(ws, on_frame(first))
+            connected = _handle_waiting_frames(ws, on_frame)
         else:
             connected = _send_all(ws, on_event(first, second))
+
+
+def _handle_waiting_frames(ws, on_frame: Callable) -> bool:
+    """Handle every frame the socket holds now; False once the client has gone."""
+    while True:
+        try:
+            raw = ws.receive(timeout=0)
+        except ConnectionClosed:
+            return False
+        if raw is None:
+            return ws.connected
+        if not _send_all(ws, on_frame(raw)):
+            return False
 
 
 UNAVAILABLE = {"type": "error", "code": "unavailable", "message": texts.ERRORS["unavailable"]}
@@ -163,5 +176,6 @@ def _send(ws, frame: dict) -> bool:
 
 def init_app(app: Flask) -> None:
     # Pings keep idle chats alive through proxies and notice vanished clients.
-    app.config.setdefault("SOCK_SERVER_OPTIONS", {"ping_interval": 25, "max_message_size": 1024 * 1024})
+    app.config.setdefault("SOCK_SERVER_OPTIONS", {"ping_interval": 25, "max_message_size": 1024 * 1024,
+                                                  "event_class": InboxEvent})
     sock.init_app(app)
