@@ -62,13 +62,21 @@ def bot_turn(db, conversation_id: str, message: str) -> TurnOutcome:
                 assistant_unavailable(session, conversation, outcome, message)
         _publish_messages(conversation_id, outcome)
         return outcome
-    with db.transaction() as session:
-        conversation = conversations.lock_conversation(session, conversation_id)
-        if conversation is None or conversation.state != "bot":
+    if turn.signals:
+        with db.transaction() as session:
+            conversation = conversations.lock_conversation(session, conversation_id)
+            if conversation is None or conversation.state != "bot":
+                return outcome  # the visitor ended or was queued meanwhile; the answer is moot
+            outcome.messages.extend(conversations.append_messages(session, conversation_id, "bot", turn.messages))
+            for signal in turn.signals:
+                apply_signal(session, conversation, signal, outcome)
+    else:  # most turns: claiming the seqs checks the state and locks the row by itself
+        with db.connection() as connection:
+            stored = conversations.append_messages(connection, conversation_id, "bot", turn.messages,
+                                                   claim=conversations.CLAIM_WITH_BOT)
+        if stored is None:
             return outcome  # the visitor ended or was queued meanwhile; the answer is moot
-        outcome.messages.extend(conversations.append_messages(session, conversation_id, "bot", turn.messages))
-        for signal in turn.signals:
-            apply_signal(session, conversation, signal, outcome)
+        outcome.messages.extend(stored)
     _publish_messages(conversation_id, outcome)
     return outcome
 

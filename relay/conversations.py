@@ -34,6 +34,7 @@ CLAIM_ANY = _claim_statement()
 CLAIM_OPEN = _claim_statement(CONVERSATIONS.c.state != "ended")
 CLAIM_ASSIGNED_TO = _claim_statement(CONVERSATIONS.c.state == "assigned",
                                      CONVERSATIONS.c.counsellor_id == bindparam("counsellor"))
+CLAIM_WITH_BOT = _claim_statement(CONVERSATIONS.c.state == "bot")  # the bot's answers
 INSERT_MESSAGE = insert(MESSAGES)
 
 
@@ -120,29 +121,29 @@ def store_message(db, conversation_id: str, claim, sender: str, text: str, clien
     """``append_message_if`` in a unit of work of its own, in as few round trips as the database
     allows: the hot path of every visitor and counsellor message. A duplicate ``client_id`` raises
     IntegrityError and stores nothing."""
-    if db.engine.dialect.name != "postgresql":
+    if not db.one_statement_units:
         with db.connection() as connection:
             return append_message_if(connection, conversation_id, claim, sender, text, client_id, **parameters)
     now = utcnow()
-    with db.autocommit() as connection:
-        claimed = connection.execute(STORE_IN_ONE_STATEMENT[claim], {
-            "conversation_id": conversation_id, "count": 1, "m_sender": sender, "m_text": text,
-            "m_client_id": client_id, "m_created_at": now, **parameters}).one_or_none()
+    rows = db.one_statement(STORE_IN_ONE_STATEMENT[claim], {
+        "conversation_id": conversation_id, "count": 1, "m_sender": sender, "m_text": text,
+        "m_client_id": client_id, "m_created_at": now, **parameters})
+    claimed = rows[0] if rows else None
     if claimed is None:
         return None, None
     return Message(conversation_id=conversation_id, seq=claimed.last_seq, sender=sender, text=text, buttons=None,
                    client_id=client_id, created_at=now), claimed
 
 
-def append_messages(executor: Session | Connection, conversation_id: str, sender: str,
-                    answers: list[dict]) -> list[Message]:
+def append_messages(executor: Session | Connection, conversation_id: str, sender: str, answers: list[dict],
+                    claim=CLAIM_ANY) -> list[Message] | None:
     """Store several messages ({"text", "buttons"}) in two statements: one UPDATE hands out all
-    their seqs, one INSERT stores them."""
+    their seqs (if the conversation matches ``claim``, else None is returned), one INSERT stores them."""
     if not answers:
         return []
-    claimed = claim_seq(executor, conversation_id, count=len(answers))
+    claimed = claim_seq(executor, conversation_id, claim, count=len(answers))
     if claimed is None:
-        raise LookupError(f"no conversation {conversation_id}")
+        return None
     return _insert_messages(executor, conversation_id, claimed.last_seq - len(answers) + 1, sender, answers)
 
 

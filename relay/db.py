@@ -1,7 +1,6 @@
 """The database of one app: an engine, a session factory and a unit of work per frame."""
 from __future__ import annotations
 
-import time
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -16,8 +15,16 @@ class Database:
         self.url = url
         self.engine = make_engine(url, lock_timeout)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        # Same pool; each statement is its own transaction (for single-statement units of work).
-        self._autocommit_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        # PostgreSQL: a second, smaller pool for units of work that are one statement (a message).
+        # Its connections stay in autocommit, and it skips the ping before each use: callers try
+        # once more on a connection that turned out dead (see ``one_statement``).
+        self._statement_engine = (make_engine(url, lock_timeout, one_statement=True)
+                                  if url.startswith("postgresql") else None)
+
+    @property
+    def one_statement_units(self) -> bool:
+        """Whether ``one_statement`` is available (PostgreSQL)."""
+        return self._statement_engine is not None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -32,57 +39,44 @@ class Database:
         with self.engine.begin() as connection:
             yield connection
 
-    @contextmanager
-    def autocommit(self) -> Iterator[Connection]:
-        """A connection on which every statement commits by itself: only for units of work that are
-        one statement."""
-        with self._autocommit_engine.connect() as connection:
-            yield connection
+    def one_statement(self, statement, parameters: dict):
+        """Run one statement as its own transaction (PostgreSQL, autocommit) and return its result
+        rows. On a connection found dead (the database restarted) the statement runs once more on a
+        fresh one. Had the old connection died in the middle of the statement instead, the
+        statement may have run: the second try then meets the visitor's message id (IntegrityError,
+        which the caller answers with the stored echo) or, for a counsellor's message, stores it
+        twice; a rare double line, never a lost one."""
+        for attempt in (1, 2):
+            try:
+                with self._statement_engine.connect() as connection:
+                    return connection.execute(statement, parameters).all()
+            except exc.DBAPIError as error:
+                if attempt == 2 or not error.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._statement_engine is not None:
+            self._statement_engine.dispose()
 
 
-def make_engine(url: str, lock_timeout: float = 30.0) -> Engine:
+def make_engine(url: str, lock_timeout: float = 30.0, one_statement: bool = False) -> Engine:
     """An engine whose units of work give up on a held lock after ``lock_timeout`` seconds (the
     client then hears "unavailable" and nothing is half-written), and whose pool replaces
-    connections that died while idle, so the relay recovers without a restart."""
+    connections that died meanwhile (pre-ping), so the relay recovers without a restart.
+
+    ``one_statement``: for Database.one_statement (PostgreSQL): autocommit, and no ping before each
+    use, which cost a round trip per message."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": lock_timeout})
         _serialize_sqlite_writers(engine)
         return engine
     connect_args = {"options": f"-c lock_timeout={int(lock_timeout * 1000)}"} if url.startswith("postgresql") else {}
-    engine = create_engine(url, pool_size=10, max_overflow=40, connect_args=connect_args)
-    _ping_idle_connections(engine)
-    return engine
-
-
-# A connection back in use within this many seconds is not pinged first.
-PING_AFTER_IDLE_SECONDS = 2.0
-
-
-def _ping_idle_connections(engine: Engine) -> None:
-    """Ping a pooled connection before use only if it sat idle for a while.
-
-    SQLAlchemy's pool_pre_ping pings on every checkout, which cost a round trip per message under
-    load. A database restart shows up on the idle connections; one that breaks while in use fails
-    that unit of work, the client hears "unavailable" (the widget sends the message again), and the
-    pool then replaces every connection older than the failure.
-    """
-
-    @event.listens_for(engine, "checkin")
-    def _on_checkin(_dbapi_connection, record):
-        record.info["idle_since"] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def _on_checkout(dbapi_connection, record, _proxy):
-        idle_since = record.info.get("idle_since")
-        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
-            return
-        try:
-            engine.dialect.do_ping(dbapi_connection)
-        except Exception as error:  # the pool discards this connection and checks out another
-            raise exc.DisconnectionError(str(error)) from error
+    if one_statement:
+        return create_engine(url, pool_size=5, max_overflow=15, isolation_level="AUTOCOMMIT",
+                             connect_args=connect_args)
+    return create_engine(url, pool_size=10, max_overflow=40, pool_pre_ping=True, connect_args=connect_args)
 
 
 def _serialize_sqlite_writers(engine: Engine) -> None:
