@@ -72,7 +72,7 @@ SCALED_REDIS_URL ?= redis://127.0.0.1:6379/0
 SCALED_RASA_TRACKER_STORE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/rasa
 
 run-scaled: setup
-	$(VENV)/bin/python -m bench.stack ensure-database "$${DATABASE_URL:-$(SCALED_DATABASE_URL)}"
+	DATABASE_URL="$${DATABASE_URL:-$(SCALED_DATABASE_URL)}" $(VENV)/bin/python -m relay db create
 	DATABASE_URL="$${DATABASE_URL:-$(SCALED_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(SCALED_REDIS_URL)}" \
 	  RASA_TRACKER_STORE_URL="$${RASA_TRACKER_STORE_URL:-$(SCALED_RASA_TRACKER_STORE_URL)}" \
 	  RASA_URL_A="$${RASA_URL:-http://127.0.0.1:5005}" RASA_URL_B="$${RASA_URL:-http://127.0.0.1:5006}" \

@@ -275,26 +275,3 @@ class FakeRasaProcess:
 
     def stop(self) -> None:
         stop(self.process)
-
-
-def ensure_database(url: str) -> None:
-    """Create the PostgreSQL database of ``url`` if it is missing (``make run-scaled``)."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    target = make_url(url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                    {"name": target.database}).scalar()
-        if not exists:
-            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-            print(f"created database {target.database}")
-    admin.dispose()
-
-
-if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "ensure-database":
-        ensure_database(sys.argv[2])
-    else:
-        sys.exit("usage: python -m bench.stack ensure-database POSTGRESQL_URL")

@@ -1,11 +1,13 @@
-"""The relay's commands: serve, counsellor add, registrations export, purge, db upgrade."""
+"""The relay's commands: serve, counsellor add, registrations export, purge, db upgrade, db create."""
 from __future__ import annotations
 
 import argparse
 import sys
 
+from sqlalchemy.engine import make_url
+
 from relay.config import load_config
-from relay.migrate import upgrade_database
+from relay.migrate import create_database, upgrade_database
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,7 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     purge.add_argument("--days", type=float, default=None, help="default: RELAY_RETENTION_DAYS (30)")
 
     db = commands.add_parser("db", help="database schema")
-    db.add_subparsers(dest="action", required=True).add_parser("upgrade", help="migrate to the newest schema")
+    db_commands = db.add_subparsers(dest="action", required=True)
+    db_commands.add_parser("upgrade", help="migrate to the newest schema")
+    db_commands.add_parser("create", help="create the PostgreSQL database if it is missing, then migrate")
     return parser
 
 
@@ -95,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         serve(args.host, args.port)
         return 0
     config = load_config()
+    if args.command == "db" and args.action == "create" and create_database(config["DATABASE_URL"]):
+        print(f"created database {make_url(config['DATABASE_URL']).database}")
     upgrade_database(config["DATABASE_URL"])
     if args.command == "db":
         print("database is up to date")

@@ -1,10 +1,13 @@
-"""Running the Alembic migrations from Python (at `serve` start and by `python -m relay db upgrade`)."""
+"""Creating the database and running the Alembic migrations (at `serve` start, `python -m relay db upgrade`
+and `python -m relay db create`)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from relay.db import make_engine
 
@@ -30,3 +33,22 @@ def upgrade_database(database_url: str) -> None:
             command.upgrade(config, "head")
     finally:
         engine.dispose()
+
+
+def create_database(database_url: str) -> bool:
+    """Create the PostgreSQL database of ``database_url`` if it is missing; True if it was created.
+    (SQLite creates its file by itself.)"""
+    target = make_url(database_url)
+    if not target.drivername.startswith("postgresql"):
+        return False
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            if connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                  {"name": target.database}).scalar():
+                return False
+            quoted = connection.dialect.identifier_preparer.quote(target.database)
+            connection.execute(text(f"CREATE DATABASE {quoted}"))
+            return True
+    finally:
+        admin.dispose()
