@@ -32,8 +32,10 @@ class Broker(Protocol):
     def subscribe(self, channels: Iterable[str], callback: Callback) -> Subscription: ...
 
 
-class InProcessSubscription:
-    def __init__(self, broker: "InProcessBroker", callback: Callback):
+class LocalSubscription:
+    """One socket's channels at a broker of this process; the broker keeps the books."""
+
+    def __init__(self, broker: "LocalListeners", callback: Callback):
         self._broker = broker
         self.callback = callback
         self.channels: set[str] = set()
@@ -49,34 +51,43 @@ class InProcessSubscription:
             self._broker._detach(self, channel)
 
 
-class InProcessBroker:
-    """Channels held by this broker object (one per app), never at module level."""
+class LocalListeners:
+    """What every broker shares: the subscriptions of this process's sockets, and handing an event
+    to those of its channel. A broker implements ``publish``, ``_attach`` and ``_detach``."""
 
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._listeners: dict[str, set[InProcessSubscription]] = {}
+    def subscribe(self, channels: Iterable[str], callback: Callback) -> LocalSubscription:
+        subscription = LocalSubscription(self, callback)
+        for channel in channels:
+            subscription.add(channel)
+        return subscription
 
-    def publish(self, channel: str, event: dict) -> None:
-        with self._lock:
-            listeners = list(self._listeners.get(channel, ()))
+    @staticmethod
+    def _hand_out(channel: str, event: dict, listeners: list[LocalSubscription]) -> None:
         for subscription in listeners:
             try:
                 subscription.callback(channel, event)
             except Exception:  # one broken listener must not stop delivery to the others
                 log.exception("broker callback failed on %s", channel)
 
-    def subscribe(self, channels: Iterable[str], callback: Callback) -> InProcessSubscription:
-        subscription = InProcessSubscription(self, callback)
-        for channel in channels:
-            subscription.add(channel)
-        return subscription
 
-    def _attach(self, subscription: InProcessSubscription, channel: str) -> None:
+class InProcessBroker(LocalListeners):
+    """Channels held by this broker object (one per app), never at module level."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._listeners: dict[str, set[LocalSubscription]] = {}
+
+    def publish(self, channel: str, event: dict) -> None:
+        with self._lock:
+            listeners = list(self._listeners.get(channel, ()))
+        self._hand_out(channel, event, listeners)
+
+    def _attach(self, subscription: LocalSubscription, channel: str) -> None:
         with self._lock:
             self._listeners.setdefault(channel, set()).add(subscription)
             subscription.channels.add(channel)
 
-    def _detach(self, subscription: InProcessSubscription, channel: str) -> None:
+    def _detach(self, subscription: LocalSubscription, channel: str) -> None:
         with self._lock:
             listeners = self._listeners.get(channel)
             if listeners is not None:

@@ -19,12 +19,11 @@ import threading
 import time
 import uuid
 from collections import deque
-from typing import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
 
-from relay.broker import Callback
+from relay.broker import LocalListeners, LocalSubscription
 
 log = logging.getLogger(__name__)
 
@@ -46,24 +45,7 @@ def split_prefix(url: str) -> tuple[str, str]:
     return urlunsplit(parts._replace(query=rest)), prefix
 
 
-class RedisSubscription:
-    def __init__(self, broker: "RedisBroker", callback: Callback):
-        self._broker = broker
-        self.callback = callback
-        self.channels: set[str] = set()
-
-    def add(self, channel: str) -> None:
-        self._broker._attach(self, channel)
-
-    def remove(self, channel: str) -> None:
-        self._broker._detach(self, channel)
-
-    def close(self) -> None:
-        for channel in list(self.channels):
-            self._broker._detach(self, channel)
-
-
-class RedisBroker:
+class RedisBroker(LocalListeners):
     def __init__(self, url: str):
         redis_url, self.prefix = split_prefix(url)
         # No periodic health-check PINGs: on the pub/sub connection they would be written by the
@@ -77,7 +59,7 @@ class RedisBroker:
             raise RedisUnavailable(f"REDIS_URL is set but Redis does not answer ({error}); "
                                    "refusing to start without it") from error
         self._lock = threading.Lock()
-        self._listeners: dict[str, set[RedisSubscription]] = {}
+        self._listeners: dict[str, set[LocalSubscription]] = {}
         self._confirmations: dict[str, deque[threading.Event]] = {}
         self._pubsub = None
         self._thread: threading.Thread | None = None
@@ -87,12 +69,6 @@ class RedisBroker:
 
     def publish(self, channel: str, event: dict) -> None:
         self._client.publish(self._wire(channel), json.dumps(event, ensure_ascii=False, separators=(",", ":")))
-
-    def subscribe(self, channels: Iterable[str], callback: Callback) -> RedisSubscription:
-        subscription = RedisSubscription(self, callback)
-        for channel in channels:
-            subscription.add(channel)
-        return subscription
 
     def close(self) -> None:
         """Stop listening (tests and benchmarks; a relay process simply exits)."""
@@ -111,7 +87,7 @@ class RedisBroker:
     def _wire(self, channel: str) -> str:
         return f"{self.prefix}:{channel}"
 
-    def _attach(self, subscription: RedisSubscription, channel: str) -> None:
+    def _attach(self, subscription: LocalSubscription, channel: str) -> None:
         confirmed = None
         with self._lock:
             listeners = self._listeners.setdefault(channel, set())
@@ -131,7 +107,7 @@ class RedisBroker:
         if confirmed is not None and not confirmed.wait(CONFIRM_SECONDS):
             log.warning("Redis did not confirm the subscription to %s within %s s", channel, CONFIRM_SECONDS)
 
-    def _detach(self, subscription: RedisSubscription, channel: str) -> None:
+    def _detach(self, subscription: LocalSubscription, channel: str) -> None:
         with self._lock:
             subscription.channels.discard(channel)
             listeners = self._listeners.get(channel)
@@ -195,8 +171,4 @@ class RedisBroker:
         except ValueError:
             log.error("undecodable event on %s", channel)
             return
-        for subscription in listeners:
-            try:
-                subscription.callback(channel, event)
-            except Exception:  # one broken listener must not stop delivery to the others
-                log.exception("broker callback failed on %s", channel)
+        self._hand_out(channel, event, listeners)
