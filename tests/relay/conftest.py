@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from live_clients import of_type  # noqa: F401 (the tests import it from here)
 from relay.counsellor import CounsellorSocket, counsellor_connected, counsellor_event_frames, handle_counsellor_frame
 from relay.db import get_db
 from relay.rasa import BotTurn, RasaUnavailable
@@ -113,10 +114,6 @@ class CounsellorDriver:
         out = pump_inbox(self.app, self.state, counsellor_event_frames)
         self.received += out
         return out
-
-
-def of_type(frames, kind):
-    return [f for f in frames if f["type"] == kind]
 
 
 @pytest.fixture

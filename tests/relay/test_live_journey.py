@@ -1,19 +1,15 @@
 """Against a live relay, a real Rasa and the trained model: the whole journey, and ten takers at once."""
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 import websocket
 
-from live_clients import Counsellor, Visitor, follow_bot_to_queue, login_cookie
+from live_clients import (Counsellor, Visitor, all_take_at_once, end_and_register, follow_bot_to_queue, login_cookie, of_type,
+                          take_and_talk, urgent_words_alert_both)
 
 pytestmark = pytest.mark.rasa
 PASSWORD = "geheim-wachtwoord-1"
-
-
-def of_type(frames, kind):
-    return [f for f in frames if f["type"] == kind]
 
 
 def test_the_whole_journey(relay_server):
@@ -36,21 +32,8 @@ def test_the_whole_journey(relay_server):
     assert queue["items"][0]["conversation"] == session["conversation"]
     assert queue["items"][0]["nickname"] == "Sam" and queue["items"][0]["region"] == "utrecht"
 
-    # Anna takes over; the visitor is told.
-    anna.send({"type": "take", "conversation": session["conversation"]})
-    taken = anna.until(lambda f: f["type"] == "taken")[-1]
-    assert "Ik wil met een medewerker praten" in [m["text"] for m in taken["transcript"]]
-    agent = visitor.until(lambda f: f["type"] == "agent")[-1]
-    assert agent == {"type": "agent", "kind": "counsellor", "name": "Anna", "region": "utrecht"}
-
-    # Messages both ways.
-    anna.send({"type": "message", "conversation": session["conversation"], "text": "Hoi Sam, ik ben Anna."})
-    heard = visitor.until(lambda f: f["type"] == "message" and f["from"] == "counsellor")[-1]
-    assert heard["text"] == "Hoi Sam, ik ben Anna."
-    echo = visitor.say("Fijn dat je er bent.")
-    assert echo["seq"] == heard["seq"] + 1
-    to_anna = anna.until(lambda f: f["type"] == "message" and f["from"] == "visitor")[-1]
-    assert to_anna["text"] == "Fijn dat je er bent." and to_anna["conversation"] == session["conversation"]
+    # Anna takes over; the visitor is told; messages both ways.
+    take_and_talk(anna, visitor, session["conversation"])
 
     # The visitor drops; Anna writes meanwhile; the visitor returns to all of it.
     visitor.close()
@@ -73,22 +56,10 @@ def test_the_whole_journey(relay_server):
     assert again["conversation"] == session["conversation"] and again["transcript"][-1]["text"] == "Ben je er nog?"
 
     # Urgent language while a human has the chat raises an alert on both sides.
-    back.say("Hij slaat me nu")
-    alert = back.until(lambda f: f["type"] == "alert")[-1]
-    assert "112" in alert["phones"]
-    assert anna.until(lambda f: f["type"] == "alert")[-1] == {
-        "type": "alert", "conversation": session["conversation"], "level": "urgent", "category": "acute"}
+    urgent_words_alert_both(back, anna, session["conversation"])
 
     # Anna ends; both sides hear it; she registers the advice anonymously.
-    anna.send({"type": "end", "conversation": session["conversation"]})
-    assert back.until(lambda f: f["type"] == "ended")[-1] == {"type": "ended", "by": "counsellor"}
-    assert anna.until(lambda f: f["type"] == "ended")[-1]["by"] == "counsellor"
-    registration = requests.post(
-        f"{relay_server.url}/api/console/registrations", cookies={"voordeur_console": anna.cookie},
-        headers={"Origin": relay_server.url}, timeout=10,
-        json={"conversation": session["conversation"], "kinds": ["partner_violence"], "role": "victim",
-              "advice": "Veiligheidsplan", "referrals": ["veilig_thuis_phone"]})
-    assert registration.status_code == 201
+    end_and_register(anna, back, session["conversation"], relay_server.url)
     back.close()
     anna.close()
     access_lines = [line for line in relay_server.log_tail(400).splitlines() if '"POST /api/console/' in line]
@@ -104,22 +75,10 @@ def test_ten_counsellors_take_the_same_conversation_at_once(relay_server):
     follow_bot_to_queue(visitor)
     for counsellor in counsellors:
         counsellor.until(lambda f: f["type"] == "queue" and f["items"])
-    barrier = threading.Barrier(10)
-    answers = {}
-
-    def take(index, counsellor):
-        barrier.wait()
-        counsellor.send({"type": "take", "conversation": conversation})
-        answers[index] = counsellor.until(lambda f: f["type"] in ("taken", "error"))[-1]
-
-    threads = [threading.Thread(target=take, args=(i, c)) for i, c in enumerate(counsellors)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    kinds = sorted(a["type"] for a in answers.values())
+    answers = all_take_at_once(counsellors, conversation)
+    kinds = sorted(a["type"] for a in answers)
     assert kinds == ["error"] * 9 + ["taken"]
-    assert all(a["code"] == "already_taken" for a in answers.values() if a["type"] == "error")
+    assert all(a["code"] == "already_taken" for a in answers if a["type"] == "error")
     agents = of_type(visitor.until(lambda f: f["type"] == "agent" and f["kind"] == "counsellor"), "agent")
     assert len(agents) == 1
     for counsellor in counsellors:

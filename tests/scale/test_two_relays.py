@@ -3,19 +3,14 @@
 The whole journey runs with the real Rasa and the trained model; the visitor returns through the
 other relay. Taking stays atomic when the takers sit on different relays.
 """
-import threading
 
 import pytest
-import requests
 
 from bench.stack import FakeRasaProcess, Relay
-from live_clients import Counsellor, Visitor, follow_bot_to_queue
+from live_clients import (Counsellor, Visitor, all_take_at_once, end_and_register, follow_bot_to_queue, of_type, take_and_talk,
+                          urgent_words_alert_both)
 
 PASSWORD = "geheim-wachtwoord-1"
-
-
-def of_type(frames, kind):
-    return [f for f in frames if f["type"] == kind]
 
 
 def start_two_relays(tmp_path, postgres_url, redis_url, rasa_url):
@@ -65,21 +60,8 @@ def test_the_whole_journey_across_two_relays(two_relays):
     assert queue["items"][0]["conversation"] == session["conversation"]
     assert queue["items"][0]["nickname"] == "Sam"
 
-    # She takes it on B; the visitor on A is told who took over.
-    anna.send({"type": "take", "conversation": session["conversation"]})
-    taken = anna.until(lambda f: f["type"] == "taken")[-1]
-    assert "Ik wil met een medewerker praten" in [m["text"] for m in taken["transcript"]]
-    agent = visitor.until(lambda f: f["type"] == "agent")[-1]
-    assert agent == {"type": "agent", "kind": "counsellor", "name": "Anna", "region": "utrecht"}
-
-    # Messages both ways between the relays.
-    anna.send({"type": "message", "conversation": session["conversation"], "text": "Hoi Sam, ik ben Anna."})
-    heard = visitor.until(lambda f: f["type"] == "message" and f["from"] == "counsellor")[-1]
-    assert heard["text"] == "Hoi Sam, ik ben Anna."
-    echo = visitor.say("Fijn dat je er bent.")
-    assert echo["seq"] == heard["seq"] + 1
-    to_anna = anna.until(lambda f: f["type"] == "message" and f["from"] == "visitor")[-1]
-    assert to_anna["text"] == "Fijn dat je er bent." and to_anna["seq"] == echo["seq"]
+    # She takes it on B; the visitor on A is told who took over; messages both ways between the relays.
+    take_and_talk(anna, visitor, session["conversation"])
 
     # The visitor drops from A, Anna writes meanwhile, the visitor returns through B.
     visitor.close()
@@ -104,21 +86,10 @@ def test_the_whole_journey_across_two_relays(two_relays):
     assert back.until(lambda f: f["type"] == "message" and f["from"] == "counsellor")[-1]["text"] == "Goed zo."
 
     # Urgent language on B raises the alert for Anna on A.
-    back.say("Hij slaat me nu")
-    assert "112" in back.until(lambda f: f["type"] == "alert")[-1]["phones"]
-    assert anna.until(lambda f: f["type"] == "alert")[-1] == {
-        "type": "alert", "conversation": session["conversation"], "level": "urgent", "category": "acute"}
+    urgent_words_alert_both(back, anna, session["conversation"])
 
     # Anna ends on A; the visitor on B hears it; the registration goes through either relay.
-    anna.send({"type": "end", "conversation": session["conversation"]})
-    assert back.until(lambda f: f["type"] == "ended")[-1] == {"type": "ended", "by": "counsellor"}
-    assert anna.until(lambda f: f["type"] == "ended")[-1]["by"] == "counsellor"
-    registration = requests.post(
-        f"{relay_b.url}/api/console/registrations", cookies={"voordeur_console": anna.cookie},
-        headers={"Origin": relay_b.url}, timeout=10,
-        json={"conversation": session["conversation"], "kinds": ["partner_violence"], "role": "victim",
-              "advice": "Veiligheidsplan", "referrals": ["veilig_thuis_phone"]})
-    assert registration.status_code == 201
+    end_and_register(anna, back, session["conversation"], relay_b.url)
     back.close()
     anna.close()
 
@@ -135,21 +106,9 @@ def test_counsellors_on_two_relays_take_one_conversation_once(two_relays_fake_ra
     visitor.until(lambda f: f["type"] == "queue")
     for counsellor in counsellors:
         counsellor.until(lambda f: f["type"] == "queue" and f["items"])
-    barrier = threading.Barrier(len(counsellors))
-    answers = {}
-
-    def take(index, counsellor):
-        barrier.wait()
-        counsellor.send({"type": "take", "conversation": conversation})
-        answers[index] = counsellor.until(lambda f: f["type"] in ("taken", "error"))[-1]
-
-    threads = [threading.Thread(target=take, args=(i, c)) for i, c in enumerate(counsellors)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(a["type"] for a in answers.values()) == ["error"] * 7 + ["taken"]
-    assert {a["code"] for a in answers.values() if a["type"] == "error"} == {"already_taken"}
+    answers = all_take_at_once(counsellors, conversation)
+    assert sorted(a["type"] for a in answers) == ["error"] * 7 + ["taken"]
+    assert {a["code"] for a in answers if a["type"] == "error"} == {"already_taken"}
     agents = of_type(visitor.until(lambda f: f["type"] == "agent" and f["kind"] == "counsellor"), "agent")
     assert len(agents) == 1 and not of_type(visitor.quiet(1.0), "agent")
     for counsellor in counsellors:
