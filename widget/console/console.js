@@ -385,60 +385,11 @@
     c.form.remove();
     c.el.classList.add("ended");
     c.el.appendChild(h("p.endnote", {}, T.endedBy[by] || T.ended));
-    c.el.appendChild(registration(c));
+    c.el.appendChild(window.VoordeurRegistration.form(c.id, {
+      h: h, api: api, options: regOptions, T: T,
+      saved: function () { announce(T.regSaved); remove(c); $("take-next").focus(); }
+    }));
     updateTake();
-  }
-
-  // ---- the anonymous advice registration -----------------------------------------------------------
-  function choices(list) {
-    return (list || []).map(function (o) {
-      return typeof o === "string" ? { value: o, label: o }
-        : { value: String(o.id != null ? o.id : o.value != null ? o.value : o.key), label: o.label || o.title || o.name || o.text || String(o.id || o.value) };
-    });
-  }
-  function registration(c) {
-    var o = regOptions || {};
-    var fields = [
-      ["kinds", choices(o.kinds), true], ["role", choices(o.role || o.roles), false],
-      ["advice", choices(o.advice || o.advices), false], ["referrals", choices(o.referrals), true]
-    ];
-    var err = h("p.error", { role: "alert" });
-    var n = c.id.replace(/[^\w-]/g, "");
-    var form = h("form.reg", {}, [h("h4", {}, T.regTitle), err]);
-    fields.forEach(function (f) {
-      var fs = h("fieldset", {}, [h("legend", {}, T.fields[f[0]])]);
-      if (!f[1].length) {
-        fs.appendChild(h("label.sr", { "for": f[0] + "-" + n }, T.fields[f[0]]));
-        fs.appendChild(h("textarea", { id: f[0] + "-" + n, name: f[0], rows: "2" }));
-      }
-      f[1].forEach(function (ch, i) {
-        var id = f[0] + "-" + n + "-" + i;
-        fs.appendChild(h("div.choice", {}, [
-          h("input", { type: f[2] ? "checkbox" : "radio", id: id, name: f[0], value: ch.value }),
-          h("label", { "for": id }, ch.label)
-        ]));
-      });
-      form.appendChild(fs);
-    });
-    form.appendChild(h("button.primary", { type: "submit" }, T.regSave));
-    form.addEventListener("submit", function (e) {
-      e.preventDefault();
-      var body = { conversation: c.id, kinds: [], role: null, advice: null, referrals: [] };
-      fields.forEach(function (f) {
-        var els = form.querySelectorAll("[name=" + f[0] + "]");
-        Array.prototype.forEach.call(els, function (el) {
-          if (el.tagName === "TEXTAREA") { if (el.value.trim()) body[f[0]] = f[2] ? [el.value.trim()] : el.value.trim(); }
-          else if (el.checked) { if (f[2]) body[f[0]].push(el.value); else body[f[0]] = el.value; }
-        });
-      });
-      if (!body.kinds.length || !body.role) { err.textContent = T.regMissing; return; }
-      if (!body.advice) body.advice = "";
-      api("POST", "registrations", body).then(function (r) {
-        if (r.ok) { announce(T.regSaved); remove(c); $("take-next").focus(); return; }
-        return r.json().then(function (j) { err.textContent = j.message || T.failed; });
-      }).catch(function () { err.textContent = err.textContent || T.failed; });
-    });
-    return form;
   }
 
   // ---- start: logged in already (cookie) or not ----------------------------------------------------
