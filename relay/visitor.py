@@ -239,9 +239,14 @@ def check_urgency(visitor: VisitorSocket, text: str, region: str | None) -> Iter
     if category is not None:
         yield from raise_alert(visitor, category)
         return
-    inbox, conversation_id = visitor.inbox, visitor.conversation_id
-    get_urgency_checker().submit(text, lambda found: inbox.deliver(
-        MODEL_ALERT, {"event": MODEL_ALERT, "conversation": conversation_id, "category": found}))
+    app, inbox, conversation_id = current_app._get_current_object(), visitor.inbox, visitor.conversation_id
+
+    def found(category: str) -> None:  # on the checker's thread, even if the visitor has left meanwhile
+        with app.app_context():
+            mark_urgent_and_alert(conversation_id, category)
+        inbox.deliver(MODEL_ALERT, {"event": MODEL_ALERT, "conversation": conversation_id, "category": category})
+
+    get_urgency_checker().submit(text, found)
 
 
 # Not a broker channel: the urgency checker hands its finding to this socket's own inbox.
@@ -249,12 +254,17 @@ MODEL_ALERT = "model_alert"
 
 
 def raise_alert(visitor: VisitorSocket, category: str) -> Iterator[dict]:
-    """Mark the chat urgent (it moves up its queue), tell the counsellor, and show the guidance."""
-    events = PendingEvents()
-    mark_urgent(visitor.conversation_id, events)
-    events.conversation(visitor.conversation_id, "alert", level="urgent", category=category)
-    events.publish(get_broker())
+    """Mark the chat urgent, tell the counsellor, and show the visitor the guidance."""
+    mark_urgent_and_alert(visitor.conversation_id, category)
     yield assistant.alert_frame(category)
+
+
+def mark_urgent_and_alert(conversation_id: str, category: str) -> None:
+    """The chat is marked urgent (a queued one moves up its queue) and its counsellor is alerted."""
+    events = PendingEvents()
+    mark_urgent(conversation_id, events)
+    events.conversation(conversation_id, "alert", level="urgent", category=category)
+    events.publish(get_broker())
 
 
 def visitor_end(visitor: VisitorSocket) -> Iterator[dict]:
@@ -298,7 +308,7 @@ def visitor_event_frames(visitor: VisitorSocket, channel: str, event: dict) -> I
     """Translate a broker event into what this visitor should see."""
     kind = event.get("event")
     if kind == MODEL_ALERT and event.get("conversation") == visitor.conversation_id:
-        yield from raise_alert(visitor, event["category"])
+        yield assistant.alert_frame(event["category"])  # marked and told already, by the checker
         return
     if kind == "queue_changed":
         if visitor.queue_region == event.get("region"):

@@ -74,3 +74,21 @@ def test_a_backlog_is_bounded_and_a_failing_check_is_survived(app, caplog):
 
 def test_the_app_has_a_checker(app):
     assert get_urgency_checker(app).drain(timeout=0.1)
+
+
+def test_a_visitor_who_left_before_rasa_answered_is_still_marked_urgent(app, visitor_factory, rasa,
+                                                                       counsellor_factory):
+    """Someone may send one urgent line and close the tab at once (quick exit): the counsellors
+    must still see it, though no socket is left to show the visitor anything."""
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    anna = counsellor_factory()
+    slow = SlowRasa()
+    app.extensions["relay_rasa"] = slow
+    with app.app_context():
+        list(handle_visitor_frame(visitor.state, json.dumps(
+            {"type": "message", "text": "ik ben bang dat hij terugkomt", "id": "weg"})))
+    visitor.close()  # the tab is gone before Rasa answers
+    slow.release.set()
+    with app.app_context():
+        assert get_urgency_checker().drain()
+    assert of_type(anna.pump(), "queue")[-1]["items"][0]["urgent"] is True
