@@ -176,6 +176,7 @@ def _send(ws, frame: dict) -> bool:
 
 def init_app(app: Flask) -> None:
     # Pings keep idle chats alive through proxies and notice vanished clients.
-    app.config.setdefault("SOCK_SERVER_OPTIONS", {"ping_interval": 25, "max_message_size": 1024 * 1024,
-                                                  "event_class": InboxEvent})
+    options = app.config.setdefault("SOCK_SERVER_OPTIONS", {"ping_interval": 25, "max_message_size": 1024 * 1024})
+    # Not optional: without it no frame would ever reach a socket's worker (see run_socket).
+    options["event_class"] = InboxEvent
     sock.init_app(app)

@@ -69,3 +69,12 @@ def test_client_addresses_are_redacted_from_the_server_log():
     v6 = logging.LogRecord("x", logging.WARNING, __file__, 1, "peer 2001:db8::1 left", None, None)
     RedactClientAddresses().filter(v6)
     assert "2001:db8" not in v6.getMessage()
+
+
+def test_socket_options_of_an_operator_keep_the_inbox_wakeup(database_url):
+    """Frames reach a socket's worker only through InboxEvent; own SOCK_SERVER_OPTIONS keep it."""
+    from relay import create_app
+    from relay.sockets import InboxEvent
+
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SOCK_SERVER_OPTIONS": {"ping_interval": 5}})
+    assert app.config["SOCK_SERVER_OPTIONS"] == {"ping_interval": 5, "event_class": InboxEvent}
