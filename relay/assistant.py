@@ -12,7 +12,7 @@ from sqlalchemy import select
 from relay import conversations, queue, texts
 from relay.events import PendingEvents
 from relay.models import Conversation, Message
-from relay.rasa import RasaUnavailable, get_rasa, urgent_intent
+from relay.rasa import RasaUnavailable, get_rasa
 from relay.schedule import describe_opening, get_regions, get_schedule
 from voordeur_content import regions as region_data
 from voordeur_content import urgency
@@ -37,14 +37,11 @@ def alert_frame(category: str) -> dict:
             "phones": list(urgency.PHONES.get(category, ["112", "0800 2000"]))}
 
 
-def detect_urgency(text: str, ask_rasa: bool) -> str | None:
-    """The phrase list first (instant, works without Rasa), then Rasa's intent when asked."""
+def detect_urgency(text: str) -> str | None:
+    """The category of urgent language by the phrase list (instant, works without Rasa), or None.
+    Rasa's model is asked beside the socket, by relay/urgency_checks.py."""
     found = urgency.detect(text)
-    if found is not None:
-        return found.category
-    if ask_rasa:
-        return urgent_intent(get_rasa().parse(text))
-    return None
+    return found.category if found is not None else None
 
 
 def bot_turn(db, conversation_id: str, message: str) -> TurnOutcome:

@@ -93,14 +93,12 @@ def lock_conversation(session: Session, conversation_id: str) -> Conversation | 
     ).first()
 
 
-def append_message(executor: Session | Connection, conversation_id: str, sender: str, text: str,
-                   buttons: list | None = None, client_id: str | None = None) -> Message:
+def append_message(executor: Session | Connection, conversation_id: str, sender: str, text: str) -> Message:
     """Store a message with the next seq of its conversation."""
-    claimed = claim_seq(executor, conversation_id)
-    if claimed is None:
+    stored = append_messages(executor, conversation_id, sender, [{"text": text}])
+    if stored is None:
         raise LookupError(f"no conversation {conversation_id}")
-    return _insert_messages(executor, conversation_id, claimed.last_seq, sender,
-                            [{"text": text, "buttons": buttons}], client_id)[0]
+    return stored[0]
 
 
 def append_message_if(executor: Session | Connection, conversation_id: str, claim, sender: str, text: str,

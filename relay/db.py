@@ -46,14 +46,16 @@ class Database:
         statement may have run: the second try then meets the visitor's message id (IntegrityError,
         which the caller answers with the stored echo) or, for a counsellor's message, stores it
         twice; a rare double line, never a lost one."""
-        for attempt in (1, 2):
-            try:
-                with self._statement_engine.connect() as connection:
-                    return connection.execute(statement, parameters).all()
-            except exc.DBAPIError as error:
-                if attempt == 2 or not error.connection_invalidated:
-                    raise
-        raise AssertionError("unreachable")
+        try:
+            return self._run_one_statement(statement, parameters)
+        except exc.DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        return self._run_one_statement(statement, parameters)
+
+    def _run_one_statement(self, statement, parameters: dict):
+        with self._statement_engine.connect() as connection:
+            return connection.execute(statement, parameters).all()
 
     def dispose(self) -> None:
         self.engine.dispose()

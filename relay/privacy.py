@@ -34,9 +34,9 @@ def mentions_personal_data(text: str) -> list[str]:
     return [kind for kind in personal_data.find(text) if kind in texts.PERSONAL_DATA_KINDS]
 
 
-def personal_data_reminder(executor: Session | Connection, conversation_id: str, text: str) -> Message | None:
-    """Store a reminder if ``text`` holds a kind of personal data not mentioned before; else None."""
-    found = mentions_personal_data(text)
+def personal_data_reminder(executor: Session | Connection, conversation_id: str, found: list[str]) -> Message | None:
+    """Store a reminder if ``found`` (``mentions_personal_data`` of a message) holds a kind of
+    personal data not mentioned before in this conversation; else None."""
     if not found:
         return None
     new = [kind for kind in found if kind not in reminded_kinds(executor, conversation_id)]

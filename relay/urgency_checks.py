@@ -3,8 +3,9 @@
 While a counsellor has (or will have) the chat, the phrase list answers at once on the socket's own
 thread. Asking Rasa's model as well takes a round trip to Rasa; on the socket's thread that would
 hold up everything else for this visitor (the counsellor's next message included). So the question
-goes to a few worker threads, and an urgent answer comes back into the visitor's inbox, where the
-socket's own thread raises the alert as usual.
+goes to a few worker threads. On an urgent answer the caller's callback (relay/visitor.py) marks the
+chat urgent and alerts the counsellor right there, even if the visitor has left meanwhile, and hands
+the visitor's alert to the socket's inbox.
 """
 from __future__ import annotations
 

@@ -125,7 +125,7 @@ def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
 def urgent_category(history: list[dict]) -> str:
     """The category of an urgent conversation, read again from the visitor's words (suicide first);
     "acute" when only the model noticed it."""
-    found = {assistant.detect_urgency(m["text"], ask_rasa=False) for m in history if m["from"] == "visitor"}
+    found = {assistant.detect_urgency(m["text"]) for m in history if m["from"] == "visitor"}
     return "suicide" if "suicide" in found else "acute"
 
 
@@ -162,7 +162,7 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
     for stored in (message, reminder):
         if stored is not None:
             events.conversation(conversation_id, "message", message=conversations.message_frame(stored, conversation_id))
-    state, region = conversation.state, conversation.region
+    state = conversation.state
     events.publish(get_broker())
     visitor.shown.first_time(message.seq)
     yield conversations.message_frame(message)
@@ -172,14 +172,15 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
     if state == "bot":
         yield from run_bot_turn(visitor, payload or text, phrase_check=text)
     else:
-        yield from check_urgency(visitor, text, region)
+        yield from check_urgency(visitor, text)
 
 
 def store_visitor_message(conversation_id: str, text: str, client_id: str | None, payload: str | None):
     """Store a visitor's message unless the chat ended: (message, conversation's state row,
     privacy reminder or None, the payload if the bot offered it) or (None, None, None, None)."""
     db = get_db()
-    if not payload and not mentions_personal_data(text):  # nearly every message: one round trip
+    personal = mentions_personal_data(text)
+    if not payload and not personal:  # nearly every message: one round trip
         message, conversation = conversations.store_message(
             db, conversation_id, conversations.CLAIM_OPEN, "visitor", text, client_id=client_id)
         return message, conversation, None, None
@@ -192,7 +193,7 @@ def store_visitor_message(conversation_id: str, text: str, client_id: str | None
             connection, conversation_id, conversations.CLAIM_OPEN, "visitor", text, client_id=client_id)
         if message is None:
             return None, None, None, None
-        return message, conversation, personal_data_reminder(connection, conversation_id, text), payload
+        return message, conversation, personal_data_reminder(connection, conversation_id, personal), payload
 
 
 def resent_or_ended(conversation_id: str, client_id: str | None) -> dict:
@@ -208,7 +209,7 @@ def resent_or_ended(conversation_id: str, client_id: str | None) -> dict:
 def run_bot_turn(visitor: VisitorSocket, message: str, phrase_check: str | None = None) -> Iterator[dict]:
     outcome = assistant.bot_turn(get_db(), visitor.conversation_id, message)
     # The phrase list is a safety net under the bot: it also catches what the model missed.
-    category = outcome.alert_category or (assistant.detect_urgency(phrase_check, ask_rasa=False) if phrase_check else None)
+    category = outcome.alert_category or (assistant.detect_urgency(phrase_check) if phrase_check else None)
     if category and not outcome.alert_category:
         mark_urgent(visitor.conversation_id, outcome.events)
     if category:
@@ -232,10 +233,10 @@ def mark_urgent(conversation_id: str, events: PendingEvents) -> None:
                 events.region_changed(conversation.region)  # urgent moves it up its queue
 
 
-def check_urgency(visitor: VisitorSocket, text: str, region: str | None) -> Iterator[dict]:
+def check_urgency(visitor: VisitorSocket, text: str) -> Iterator[dict]:
     """While a human has (or will have) the chat, urgent language still raises an alert: the phrase
     list at once, Rasa's model beside the socket (its answer comes back through the inbox)."""
-    category = assistant.detect_urgency(text, ask_rasa=False)
+    category = assistant.detect_urgency(text)
     if category is not None:
         yield from raise_alert(visitor, category)
         return
