@@ -1,12 +1,19 @@
 """The Voordeur relay: a Flask application between the visitor widget, Rasa and the counsellors."""
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from relay.config import load_config
 
+if TYPE_CHECKING:
+    from flask import Flask
 
-def create_app(test_config: dict | None = None) -> Flask:
+
+def create_app(test_config: dict | None = None) -> "Flask":
+    # Flask is imported here, not above: `python -m relay serve` may have to patch the standard
+    # library for gevent before Flask (and psycopg) are imported (relay/concurrency.py).
+    from flask import Flask
+
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_mapping(load_config(test_config))
 

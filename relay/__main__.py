@@ -1,5 +1,14 @@
 import sys
 
-from relay.cli import main
+from relay.concurrency import UnknownWorker, prepare_process
+
+# First of all: `serve` on gevent must patch the standard library before psycopg is imported.
+try:
+    prepare_process(sys.argv[1:])
+except UnknownWorker as error:
+    print(f"error: {error}", file=sys.stderr)
+    sys.exit(2)
+
+from relay.cli import main  # noqa: E402
 
 sys.exit(main())

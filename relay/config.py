@@ -19,7 +19,12 @@ DEFAULTS = {
     # site that embeds the widget.
     "RELAY_ALLOWED_ORIGINS": "*",
     "RELAY_MAX_CHATS": 3,
-    "RELAY_THREADS": 2100,  # one per open socket: 2,000 sockets per process plus room for HTTP requests
+    # How `serve` runs sockets: "gevent" or "threads"; unset, gevent on PostgreSQL and threads on
+    # SQLite (relay/concurrency.py, docs/deploy.md).
+    "RELAY_WORKER": None,
+    # Sockets and requests one process serves at once (threads, or greenlets with gevent): 2,000
+    # sockets per process plus room for HTTP requests.
+    "RELAY_THREADS": 2100,
     # Seconds to wait for one Rasa answer, and for the urgency check while a human has the chat.
     "RASA_TIMEOUT": 10.0,
     "RASA_PARSE_TIMEOUT": 3.0,
