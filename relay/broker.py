@@ -61,6 +61,10 @@ class LocalListeners:
             subscription.add(channel)
         return subscription
 
+    def warm_up(self) -> int:
+        """Open connections ahead of the first busy second (a broker over the network); how many."""
+        return 0
+
     @staticmethod
     def _hand_out(channel: str, event: dict, listeners: list[LocalSubscription]) -> None:
         for subscription in listeners:

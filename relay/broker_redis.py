@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 DEFAULT_PREFIX = "voordeur"
 # How long ``add`` waits for Redis to confirm a subscription before it gives up and says so.
 CONFIRM_SECONDS = 5.0
+# Connections to Redis per relay process: one for pub/sub, the rest shared by the publishers.
+CONNECTIONS = 32
 
 
 class RedisUnavailable(RuntimeError):
@@ -51,8 +53,12 @@ class RedisBroker(LocalListeners):
         # No periodic health-check PINGs: on the pub/sub connection they would be written by the
         # listener thread while another thread writes a SUBSCRIBE. TCP keepalive notices dead peers.
         # The name shows the relays in Redis's CLIENT LIST.
-        self._client = redis.Redis.from_url(redis_url, socket_keepalive=True, socket_connect_timeout=5,
-                                            client_name=f"voordeur-relay:{self.prefix}")
+        # A bounded pool: a burst of publishers waits a moment for a free connection instead of
+        # opening dozens more (each new one costs a connect and three round trips of handshake).
+        self._pool = redis.BlockingConnectionPool.from_url(
+            redis_url, max_connections=CONNECTIONS, timeout=CONFIRM_SECONDS, socket_keepalive=True,
+            socket_connect_timeout=5, client_name=f"voordeur-relay:{self.prefix}")
+        self._client = redis.Redis(connection_pool=self._pool)
         try:
             self._client.ping()
         except redis.RedisError as error:
@@ -70,6 +76,13 @@ class RedisBroker(LocalListeners):
     def publish(self, channel: str, event: dict) -> None:
         self._client.publish(self._wire(channel), json.dumps(event, ensure_ascii=False, separators=(",", ":")))
 
+    def warm_up(self) -> int:
+        """Open the publishers' connections now (``serve`` calls this before the first socket)."""
+        connections = [self._pool.get_connection() for _ in range(CONNECTIONS - 1)]
+        for connection in connections:
+            self._pool.release(connection)
+        return len(connections)
+
     def close(self) -> None:
         """Stop listening (tests and benchmarks; a relay process simply exits)."""
         self._closed = True
@@ -81,6 +94,7 @@ class RedisBroker(LocalListeners):
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._client.close()
+        self._pool.disconnect()
 
     # ---- local subscriptions ----------------------------------------------------------------
 

@@ -57,6 +57,19 @@ class Database:
         with self._statement_engine.connect() as connection:
             return connection.execute(statement, parameters).all()
 
+    def warm_up(self) -> int:
+        """Open each pool's steady connections now rather than on the first busy second; returns
+        how many were opened. Connections beyond these (the pools' overflow) still open on demand."""
+        opened = 0
+        for engine in (self.engine, self._statement_engine):
+            if engine is None or not hasattr(engine.pool, "size"):
+                continue
+            connections = [engine.connect() for _ in range(engine.pool.size())]
+            for connection in connections:
+                connection.close()
+            opened += len(connections)
+        return opened
+
     def dispose(self) -> None:
         self.engine.dispose()
         if self._statement_engine is not None:

@@ -1,4 +1,4 @@
-"""Running the relay for real use: gunicorn's threaded worker, so every socket gets a thread."""
+"""Running the relay for real use: gunicorn with one worker, on gevent or threads (relay/concurrency.py)."""
 from __future__ import annotations
 
 import logging
@@ -8,8 +8,11 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
 from relay import create_app
+from relay.concurrency import GEVENT, gevent_active, worker_kind
 from relay.config import load_config
 from relay.migrate import upgrade_database
+
+log = logging.getLogger(__name__)
 
 # No remote address (%(h)s) and no query string: visitor IPs are never logged.
 ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
@@ -52,22 +55,51 @@ class RelayServer(BaseApplication):
         from relay.retention import start_periodic_purge
 
         start_periodic_purge(app)
+        warm_up(app)
         return app
+
+
+def warm_up(app) -> None:
+    """Open the pools' connections before the first visitor needs them.
+
+    A relay that starts cold under load opens dozens of database and Redis connections at once,
+    each a few round trips, while messages wait: measured, the first second after a start then
+    delivered in hundreds of milliseconds instead of a few (docs/performance.md).
+    """
+    from relay.broker import get_broker
+    from relay.db import get_db
+
+    opened = get_db(app).warm_up() + get_broker(app).warm_up()
+    log.info("relay worker ready: %d connections opened ahead", opened)
+
+
+def worker_options(config: dict) -> dict:
+    """gunicorn's worker settings for ``RELAY_WORKER`` (one worker; more processes scale out)."""
+    kind = worker_kind(config)
+    # Room for a socket per thread or greenlet, plus keep-alive HTTP requests (gunicorn's default
+    # of 1,000 connections would stop a threaded worker early even with threads to spare).
+    options = {"workers": 1, "worker_connections": config["RELAY_THREADS"] + 100}
+    if kind == GEVENT:
+        return {**options, "worker_class": "gevent"}
+    return {**options, "worker_class": "gthread", "threads": config["RELAY_THREADS"]}
 
 
 def serve(host: str, port: int | None) -> None:
     config = load_config()
+    options = worker_options(config)
+    if options["worker_class"] == "gevent":
+        if not gevent_active():
+            raise RuntimeError("the gevent worker needs the process patched first: start it with "
+                               "`python -m relay serve` (or set RELAY_WORKER=threads)")
+        if config["DATABASE_URL"].startswith("sqlite"):
+            log.warning("RELAY_WORKER=gevent with SQLite: while the database file is locked, "
+                        "every socket of this process waits")
     upgrade_database(config["DATABASE_URL"])
     RelayServer({
         "bind": f"{host}:{port or config['RELAY_PORT']}",
-        "worker_class": "gthread",
         # One worker keeps the in-process broker whole; REDIS_URL is the way to more processes.
-        "workers": 1,
-        "threads": config["RELAY_THREADS"],
-        # gthread stops accepting at worker_connections (default 1000) even with threads to spare:
-        # room for a socket on every thread, plus keep-alive HTTP requests.
-        "worker_connections": config["RELAY_THREADS"] + 100,
-        # A socket holds its thread for the whole chat; the worker still heartbeats.
+        **options,
+        # A socket holds its thread (or greenlet) for the whole chat; the worker still heartbeats.
         "timeout": 60,
         "graceful_timeout": 5,
         "keepalive": 5,
