@@ -31,6 +31,16 @@ class Client:
             if predicate(frame):
                 return frame
 
+    def drain(self, quiet: float = 0.2) -> int:
+        """Read and drop frames until none arrived for ``quiet`` seconds; how many were dropped."""
+        dropped = 0
+        while True:
+            try:
+                self.receive(quiet)
+            except websocket.WebSocketTimeoutException:
+                return dropped
+            dropped += 1
+
     def close(self) -> None:
         try:
             self.ws.close()

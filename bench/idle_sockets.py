@@ -6,7 +6,7 @@ before and after, the memory per socket, and checks that a sample of the idle so
 Goal: 2,000 sockets per process.
 
     .venv/bin/python -m bench.idle_sockets --sockets 2000 --worker serve      # the production command
-    .venv/bin/python -m bench.idle_sockets --sockets 2000 --worker gevent     # gunicorn -k gevent
+    .venv/bin/python -m bench.idle_sockets --sockets 2000 --worker threads    # the same, RELAY_WORKER=threads
 """
 from __future__ import annotations
 
@@ -47,10 +47,11 @@ def run(sockets: int, worker: str, hold: float, workdir: Path) -> dict:
     visitors: list[Visitor] = []
     try:
         with temporary_database(POSTGRES_URL) as database_url:
-            # gthread needs a thread per socket: room for all of them and a few HTTP requests.
+            # A thread (or greenlet) per socket: room for all of them and a few HTTP requests.
             relay = Relay(workdir, database_url, fake.url, worker=worker, threads=sockets + 50).start()
             try:
                 pid = relay.worker_pids()[0]
+                worker_class = relay.worker_class()
                 visitors.append(open_visitor(relay))  # warm-up: imports, pools, first conversation
                 time.sleep(1)
                 base_rss, base_threads = rss_kib(pid), thread_count(pid)
@@ -81,7 +82,7 @@ def run(sockets: int, worker: str, hold: float, workdir: Path) -> dict:
         fake.stop()
     added = len(visitors) - 1
     per_socket = (rss - base_rss) / added if added else 0.0
-    print(f"worker {worker}: {len(visitors)} idle visitor sockets held by one process "
+    print(f"worker {worker} (gunicorn {worker_class}): {len(visitors)} idle visitor sockets held by one process "
           f"(opened in {opened_in:.1f} s, held {hold:.0f} s); after idling {answered} of {len(sample)} sampled "
           f"sockets answered, {answerer.closed} were closed by the relay")
     if stopped_by:
@@ -95,8 +96,9 @@ def run(sockets: int, worker: str, hold: float, workdir: Path) -> dict:
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sockets", type=int, default=2000)
-    parser.add_argument("--worker", choices=("serve", "gthread", "gevent"), default="serve",
-                        help="serve: python -m relay serve; gthread/gevent: gunicorn with that worker class")
+    parser.add_argument("--worker", choices=Relay.WORKERS, default="serve",
+                        help="serve: python -m relay serve as it chooses (gevent on PostgreSQL); "
+                             "gevent/threads: the same with RELAY_WORKER set")
     parser.add_argument("--hold", type=float, default=60.0,
                         help="seconds to stay idle before measuring (the relay pings every 25 s)")
     args = parser.parse_args(argv)

@@ -96,6 +96,10 @@ def set_up_pairs(visitor_relay: Relay, counsellor_relay: Relay, database_url: st
         desk.until(lambda f: f["type"] == "taken" and f["conversation"] == conversation)
         visitor.until(lambda f: f["type"] == "agent" and f["kind"] == "counsellor")
         made.append(Pair(visitor, desk, conversation))
+    # Setting up sends every desk a queue update per change (hundreds of frames). Read them now, so
+    # that the timed exchange does not start behind a backlog of set-up frames.
+    for client in [pair.visitor for pair in made] + desks:
+        client.drain()
     return made
 
 
@@ -157,6 +161,7 @@ def run(relays: int, pairs: int, counsellors: int, rate: float, seconds: float, 
                        for _ in range(relays)]
             made = set_up_pairs(servers[0], servers[-1], database_url, pairs, min(counsellors, pairs))
             recorder, sending_took, total = exchange(made, rate, seconds)
+            worker_class = servers[0].worker_class()
             memory = ", ".join(f"{rss_kib(pid) / 1024:.0f} MiB" for s in servers for pid in s.worker_pids())
             for pair in made:
                 pair.visitor.close()
@@ -172,7 +177,7 @@ def run(relays: int, pairs: int, counsellors: int, rate: float, seconds: float, 
     missing = sorted(set(recorder.sent) - recorder.arrived_numbers)
     where = "one relay, in-process broker" if relays == 1 else "visitors on relay A, counsellors on relay B, via Redis"
     limit = rate_limit_for(rate, pairs)["RELAY_RATE_PER_SECOND"]
-    print(f"worker {worker}; {where}: {pairs} pairs, {rate:.0f} msg/s offered for {seconds:.0f} s "
+    print(f"worker {worker} (gunicorn {worker_class}); {where}: {pairs} pairs, {rate:.0f} msg/s offered for {seconds:.0f} s "
           f"(each visitor {rate / pairs / 2:.2f} msg/s; relay rate limit raised to {float(limit):.2f}/s)")
     print(f"sent {total} in {sending_took:.1f} s ({total / sending_took:.0f} msg/s), delivered {recorder.received} "
           f"in {recorder.span:.1f} s ({recorder.received / recorder.span:.0f} msg/s), "
@@ -194,8 +199,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--counsellors", type=int, default=20, help="accounts sharing the pairs' conversations")
     parser.add_argument("--rate", type=float, default=500.0, help="messages per second, all pairs together")
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--worker", choices=("serve", "gthread", "gevent"), default="serve",
-                        help="serve: python -m relay serve; gthread/gevent: gunicorn with that worker class")
+    parser.add_argument("--worker", choices=Relay.WORKERS, default="serve",
+                        help="serve: python -m relay serve as it chooses (gevent on PostgreSQL); "
+                             "gevent/threads: the same with RELAY_WORKER set")
     args = parser.parse_args(argv)
     header("visitor–counsellor pairs: throughput and delivery latency", "bench.pairs", argv)
     with tempfile.TemporaryDirectory(prefix="voordeur-bench-") as workdir:

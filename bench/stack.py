@@ -128,15 +128,20 @@ def wait_until(check, process: subprocess.Popen, log: Path, timeout: float, what
 
 
 class Relay:
-    """One relay process on a port of its own.
+    """One relay process on a port of its own, started with the production command.
 
-    ``worker`` is ``serve`` (``python -m relay serve``: the production command) or ``gevent`` /
-    ``gthread`` (gunicorn run directly with that worker class, to compare the two).
+    ``worker`` is ``serve`` (``python -m relay serve`` as it chooses by itself: gevent on
+    PostgreSQL, threads on SQLite) or ``gevent`` / ``threads`` (the same command with
+    ``RELAY_WORKER`` set, to compare the two).
     """
+
+    WORKERS = ("serve", "gevent", "threads")
 
     def __init__(self, workdir: Path, database_url: str, rasa_url: str = "http://127.0.0.1:9",
                  redis_url: str | None = None, port: int | None = None, worker: str = "serve",
                  threads: int | None = None, env: dict | None = None):
+        if worker not in self.WORKERS:
+            raise ValueError(f"worker must be one of {self.WORKERS}")
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
@@ -144,6 +149,8 @@ class Relay:
         self.log = workdir / f"relay-{self.port}.log"
         self.env = {"DATABASE_URL": database_url, "RASA_URL": rasa_url, "RELAY_SCHEDULE": "always",
                     "RELAY_PORT": str(self.port), **(env or {})}
+        if worker != "serve":
+            self.env["RELAY_WORKER"] = worker
         if redis_url:
             self.env["REDIS_URL"] = redis_url
         if threads:
@@ -151,22 +158,20 @@ class Relay:
         self.process: subprocess.Popen | None = None
 
     def command(self) -> list[str]:
-        if self.worker == "serve":
-            return [PYTHON, "-m", "relay", "serve", "--port", str(self.port)]
-        threads = self.env.get("RELAY_THREADS", "200")
-        extra = ["--threads", threads] if self.worker == "gthread" else []
-        return [PYTHON, "-m", "gunicorn", "--worker-class", self.worker, "--workers", "1", *extra,
-                "--worker-connections", "10000", "--bind", f"127.0.0.1:{self.port}", "--timeout", "60", "--graceful-timeout", "5",
-                "--no-control-socket", "relay:create_app()"]
+        return [PYTHON, "-m", "relay", "serve", "--port", str(self.port)]
 
     def start(self, timeout: float = 60) -> "Relay":
-        if self.worker != "serve":  # `serve` migrates by itself; plain gunicorn does not
-            subprocess.run([PYTHON, "-m", "relay", "db", "upgrade"], cwd=REPO, env={**os.environ, **self.env},
-                           check=True, capture_output=True)
         self.process = spawn(self.command(), self.log, env=self.env)
         wait_until(lambda: requests.get(f"{self.url}/api/status", timeout=2).status_code == 200,
                    self.process, self.log, timeout, f"relay on {self.port}")
         return self
+
+    def worker_class(self) -> str:
+        """The worker class gunicorn reports in the relay's log ("gevent" or "gthread")."""
+        for line in self.log.read_text(errors="replace").splitlines():
+            if "Using worker:" in line:
+                return line.rsplit(":", 1)[1].strip()
+        return "unknown"
 
     def worker_pids(self) -> list[int]:
         """The gunicorn worker processes (children of the master), where the sockets live."""
