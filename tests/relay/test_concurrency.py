@@ -1,11 +1,13 @@
 """How `serve` runs sockets (gevent on PostgreSQL, threads on SQLite) and what that choice implies."""
+import os
 import subprocess
 import sys
 import textwrap
 
 import pytest
+import requests
 
-from bench.stack import REPO
+from bench.stack import REPO, Relay
 from relay.concurrency import (GEVENT, THREADS, UnknownWorker, gevent_active, prepare_process, run_blocking,
                                worker_kind)
 from relay.config import load_config
@@ -86,3 +88,22 @@ def test_under_gevent_a_password_hash_does_not_stall_the_other_sockets():
     on_loop, off_loop = map(int, done.stdout.split())
     assert on_loop == 0  # the proof that the hash alone would stall every socket of the process
     assert off_loop >= 3
+
+
+def test_the_production_command_serves_and_lets_a_counsellor_log_in(database_url, tmp_path):
+    """`python -m relay serve` on this run's database: gevent on PostgreSQL, threads on SQLite."""
+    server = Relay(tmp_path, database_url).start()
+    try:
+        added = subprocess.run([sys.executable, "-m", "relay", "counsellor", "add", "anna", "--name", "Anna",
+                                "--regions", "all"], cwd=REPO, env={**os.environ, "DATABASE_URL": database_url},
+                               input="geheim-wachtwoord-1\n", capture_output=True, text=True, timeout=60)
+        assert added.returncode == 0, added.stderr
+        login = requests.post(f"{server.url}/api/console/login", timeout=10,
+                              json={"username": "anna", "password": "geheim-wachtwoord-1"})
+        wrong = requests.post(f"{server.url}/api/console/login", timeout=10,
+                              json={"username": "anna", "password": "niet-het-wachtwoord"})
+    finally:
+        server.stop()
+    assert login.status_code == 200 and "voordeur_console" in login.cookies
+    assert wrong.status_code == 401
+    assert server.worker_class() == ("gevent" if database_url.startswith("postgresql") else "gthread")
