@@ -2,6 +2,7 @@
 
 The relay owns the opening hours; it passes them as message metadata:
 {"voordeur": {"any_open": bool, "regions": {"<id>": {"open": bool, "next_open": "ISO-8601 or null"}}}}
+The relay lists only the regions that are closed; a region not listed follows ``any_open``.
 Without that metadata the assistant assumes the chat is open and lets the relay decide.
 """
 

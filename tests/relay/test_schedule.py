@@ -97,3 +97,17 @@ def test_status_this_minute_follows_the_clock_and_a_changed_schedule():
     schedule.mode = "closed"
     closed = schedule.status_this_minute(REGIONS, at(2026, 11, 25, 9, 0, 2))
     assert not closed["any_open"] and closed["regions"]["utrecht"]["next_open"] is None
+
+
+def test_rasa_hears_the_closed_regions_and_a_region_not_named_is_open(app):
+    """The schedule metadata of a bot turn on a Tuesday evening: Twente has evening hours."""
+    from relay.assistant import schedule_metadata
+
+    app.extensions["relay_regions"] = REGIONS
+    app.extensions["relay_schedule"] = load_schedule(None, REGIONS)
+    with app.app_context():
+        evening = schedule_metadata(at(2026, 11, 24, 19, 0))["voordeur"]
+        night = schedule_metadata(at(2026, 11, 24, 23, 0))["voordeur"]
+    assert evening == {"any_open": True, "regions": {
+        "utrecht": {"open": False, "next_open": at(2026, 11, 25, 9, 0).isoformat()}}}
+    assert night["any_open"] is False and set(night["regions"]) == {"utrecht", "twente"}
