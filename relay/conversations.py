@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, bindparam, insert, select, true, update
+from sqlalchemy import ARRAY, Connection, Row, Text, bindparam, cast, func, insert, select, true, update
 from sqlalchemy.orm import Session
 
 from relay.models import Conversation, Message, utcnow
@@ -57,6 +58,35 @@ def _store_in_one_statement(claim):
 
 
 STORE_IN_ONE_STATEMENT = {claim: _store_in_one_statement(claim) for claim in (CLAIM_ANY, CLAIM_OPEN, CLAIM_ASSIGNED_TO)}
+
+
+def _store_several_in_one_statement(claim):
+    """PostgreSQL only: the same for the ``count`` answers of one bot turn, given as two arrays
+    (texts, and buttons as JSON text or NULL), numbered in order by ``unnest ... WITH ORDINALITY``::
+
+        WITH claimed AS (UPDATE conversations SET last_seq = last_seq + :count WHERE ... RETURNING ...),
+             stored AS (INSERT INTO messages (...) SELECT ..., claimed.last_seq - :count + answer.n, ...
+                        FROM claimed, unnest(:texts, :buttons) WITH ORDINALITY AS answer(text, buttons, n))
+        SELECT claimed.last_seq, claimed.state, claimed.region FROM claimed
+    """
+    claimed = claim.cte("claimed")
+    answers = (func.unnest(bindparam("texts", type_=ARRAY(Text)), bindparam("buttons", type_=ARRAY(Text)))
+               .table_valued("text", "buttons", with_ordinality="n").render_derived(name="answer"))
+    columns = ["conversation_id", "seq", "sender", "text", "buttons", "created_at"]
+    stored = (insert(MESSAGES)
+              .from_select(columns, select(bindparam("conversation_id"),
+                                           claimed.c.last_seq - bindparam("count") + answers.c.n,
+                                           bindparam("m_sender"), answers.c.text,
+                                           cast(answers.c.buttons, MESSAGES.c.buttons.type),
+                                           bindparam("m_created_at")).select_from(claimed.join(answers, true())))
+              .returning(MESSAGES.c.seq)
+              .cte("stored"))
+    # A data-modifying CTE runs whether or not it is read; reading it keeps the intent plain.
+    stored_count = select(func.count()).select_from(stored).scalar_subquery()
+    return select(claimed.c.last_seq, claimed.c.state, claimed.c.region, stored_count.label("stored"))
+
+
+STORE_SEVERAL_IN_ONE_STATEMENT = {claim: _store_several_in_one_statement(claim) for claim in (CLAIM_ANY, CLAIM_WITH_BOT)}
 
 
 def _connection(executor: Session | Connection) -> Connection:
@@ -131,6 +161,30 @@ def store_message(db, conversation_id: str, claim, sender: str, text: str, clien
         return None, None
     return Message(conversation_id=conversation_id, seq=claimed.last_seq, sender=sender, text=text, buttons=None,
                    client_id=client_id, created_at=now), claimed
+
+
+def store_messages(db, conversation_id: str, sender: str, answers: list[dict], claim=CLAIM_ANY) -> list[Message] | None:
+    """``append_messages`` in a unit of work of its own, in as few round trips as the database allows:
+    one statement on PostgreSQL (a bot turn's answers). None when the conversation does not match
+    ``claim``."""
+    if not answers:
+        return []
+    if not db.one_statement_units:
+        with db.connection() as connection:
+            return append_messages(connection, conversation_id, sender, answers, claim=claim)
+    now = utcnow()
+    buttons = [json.dumps(answer["buttons"], ensure_ascii=False) if answer.get("buttons") else None
+               for answer in answers]
+    rows = db.one_statement(STORE_SEVERAL_IN_ONE_STATEMENT[claim], {
+        "conversation_id": conversation_id, "count": len(answers), "m_sender": sender, "m_created_at": now,
+        "texts": [answer["text"] for answer in answers], "buttons": buttons})
+    claimed = rows[0] if rows else None
+    if claimed is None:
+        return None
+    first_seq = claimed.last_seq - len(answers) + 1
+    return [Message(conversation_id=conversation_id, seq=first_seq + offset, sender=sender, text=answer["text"],
+                    buttons=answer.get("buttons") or None, client_id=None, created_at=now)
+            for offset, answer in enumerate(answers)]
 
 
 def append_messages(executor: Session | Connection, conversation_id: str, sender: str, answers: list[dict],

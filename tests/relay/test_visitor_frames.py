@@ -95,6 +95,21 @@ def test_returning_with_the_token_gives_the_same_conversation_and_full_history(v
     assert not of_type(frames[1:], "message")  # no second greeting
 
 
+def test_the_history_on_return_is_what_was_shown_live_buttons_included(visitor_factory):
+    first = visitor_factory()
+    hello = first.hello()
+    shown = of_type(hello, "message") + of_type(first.say("eerste bericht", client_id="m1"), "message")
+    first.close()
+    history = visitor_factory().hello(hello[0]["token"])[0]["history"]
+
+    def without_time(frames):
+        return [{key: value for key, value in frame.items() if key != "at"} for frame in frames]
+
+    assert without_time(history) == without_time(shown)
+    assert [m["seq"] for m in history] == list(range(1, len(shown) + 1))
+    assert any(m["buttons"] for m in history)  # the greeting's buttons, read back from the database
+
+
 def test_unknown_token_gets_session_not_found_and_a_fresh_session(visitor_factory):
     frames = visitor_factory().hello("no-such-token")
     assert frames[0]["code"] == "session_not_found"
