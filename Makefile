@@ -136,10 +136,12 @@ bench: $(VENV)/.installed $(MODEL)
 	mkdir -p bench/results
 	set -o pipefail; $(VENV)/bin/python -m bench.bot_turn --turns 100 | tee bench/results/bot_turn.txt
 	set -o pipefail; $(VENV)/bin/python -m bench.idle_sockets --sockets 2000 --worker serve | tee bench/results/idle_serve.txt
-	set -o pipefail; $(VENV)/bin/python -m bench.idle_sockets --sockets 2000 --worker gevent | tee bench/results/idle_gevent.txt
+	set -o pipefail; $(VENV)/bin/python -m bench.idle_sockets --sockets 2000 --worker threads | tee bench/results/idle_threads.txt
 	set -o pipefail; for relays in 1 2; do for rate in 100 500; do \
-	  $(VENV)/bin/python -m bench.pairs --relays $$relays --rate $$rate --seconds 10 \
+	  $(VENV)/bin/python -m bench.pairs --relays $$relays --rate $$rate --seconds 20 \
 	    | tee bench/results/pairs_$${relays}_$$rate.txt || exit 1; done; done
+	set -o pipefail; $(VENV)/bin/python -m bench.pairs --relays 2 --rate 500 --seconds 20 --worker threads \
+	  | tee bench/results/pairs_2_500_threads.txt
 	set -o pipefail; $(VENV)/bin/python -m bench.takes --relays 2 --conversations 200 --counsellors 20 | tee bench/results/takes.txt
 	set -o pipefail; $(VENV)/bin/python -m bench.rasa_times | tee bench/results/rasa_times.txt
 

@@ -59,7 +59,7 @@ def relay_turn(relay: Relay) -> float:
         visitor.close()
 
 
-def run(turns: int, rasa_url: str | None, workdir: Path) -> dict:
+def run(turns: int, rasa_url: str | None, worker: str, workdir: Path) -> dict:
     rasa = None
     if rasa_url is None:
         rasa = Rasa(workdir)
@@ -67,7 +67,7 @@ def run(turns: int, rasa_url: str | None, workdir: Path) -> dict:
         rasa_url = rasa.url
     try:
         with temporary_database(POSTGRES_URL) as database_url:
-            relay = Relay(workdir, database_url, rasa_url).start()
+            relay = Relay(workdir, database_url, rasa_url, worker=worker).start()
             try:
                 http = requests.Session()
                 direct_turn(rasa_url, http)  # warm-up, both paths
@@ -81,6 +81,7 @@ def run(turns: int, rasa_url: str | None, workdir: Path) -> dict:
     finally:
         if rasa is not None:
             rasa.stop()
+    print(f"relay worker: {worker} (gunicorn {relay.worker_class()})")
     ratio_median = statistics.median(through) / statistics.median(direct)
     ratio_p95 = percentile(through, 95) / percentile(direct, 95)
     print(f"straight to Rasa  {summary_ms(direct)}")
@@ -94,10 +95,13 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=100, help="timed turns on each path (default 100)")
     parser.add_argument("--rasa-url", help="use this running Rasa instead of starting one")
+    parser.add_argument("--worker", choices=Relay.WORKERS, default="serve",
+                        help="serve: python -m relay serve as it chooses (gevent on PostgreSQL); "
+                             "gevent/threads: the same with RELAY_WORKER set")
     args = parser.parse_args(argv)
     header("bot turn: relay vs straight to Rasa", "bench.bot_turn", argv)
     with tempfile.TemporaryDirectory(prefix="voordeur-bench-") as workdir:
-        return run(args.turns, args.rasa_url, Path(workdir))
+        return run(args.turns, args.rasa_url, args.worker, Path(workdir))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@ relay, counsellors on the other, through Redis. Goal: p99 under 20 ms at 500 mes
 
     .venv/bin/python -m bench.pairs --relays 1 --rate 500 --seconds 20
     .venv/bin/python -m bench.pairs --relays 2 --rate 500 --seconds 20
+    .venv/bin/python -m bench.pairs --relays 2 --rate 500 --seconds 20 --worker threads
+
+Every socket is read empty after the set-up, so the timing starts from a quiet relay.
 """
 from __future__ import annotations
 

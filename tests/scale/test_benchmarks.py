@@ -10,7 +10,7 @@ def test_bot_turn_times_both_paths(rasa_stack):
     assert len(result["direct"]) == len(result["relay"]) == 2
 
 
-@pytest.mark.parametrize("worker", ["serve", "gevent"])
+@pytest.mark.parametrize("worker", ["serve", "threads"])
 def test_idle_sockets_are_held_and_still_answer(worker):
     result = idle_sockets.main(["--sockets", "10", "--hold", "1", "--worker", worker])
     assert result["sockets"] == 10
