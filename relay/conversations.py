@@ -67,7 +67,7 @@ def _store_several_in_one_statement(claim):
         WITH claimed AS (UPDATE conversations SET last_seq = last_seq + :count WHERE ... RETURNING ...),
              stored AS (INSERT INTO messages (...) SELECT ..., claimed.last_seq - :count + answer.n, ...
                         FROM claimed, unnest(:texts, :buttons) WITH ORDINALITY AS answer(text, buttons, n))
-        SELECT claimed.last_seq, claimed.state, claimed.region FROM claimed
+        SELECT claimed.last_seq, claimed.state, claimed.region, (SELECT count(*) FROM stored) FROM claimed
     """
     claimed = claim.cte("claimed")
     answers = (func.unnest(bindparam("texts", type_=ARRAY(Text)), bindparam("buttons", type_=ARRAY(Text)))
@@ -159,8 +159,7 @@ def store_message(db, conversation_id: str, claim, sender: str, text: str, clien
     claimed = rows[0] if rows else None
     if claimed is None:
         return None, None
-    return Message(conversation_id=conversation_id, seq=claimed.last_seq, sender=sender, text=text, buttons=None,
-                   client_id=client_id, created_at=now), claimed
+    return _message_objects(conversation_id, claimed.last_seq, sender, [{"text": text}], client_id, now)[0], claimed
 
 
 def store_messages(db, conversation_id: str, sender: str, answers: list[dict], claim=CLAIM_ANY) -> list[Message] | None:
@@ -181,10 +180,7 @@ def store_messages(db, conversation_id: str, sender: str, answers: list[dict], c
     claimed = rows[0] if rows else None
     if claimed is None:
         return None
-    first_seq = claimed.last_seq - len(answers) + 1
-    return [Message(conversation_id=conversation_id, seq=first_seq + offset, sender=sender, text=answer["text"],
-                    buttons=answer.get("buttons") or None, client_id=None, created_at=now)
-            for offset, answer in enumerate(answers)]
+    return _message_objects(conversation_id, claimed.last_seq - len(answers) + 1, sender, answers, None, now)
 
 
 def append_messages(executor: Session | Connection, conversation_id: str, sender: str, answers: list[dict],
@@ -216,13 +212,19 @@ def _insert_messages(executor: Session | Connection, conversation_id: str, first
     """One INSERT for messages with consecutive seqs; the returned Messages are plain objects
     (not in any session) for building frames."""
     now = utcnow()
-    messages = [Message(conversation_id=conversation_id, seq=first_seq + offset, sender=sender, text=answer["text"],
-                        buttons=answer.get("buttons") or None, client_id=client_id, created_at=now)
-                for offset, answer in enumerate(answers)]
+    messages = _message_objects(conversation_id, first_seq, sender, answers, client_id, now)
     _connection(executor).execute(INSERT_MESSAGE, [
         {"conversation_id": conversation_id, "seq": m.seq, "sender": sender, "text": m.text, "buttons": m.buttons,
          "client_id": m.client_id, "created_at": now} for m in messages])
     return messages
+
+
+def _message_objects(conversation_id: str, first_seq: int, sender: str, answers: list[dict],
+                     client_id: str | None, created_at: datetime) -> list[Message]:
+    """Messages with consecutive seqs as plain objects (not in any session), for building frames."""
+    return [Message(conversation_id=conversation_id, seq=first_seq + offset, sender=sender, text=answer["text"],
+                    buttons=answer.get("buttons") or None, client_id=client_id, created_at=created_at)
+            for offset, answer in enumerate(answers)]
 
 
 def find_by_client_id(session: Session, conversation_id: str, client_id: str) -> Message | None:

@@ -44,8 +44,8 @@ class Database:
         rows. On a connection found dead (the database restarted) the statement runs once more on a
         fresh one. Had the old connection died in the middle of the statement instead, the
         statement may have run: the second try then meets the visitor's message id (IntegrityError,
-        which the caller answers with the stored echo) or, for a counsellor's message, stores it
-        twice; a rare double line, never a lost one."""
+        which the caller answers with the stored echo) or, for a counsellor's message or a bot's
+        answers, stores them twice; a rare double line, never a lost one."""
         try:
             return self._run_one_statement(statement, parameters)
         except exc.DBAPIError as error:
