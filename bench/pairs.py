@@ -157,10 +157,11 @@ def run(relays: int, pairs: int, counsellors: int, rate: float, seconds: float, 
     fake = FakeRasaProcess(workdir)
     redis_url = redis_url_with_prefix(label="pairs") if relays == 2 else None
     servers: list[Relay] = []
+    limits = rate_limit_for(rate, pairs)
     try:
         with temporary_database(POSTGRES_URL) as database_url:
             servers = [Relay(workdir, database_url, fake.url, redis_url=redis_url, worker=worker,
-                             env=rate_limit_for(rate, pairs)).start()
+                             env=limits).start()
                        for _ in range(relays)]
             made = set_up_pairs(servers[0], servers[-1], database_url, pairs, min(counsellors, pairs))
             recorder, sending_took, total = exchange(made, rate, seconds)
@@ -179,9 +180,8 @@ def run(relays: int, pairs: int, counsellors: int, rate: float, seconds: float, 
     lost = total - recorder.received
     missing = sorted(set(recorder.sent) - recorder.arrived_numbers)
     where = "one relay, in-process broker" if relays == 1 else "visitors on relay A, counsellors on relay B, via Redis"
-    limit = rate_limit_for(rate, pairs)["RELAY_RATE_PER_SECOND"]
     print(f"worker {worker} (gunicorn {worker_class}); {where}: {pairs} pairs, {rate:.0f} msg/s offered for {seconds:.0f} s "
-          f"(each visitor {rate / pairs / 2:.2f} msg/s; relay rate limit raised to {float(limit):.2f}/s)")
+          f"(each visitor {rate / pairs / 2:.2f} msg/s; relay rate limit raised to {float(limits['RELAY_RATE_PER_SECOND']):.2f}/s)")
     print(f"sent {total} in {sending_took:.1f} s ({total / sending_took:.0f} msg/s), delivered {recorder.received} "
           f"in {recorder.span:.1f} s ({recorder.received / recorder.span:.0f} msg/s), "
           f"not delivered (dropped, or still queued 30 s after the last send) {lost}, errors {len(recorder.errors)}")

@@ -74,8 +74,8 @@ def bot_turn(db, conversation_id: str, message: str) -> TurnOutcome:
             for signal in turn.signals:
                 apply_signal(session, conversation, signal, outcome)
     else:  # most turns: claiming the seqs checks the state and locks the row by itself
-        stored = conversations.store_messages(db, conversation_id, "bot", turn.messages,
-                                              claim=conversations.CLAIM_WITH_BOT)
+        stored = conversations.store_messages(db, conversation_id, conversations.CLAIM_WITH_BOT, "bot",
+                                              turn.messages)
         if stored is None:
             return outcome  # the visitor ended or was queued meanwhile; the answer is moot
         outcome.messages.extend(stored)

@@ -57,7 +57,8 @@ def _store_in_one_statement(claim):
     return select(claimed.c.last_seq, claimed.c.state, claimed.c.region).select_from(claimed.join(stored, true()))
 
 
-STORE_IN_ONE_STATEMENT = {claim: _store_in_one_statement(claim) for claim in (CLAIM_ANY, CLAIM_OPEN, CLAIM_ASSIGNED_TO)}
+# Built for the claims that callers store one message with: a visitor's, a counsellor's.
+STORE_IN_ONE_STATEMENT = {claim: _store_in_one_statement(claim) for claim in (CLAIM_OPEN, CLAIM_ASSIGNED_TO)}
 
 
 def _store_several_in_one_statement(claim):
@@ -86,7 +87,7 @@ def _store_several_in_one_statement(claim):
     return select(claimed.c.last_seq, claimed.c.state, claimed.c.region, stored_count.label("stored"))
 
 
-STORE_SEVERAL_IN_ONE_STATEMENT = {claim: _store_several_in_one_statement(claim) for claim in (CLAIM_ANY, CLAIM_WITH_BOT)}
+STORE_SEVERAL_IN_ONE_STATEMENT = {CLAIM_WITH_BOT: _store_several_in_one_statement(CLAIM_WITH_BOT)}  # a bot turn's answers
 
 
 def _connection(executor: Session | Connection) -> Connection:
@@ -162,10 +163,10 @@ def store_message(db, conversation_id: str, claim, sender: str, text: str, clien
     return _message_objects(conversation_id, claimed.last_seq, sender, [{"text": text}], client_id, now)[0], claimed
 
 
-def store_messages(db, conversation_id: str, sender: str, answers: list[dict], claim=CLAIM_ANY) -> list[Message] | None:
-    """``append_messages`` in a unit of work of its own, in as few round trips as the database allows:
-    one statement on PostgreSQL (a bot turn's answers). None when the conversation does not match
-    ``claim``."""
+def store_messages(db, conversation_id: str, claim, sender: str, answers: list[dict]) -> list[Message] | None:
+    """``append_messages`` in a unit of work of its own, in as few round trips as the database
+    allows: one statement on PostgreSQL (a bot turn's answers: ``CLAIM_WITH_BOT``). None when the
+    conversation does not match ``claim``."""
     if not answers:
         return []
     if not db.one_statement_units:
