@@ -1,0 +1,134 @@
+"""The triage evaluation on held-out messages that nobody who wrote the rules or the training data
+wrote (docs/triage.md). Each line of a batch: {"text", "grade": acute|suicide|high|none, "kind", "long"}.
+
+    .venv/bin/python bot/eval/triage.py bot/eval/heldout/triage-batch2.jsonl            # the rules alone
+    .venv-bot/bin/python bot/eval/triage.py --model bot/models/voordeur.tar.gz FILE     # rules + Rasa
+
+Exits non-zero when a target is missed (--gate), so `make test` keeps the figures.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Dict, List, Optional
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from voordeur_content import triage  # noqa: E402  (the repository root is put on the path first)
+
+# The targets of docs/triage.md.
+TARGETS = {
+    "acute_recall": (">=", 0.98),
+    "suicide_recall": (">=", 0.98),
+    "high_recall": (">=", 0.95),
+    "false_112_rate": ("<=", 0.03),
+    "question_alert_rate": ("<=", 0.02),
+}
+
+
+def read_batch(path: Path) -> List[Dict]:
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for item in items:
+        if item.get("grade") not in ("acute", "suicide", "high", "none"):
+            raise ValueError(f"{path}: bad grade in {item!r}")
+    return items
+
+
+async def _parse_all(model: str, texts: List[str]) -> List[Dict]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(model)
+    return [await agent.parse_message(text) for text in texts]
+
+
+def predict(items: List[Dict], model: Optional[str]) -> List[triage.Assessment]:
+    rules = [triage.assess(item["text"]) for item in items]
+    if not model:
+        return rules
+    parses = asyncio.run(_parse_all(model, [item["text"] for item in items]))
+    return [triage.weigh(view, parse) for view, parse in zip(rules, parses)]
+
+
+def rate(hits: int, total: int) -> float:
+    return hits / total if total else 0.0
+
+
+def score(items: List[Dict], predictions: List[triage.Assessment]) -> Dict:
+    by = Counter()
+    misses = []
+    for item, got in zip(items, predictions):
+        grade, category = item["grade"], got.category
+        by[grade] += 1
+        urgent = got.level == "urgent"
+        if grade == "acute":
+            by["acute_hit"] += urgent
+        elif grade == "suicide":
+            by["suicide_hit"] += category == "suicide"
+        elif grade == "high":
+            by["high_hit"] += category is not None
+        if grade in ("none", "high"):
+            by["no_acute"] += 1
+            by["false_112"] += urgent
+        if item.get("kind") == "practical_question":
+            by["questions"] += 1
+            by["question_alerts"] += category is not None
+        wrong = ((grade == "acute" and not urgent) or (grade == "suicide" and category != "suicide")
+                 or (grade == "high" and category is None) or (grade in ("none", "high") and urgent)
+                 or (grade == "none" and category is not None))
+        if wrong:
+            misses.append({"grade": grade, "kind": item.get("kind"), "got": category, "reason": got.reason,
+                           "text": item["text"]})
+    figures = {
+        "messages": len(items),
+        "acute": by["acute"], "suicide": by["suicide"], "high": by["high"], "none": by["none"],
+        "acute_recall": rate(by["acute_hit"], by["acute"]),
+        "suicide_recall": rate(by["suicide_hit"], by["suicide"]),
+        "high_recall": rate(by["high_hit"], by["high"]),
+        "false_112_rate": rate(by["false_112"], by["no_acute"]),
+        "question_alert_rate": rate(by["question_alerts"], by["questions"]),
+        "none_any_alert_rate": rate(sum(1 for i, p in zip(items, predictions) if i["grade"] == "none" and p), by["none"]),
+    }
+    return {"figures": figures, "misses": misses}
+
+
+def missed_targets(figures: Dict) -> List[str]:
+    missed = []
+    for name, (op, target) in TARGETS.items():
+        value = figures[name]
+        if (op == ">=" and value < target) or (op == "<=" and value > target):
+            missed.append(f"{name} {value:.3f} (target {op} {target})")
+    return missed
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("batches", nargs="+", type=Path)
+    parser.add_argument("--model", help="a trained Rasa model: weigh its opinion as the product does")
+    parser.add_argument("--gate", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--misses", action="store_true", help="print every wrong message")
+    args = parser.parse_args(argv)
+    failed = False
+    for path in args.batches:
+        items = read_batch(path)
+        result = score(items, predict(items, args.model))
+        figures = result["figures"]
+        print(f"{path.name} ({'rules + model' if args.model else 'rules'}):")
+        for name, value in figures.items():
+            print(f"  {name:22} {value:.3f}" if isinstance(value, float) else f"  {name:22} {value}")
+        if args.misses:
+            for miss in result["misses"]:
+                print(f"  MISS {miss['grade']:7} {miss['kind'] or '':20} got={miss['got']!s:8} "
+                      f"{miss['reason']!s:16} {miss['text']}")
+        missed = missed_targets(figures)
+        for line in missed:
+            print(f"  target missed: {line}")
+        failed = failed or bool(missed)
+    return 1 if failed and args.gate else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
