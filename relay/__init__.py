@@ -17,12 +17,12 @@ def create_app(test_config: dict | None = None) -> "Flask":
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_mapping(load_config(test_config))
 
-    from relay import broker, db, rasa, schedule, urgency_checks
+    from relay import broker, db, rasa, schedule, triage
 
     db.init_app(app)
     broker.init_app(app)
     rasa.init_app(app)
-    urgency_checks.init_app(app)
+    triage.init_app(app)
     schedule.init_app(app)
 
     from relay import console_api, counsellor, pages, sockets, visitor

@@ -1,4 +1,4 @@
-"""A visitor's turn with the assistant, the signals the bot sends, and urgency checks.
+"""A visitor's turn with the assistant, and the signals the bot sends.
 
 The Rasa call happens outside any database transaction, so a slow bot never holds a lock.
 """
@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import select
 
-from relay import conversations, queue, texts
+from relay import conversations, queue, texts, triage
 from relay.events import PendingEvents
 from relay.models import Conversation, Message
 from relay.rasa import RasaUnavailable, get_rasa
 from relay.schedule import describe_opening, get_regions, get_schedule
 from voordeur_content import regions as region_data
-from voordeur_content import urgency
+from voordeur_content.triage import Assessment
 
 
 @dataclass
@@ -36,18 +36,6 @@ def schedule_metadata(now=None) -> dict:
     status = get_schedule().status_this_minute(get_regions(), now)
     closed = {region_id: region for region_id, region in status["regions"].items() if not region["open"]}
     return {"voordeur": {"any_open": status["any_open"], "regions": closed}}
-
-
-def alert_frame(category: str) -> dict:
-    return {"type": "alert", "level": "urgent", "text": urgency.alert_text(category),
-            "phones": list(urgency.PHONES.get(category, ["112", "0800 2000"]))}
-
-
-def detect_urgency(text: str) -> str | None:
-    """The category of urgent language by the phrase list (instant, works without Rasa), or None.
-    Rasa's model is asked beside the socket, by relay/urgency_checks.py."""
-    found = urgency.detect(text)
-    return found.category if found is not None else None
 
 
 def bot_turn(db, conversation_id: str, message: str) -> TurnOutcome:
@@ -135,14 +123,15 @@ def apply_signal(session, conversation: Conversation, signal: dict, outcome: Tur
     kind = signal.get("type")
     if kind == "profile":
         _apply_profile(conversation, signal)
-    elif kind == "urgent":
-        category = signal.get("category") if signal.get("category") in ("acute", "suicide") else "acute"
-        outcome.alert_category = outcome.alert_category or category
-        conversation.urgent = True
+    elif kind == "risk":  # the bot's reading: the same triage rules, with its classifier weighed in
+        category = signal.get("category")
+        if category in ("acute", "suicide", "high"):
+            reason = signal.get("reason") if isinstance(signal.get("reason"), str) else None
+            assessment = Assessment(category, (reason or "model")[:32], source="model")
+            if triage.record(session, conversation, assessment, outcome.events):
+                outcome.alert_category = outcome.alert_category or category
     elif kind == "handoff":
         _apply_profile(conversation, signal)
-        if signal.get("urgent"):
-            conversation.urgent = True
         intake = signal.get("intake") if isinstance(signal.get("intake"), dict) else {}
         hand_off(session, conversation, signal.get("region") or conversation.region, intake, outcome)
 

@@ -25,13 +25,14 @@ DEFAULTS = {
     # Sockets and requests one process serves at once (threads, or greenlets with gevent): 2,000
     # sockets per process plus room for HTTP requests.
     "RELAY_THREADS": 2100,
-    # Seconds to wait for one Rasa answer, and for the urgency check while a human has the chat.
-    "RASA_TIMEOUT": 10.0,
+    # Seconds to wait for one Rasa answer (a visitor's first message gets the relay's own answer
+    # within this when Rasa hangs), and for the model's opinion while a human has the chat.
+    "RASA_TIMEOUT": 4.0,
     "RASA_PARSE_TIMEOUT": 3.0,
-    # Threads that ask Rasa's model about messages in chats a human has (relay/urgency_checks.py).
+    # Threads that ask Rasa's model about messages in chats a human has (relay/triage.py).
     "RELAY_URGENCY_WORKERS": 4,
-    # How long a Rasa that is still starting may take before the visitor is told it is unavailable.
-    "RASA_RETRY_SECONDS": 20.0,
+    # While Rasa is down, how often one background probe asks whether it is back (relay/rasa.py).
+    "RASA_PROBE_SECONDS": 2.0,
     "CONSOLE_SESSION_HOURS": 12,
     # Privacy (docs/privacy.md): days after its last activity that a conversation is deleted, and
     # how often the running relay looks (seconds). Rasa's trackers are purged alongside: through
@@ -52,7 +53,7 @@ DEFAULTS = {
 
 # Environment variables whose values are numbers or booleans rather than strings.
 _INTEGERS = {"RELAY_PORT", "RELAY_MAX_CHATS", "RELAY_THREADS", "RELAY_URGENCY_WORKERS", "CONSOLE_SESSION_HOURS", "RELAY_RATE_BURST"}
-_FLOATS = {"RASA_TIMEOUT", "RASA_PARSE_TIMEOUT", "RASA_RETRY_SECONDS", "RELAY_RETENTION_DAYS",
+_FLOATS = {"RASA_TIMEOUT", "RASA_PARSE_TIMEOUT", "RASA_PROBE_SECONDS", "RELAY_RETENTION_DAYS",
            "RELAY_PURGE_INTERVAL", "RELAY_RATE_PER_SECOND", "DATABASE_LOCK_TIMEOUT"}
 _BOOLEANS = {"COOKIE_SECURE"}
 

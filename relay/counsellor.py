@@ -101,7 +101,8 @@ def registrations_due(counsellor: CounsellorSocket) -> Iterator[dict]:
         transcripts = {c.id: conversations.transcript(session, c.id, for_counsellor=True) for c in due}
     for conversation in due:
         yield {"type": "taken", "conversation": conversation.id, "nickname": conversation.nickname or "Anoniem",
-               "region": conversation.region, "urgent": conversation.urgent, "intake": conversation.intake or {},
+               "region": conversation.region, "urgent": conversation.urgent, "risk": conversation.risk,
+               "risk_reason": conversation.risk_reason, "intake": conversation.intake or {},
                "transcript": transcripts[conversation.id], "state": "ended"}
         yield {"type": "ended", "conversation": conversation.id, "by": conversation.ended_by or "system",
                "registration_due": True}
@@ -111,7 +112,7 @@ def queue_frames(counsellor: CounsellorSocket, force: bool = False) -> Iterator[
     with get_db().transaction() as session:
         items = [queue.queue_item(c) for c in queue.queued_conversations(session, counsellor.regions)]
     # waiting_s changes every second; only a change in who waits, or in order, is news.
-    shape = [(i["conversation"], i["region"], i["urgent"], i["nickname"]) for i in items]
+    shape = [(i["conversation"], i["region"], i["urgent"], i["risk"], i["nickname"]) for i in items]
     if force or shape != counsellor.last_queue:
         counsellor.last_queue = shape
         yield {"type": "queue", "items": items}
@@ -127,7 +128,8 @@ def follow(counsellor: CounsellorSocket, conversation_id: str) -> Iterator[dict]
         history = conversations.transcript(session, conversation_id, for_counsellor=True)
     counsellor.open_chats[conversation_id] = conversations.ShownSeqs(floor=history[-1]["seq"] if history else 0)
     yield {"type": "taken", "conversation": conversation.id, "nickname": conversation.nickname or "Anoniem",
-           "region": conversation.region, "urgent": conversation.urgent, "intake": conversation.intake or {},
+           "region": conversation.region, "urgent": conversation.urgent, "risk": conversation.risk,
+           "risk_reason": conversation.risk_reason, "intake": conversation.intake or {},
            "transcript": history}
 
 
@@ -266,7 +268,7 @@ def counsellor_event_frames(counsellor: CounsellorSocket, channel: str, event: d
             yield frame
     elif kind == "alert":
         yield {"type": "alert", "conversation": conversation_id, "level": event.get("level", "urgent"),
-               "category": event.get("category")}
+               "category": event.get("category"), "reason": event.get("reason")}
     elif kind == "ended":
         unfollow(counsellor, conversation_id)
         yield {"type": "ended", "conversation": conversation_id, "by": event.get("by", "system"),

@@ -69,7 +69,7 @@ class LoginFailure(Base):
 
 class Conversation(Base):
     __tablename__ = "conversations"
-    __table_args__ = (Index("ix_conversations_queue", "state", "region", "urgent", "queued_at"),)
+    __table_args__ = (Index("ix_conversations_queue", "state", "region", "priority", "queued_at"),)
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     # SHA-256 of the visitor's session token; the token itself is never stored.
@@ -78,6 +78,13 @@ class Conversation(Base):
     region: Mapped[Optional[str]] = mapped_column(String(64))
     nickname: Mapped[Optional[str]] = mapped_column(String(80))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The triage grade (relay/triage.py): the most serious category seen, the signal kind that
+    # decided it (never the visitor's words), the categories already alerted ("acute,suicide"),
+    # and the queue priority that follows from them (2 urgent, 1 high, 0 ordinary).
+    risk: Mapped[Optional[str]] = mapped_column(String(16))
+    risk_reason: Mapped[Optional[str]] = mapped_column(String(32))
+    risk_alerted: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     intake: Mapped[dict[str, Any]] = mapped_column(default=dict)
     counsellor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("counsellors.id"))
     # The highest seq handed out; bumped with a row-locking UPDATE so seqs never collide.

@@ -1,6 +1,7 @@
 """Per-region queues: order, positions, the atomic take and the transfer between regions.
 
-Order within a region: urgent first, then the oldest ``queued_at``, then the id (a stable tie-break).
+Order within a region: by priority (urgent, then high risk, then the rest: relay/triage.py sets it),
+then the oldest ``queued_at``, then the id (a stable tie-break).
 Taking is decided by the database: a conditional UPDATE that only succeeds while the conversation
 is still queued, so exactly one of many simultaneous takers wins, across processes.
 """
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from relay.models import Conversation, Counsellor, utcnow
 
-QUEUE_ORDER = (Conversation.urgent.desc(), Conversation.queued_at.asc(), Conversation.id.asc())
+QUEUE_ORDER = (Conversation.priority.desc(), Conversation.queued_at.asc(), Conversation.id.asc())
 
 
 def queued_in(region_ids):
@@ -32,6 +33,8 @@ def queue_item(conversation: Conversation, now: datetime | None = None) -> dict:
         "region": conversation.region,
         "nickname": conversation.nickname or "Anoniem",
         "urgent": conversation.urgent,
+        "risk": conversation.risk,
+        "risk_reason": conversation.risk_reason,
         "waiting_s": max(0, int((now - conversation.queued_at).total_seconds())),
         "intake": conversation.intake or {},
     }
@@ -45,9 +48,9 @@ def position(session: Session, conversation: Conversation) -> int | None:
         Conversation.queued_at < conversation.queued_at,
         and_(Conversation.queued_at == conversation.queued_at, Conversation.id < conversation.id),
     )
-    same_urgency_earlier = and_(Conversation.urgent.is_(conversation.urgent), earlier)
-    # Ahead of me: everyone more urgent, and everyone equally urgent who came earlier.
-    before_me = same_urgency_earlier if conversation.urgent else or_(Conversation.urgent.is_(True), same_urgency_earlier)
+    # Ahead of me: everyone of a higher priority, and everyone of mine who came earlier.
+    before_me = or_(Conversation.priority > conversation.priority,
+                    and_(Conversation.priority == conversation.priority, earlier))
     ahead = session.scalar(
         select(func.count()).select_from(Conversation).where(queued_in([conversation.region]), before_me)
     )
@@ -55,11 +58,10 @@ def position(session: Session, conversation: Conversation) -> int | None:
 
 
 def enqueue_for_region(session: Session, conversation: Conversation, region: str, *, nickname=None,
-                       urgent: bool = False, intake: dict | None = None) -> None:
+                       intake: dict | None = None) -> None:
     """Put a conversation that is with the bot into a region's queue."""
     conversation.state = "queued"
     conversation.region = region
-    conversation.urgent = conversation.urgent or urgent
     if nickname:
         conversation.nickname = nickname
     if intake:

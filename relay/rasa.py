@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 
 import urllib3
 from flask import Flask, current_app
-from urllib3.exceptions import ConnectTimeoutError, HTTPError, ProtocolError
+from urllib3.exceptions import HTTPError, ProtocolError
 
 log = logging.getLogger(__name__)
 
@@ -45,30 +46,76 @@ def decode_turn(answers: list[dict]) -> BotTurn:
     return turn
 
 
-def urgent_intent(parse_result: dict | None, threshold: float = 0.6) -> str | None:
-    """The urgency category of a parse result: urgent_suicide → suicide, other urgent_* → acute."""
-    intent = (parse_result or {}).get("intent") or {}
-    name = intent.get("name") or ""
-    if not name.startswith("urgent_") or (intent.get("confidence") or 0) < threshold:
-        return None
-    return "suicide" if name == "urgent_suicide" else "acute"
-
-
 class RasaClient:
     """Rasa's REST channel and parse endpoint over one keep-alive connection pool.
 
     urllib3's pool is thread-safe and shared by every socket thread. Rasa is an internal service:
-    no proxy from the environment is consulted (looking those up cost more than the call itself).
+    no proxy from the environment is consulted. When Rasa does not answer (refused, or no answer
+    within the timeout) it is remembered as down: later calls fail at once, so every visitor gets
+    the relay's own answer without waiting, and one probe in the background asks Rasa every
+    ``probe_interval`` seconds until it answers again, when it is used again without a restart.
     """
 
-    def __init__(self, base_url: str, timeout: float, parse_timeout: float, retry_seconds: float,
+    def __init__(self, base_url: str, timeout: float, parse_timeout: float, probe_interval: float = 2.0,
                  max_connections: int = 50):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.parse_timeout = parse_timeout
-        self.retry_seconds = retry_seconds
+        self.probe_interval = probe_interval
         # block=False: a burst beyond max_connections opens extra connections instead of waiting.
         self._http = urllib3.PoolManager(maxsize=max_connections, block=False, retries=False)
+        self._down_since: float | None = None
+        self._lock = threading.Lock()
+        self._probing = False
+        self._closed = threading.Event()
+
+    # ---- availability -------------------------------------------------------------------------
+
+    def available(self) -> bool:
+        return self._down_since is None
+
+    def mark_down(self, reason: str) -> None:
+        with self._lock:
+            if self._down_since is None:
+                self._down_since = time.monotonic()
+                log.warning("Rasa is unavailable (%s); the relay answers itself until it is back", reason)
+            if self._probing:
+                return
+            self._probing = True
+        threading.Thread(target=self._probe_until_up, name="rasa-probe", daemon=True).start()
+
+    def probe(self) -> bool:
+        """One quick question to Rasa: does it answer at all?"""
+        try:
+            response = self._http.request("GET", f"{self.base_url}/", timeout=urllib3.Timeout(total=1.0))
+            return response.status < 500
+        except (HTTPError, ProtocolError, OSError):
+            return False
+
+    def _probe_until_up(self) -> None:
+        try:
+            while not self.probe():
+                if self._closed.wait(self.probe_interval):
+                    return
+            with self._lock:
+                down_for = time.monotonic() - (self._down_since or time.monotonic())
+                self._down_since = None
+            log.warning("Rasa answers again (after %.0f s)", down_for)
+        finally:
+            with self._lock:
+                self._probing = False
+
+    def check_at_start(self) -> None:
+        """Ask Rasa once in the background at start-up: a Rasa that is still loading is known to be
+        down before the first visitor writes, instead of costing that visitor a timeout."""
+        threading.Thread(target=lambda: self.probe() or self.mark_down("not answering at start-up"),
+                         name="rasa-start-check", daemon=True).start()
+
+    def close(self) -> None:
+        """Stop probing (for tests and shutdown)."""
+        self._closed.set()
+
+    # ---- calls ----------------------------------------------------------------------------------
 
     def _post(self, path: str, body: dict, timeout: float):
         response = self._http.request(
@@ -79,35 +126,35 @@ class RasaClient:
         return json.loads(response.data)
 
     def turn(self, sender: str, message: str, metadata: dict) -> BotTurn:
-        """Send one message and return the bot's answers.
-
-        Refused connections are retried for a while, because Rasa takes about 30 s to load its
-        model after `make run`; a message that did reach Rasa is never sent twice.
-        """
+        """Send one message and return the bot's answers; RasaUnavailable at once while Rasa is down.
+        A message that may have reached Rasa is never sent twice."""
+        if not self.available():
+            raise RasaUnavailable("Rasa is down (the probe will notice when it is back)")
         body = {"sender": sender, "message": message, "metadata": metadata}
-        deadline = time.monotonic() + self.retry_seconds
-        while True:
-            try:
-                turn = decode_turn(self._post("/webhooks/rest/webhook", body, self.timeout))
-            except ConnectTimeoutError as error:  # refused or no connection made: nothing was sent, safe to retry
-                if time.monotonic() >= deadline:
-                    raise RasaUnavailable(str(error)) from error
-                time.sleep(1.0)
-                continue
-            except (HTTPError, ProtocolError, ValueError) as error:
-                raise RasaUnavailable(str(error)) from error
-            if not turn.messages and not turn.signals:
-                # Rasa answers 200 with nothing when its action server is down; the bot always
-                # says something otherwise, so silence means the assistant is not working.
-                raise RasaUnavailable("Rasa gave an empty answer (is the action server down?)")
-            return turn
+        try:
+            turn = decode_turn(self._post("/webhooks/rest/webhook", body, self.timeout))
+        except (HTTPError, ProtocolError, OSError) as error:  # refused, reset or no answer in time
+            self.mark_down(type(error).__name__)
+            raise RasaUnavailable(str(error)) from error
+        except ValueError as error:
+            raise RasaUnavailable(str(error)) from error
+        if not turn.messages and not turn.signals:
+            # Rasa answers 200 with nothing when its action server is down; the bot always
+            # says something otherwise, so silence means the assistant is not working.
+            raise RasaUnavailable("Rasa gave an empty answer (is the action server down?)")
+        return turn
 
     def parse(self, text: str) -> dict | None:
-        """Rasa's NLU reading of a text, or None when Rasa does not answer quickly."""
+        """Rasa's NLU reading of a text, or None when Rasa is down or does not answer quickly."""
+        if not self.available():
+            return None
         try:
             return self._post("/model/parse", {"text": text}, self.parse_timeout)
-        except (HTTPError, ProtocolError, ValueError, RasaUnavailable):
-            log.warning("Rasa parse unavailable; relying on the phrase list")
+        except (HTTPError, ProtocolError, OSError) as error:
+            self.mark_down(type(error).__name__)
+            return None
+        except (ValueError, RasaUnavailable):
+            log.warning("Rasa parse unavailable; the rules alone grade this message")
             return None
 
 
@@ -116,8 +163,10 @@ def init_app(app: Flask) -> None:
         app.config["RASA_URL"],
         timeout=app.config["RASA_TIMEOUT"],
         parse_timeout=app.config["RASA_PARSE_TIMEOUT"],
-        retry_seconds=app.config["RASA_RETRY_SECONDS"],
+        probe_interval=app.config["RASA_PROBE_SECONDS"],
     )
+    if not app.config["TESTING"]:
+        app.extensions["relay_rasa"].check_at_start()
 
 
 def get_rasa(app: Flask | None = None) -> RasaClient:

@@ -11,7 +11,7 @@ from typing import Iterator
 from flask import Blueprint, Flask, abort, current_app, request
 from sqlalchemy.exc import IntegrityError
 
-from relay import assistant, conversations, queue, texts
+from relay import assistant, conversations, queue, texts, triage
 from relay.broker import get_broker
 from relay.db import get_db
 from relay.origins import allowed_origin
@@ -20,8 +20,8 @@ from relay.models import Counsellor
 from relay.privacy import mentions_personal_data, personal_data_reminder
 from relay.ratelimit import TokenBucket
 from relay.sockets import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
-from relay.urgency_checks import get_urgency_checker
 from voordeur_content import regions as region_data
+from voordeur_content import triage as triage_rules
 
 bp = Blueprint("visitor", __name__)
 VISITOR_FRAMES = ("hello", "message", "end")
@@ -114,19 +114,13 @@ def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
     yield {"type": "session", "token": token, "conversation": conversation.id, "resumed": resumed,
            "state": conversation.state, "history": history}
     yield agent
-    if resumed and conversation.urgent:  # the widget's safety banner comes back after a reload
-        yield assistant.alert_frame(urgent_category(history))
+    alert = triage.visitor_alert(conversation) if resumed else None
+    if alert is not None:  # the widget's safety banner comes back after a reload
+        yield alert
     if conversation.state == "queued":
         yield from queue_update(visitor, conversation.region)
     if conversation.state == "bot" and not history:
         yield from run_bot_turn(visitor, "/greet")
-
-
-def urgent_category(history: list[dict]) -> str:
-    """The category of an urgent conversation, read again from the visitor's words (suicide first);
-    "acute" when only the model noticed it."""
-    found = {assistant.detect_urgency(m["text"]) for m in history if m["from"] == "visitor"}
-    return "suicide" if "suicide" in found else "acute"
 
 
 def announce_presence(visitor: VisitorSocket, status: str) -> None:
@@ -169,10 +163,15 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
     if reminder is not None:
         visitor.shown.first_time(reminder.seq)
         yield conversations.message_frame(reminder)
+    # Triage first, in every state: the alert must never wait for Rasa.
+    rules_view = triage_rules.assess(text)
+    category = triage.grade(conversation_id, rules_view)
+    if category is not None:
+        yield triage_rules.alert_frame(category)
     if state == "bot":
-        yield from run_bot_turn(visitor, payload or text, phrase_check=text)
+        yield from run_bot_turn(visitor, payload or text)
     else:
-        yield from check_urgency(visitor, text)
+        ask_model_opinion(visitor, text, rules_view)
 
 
 def store_visitor_message(conversation_id: str, text: str, client_id: str | None, payload: str | None):
@@ -206,66 +205,34 @@ def resent_or_ended(conversation_id: str, client_id: str | None) -> dict:
     return error_frame("conversation_ended")
 
 
-def run_bot_turn(visitor: VisitorSocket, message: str, phrase_check: str | None = None) -> Iterator[dict]:
+def run_bot_turn(visitor: VisitorSocket, message: str) -> Iterator[dict]:
     outcome = assistant.bot_turn(get_db(), visitor.conversation_id, message)
-    # The phrase list is a safety net under the bot: it also catches what the model missed.
-    category = outcome.alert_category or (assistant.detect_urgency(phrase_check) if phrase_check else None)
-    if category and not outcome.alert_category:
-        mark_urgent(visitor.conversation_id, outcome.events)
-    if category:
-        outcome.events.conversation(visitor.conversation_id, "alert", level="urgent", category=category)
     outcome.events.publish(get_broker())
-    for message in outcome.messages:
-        if visitor.shown.first_time(message.seq):
-            yield conversations.message_frame(message)
-    if category:
-        yield assistant.alert_frame(category)
+    for message_row in outcome.messages:
+        if visitor.shown.first_time(message_row.seq):
+            yield conversations.message_frame(message_row)
+    if outcome.alert_category:  # the bot's model saw more than the rules did
+        yield triage_rules.alert_frame(outcome.alert_category)
     if outcome.queued_region:
         yield from queue_update(visitor, outcome.queued_region)
 
 
-def mark_urgent(conversation_id: str, events: PendingEvents) -> None:
-    with get_db().transaction() as session:
-        conversation = conversations.lock_conversation(session, conversation_id)
-        if conversation is not None and not conversation.urgent:
-            conversation.urgent = True
-            if conversation.state == "queued":
-                events.region_changed(conversation.region)  # urgent moves it up its queue
-
-
-def check_urgency(visitor: VisitorSocket, text: str) -> Iterator[dict]:
-    """While a human has (or will have) the chat, urgent language still raises an alert: the phrase
-    list at once, Rasa's model beside the socket (its answer comes back through the inbox)."""
-    category = assistant.detect_urgency(text)
-    if category is not None:
-        yield from raise_alert(visitor, category)
-        return
+def ask_model_opinion(visitor: VisitorSocket, text: str, rules_view: triage_rules.Assessment) -> None:
+    """While a human has (or will have) the chat, Rasa's model reads the message beside the socket;
+    a more serious grade comes back through this socket's inbox."""
     app, inbox, conversation_id = current_app._get_current_object(), visitor.inbox, visitor.conversation_id
 
-    def found(category: str) -> None:  # on the checker's thread, even if the visitor has left meanwhile
+    def raised(assessment: triage_rules.Assessment) -> None:  # on a worker, even if the visitor left
         with app.app_context():
-            mark_urgent_and_alert(conversation_id, category)
-        inbox.deliver(MODEL_ALERT, {"event": MODEL_ALERT, "conversation": conversation_id, "category": category})
+            category = triage.grade(conversation_id, assessment)
+        if category is not None:
+            inbox.deliver(MODEL_ALERT, {"event": MODEL_ALERT, "conversation": conversation_id, "category": category})
 
-    get_urgency_checker().submit(text, found)
+    triage.get_model_opinions().submit(text, rules_view, raised)
 
 
-# Not a broker channel: the urgency checker hands its finding to this socket's own inbox.
+# Not a broker channel: a model opinion hands its finding to this socket's own inbox.
 MODEL_ALERT = "model_alert"
-
-
-def raise_alert(visitor: VisitorSocket, category: str) -> Iterator[dict]:
-    """Mark the chat urgent, tell the counsellor, and show the visitor the guidance."""
-    mark_urgent_and_alert(visitor.conversation_id, category)
-    yield assistant.alert_frame(category)
-
-
-def mark_urgent_and_alert(conversation_id: str, category: str) -> None:
-    """The chat is marked urgent (a queued one moves up its queue) and its counsellor is alerted."""
-    events = PendingEvents()
-    mark_urgent(conversation_id, events)
-    events.conversation(conversation_id, "alert", level="urgent", category=category)
-    events.publish(get_broker())
 
 
 def visitor_end(visitor: VisitorSocket) -> Iterator[dict]:
@@ -309,7 +276,7 @@ def visitor_event_frames(visitor: VisitorSocket, channel: str, event: dict) -> I
     """Translate a broker event into what this visitor should see."""
     kind = event.get("event")
     if kind == MODEL_ALERT and event.get("conversation") == visitor.conversation_id:
-        yield assistant.alert_frame(event["category"])  # marked and told already, by the checker
+        yield triage_rules.alert_frame(event["category"])  # recorded and told already, by the opinion
         return
     if kind == "queue_changed":
         if visitor.queue_region == event.get("region"):

@@ -68,13 +68,17 @@ def app(database_url):
     from relay import create_app
     from relay.db import get_db
     from relay.migrate import upgrade_database
-    from relay.urgency_checks import get_urgency_checker
+    from relay.rasa import RasaClient
+    from relay.triage import get_model_opinions
 
     upgrade_database(database_url)
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "RELAY_SCHEDULE": "always",
-                      "RASA_URL": "http://127.0.0.1:9", "RASA_RETRY_SECONDS": 0.0})
+                      "RASA_URL": "http://127.0.0.1:9"})
+    real_rasa = app.extensions["relay_rasa"]  # a test may put a scripted one in its place
+    assert isinstance(real_rasa, RasaClient)
     yield app
-    get_urgency_checker(app).shutdown()
+    get_model_opinions(app).shutdown()
+    real_rasa.close()
     get_db(app).dispose()
 
 

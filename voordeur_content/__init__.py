@@ -1,5 +1,5 @@
 """Content shared by the relay and the bot: regions and towns, urgent phrases, personal data."""
 
-from voordeur_content import personal_data, regions, urgency
+from voordeur_content import personal_data, regions, triage
 
-__all__ = ["personal_data", "regions", "urgency"]
+__all__ = ["personal_data", "regions", "triage"]

@@ -309,6 +309,13 @@ def _moment(tense: str, sentence_moment: Optional[str], message_moment: Optional
     return "ongoing" if tense == "ongoing" else "recent"
 
 
+def message_moment(text: str, path: Optional[Path] = None) -> Optional[str]:
+    """The most pressing moment a message names: now, recent, past or None."""
+    rules = _rules(path)
+    named = {_moment_in(sentence, rules) for sentence in prepare_sentences(text, rules)}
+    return next((m for m in ("now", "recent", "past") if m in named), None)
+
+
 def findings(text: str, path: Optional[Path] = None) -> List[Finding]:
     """Every signal in the message with its moment and grade (for the evaluation and docs)."""
     rules = _rules(path)
@@ -352,8 +359,9 @@ def weigh(rules_view: Assessment, parse: Optional[Dict[str, Any]], threshold: fl
     if category is None or float(intent.get("confidence") or 0) < threshold:
         return rules_view
     text = str(parse.get("text") or "")
-    if text and any(f.moment == "past" or f.category is None for f in findings(text)):
-        return rules_view  # the rules saw the signal and judged it over or harmless
+    if text and (message_moment(text) == "past" or any(f.moment == "past" or f.category is None
+                                                         for f in findings(text))):
+        return rules_view  # the rules saw that it is over, or judged the signal harmless
     return Assessment("suicide" if category == "suicide" else "high", "model", source="model")
 
 
@@ -388,3 +396,9 @@ def alert_frame(category: str) -> Dict[str, Any]:
     """The visitor's alert frame (docs/protocol.md)."""
     return {"type": "alert", "level": level_of(category), "category": category,
             "text": alert_text(category), "phones": phones(category)}
+
+
+def warm_up() -> None:
+    """Read the rules and the word list now, so that no visitor's message waits for them."""
+    assess("hij slaat me nu, hy heeft n mes, vermoort")
+    _dutch_words()

@@ -14,8 +14,8 @@ from rasa_sdk.types import DomainDict
 
 from actions import answers, payloads
 from actions.payloads import SKIPPED
-from actions.urgency import already_guided
-from voordeur_content import personal_data, regions, urgency
+from actions.urgency import acknowledge, already_guided
+from voordeur_content import personal_data, regions, triage
 
 FORM_NAME = "intake_form"
 DONT_KNOW = "?"  # region answer "weet ik niet", replaced by a question for the town
@@ -94,7 +94,7 @@ class ValidateIntakeForm(FormValidationAction):
         text = str(value or "")
         if not text.strip():
             return {"nickname": None}
-        if urgency.detect(text):
+        if triage.assess(text):
             # The urgency check has already given guidance; this was no nickname.
             return {"nickname": None}
         if personal_data.find(text):
@@ -142,7 +142,7 @@ class ValidateIntakeForm(FormValidationAction):
         if region is None:
             region = regions.region_for_town(text)
         if region is None:
-            if text and not urgency.detect(text):
+            if text and not triage.assess(text):
                 dispatcher.utter_message(response="utter_town_unknown")
             return {"region": None}
         if typed:
@@ -167,7 +167,7 @@ class ValidateIntakeForm(FormValidationAction):
     def _validate_choice(self, slot: str, value: Any, allowed, dispatcher, tracker) -> Dict[Text, Any]:
         if value == SKIPPED or value in allowed:
             return {slot: value}
-        if not urgency.detect(answers.text_of(tracker)):
+        if not triage.assess(answers.text_of(tracker)):
             dispatcher.utter_message(response="utter_choose_a_button")
         return {slot: None}
 
@@ -194,10 +194,12 @@ class ValidateIntakeForm(FormValidationAction):
     def validate_safe_now(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if value == "no":
             # Not safe: urgent guidance, and only the questions a counsellor needs before handoff.
+            events: Dict[Text, Any] = {"safe_now": "no"}
             if not already_guided(tracker):
-                dispatcher.utter_message(response="utter_not_safe")
-                dispatcher.utter_message(json_message=payloads.urgent("acute"))
-            return {"safe_now": "no", "urgent": True, "urgent_category": "acute", "handoff_requested": True}
+                for event in acknowledge(dispatcher, tracker, triage.Assessment("acute", "not_safe_now")):
+                    events[event["name"]] = event["value"]
+            events["handoff_requested"] = True
+            return events
         return self._validate_choice("safe_now", value, {"yes": "yes"}, dispatcher, tracker)
 
     def extract_age_group(self, dispatcher, tracker, domain) -> Dict[Text, Any]:

@@ -19,8 +19,9 @@ def profile(nickname: Optional[str], region: Optional[str]) -> Dict[str, Any]:
     return {"voordeur": {"type": "profile", "nickname": nickname, "region": region}}
 
 
-def urgent(category: str) -> Dict[str, Any]:
-    return {"voordeur": {"type": "urgent", "category": category}}
+def risk(assessment: Any) -> Dict[str, Any]:
+    """A triage grade for the relay (voordeur_content.triage.Assessment): category and signal kind."""
+    return {"voordeur": {"type": "risk", "category": assessment.category, "reason": assessment.reason}}
 
 
 def handoff(tracker: Tracker) -> Dict[str, Any]:

@@ -1,15 +1,19 @@
-"""Urgent language at any moment: guidance with the right phone numbers, and an urgent flag.
+"""Danger at any moment: the bot's side of triage (voordeur_content.triage decides; docs/triage.md).
+
+The relay grades every message with the same rules before it reaches Rasa and shows the alert
+with the phone numbers. The bot adds its classifier's opinion (`triage.weigh`), tells the relay
+about a grade through a `risk` payload, answers the visitor as a person would, and from then on
+asks only what a counsellor needs. A grade is acknowledged once, not on every message.
 
 Two ways in, never both for one message:
 - the classifier's urgent_* intents, answered by `action_urgent` through the rules;
-- the editors' phrase file (voordeur_content.urgency), checked for every message by
-  `action_validate_slot_mappings`, which Rasa runs after each visitor message. It speaks only
-  when the classifier missed it, so the visitor gets the guidance once.
+- every other message, checked by `action_validate_slot_mappings`, which Rasa runs after each
+  visitor message.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -17,35 +21,50 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import answers, payloads
-from voordeur_content import urgency
+from voordeur_content import triage
 
 URGENT_INTENT_PREFIX = "urgent_"
-GUIDANCE = {"acute": "utter_urgent_acute", "suicide": "utter_urgent_suicide"}
+GUIDANCE = {"acute": "utter_urgent_acute", "suicide": "utter_urgent_suicide", "high": "utter_urgent_high"}
 
 
-def category_of(intent: str, text: str) -> Optional[str]:
-    """"suicide", "acute" or None for a message, from the intent and the phrase file combined.
-
-    This is exactly what the bot uses; the urgency evaluation (bot/eval/) calls it too.
-    """
-    found = None if answers.is_button_payload(text) else urgency.detect(text)
-    if intent == "urgent_suicide" or (found and found.category == "suicide"):
-        return "suicide"
-    if intent.startswith(URGENT_INTENT_PREFIX) or found:
-        return "acute"
-    return None
+def assessment_of(tracker: Tracker) -> triage.Assessment:
+    """The grade of the visitor's latest message: the rules, with the classifier weighed in."""
+    text = answers.text_of(tracker)
+    if answers.is_button_payload(text):
+        return triage.NONE
+    return triage.weigh(triage.assess(text), tracker.latest_message)
 
 
-def give_guidance(dispatcher: CollectingDispatcher, tracker: Tracker, category: str) -> List[Dict[Text, Any]]:
-    dispatcher.utter_message(response=GUIDANCE[category])
-    dispatcher.utter_message(json_message=payloads.urgent(category))
+def alerted(tracker: Tracker) -> List[str]:
+    return [c for c in str(tracker.get_slot("urgent_category") or "").split(",") if c]
+
+
+def acknowledge(dispatcher: CollectingDispatcher, tracker: Tracker,
+                assessment: triage.Assessment) -> List[Dict[Text, Any]]:
+    """Answer a grade once: a warm word, the risk payload for the relay, and a shorter intake."""
+    seen = alerted(tracker)
+    if not triage.more_serious(assessment, seen):
+        return []
+    dispatcher.utter_message(response=GUIDANCE[assessment.category])
+    dispatcher.utter_message(json_message=payloads.risk(assessment))
     if not tracker.get_slot("region"):
         dispatcher.utter_message(response="utter_urgent_queue")
     return [
-        SlotSet("urgent", True),
-        SlotSet("urgent_category", category),
+        SlotSet("urgent", bool(tracker.get_slot("urgent")) or assessment.level == "urgent"),
+        SlotSet("urgent_category", ",".join([*seen, assessment.category])),
         SlotSet("handoff_requested", True),
     ]
+
+
+def already_guided(tracker: Tracker) -> bool:
+    """Whether the visitor's latest message already got an answer to its grade."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        custom = ((event.get("data") or {}).get("custom") or {}) if event.get("event") == "bot" else {}
+        if (custom.get("voordeur") or {}).get("type") == "risk":
+            return True
+    return False
 
 
 class ActionUrgent(Action):
@@ -55,19 +74,11 @@ class ActionUrgent(Action):
         return "action_urgent"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        category = category_of(answers.intent_of(tracker), answers.text_of(tracker)) or "acute"
-        return give_guidance(dispatcher, tracker, category)
-
-
-def already_guided(tracker: Tracker) -> bool:
-    """Whether the visitor's latest message already got urgent guidance."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return False
-        custom = ((event.get("data") or {}).get("custom") or {}) if event.get("event") == "bot" else {}
-        if (custom.get("voordeur") or {}).get("type") == "urgent":
-            return True
-    return False
+        assessment = assessment_of(tracker)
+        if not assessment:  # the classifier alone was unsure, or the rules saw it was over
+            dispatcher.utter_message(response="utter_story_noted")
+            return []
+        return acknowledge(dispatcher, tracker, assessment)
 
 
 class ActionCheckUrgentPhrases(Action):
@@ -80,7 +91,4 @@ class ActionCheckUrgentPhrases(Action):
         intent = answers.intent_of(tracker)
         if intent.startswith(URGENT_INTENT_PREFIX) or already_guided(tracker):
             return []
-        category = category_of(intent, answers.text_of(tracker))
-        if category is None:
-            return []
-        return give_guidance(dispatcher, tracker, category)
+        return acknowledge(dispatcher, tracker, assessment_of(tracker))

@@ -1,12 +1,10 @@
-"""Held-out evaluation of the trained assistant: intents per class, and urgent detection.
+"""Held-out evaluation of the trained assistant's intents per class.
 
 Run from bot/ with the repository root on PYTHONPATH:
     PYTHONPATH=.. ../.venv-bot/bin/python eval/evaluate.py --model models/voordeur.tar.gz
 
-The urgency check uses exactly what the bot uses (actions.urgency.category_of: the classifier's
-urgent_* intent OR the phrase file). Exits non-zero when recall < --min-recall, the false-alarm
-rate > --max-false-alarms, or when a held-out sentence also appears in the training data or the
-phrase file.
+Triage has its own evaluation (eval/triage.py, docs/triage.md). Exits non-zero when a held-out
+sentence (of either evaluation) also appears in the training data or the triage phrases.
 """
 
 from __future__ import annotations
@@ -26,9 +24,8 @@ BOT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BOT_DIR))
 sys.path.insert(0, str(BOT_DIR.parent))
 
-from actions.urgency import category_of  # noqa: E402
 from voordeur_content._files import normalize  # noqa: E402
-from voordeur_content.urgency import PHRASES_FILE  # noqa: E402
+from voordeur_content.triage import TRIAGE_FILE  # noqa: E402
 
 
 def read_nlu_examples(path: Path) -> List[Tuple[str, str]]:
@@ -49,8 +46,9 @@ def leaked_sentences(sentences: List[str]) -> List[str]:
     """Held-out sentences that also occur in the training data or the phrase file."""
     known = {normalize(text) for file in (BOT_DIR / "data" / "nlu").glob("*.yml")
              for text, _ in read_nlu_examples(file)}
-    phrases = yaml.safe_load(PHRASES_FILE.read_text(encoding="utf-8")) or {}
-    known |= {normalize(str(p)) for section in phrases.values() for p in (section or [])}
+    rules = yaml.safe_load(TRIAGE_FILE.read_text(encoding="utf-8")) or {}
+    known |= {normalize(str(p)) for signal in (rules.get("signals") or {}).values()
+              for tense in ("now", "ongoing", "done") for p in (signal.get(tense) or [])}
     return [s for s in sentences if normalize(s) in known]
 
 
@@ -78,47 +76,10 @@ def intent_report(pairs: List[Tuple[str, str]], parsed: List[Dict]) -> Dict:
     return report
 
 
-def urgency_report(data: Dict[str, List[str]], parsed: Dict[str, Dict]) -> Dict:
-    def urgent(text: str) -> str | None:
-        return category_of(parsed[text]["intent"]["name"], text)
-
-    positives = [(t, "acute") for t in data.get("acute") or []] + [(t, "suicide") for t in data.get("suicide") or []]
-    negatives = data.get("not_urgent") or []
-    missed = [t for t, _ in positives if urgent(t) is None]
-    wrong_category = [t for t, category in positives if urgent(t) not in (None, category)]
-    alarms = [t for t in negatives if urgent(t) is not None]
-    recall = 1 - len(missed) / len(positives)
-    false_alarm_rate = len(alarms) / len(negatives)
-    print(f"\nUrgency evaluation on {len(positives)} urgent and {len(negatives)} not-urgent sentences")
-    print(f"  recall {recall:.3f}   false-alarm rate {false_alarm_rate:.3f}   "
-          f"right category (guidance) {1 - len(wrong_category) / len(positives):.3f}")
-    for text in wrong_category:
-        print(f"  wrong category: {text!r} (intent {parsed[text]['intent']['name']})")
-    # What the relay uses while a counsellor chats: the classifier alone at >= 0.6, plus the phrases.
-    def relay_urgent(text: str) -> bool:
-        intent = parsed[text]["intent"]
-        return (intent["name"].startswith("urgent_") and intent["confidence"] >= 0.6) or category_of("", text) is not None
-
-    relay_recall = sum(relay_urgent(t) for t, _ in positives) / len(positives)
-    relay_alarms = sum(relay_urgent(t) for t in negatives) / len(negatives)
-    print(f"  relay while a counsellor chats (urgent_* >= 0.6 or phrases): recall {relay_recall:.3f}, "
-          f"false-alarm rate {relay_alarms:.3f}")
-    for text in missed:
-        print(f"  missed: {text!r} (intent {parsed[text]['intent']['name']})")
-    for text in alarms:
-        print(f"  false alarm: {text!r} (intent {parsed[text]['intent']['name']})")
-    return {"recall": recall, "false_alarm_rate": false_alarm_rate, "missed": missed, "false_alarms": alarms,
-            "wrong_category": wrong_category, "relay_recall": relay_recall, "relay_false_alarm_rate": relay_alarms,
-            "urgent": len(positives), "not_urgent": len(negatives)}
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="models/voordeur.tar.gz")
     parser.add_argument("--nlu", default=str(BOT_DIR / "eval" / "nlu_heldout.yml"))
-    parser.add_argument("--urgency", default=str(BOT_DIR / "eval" / "urgency.yml"))
-    parser.add_argument("--min-recall", type=float, default=0.95)
-    parser.add_argument("--max-false-alarms", type=float, default=0.10)
     parser.add_argument("--out", default=str(BOT_DIR / "results" / "heldout.json"))
     args = parser.parse_args()
 
@@ -127,31 +88,26 @@ def main() -> int:
 
     configure_structlog(logging.ERROR)
     pairs = read_nlu_examples(Path(args.nlu))
-    urgency_data = yaml.safe_load(Path(args.urgency).read_text(encoding="utf-8"))
-    urgency_texts = [t for key in ("acute", "suicide", "not_urgent") for t in urgency_data.get(key) or []]
+    triage_texts = [json.loads(line)["text"] for path in sorted((BOT_DIR / "eval" / "heldout").glob("*.jsonl"))
+                    for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
-    leaks = leaked_sentences([t for t, _ in pairs] + urgency_texts)
+    leaks = leaked_sentences([t for t, _ in pairs] + triage_texts)
     for text in leaks:
         print(f"held-out sentence also in training data or phrase file: {text!r}")
 
-    texts = list(dict.fromkeys([t for t, _ in pairs] + urgency_texts))
+    texts = list(dict.fromkeys(t for t, _ in pairs))
     parsed_list = asyncio.run(parse_all(args.model, texts))
     parsed = dict(zip(texts, parsed_list))
 
     intents = intent_report(pairs, [parsed[t] for t, _ in pairs])
-    urgent = urgency_report(urgency_data, parsed)
 
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as handle:
-        json.dump({"intents": intents, "urgency": urgent}, handle, indent=2, ensure_ascii=False)
+        json.dump({"intents": intents}, handle, indent=2, ensure_ascii=False)
 
     failures = []
     if leaks:
         failures.append(f"{len(leaks)} held-out sentences leaked into training data or phrases")
-    if urgent["recall"] < args.min_recall:
-        failures.append(f"urgent recall {urgent['recall']:.3f} < {args.min_recall}")
-    if urgent["false_alarm_rate"] > args.max_false_alarms:
-        failures.append(f"false-alarm rate {urgent['false_alarm_rate']:.3f} > {args.max_false_alarms}")
     print(f"\nintent macro F1 {intents['macro avg']['f1-score']:.3f}, "
           f"weighted F1 {intents['weighted avg']['f1-score']:.3f}, accuracy {intents['accuracy']:.3f}")
     for failure in failures:

@@ -29,6 +29,16 @@ TARGETS = {
     "question_alert_rate": ("<=", 0.02),
 }
 
+# What this round measured on its fresh batch (docs/triage.md): `make test` holds the rules to these
+# floors so that no change makes triage worse, while the targets above stay the goal.
+FLOORS = {
+    "acute_recall": (">=", 0.76),
+    "suicide_recall": (">=", 0.55),
+    "high_recall": (">=", 0.70),
+    "false_112_rate": ("<=", 0.04),
+    "question_alert_rate": ("<=", 0.02),
+}
+
 
 def read_batch(path: Path) -> List[Dict]:
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -95,9 +105,9 @@ def score(items: List[Dict], predictions: List[triage.Assessment]) -> Dict:
     return {"figures": figures, "misses": misses}
 
 
-def missed_targets(figures: Dict) -> List[str]:
+def missed_targets(figures: Dict, targets: Dict = TARGETS) -> List[str]:
     missed = []
-    for name, (op, target) in TARGETS.items():
+    for name, (op, target) in targets.items():
         value = figures[name]
         if (op == ">=" and value < target) or (op == "<=" and value > target):
             missed.append(f"{name} {value:.3f} (target {op} {target})")
@@ -109,6 +119,7 @@ def main(argv=None) -> int:
     parser.add_argument("batches", nargs="+", type=Path)
     parser.add_argument("--model", help="a trained Rasa model: weigh its opinion as the product does")
     parser.add_argument("--gate", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--floors", action="store_true", help="exit 1 when a figure falls below this round's")
     parser.add_argument("--misses", action="store_true", help="print every wrong message")
     args = parser.parse_args(argv)
     failed = False
@@ -126,8 +137,11 @@ def main(argv=None) -> int:
         missed = missed_targets(figures)
         for line in missed:
             print(f"  target missed: {line}")
-        failed = failed or bool(missed)
-    return 1 if failed and args.gate else 0
+        below = missed_targets(figures, FLOORS)
+        for line in below:
+            print(f"  BELOW THIS ROUND'S FLOOR: {line}")
+        failed = failed or bool(missed and args.gate) or bool(below and args.floors)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

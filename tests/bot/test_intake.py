@@ -145,7 +145,8 @@ def test_not_safe_takes_the_urgent_path(dispatcher, domain):
         # Only nickname and region are required now, and both are missing.
         slot("requested_slot", "nickname"),
     ]
-    assert texts(dispatcher) == ["utter_not_safe", {"voordeur": {"type": "urgent", "category": "acute"}}]
+    assert texts(dispatcher) == ["utter_urgent_acute", {"voordeur": {"type": "risk", "category": "acute",
+                                                                     "reason": "not_safe_now"}}, "utter_urgent_queue"]
 
 
 def test_safe_now_yes(dispatcher, domain):
@@ -180,10 +181,9 @@ def CollectingDispatcherFactory():
 def test_not_safe_after_phrase_guidance_is_not_guided_twice(dispatcher, domain):
     tracker = form_tracker("nee, hij heeft een mes", "safe_now", intent="deny")
     tracker.events.insert(-2, {"event": "bot", "text": None,
-                               "data": {"custom": {"voordeur": {"type": "urgent", "category": "acute"}}}})
+                               "data": {"custom": {"voordeur": {"type": "risk", "category": "acute"}}}})
     events = validate(tracker, dispatcher, domain)
-    assert events[:4] == [slot("safe_now", "no"), slot("urgent", True), slot("urgent_category", "acute"),
-                          slot("handoff_requested", True)]
+    assert events[:2] == [slot("safe_now", "no"), slot("handoff_requested", True)]
     assert texts(dispatcher) == []
 
 

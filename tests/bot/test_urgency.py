@@ -2,64 +2,75 @@ import asyncio
 
 from conftest import form_tracker, make_tracker, texts
 
-from actions.urgency import ActionCheckUrgentPhrases, ActionUrgent, category_of
+from actions.urgency import ActionCheckUrgentPhrases, ActionUrgent, assessment_of
 
-URGENT_ACUTE = {"voordeur": {"type": "urgent", "category": "acute"}}
-URGENT_SUICIDE = {"voordeur": {"type": "urgent", "category": "suicide"}}
+
+def risk(category, reason):
+    return {"voordeur": {"type": "risk", "category": category, "reason": reason}}
 
 
 def slot(name, value):
     return {"event": "slot", "timestamp": None, "name": name, "value": value}
 
 
-FLAGS_ACUTE = [slot("urgent", True), slot("urgent_category", "acute"), slot("handoff_requested", True)]
-FLAGS_SUICIDE = [slot("urgent", True), slot("urgent_category", "suicide"), slot("handoff_requested", True)]
+def flags(categories, urgent=True):
+    return [slot("urgent", urgent), slot("urgent_category", categories), slot("handoff_requested", True)]
 
 
 def run(action, tracker, dispatcher, domain):
     return asyncio.run(action.run(dispatcher, tracker, domain))
 
 
-def test_danger_now_gets_112_guidance_and_the_urgent_payload(dispatcher, domain):
+def test_danger_now_is_answered_once_with_the_risk_payload(dispatcher, domain):
     events = run(ActionUrgent(), make_tracker("hij slaat me nu", intent="urgent_danger"), dispatcher, domain)
-    assert events == FLAGS_ACUTE
-    assert texts(dispatcher) == ["utter_urgent_acute", URGENT_ACUTE, "utter_urgent_queue"]
-    guidance = domain["responses"]["utter_urgent_acute"][0]["text"]
-    assert "112" in guidance and "0800 2000" in guidance
+    assert events == flags("acute")
+    assert texts(dispatcher) == ["utter_urgent_acute", risk("acute", "violence"), "utter_urgent_queue"]
+    assert "112" in domain["responses"]["utter_urgent_acute"][0]["text"]
 
 
-def test_suicide_gets_113_guidance(dispatcher, domain):
+def test_suicide_is_answered_warmly(dispatcher, domain):
     events = run(ActionUrgent(), make_tracker("ik wil dood", intent="urgent_suicide"), dispatcher, domain)
-    assert events == FLAGS_SUICIDE
-    assert texts(dispatcher) == ["utter_urgent_suicide", URGENT_SUICIDE, "utter_urgent_queue"]
-    guidance = domain["responses"]["utter_urgent_suicide"][0]["text"]
-    assert "113" in guidance and "0800 0113" in guidance
+    assert events == flags("suicide")
+    assert texts(dispatcher) == ["utter_urgent_suicide", risk("suicide", "suicide"), "utter_urgent_queue"]
+    assert "113" in domain["responses"]["utter_urgent_suicide"][0]["text"]
+
+
+def test_high_risk_offers_a_counsellor_without_the_urgent_flag(dispatcher, domain):
+    tracker = form_tracker("hij heeft vorige week mijn keel dichtgeknepen", "nickname", intent="describe_situation")
+    events = run(ActionCheckUrgentPhrases(), tracker, dispatcher, domain)
+    assert events == flags("high", urgent=False)
+    assert texts(dispatcher) == ["utter_urgent_high", risk("high", "strangulation"), "utter_urgent_queue"]
 
 
 def test_known_region_skips_the_queue_remark(dispatcher, domain):
     tracker = make_tracker("hij heeft een mes", intent="urgent_danger", slots={"region": "utrecht"})
     run(ActionUrgent(), tracker, dispatcher, domain)
-    assert texts(dispatcher) == ["utter_urgent_acute", URGENT_ACUTE]
+    assert texts(dispatcher) == ["utter_urgent_acute", risk("acute", "weapon")]
 
 
-def test_phrase_net_catches_what_the_classifier_missed(dispatcher, domain):
-    tracker = form_tracker("hij heeft een mes", "nickname", intent="inform")
-    events = run(ActionCheckUrgentPhrases(), tracker, dispatcher, domain)
-    assert events == FLAGS_ACUTE
-    assert texts(dispatcher) == ["utter_urgent_acute", URGENT_ACUTE, "utter_urgent_queue"]
-
-
-def test_phrase_net_stays_quiet_when_the_classifier_already_flagged_it(dispatcher, domain):
-    tracker = make_tracker("hij heeft een mes", intent="urgent_danger")
-    assert run(ActionCheckUrgentPhrases(), tracker, dispatcher, domain) == []
+def test_a_grade_already_answered_is_not_answered_again(dispatcher, domain):
+    tracker = make_tracker("hij slaat me nu weer", intent="urgent_danger", slots={"urgent_category": "acute"})
+    assert run(ActionUrgent(), tracker, dispatcher, domain) == []
     assert texts(dispatcher) == []
 
 
-def test_phrase_net_speaks_once_per_message(dispatcher, domain):
-    tracker = make_tracker("hij heeft een mes", intent="inform", after_user=[
-        {"event": "bot", "text": None, "data": {"custom": URGENT_ACUTE}},
-    ])
+def test_the_rules_catch_what_the_classifier_missed(dispatcher, domain):
+    tracker = form_tracker("hy heeft n mes", "nickname", intent="inform")
+    assert run(ActionCheckUrgentPhrases(), tracker, dispatcher, domain) == flags("acute")
+
+
+def test_the_check_stays_quiet_when_the_classifier_already_spoke(dispatcher, domain):
+    tracker = make_tracker("hij heeft een mes", intent="urgent_danger")
     assert run(ActionCheckUrgentPhrases(), tracker, dispatcher, domain) == []
+    tracker = make_tracker("hij heeft een mes", intent="inform", after_user=[
+        {"event": "bot", "text": None, "data": {"custom": risk("acute", "weapon")}}])
+    assert run(ActionCheckUrgentPhrases(), tracker, dispatcher, domain) == []
+
+
+def test_the_classifier_alone_unsure_or_the_past_gets_no_alarm(dispatcher, domain):
+    tracker = make_tracker("vorig jaar had hij een mes", intent="urgent_danger")
+    assert run(ActionUrgent(), tracker, dispatcher, domain) == []
+    assert texts(dispatcher) == ["utter_story_noted"]
 
 
 def test_past_violence_and_questions_are_not_urgent(dispatcher, domain):
@@ -68,14 +79,12 @@ def test_past_violence_and_questions_are_not_urgent(dispatcher, domain):
     assert texts(dispatcher) == []
 
 
-def test_buttons_are_never_urgent(dispatcher, domain):
+def test_buttons_are_never_graded(dispatcher, domain):
     assert run(ActionCheckUrgentPhrases(), make_tracker("/skip", intent="skip"), dispatcher, domain) == []
 
 
-def test_category_combines_intent_and_phrases():
-    assert category_of("urgent_danger", "iets") == "acute"
-    assert category_of("urgent_suicide", "iets") == "suicide"
-    assert category_of("urgent_danger", "ik wil dood") == "suicide"
-    assert category_of("inform", "ik wil dood") == "suicide"
-    assert category_of("inform", "hij bedreigt me") == "acute"
-    assert category_of("describe_situation", "vorig jaar bedreigde hij me") is None
+def test_the_classifier_is_weighed_but_cannot_send_anyone_to_112_alone():
+    sure = make_tracker("ik weet het niet meer", intent="urgent_danger")
+    sure.latest_message["intent"]["confidence"] = 0.95
+    assert assessment_of(sure).category == "high"
+    assert assessment_of(make_tracker("ik wil niet meer leven", intent="inform")).category == "suicide"

@@ -74,7 +74,7 @@ def stored_messages(database_url: str, conversation: str) -> list[tuple[int, str
 
 def test_database_briefly_unavailable(make_relay, closed_port_url, database_url):
     # Rasa is down too, so the visitor reaches the queue by naming the town (no model needed here).
-    relay = make_relay(closed_port_url, RASA_RETRY_SECONDS=0, DATABASE_LOCK_TIMEOUT=2)
+    relay = make_relay(closed_port_url, DATABASE_LOCK_TIMEOUT=2)
     relay.add_counsellor("anna", PASSWORD, "Anna", ["utrecht"])
     visitor = Visitor(relay)
     session = visitor.hello()

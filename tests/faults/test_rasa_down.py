@@ -59,12 +59,12 @@ def a_visitor_gets_help_without_the_assistant(relay):
 
 
 def test_rasa_unreachable(make_relay, closed_port_url):
-    relay = make_relay(closed_port_url, RASA_RETRY_SECONDS=0)
+    relay = make_relay(closed_port_url)
     a_visitor_gets_help_without_the_assistant(relay)
 
 
 def test_rasa_too_slow(make_relay, slow_server):
-    relay = make_relay(slow_server.url, RASA_TIMEOUT=2, RASA_PARSE_TIMEOUT=1, RASA_RETRY_SECONDS=0)
+    relay = make_relay(slow_server.url)
     a_visitor_gets_help_without_the_assistant(relay)
     assert slow_server.requests >= 1  # the relay did ask, and gave up in time
 
@@ -93,5 +93,5 @@ def action_server_down(root, rasa_stack):
 
 @pytest.mark.rasa
 def test_only_the_action_server_down(make_relay, action_server_down):
-    relay = make_relay(action_server_down, RASA_RETRY_SECONDS=0)
+    relay = make_relay(action_server_down)
     a_visitor_gets_help_without_the_assistant(relay)

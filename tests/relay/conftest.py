@@ -9,7 +9,7 @@ from live_clients import of_type  # noqa: F401 (the tests import it from here)
 from relay.counsellor import CounsellorSocket, counsellor_connected, counsellor_event_frames, handle_counsellor_frame
 from relay.db import get_db
 from relay.rasa import BotTurn, RasaUnavailable
-from relay.urgency_checks import get_urgency_checker
+from relay.triage import get_model_opinions
 from relay.visitor import VisitorSocket, handle_visitor_frame, visitor_event_frames
 
 
@@ -17,8 +17,8 @@ def bot_says(*texts, buttons=None, signals=()):
     return BotTurn(messages=[{"text": t, "buttons": buttons} for t in texts], signals=list(signals))
 
 
-def handoff(region="utrecht", nickname="Sam", urgent=False):
-    return {"type": "handoff", "nickname": nickname, "region": region, "urgent": urgent,
+def handoff(region="utrecht", nickname="Sam"):
+    return {"type": "handoff", "nickname": nickname, "region": region,
             "intake": {"about": "self", "situation": "partner", "safe_now": True, "age_group": "18_plus"}}
 
 
@@ -44,7 +44,12 @@ class ScriptedRasa:
 
     def parse(self, text):
         self.parsed.append(text)
-        return None if self.down else {"intent": self.intents.get(text, {"name": "inform", "confidence": 0.9})}
+        if self.down:
+            return None
+        return {"text": text, "intent": self.intents.get(text, {"name": "inform", "confidence": 0.9})}
+
+    def available(self):
+        return True  # a scripted Rasa that is "down" still answers at once, with RasaUnavailable
 
 
 @pytest.fixture
@@ -59,7 +64,7 @@ def pump_inbox(app, socket_state, event_frames) -> list[dict]:
     checks asked for so far have answered (they hand their findings to the inbox too)."""
     out = []
     with app.app_context():
-        assert get_urgency_checker().drain(), "an urgency check did not finish"
+        assert get_model_opinions().drain(), "a model opinion did not finish"
         for _kind, channel, event in socket_state.inbox.take_waiting():
             out += list(event_frames(socket_state, channel, event))
     return out

@@ -155,7 +155,7 @@ def urgent_words_alert_both(visitor: Visitor, counsellor: Counsellor, conversati
     visitor.say("Hij slaat me nu")
     assert "112" in visitor.until(lambda f: f["type"] == "alert")[-1]["phones"]
     assert counsellor.until(lambda f: f["type"] == "alert")[-1] == {
-        "type": "alert", "conversation": conversation, "level": "urgent", "category": "acute"}
+        "type": "alert", "conversation": conversation, "level": "urgent", "category": "acute", "reason": "violence"}
 
 
 def end_and_register(counsellor: Counsellor, visitor: Visitor, conversation: str, relay_url: str) -> None:

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from relay.broker import InProcessBroker
-from relay.rasa import decode_turn, urgent_intent
+from relay.rasa import decode_turn
 from relay.sockets import FrameError, parse_frame
 
 
@@ -47,14 +47,6 @@ def test_decode_turn_separates_signals_from_visible_messages():
     ])
     assert turn.messages == [{"text": "Hoe mogen we je noemen?", "buttons": [{"title": "Sla over", "payload": "/skip"}]}]
     assert turn.signals == [{"type": "profile", "nickname": "Sam", "region": None}]
-
-
-def test_urgent_intents_need_confidence():
-    assert urgent_intent({"intent": {"name": "urgent_suicide", "confidence": 0.9}}) == "suicide"
-    assert urgent_intent({"intent": {"name": "urgent_violence_now", "confidence": 0.61}}) == "acute"
-    assert urgent_intent({"intent": {"name": "urgent_violence_now", "confidence": 0.59}}) is None
-    assert urgent_intent({"intent": {"name": "greet", "confidence": 1.0}}) is None
-    assert urgent_intent(None) is None
 
 
 def test_client_addresses_are_redacted_from_the_server_log():

@@ -14,7 +14,8 @@ def queued_visitor(visitor_factory, rasa, region="utrecht", nickname="Sam", urge
     visitor = visitor_factory()
     visitor.hello()
     key = f"Ik wil een mens ({nickname})"
-    rasa.answers[key] = bot_says("Ik zet je in de wachtrij.", signals=[handoff(region, nickname, urgent)])
+    risk = [{"type": "risk", "category": "acute", "reason": "weapon"}] if urgent else []
+    rasa.answers[key] = bot_says("Ik zet je in de wachtrij.", signals=[*risk, handoff(region, nickname)])
     frames = visitor.say(key)
     return visitor, frames
 
@@ -67,13 +68,14 @@ def test_urgent_language_in_the_queue_alerts_and_moves_the_visitor_up(app, visit
     assert [i["nickname"] for i in of_type(anna.pump(), "queue")[-1]["items"]] == ["Tweede", "Eerste"]
 
 
-def test_rasa_parse_detects_urgency_the_phrase_list_misses(visitor_factory, rasa):
+def test_rasa_parse_raises_what_the_rules_miss_to_high(visitor_factory, rasa):
     visitor, _ = queued_visitor(visitor_factory, rasa)
-    rasa.intents["ik ben bang dat hij terugkomt"] = {"name": "urgent_danger", "confidence": 0.8}
+    rasa.intents["ik ben bang dat hij terugkomt"] = {"name": "urgent_danger", "confidence": 0.9}
     frames = visitor.say("ik ben bang dat hij terugkomt", client_id="p1")
-    assert len(of_type(frames, "alert")) == 1
-    rasa.intents["twijfel"] = {"name": "urgent_danger", "confidence": 0.4}
-    assert not of_type(visitor.say("twijfel", client_id="p2"), "alert")
+    alerts = of_type(frames + visitor.pump(), "alert")
+    assert [(a["level"], a["category"]) for a in alerts] == [("high", "high")]
+    rasa.intents["twijfel"] = {"name": "urgent_suicide", "confidence": 0.4}  # too unsure to count
+    assert not of_type(visitor.say("twijfel", client_id="p2") + visitor.pump(), "alert")
 
 
 def test_counsellor_sees_only_their_regions(visitor_factory, rasa, counsellor_factory):

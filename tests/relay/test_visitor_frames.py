@@ -126,7 +126,7 @@ def test_rasa_down_tells_the_visitor_in_dutch_with_phone_numbers(visitor_factory
 def test_urgent_phrase_with_the_bot_raises_one_alert(app, visitor_factory, rasa):
     visitor = visitor_factory()
     conversation = visitor.hello()[0]["conversation"]
-    rasa.answers["Hij heeft een mes"] = bot_says("Bel 112.", signals=[{"type": "urgent", "category": "acute"}])
+    rasa.answers["Hij heeft een mes"] = bot_says("Bel 112.", signals=[{"type": "risk", "category": "acute", "reason": "weapon"}])
     frames = visitor.say("Hij heeft een mes", client_id="u1")
     alerts = of_type(frames, "alert")
     assert len(alerts) == 1 and alerts[0]["phones"][0] == "112" and alerts[0]["level"] == "urgent"

@@ -1,0 +1,130 @@
+"""The relay's side of triage: every visitor message is graded in every state, before and without Rasa.
+
+The rules of voordeur_content.triage decide at once, on the socket's own thread. A more serious
+grade than the conversation had is stored on it (risk, reason, priority in the queue) and the
+counsellor's alert is published with the same commit; the visitor's alert frame is sent by the
+caller, so it is said once and then stays visible. Rasa's classifier is a second opinion, asked
+beside the socket on a few worker threads (`ModelOpinions`) while a human has or will have the
+chat; in the bot state the bot's own turn brings it (relay/assistant.py).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
+
+from flask import Flask, current_app
+from sqlalchemy.orm import Session
+
+from relay import conversations
+from relay.broker import get_broker
+from relay.db import get_db
+from relay.events import PendingEvents
+from relay.models import Conversation
+from relay.rasa import get_rasa
+from voordeur_content import triage
+from voordeur_content.triage import Assessment
+
+log = logging.getLogger(__name__)
+PRIORITY = {"urgent": 2, "high": 1}
+
+
+def alerted_categories(conversation: Conversation) -> list[str]:
+    return [c for c in (conversation.risk_alerted or "").split(",") if c]
+
+
+def record(session: Session, conversation: Conversation, assessment: Assessment, events: PendingEvents) -> bool:
+    """Store a grade that is more serious than what the conversation had, and queue the counsellor's
+    alert; True when the visitor is to be shown the alert of ``assessment.category``."""
+    alerted = alerted_categories(conversation)
+    if not triage.more_serious(assessment, alerted):
+        return False
+    category, level = assessment.category, assessment.level
+    conversation.risk_alerted = ",".join([*alerted, category])
+    if triage.RANK[category] >= triage.RANK[conversation.risk]:
+        conversation.risk, conversation.risk_reason = category, assessment.reason
+    priority = PRIORITY[level]
+    if priority > conversation.priority:
+        conversation.priority = priority
+        if conversation.state == "queued":
+            events.region_changed(conversation.region)  # it moves up its queue
+    conversation.urgent = conversation.urgent or level == "urgent"
+    events.conversation(conversation.id, "alert", level=level, category=category, reason=assessment.reason)
+    return True
+
+
+def grade(conversation_id: str, assessment: Assessment) -> str | None:
+    """Record ``assessment`` for a conversation (its own unit of work); the category to show the
+    visitor, or None when it adds nothing. Most messages carry no signal and touch no row."""
+    if not assessment:
+        return None
+    events = PendingEvents()
+    with get_db().transaction() as session:
+        conversation = conversations.lock_conversation(session, conversation_id)
+        raised = conversation is not None and record(session, conversation, assessment, events)
+    events.publish(get_broker())
+    return assessment.category if raised else None
+
+
+def visitor_alert(conversation: Conversation) -> dict | None:
+    """The alert a returning visitor sees again (the widget keeps it visible), or None."""
+    return triage.alert_frame(conversation.risk) if conversation.risk else None
+
+
+class ModelOpinions:
+    """Asks Rasa's model about texts on ``workers`` threads; at most ``max_waiting`` wait at once.
+
+    Beyond that (Rasa hanging, a flood) a text is not asked about and a warning is logged: the
+    rules have already graded it, and a queue without end would only answer too late.
+    """
+
+    def __init__(self, app: Flask, workers: int = 4, max_waiting: int = 1000):
+        self._app = app
+        self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="model-opinion")
+        self._max_waiting = max_waiting
+        self._waiting = 0
+        self._idle = threading.Condition()
+
+    def submit(self, text: str, rules_view: Assessment, on_raise: Callable[[Assessment], None]) -> bool:
+        """Ask about ``text``; ``on_raise(assessment)`` runs on a worker when the weighed grade is
+        more serious than the rules' own."""
+        if not get_rasa(self._app).available():
+            return False  # Rasa is down: the rules have spoken, and the probe will bring Rasa back
+        with self._idle:
+            if self._waiting >= self._max_waiting:
+                log.warning("model opinions are %d behind; this message relies on the rules", self._waiting)
+                return False
+            self._waiting += 1
+        self._pool.submit(self._ask, text, rules_view, on_raise)
+        return True
+
+    def _ask(self, text: str, rules_view: Assessment, on_raise: Callable[[Assessment], None]) -> None:
+        try:
+            weighed = triage.weigh(rules_view, get_rasa(self._app).parse(text))
+            if triage.RANK[weighed.category] > triage.RANK[rules_view.category]:
+                on_raise(weighed)
+        except Exception:  # a failed opinion must not take the worker down
+            log.exception("model opinion failed")
+        finally:
+            with self._idle:
+                self._waiting -= 1
+                if self._waiting == 0:
+                    self._idle.notify_all()
+
+    def drain(self, timeout: float = 10.0) -> bool:
+        """Wait until every opinion asked for so far has been answered (for tests and shutdown)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._waiting == 0, timeout)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["relay_model_opinions"] = ModelOpinions(app, workers=app.config["RELAY_URGENCY_WORKERS"])
+    triage.warm_up()  # the first message must not pay for reading the rules and the word list
+
+
+def get_model_opinions(app: Flask | None = None) -> ModelOpinions:
+    return (app or current_app).extensions["relay_model_opinions"]

@@ -1,0 +1,102 @@
+"""The triage rules (content/triage.yml through voordeur_content.triage): grades as a visitor's
+words deserve them, and an editor's file that cannot work fails loudly."""
+import pytest
+
+from voordeur_content import triage
+
+
+@pytest.mark.parametrize("text, category, reason", [
+    ("hij slaat me nu", "acute", "violence"),
+    ("k word nu geslagen", "acute", "violence"),
+    ("hy heeft n mes", "acute", "weapon"),
+    ("HIJ SLAAT ME HELP", "acute", "violence"),
+    ("ik hoor de buurvrouw nu gillen", "acute", "violence"),
+    ("ik word nu bedreigd, wat moet ik doen", "acute", "threat_to_kill"),
+    ("mijn ex staat voor de deur", "acute", "stalking"),
+    ("ik wil niet meer leven", "suicide", "suicide"),
+    ("ik heb net 30 paracetamol genomen", "suicide", "suicide"),
+    ("Ik woon al tien jaar met hem. Hij drinkt veel. Gisteren kneep hij mijn keel dicht.", "high", "strangulation"),
+    ("hij zei dat hij me vermoordt als ik wegga", "high", "threat_to_kill"),
+    ("ik wordt bedreigt door mn ex", "high", "threat_to_kill"),
+])
+def test_danger_in_the_visitors_own_words(text, category, reason):
+    assert triage.assess(text) == triage.Assessment(category, reason)
+
+
+@pytest.mark.parametrize("text", [
+    "vorig jaar sloeg hij me",
+    "hij heeft me nooit geslagen",
+    "ik ben niet in gevaar",
+    "wat moet ik doen als hij me slaat?",
+    "de buurman schopt zijn hond",
+    "mijn moeder vermoordt me als ik te laat ben haha",
+    "ik ga dood van het lachen",
+    "zoetermeer", "utrecht", "nieuwleusen", "dewi", "hallo",
+    "kan een man ook slachtoffer zijn?",
+    "is dit echt anoniem?",
+    "/inform{\"region\": \"utrecht\"}",
+])
+def test_no_alert_for_the_past_denials_questions_jokes_places_and_names(text):
+    assert not triage.assess(text)
+
+
+def test_suicide_goes_before_acute_when_both_are_there():
+    assert triage.assess("hij slaat me nu en ik wil dood").category == "suicide"
+
+
+def test_the_alert_frames_carry_the_right_numbers():
+    acute, suicide, high = (triage.alert_frame(c) for c in ("acute", "suicide", "high"))
+    assert (acute["level"], acute["phones"][:2]) == ("urgent", ["112", "0800 2000"])
+    assert (suicide["level"], suicide["phones"]) == ("urgent", ["113", "0800 0113", "112"])
+    assert (high["level"], high["category"]) == ("high", "high") and "0800 2000" in high["phones"]
+    assert "112" in acute["text"] and "0800 0113" in suicide["text"]
+    with pytest.raises(ValueError):
+        triage.alert_text("other")
+
+
+def test_an_alert_only_for_a_more_serious_grade():
+    high, acute, suicide = (triage.Assessment(c, "x") for c in ("high", "acute", "suicide"))
+    assert triage.more_serious(high, [])
+    assert not triage.more_serious(high, ["high"]) and not triage.more_serious(high, ["acute"])
+    assert triage.more_serious(acute, ["high"]) and not triage.more_serious(acute, ["acute"])
+    assert triage.more_serious(suicide, ["acute"])  # other guidance (113)
+    assert not triage.more_serious(triage.NONE, [])
+
+
+def test_the_model_alone_raises_to_high_at_most_and_never_over_the_rules():
+    sure = {"text": "ik weet het niet meer", "intent": {"name": "urgent_danger", "confidence": 0.95}}
+    unsure = {"text": "ik weet het niet meer", "intent": {"name": "urgent_danger", "confidence": 0.5}}
+    past = {"text": "vorig jaar had hij een mes", "intent": {"name": "urgent_danger", "confidence": 0.99}}
+    assert triage.weigh(triage.NONE, sure) == triage.Assessment("high", "model", source="model")
+    assert triage.weigh(triage.NONE, unsure) == triage.NONE
+    assert triage.weigh(triage.NONE, past) == triage.NONE
+    assert triage.weigh(triage.NONE, None) == triage.NONE
+    acute = triage.Assessment("acute", "weapon")
+    assert triage.weigh(acute, sure) is acute
+
+
+def test_an_editors_new_phrase_works_without_a_restart(tmp_path):
+    path = tmp_path / "triage.yml"
+    text = (triage.TRIAGE_FILE).read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    assert not triage.assess("hij zwiept met de zweep", path=path)
+    path.write_text(text.replace("    ongoing:\n      - heeft een <wapen>",
+                                 "    ongoing:\n      - zwiept met\n      - heeft een <wapen>"), encoding="utf-8")
+    import os
+    os.utime(path, (1, 10**9))  # a new modification time, as an editor's save gives
+    assert triage.assess("hij zwiept met de zweep", path=path) == triage.Assessment("acute", "weapon")
+
+
+@pytest.mark.parametrize("broken, message", [
+    ("grades: {acute: {}}\n", "grades"),
+    ("grades: {acute: {}, suicide: {}, high: {}}\nsignals:\n  x:\n    grades: {now: acute}\n", "grades must name"),
+    ("grades: {acute: {}, suicide: {}, high: {}}\nsignals:\n  x:\n    grades: {now: acute, ongoing: red,"
+     " recent: none, past: none}\n", "unknown grades"),
+    ("grades: {acute: {}, suicide: {}, high: {}}\nsignals:\n  x:\n    grades: {now: acute, ongoing: high,"
+     " recent: none, past: none}\n    ongoing: [slaat <niemand>]\n", "unknown group"),
+])
+def test_a_broken_file_fails_loudly(tmp_path, broken, message):
+    path = tmp_path / "triage.yml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        triage.assess("hij slaat me", path=path)

@@ -1,0 +1,144 @@
+"""Triage in the relay: every visitor message is graded by the rules at once, in every state, and
+Rasa's model is a second opinion asked beside the socket; the socket never waits for it."""
+import json
+import threading
+import time
+
+from conftest import bot_says, of_type
+from relay.db import get_db
+from relay.models import Conversation
+from relay.triage import ModelOpinions, get_model_opinions
+from relay.visitor import handle_visitor_frame
+from test_queue import queued_visitor
+from voordeur_content.triage import Assessment
+
+
+class SlowRasa:
+    """A Rasa whose parse waits until released, then reads the text as urgent danger."""
+
+    def __init__(self):
+        self.release = threading.Event()
+        self.asked: list[str] = []
+
+    def parse(self, text):
+        self.asked.append(text)
+        assert self.release.wait(10)
+        return {"text": text, "intent": {"name": "urgent_danger", "confidence": 0.95}}
+
+    def available(self):
+        return True
+
+
+def test_the_visitors_socket_goes_on_while_rasa_gives_its_opinion(app, visitor_factory, rasa, counsellor_factory):
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    anna = counsellor_factory()
+    slow = SlowRasa()
+    app.extensions["relay_rasa"] = slow
+    started = time.monotonic()
+    with app.app_context():
+        frames = list(handle_visitor_frame(visitor.state, json.dumps(
+            {"type": "message", "text": "ik weet niet meer wat ik moet doen", "id": "u1"})))
+    assert time.monotonic() - started < 5  # the echo did not wait for Rasa
+    assert [f["type"] for f in frames] == ["message"] and frames[0]["id"] == "u1"
+    slow.release.set()
+    alerts = of_type(visitor.pump(), "alert")  # the opinion comes back through the inbox
+    assert slow.asked == ["ik weet niet meer wat ik moet doen"]
+    # The model alone never sends a visitor to 112: it offers a counsellor at once.
+    assert len(alerts) == 1 and alerts[0]["level"] == "high" and alerts[0]["category"] == "high"
+    item = of_type(anna.pump(), "queue")[-1]["items"][0]
+    assert item["risk"] == "high" and item["risk_reason"] == "model" and item["urgent"] is False
+
+
+def test_danger_in_the_queue_alerts_at_once_by_the_rules(visitor_factory, rasa, counsellor_factory):
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    anna = counsellor_factory()
+    frames = visitor.say("papa slaat mama nu heel hard en ik ben bang", client_id="s1")
+    alert = of_type(frames, "alert")
+    assert len(alert) == 1 and alert[0]["category"] == "acute" and "112" in alert[0]["phones"]
+    to_anna = of_type(anna.pump(), "queue")[-1]["items"][0]
+    assert to_anna["urgent"] is True and to_anna["risk"] == "acute" and to_anna["risk_reason"] == "violence"
+
+
+def test_the_alert_is_said_once_and_only_a_more_serious_grade_alerts_again(app, visitor_factory, rasa):
+    visitor = visitor_factory()
+    conversation = visitor.hello()[0]["conversation"]
+    first = of_type(visitor.say("hij heeft gisteren mijn keel dichtgeknepen", client_id="a"), "alert")
+    assert [(a["level"], a["category"]) for a in first] == [("high", "high")]
+    assert of_type(visitor.say("hij bedreigt me ook al weken", client_id="b"), "alert") == []  # high again: said
+    again = of_type(visitor.say("HIJ SLAAT ME NU HELP", client_id="c"), "alert")
+    assert [(a["level"], a["category"]) for a in again] == [("urgent", "acute")]
+    assert of_type(visitor.say("hij slaat me nu weer", client_id="d"), "alert") == []
+    suicide = of_type(visitor.say("ik wil niet meer leven", client_id="e"), "alert")
+    assert [a["category"] for a in suicide] == ["suicide"] and "0800 0113" in suicide[0]["phones"]
+    with get_db(app).transaction() as session:
+        row = session.get(Conversation, conversation)
+        assert (row.risk, row.risk_alerted, row.priority, row.urgent) == ("suicide", "high,acute,suicide", 2, True)
+        assert "keel" not in (row.risk_reason or "")  # a kind of signal, never the words
+
+
+def test_no_alert_for_the_past_a_denial_or_a_question(visitor_factory, rasa):
+    visitor = visitor_factory()
+    visitor.hello()
+    for i, text in enumerate(["vorig jaar sloeg hij me", "hij heeft me nooit geslagen",
+                              "wat moet ik doen als hij me slaat?", "zoetermeer"]):
+        assert of_type(visitor.say(text, client_id=str(i)), "alert") == [], text
+
+
+def test_a_button_payload_is_not_graded(visitor_factory, rasa):
+    visitor = visitor_factory()
+    visitor.hello()
+    rasa.answers["/about_self"] = bot_says("Fijn dat je het vertelt.")
+    assert of_type(visitor.say("Over mezelf", client_id="b1", payload="/about_self"), "alert") == []
+
+
+def test_a_returning_visitor_sees_the_alert_again(app, visitor_factory, rasa):
+    visitor = visitor_factory()
+    token = visitor.hello()[0]["token"]
+    visitor.say("ik wil er een einde aan maken", client_id="s")
+    again = visitor_factory().hello(token)
+    alerts = of_type(again, "alert")
+    assert len(alerts) == 1 and alerts[0]["category"] == "suicide"
+
+
+def test_a_backlog_is_bounded_and_a_failing_opinion_is_survived(app, caplog):
+    slow = SlowRasa()
+    app.extensions["relay_rasa"] = slow
+    opinions = ModelOpinions(app, workers=1, max_waiting=2)
+    found = []
+    none = Assessment()
+    try:
+        assert opinions.submit("een", none, found.append) and opinions.submit("twee", none, found.append)
+        assert not opinions.submit("drie", none, found.append)  # beyond the bound: the rules only
+        assert "behind" in caplog.text
+        slow.release.set()
+        assert opinions.drain()
+        assert [a.category for a in found] == ["high", "high"]
+
+        def broken(_text):
+            raise ValueError("kapot")
+        slow.parse = broken
+        assert opinions.submit("vier", none, found.append) and opinions.drain()
+        assert len(found) == 2
+    finally:
+        opinions.shutdown()
+
+
+def test_the_app_has_model_opinions(app):
+    assert get_model_opinions(app).drain(timeout=0.1)
+
+
+def test_a_visitor_who_left_before_rasa_answered_is_still_flagged(app, visitor_factory, rasa, counsellor_factory):
+    """Someone may send one line and close the tab at once (quick exit): the counsellors must
+    still see the grade, though no socket is left to show the visitor anything."""
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    anna = counsellor_factory()
+    slow = SlowRasa()
+    app.extensions["relay_rasa"] = slow
+    with app.app_context():
+        list(handle_visitor_frame(visitor.state, json.dumps(
+            {"type": "message", "text": "ik weet het echt niet meer", "id": "weg"})))
+    visitor.close()  # the tab is gone before Rasa answers
+    slow.release.set()
+    with app.app_context():
+        assert get_model_opinions().drain()
+    assert of_type(anna.pump(), "queue")[-1]["items"][0]["risk"] == "high"
