@@ -11,7 +11,7 @@ import pytest
 
 from fault_helpers import closed_port_url, make_relay, root, slow_server, wait_until  # noqa: F401 (fixtures)
 from live_clients import Counsellor, Visitor
-from voordeur_content import urgency
+from voordeur_content import triage
 
 PASSWORD = "geheim-wachtwoord-1"
 URGENT_TEXT = "Hij heeft een mes"
@@ -38,8 +38,8 @@ def a_visitor_gets_help_without_the_assistant(relay):
     assert session["state"] == "bot"
     assert_offers_queue_and_phones(visitor.until(lambda f: f["type"] == "message" and f["from"] == "system"))
 
-    # Urgent language is still caught, through the phrase file the bot uses.
-    assert urgency.detect(URGENT_TEXT) is not None
+    # Danger is still recognised: triage does not need Rasa.
+    assert triage.assess(URGENT_TEXT).category == "acute"
     visitor.say(URGENT_TEXT)
     alert = visitor.until(lambda f: f["type"] == "alert")[-1]
     assert alert["level"] == "urgent" and "112" in alert["phones"]
