@@ -1,4 +1,4 @@
-"""Content shared by the relay and the bot: regions and towns, urgent phrases, personal data."""
+"""Content shared by the relay and the bot: regions and towns, triage (how danger is graded), personal data."""
 
 from voordeur_content import personal_data, regions, triage
 

@@ -1,0 +1,143 @@
+"""Reading content/triage.yml: the editors' triage rules compiled into regular expressions.
+
+voordeur_content.triage reads messages with what this module builds; docs/editing.md explains the
+file. A file that cannot work raises ValueError naming the fault.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Pattern, Tuple
+
+from voordeur_content._files import CONTENT_DIR, load_yaml, normalize
+
+TRIAGE_FILE = CONTENT_DIR / "triage.yml"
+CATEGORIES = ("acute", "suicide", "high")
+MOMENTS = ("now", "ongoing", "recent", "past")
+TENSES = ("now", "ongoing", "done")
+
+
+@dataclass(frozen=True)
+class Signal:
+    name: str
+    grades: Dict[str, Optional[str]]
+    conditional_counts: bool
+    now_in_sentence_only: bool
+    phrases: Tuple[Tuple[str, str, Pattern[str], FrozenSet[str]], ...]  # (tense, phrase, pattern, its words)
+    any_phrase: Pattern[str]
+
+
+@dataclass(frozen=True)
+class Rules:
+    grades: Dict[str, Dict[str, Any]]
+    signals: Tuple[Signal, ...]
+    moments: Tuple[Tuple[str, Pattern[str]], ...]
+    negations: FrozenSet[str]
+    conditionals: Pattern[str]
+    reported: Pattern[str]
+    animals: FrozenSet[str]
+    questions: Pattern[str]
+    jokes: Pattern[str]
+    idioms: Pattern[str]
+    spelling: Dict[str, str]
+    lexicon: Tuple[str, ...]  # the words of every phrase, for correcting typos
+
+
+_WORD_START = r"(?<!\S)"
+
+
+def _expand(token: str, groups: Dict[str, List[str]], depth: int = 0) -> str:
+    """A regular expression (ending in a space) for one token of a phrase."""
+    if token == "...":
+        return r"(?:\S+ ){0,7}"
+    if token == "*":
+        return r"\S+ "
+    if token.startswith("<") and token.endswith(">"):
+        name = token[1:-1]
+        if name not in groups:
+            raise ValueError(f"unknown group <{name}> in triage phrases")
+        if depth > 4:
+            raise ValueError(f"groups nested too deep at <{name}>")
+        options = sorted((_phrase_body(entry, groups, depth + 1) for entry in groups[name]), key=len, reverse=True)
+        return "(?:" + "|".join(options) + ")"
+    stem = token.endswith("*") and len(token) > 1
+    words = normalize(token.rstrip("*") if stem else token)
+    if not words:
+        return ""
+    return re.escape(words) + (r"\S* " if stem else " ")
+
+
+def _phrase_body(phrase: str, groups: Dict[str, List[str]], depth: int = 0) -> str:
+    tokens = str(phrase).replace("...", " ... ").split()
+    body = "".join(_expand(token, groups, depth) for token in tokens)
+    if not body:
+        raise ValueError(f"empty triage phrase: {phrase!r}")
+    return body
+
+
+def compile_phrase(phrase: str, groups: Optional[Dict[str, List[str]]] = None) -> Pattern[str]:
+    """An editor's phrase as a regular expression over prepared text (" word word ")."""
+    return re.compile(_WORD_START + _phrase_body(phrase, groups or {}))
+
+
+def _alternation(phrases: Iterable[str], groups: Dict[str, List[str]]) -> Pattern[str]:
+    bodies = [_phrase_body(p, groups) for p in phrases]
+    return re.compile(_WORD_START + "(?:" + "|".join(bodies) + ")") if bodies else re.compile(r"(?!)")
+
+
+def _literal_words(phrase: str) -> FrozenSet[str]:
+    return frozenset(w for w in normalize(phrase.replace("*", " ")).split())
+
+
+def _build(data: Dict[str, Any]) -> Rules:
+    groups = {str(k): [str(v) for v in values] for k, values in (data.get("groups") or {}).items()}
+    grades = data.get("grades") or {}
+    if set(grades) != set(CATEGORIES):
+        raise ValueError(f"triage grades must be exactly {CATEGORIES}")
+    signals = []
+    lexicon = set()
+    for name, spec in (data.get("signals") or {}).items():
+        table = spec.get("grades") or {}
+        if set(table) != set(MOMENTS):
+            raise ValueError(f"signal {name}: grades must name {MOMENTS}")
+        bad = {v for v in table.values() if v not in (None, "none", *CATEGORIES)}
+        if bad:
+            raise ValueError(f"signal {name}: unknown grades {sorted(bad)}")
+        unknown = set(spec) - {"grades", "conditional_counts", "now_in_sentence_only", *TENSES}
+        if unknown:
+            raise ValueError(f"signal {name}: unknown sections {sorted(unknown)}")
+        phrases = []
+        for tense in TENSES:
+            for phrase in spec.get(tense) or []:
+                phrase = str(phrase)
+                phrases.append((tense, phrase, compile_phrase(phrase, groups), _literal_words(phrase)))
+        signals.append(Signal(
+            name=str(name), conditional_counts=bool(spec.get("conditional_counts")),
+            now_in_sentence_only=bool(spec.get("now_in_sentence_only")),
+            grades={m: (None if table[m] in (None, "none") else table[m]) for m in MOMENTS},
+            phrases=tuple(phrases), any_phrase=_alternation((p for _, p, _, _ in phrases), groups)))
+    for entries in list(groups.values()) + [[p for s in signals for _, p, _, _ in s.phrases]]:
+        for entry in entries:
+            lexicon.update(w for w in normalize(entry.replace("*", " ")).split() if len(w) >= 5)
+    moments = data.get("moments") or {}
+    spelling = {normalize(str(k)) or str(k): normalize(str(v)) for k, v in (data.get("spelling") or {}).items()}
+    return Rules(
+        grades={k: dict(v) for k, v in grades.items()},
+        signals=tuple(signals),
+        moments=tuple((m, _alternation(moments.get(m) or [], groups)) for m in ("now", "recent", "past")),
+        negations=frozenset(normalize(str(w)) for w in data.get("negations") or []),
+        conditionals=_alternation(data.get("conditionals") or [], groups),
+        reported=_alternation(data.get("reported") or [], groups),
+        animals=frozenset(normalize(str(w)) for w in data.get("animals") or []),
+        questions=_alternation(data.get("questions") or [], groups),
+        jokes=_alternation(data.get("jokes") or [], groups),
+        idioms=_alternation(data.get("idioms") or [], groups),
+        spelling=spelling,
+        lexicon=tuple(sorted(lexicon)),
+    )
+
+
+def load_rules(path: Optional[Path] = None) -> Rules:
+    return load_yaml(path or TRIAGE_FILE, _build)
