@@ -144,6 +144,7 @@ bench: $(VENV)/.installed $(MODEL)
 	  | tee bench/results/pairs_2_500_threads.txt
 	set -o pipefail; $(VENV)/bin/python -m bench.takes --relays 2 --conversations 200 --counsellors 20 | tee bench/results/takes.txt
 	set -o pipefail; $(VENV)/bin/python -m bench.rasa_times | tee bench/results/rasa_times.txt
+	set -o pipefail; $(VENV)/bin/python -m bench.alert_latency | tee bench/results/alert_latency.txt
 
 clean:
 	rm -rf $(VENV) $(BOTVENV) bot/models bot/.rasa bot/results instance

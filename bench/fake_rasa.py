@@ -1,8 +1,10 @@
 """A stand-in for Rasa's REST channel that answers at once, for benchmarks of the relay alone.
 
-``/greet`` gets a greeting; any other message hands the conversation off to a region's queue
-(the ``voordeur`` handoff signal of docs/architecture.md). ``/model/parse`` always answers a
-harmless intent, so messages to a counsellor never raise alerts.
+``/greet`` gets a greeting; a question (a message ending in "?") gets a plain answer; any other
+message hands the conversation off to a region's queue (the ``voordeur`` handoff signal of
+docs/architecture.md). ``/model/parse`` always answers a
+harmless intent, so messages to a counsellor never raise alerts. ``POST /bench/hang`` makes it stop
+answering from then on (a Rasa that hangs while the relay believes it is up).
 """
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 def answers(message: str, region: str) -> list[dict]:
     if message == "/greet":
         return [{"recipient_id": "x", "text": "Hoi, ik ben de digitale assistent. Waar wil je over praten?"}]
+    if message.rstrip().endswith("?"):
+        return [{"recipient_id": "x", "text": "Goede vraag. Vertel gerust meer."}]
     return [
         {"recipient_id": "x", "text": "Dank je. Ik zet je in de wachtrij voor een medewerker."},
         {"recipient_id": "x", "custom": {"voordeur": {
@@ -25,6 +29,7 @@ def answers(message: str, region: str) -> list[dict]:
 class FakeRasa:
     def __init__(self, region: str = "utrecht", port: int = 0):
         self.region = region
+        self.hanging = threading.Event()
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -45,12 +50,23 @@ class FakeRasa:
                 self.wfile.write(data)
 
             def do_GET(self):
+                if fake.hanging.is_set():
+                    return self._hang()
                 self._reply({"model_file": "fake.tar.gz", "model_id": "fake"})
+
+            def _hang(self) -> None:
+                self.close_connection = True
+                threading.Event().wait(3600)  # a daemon thread: gone when the server stops
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
-                if self.path.startswith("/model/parse"):
+                if self.path == "/bench/hang":
+                    fake.hanging.set()
+                    self._reply({"hanging": True})
+                elif fake.hanging.is_set():
+                    self._hang()
+                elif self.path.startswith("/model/parse"):
                     self._reply({"text": body.get("text"), "intent": {"name": "inform", "confidence": 0.99}})
                 else:
                     self._reply(answers(body.get("message", ""), fake.region))

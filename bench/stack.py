@@ -268,6 +268,38 @@ def redis_url_with_prefix(base_url: str = REDIS_URL, label: str = "bench") -> st
     return f"{base_url}{separator}prefix=voordeur-{label}-{uuid.uuid4().hex[:10]}"
 
 
+class HangingServer:
+    """Accepts connections and reads requests, but answers none of them: a Rasa that hangs."""
+
+    def __init__(self):
+        import threading
+
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(50)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.requests = 0  # connections accepted (each would carry one request)
+        self.held: list[socket.socket] = []
+        self.closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.closed:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            self.requests += 1
+            self.held.append(connection)  # never answered, closed at the end
+
+    def close(self) -> None:
+        self.closed = True
+        self.listener.close()
+        for connection in self.held:
+            connection.close()
+
+
 class FakeRasaProcess:
     """bench/fake_rasa.py in a process of its own, so it does not share the load generator's GIL."""
 

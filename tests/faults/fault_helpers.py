@@ -7,9 +7,7 @@ modules import the fixtures they use from here.
 """
 from __future__ import annotations
 
-import socket
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -54,39 +52,12 @@ def closed_port_url(root) -> str:
     return f"http://127.0.0.1:{root.free_port()}"
 
 
-class SlowServer:
-    """Accepts connections and reads requests, but answers none of them: Rasa too slow."""
-
-    def __init__(self):
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(50)
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
-        self.requests = 0
-        self.held: list[socket.socket] = []
-        self.closed = False
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while not self.closed:
-            try:
-                connection, _ = self.listener.accept()
-            except OSError:
-                return
-            self.requests += 1
-            self.held.append(connection)  # never answered, closed at the end
-
-    def close(self):
-        self.closed = True
-        self.listener.close()
-        for connection in self.held:
-            connection.close()
-
-
 @pytest.fixture
 def slow_server():
-    server = SlowServer()
+    """A Rasa that accepts connections and never answers (bench/stack.py's HangingServer)."""
+    from bench.stack import HangingServer
+
+    server = HangingServer()
     yield server
     server.close()
 

@@ -1,7 +1,7 @@
 """Every benchmark once, in a small size, so that they keep working. Nothing here asserts a time."""
 import pytest
 
-from bench import bot_turn, idle_sockets, pairs, rasa_times, takes
+from bench import alert_latency, bot_turn, idle_sockets, pairs, rasa_times, takes
 
 
 @pytest.mark.rasa
@@ -36,3 +36,13 @@ def test_takes_under_contention_take_each_conversation_once():
 def test_training_and_startup_are_timed():
     result = rasa_times.main(["--smoke"])
     assert result["training_s"] > 0 and len(result["startup_s"]) == 1
+
+
+@pytest.mark.postgres
+def test_alert_latency_in_every_state_and_rasa_condition():
+    report = alert_latency.main(["--conversations", "1"])
+    assert sorted(report) == sorted(alert_latency.CONDITIONS)
+    for condition in report.values():
+        for name in ("bot: visitor", "queued: visitor", "queued: counsellor", "assigned: visitor",
+                     "assigned: counsellor", "first answer", "later answer"):
+            assert condition[name]["n"] >= 1
