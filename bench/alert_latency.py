@@ -42,12 +42,13 @@ STATES = ("bot", "queued", "assigned")
 CONDITIONS = ("up", "hanging", "refused", "stops")
 
 
-def first_answer(visitor: Visitor) -> float:
-    """Open the chat; seconds until the first message from the bot or the relay."""
+def first_answer(visitor: Visitor) -> tuple[float, str]:
+    """Open the chat: seconds until the first message from the bot or the relay, and the
+    conversation's id."""
     started = time.perf_counter()
-    visitor.hello()
+    conversation = visitor.hello()["conversation"]
     visitor.until(lambda f: f["type"] == "message" and f["from"] in ("bot", "system"))
-    return time.perf_counter() - started
+    return time.perf_counter() - started, conversation
 
 
 def answer_time(visitor: Visitor, text: str) -> float:
@@ -88,14 +89,15 @@ def run_condition(relay: Relay, conversations: int, results: dict) -> None:
             for i in range(conversations):
                 visitor = Visitor(relay)
                 try:
-                    results["first answer"].append(first_answer(visitor))
+                    waited, conversation = first_answer(visitor)
+                    results["first answer"].append(waited)
                     results["later answer"].append(answer_time(visitor, ORDINARY))
                     if state != "bot":
                         queue_visitor(visitor)
-                    session_conversation = _conversation_of(counsellor, state, visitor)
+                        reach_state(counsellor, state, visitor, conversation)
                     watcher = counsellor if state != "bot" else None
                     counsellor.drain(0.1)
-                    to_visitor, to_counsellor = time_alert(visitor, watcher, session_conversation, state,
+                    to_visitor, to_counsellor = time_alert(visitor, watcher, conversation, state,
                                                            DANGER[i % len(DANGER)])
                     results[f"{state}: visitor"].append(to_visitor)
                     if to_counsellor is not None:
@@ -103,24 +105,20 @@ def run_condition(relay: Relay, conversations: int, results: dict) -> None:
                     visitor.send({"type": "end"})
                     visitor.until(lambda f: f["type"] == "ended")
                     if state == "assigned":
-                        counsellor.until(lambda f: f["type"] == "ended" and f["conversation"] == session_conversation)
+                        counsellor.until(lambda f: f["type"] == "ended" and f["conversation"] == conversation)
                 finally:
                     visitor.close()
     finally:
         counsellor.close()
 
 
-def _conversation_of(counsellor: Counsellor, state: str, visitor: Visitor) -> str | None:
-    """The id of the visitor's conversation; in the assigned state the counsellor takes it first."""
-    if state == "bot":
-        return None
-    items = counsellor.until(lambda f: f["type"] == "queue" and f["items"])["items"]
-    conversation = items[-1]["conversation"]
+def reach_state(counsellor: Counsellor, state: str, visitor: Visitor, conversation: str) -> None:
+    """The counsellor sees the queued conversation; for the assigned state, takes it."""
+    counsellor.until(lambda f: f["type"] == "queue" and any(i["conversation"] == conversation for i in f["items"]))
     if state == "assigned":
         counsellor.send({"type": "take", "conversation": conversation})
         counsellor.until(lambda f: f["type"] == "taken" and f["conversation"] == conversation)
         visitor.until(lambda f: f["type"] == "agent" and f["kind"] == "counsellor")
-    return conversation
 
 
 def main(argv: list[str] | None = None) -> dict:
