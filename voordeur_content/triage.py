@@ -21,11 +21,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
+from voordeur_content import triage_classifier
 from voordeur_content._files import normalize
 from voordeur_content.triage_rules import TRIAGE_FILE, Rules, load_rules
 
-__all__ = ["TRIAGE_FILE", "Assessment", "Finding", "NONE", "RANK", "alert_frame", "assess", "findings",
-           "message_moment", "more_serious", "warm_up", "weigh"]
+__all__ = ["TRIAGE_FILE", "Assessment", "Finding", "NONE", "RANK", "alert_frame", "assess", "assess_by_rules",
+           "findings", "message_moment", "more_serious", "warm_up", "weigh"]
 # How serious a category is: an alert is raised only when a message is more serious than what
 # the conversation already had (acute and suicide differ in guidance, so each is said once).
 RANK = {None: 0, "high": 1, "acute": 2, "suicide": 2}
@@ -206,22 +207,69 @@ def findings(text: str, path: Optional[Path] = None) -> List[Finding]:
     return _findings(_read(text, rules), rules)
 
 
-def assess(text: str, path: Optional[Path] = None) -> Assessment:
-    """The risk grade of one visitor message by the rules: instant, and independent of Rasa."""
-    if not text or text.startswith("/"):  # a button's payload is not the visitor's words
-        return NONE
-    graded = [Assessment(f.category, f.signal) for f in findings(text, path) if f.category is not None]
+def _most_serious(found: List[Finding]) -> Assessment:
+    graded = [Assessment(f.category, f.signal) for f in found if f.category is not None]
     # The most serious wins, the first of equals; suicide before acute: its guidance (113) matters
     # most when both are there.
     return max(graded, key=lambda a: (RANK[a.category], a.category == "suicide"), default=NONE)
 
 
-def weigh(rules_view: Assessment, parse: Optional[Dict[str, Any]], threshold: float = 0.85) -> Assessment:
-    """Combine the rules with Rasa's reading (a /model/parse result or the tracker's latest message).
+def _features(read: Tuple[List[str], List[Optional[str]], Optional[str]], found: List[Finding]) -> str:
+    """What the classifier reads: the prepared sentences, and each finding as a token."""
+    return " | ".join(s.strip() for s in read[0]) + " " + " ".join(f"zzr{f.signal}{f.moment}" for f in found)
 
-    The rules decide; the classifier can only raise a message the rules found nothing in, and then
-    only to `high` (a counsellor at once), never to the 112 alert on its own: measured on held-out
-    messages, its urgent intents fire on stories of past violence and on questions.
+
+def _features_of(text: str) -> str:
+    rules = load_rules()
+    read = _read(text, rules)
+    return _features(read, _findings(read, rules))
+
+
+def _decide(chances: Dict[str, float], found: List[Finding], settings: Dict[str, float]) -> Assessment:
+    if chances.get("suicide", 0.0) >= settings["suicide_threshold"]:
+        category: Optional[str] = "suicide"
+    else:
+        likeliest = max(chances, key=chances.__getitem__)
+        category = likeliest if likeliest != "none" and chances[likeliest] >= settings["threshold"] else None
+    if category is None:
+        return NONE
+    if category == "acute" and any(f.category == "suicide" for f in found):
+        category = "suicide"  # danger now and suicide both: 113's guidance, which also names 112
+    reason = next((f.signal for f in found if f.category == category), None) \
+        or next((f.signal for f in found if f.category is not None), None) or "classifier"
+    return Assessment(category, reason)
+
+
+def assess_by_rules(text: str, path: Optional[Path] = None) -> Assessment:
+    """The grade by the rules alone (what the classifier weighs; the answer without scikit-learn)."""
+    if not text or text.startswith("/"):  # a button's payload is not the visitor's words
+        return NONE
+    return _most_serious(findings(text, path))
+
+
+def assess(text: str, path: Optional[Path] = None) -> Assessment:
+    """The risk grade of one visitor message: instant, and independent of Rasa. The rules find the
+    signals; the classifier weighs them with the words of the whole message and decides."""
+    if not text or text.startswith("/"):  # a button's payload is not the visitor's words
+        return NONE
+    rules = load_rules(path)
+    read = _read(text, rules)
+    found = _findings(read, rules)
+    model = triage_classifier.classifier(_features_of)
+    if model is None:
+        return _most_serious(found)
+    return _decide(model.probabilities(_features(read, found)), found, rules.classifier)
+
+
+def weigh(rules_view: Assessment, parse: Optional[Dict[str, Any]], threshold: float = 0.85,
+          benign: float = 0.5) -> Assessment:
+    """Combine the triage grade with Rasa's reading (a /model/parse result or the tracker's latest
+    message).
+
+    Triage decides; Rasa's intent classifier can only raise a message triage found nothing in, to
+    `high` (a counsellor at once) and never to the 112 alert on its own, and only where the triage
+    classifier is not fairly sure (`benign`) that the message is harmless: measured on held-out
+    messages, Rasa's urgent intents fire on stories of past violence and on questions.
     """
     if rules_view or not parse:
         return rules_view
@@ -233,8 +281,12 @@ def weigh(rules_view: Assessment, parse: Optional[Dict[str, Any]], threshold: fl
     if text:
         rules = load_rules()
         read = _read(text, rules)
-        if read[2] == "past" or any(f.moment == "past" or f.category is None for f in _findings(read, rules)):
+        found = _findings(read, rules)
+        if read[2] == "past" or any(f.moment == "past" or f.category is None for f in found):
             return rules_view  # the rules saw that it is over, or judged the signal harmless
+        model = triage_classifier.classifier(_features_of)
+        if model is not None and model.probabilities(_features(read, found)).get("none", 0.0) >= benign:
+            return rules_view
     return Assessment("suicide" if category == "suicide" else "high", "model", source="model")
 
 
@@ -273,5 +325,5 @@ def alert_frame(category: str) -> Dict[str, Any]:
 
 def warm_up() -> None:
     """Read the rules and the word list now, so that no visitor's message waits for them."""
-    assess("hij slaat me nu, hy heeft n mes, vermoort")
     _dutch_words()
+    assess("hij slaat me nu, hy heeft n mes, vermoort")  # trains the classifier

@@ -42,6 +42,7 @@ class Rules:
     jokes: Pattern[str]
     idioms: Pattern[str]
     spelling: Dict[str, str]
+    classifier: Dict[str, float]  # threshold, suicide_threshold (voordeur_content/triage_classifier.py)
     lexicon: Tuple[str, ...]  # the words of every phrase, for correcting typos
 
 
@@ -135,6 +136,8 @@ def _build(data: Dict[str, Any]) -> Rules:
         jokes=_alternation(data.get("jokes") or [], groups),
         idioms=_alternation(data.get("idioms") or [], groups),
         spelling=spelling,
+        classifier={"threshold": float((data.get("classifier") or {}).get("threshold", 0.35)),
+                    "suicide_threshold": float((data.get("classifier") or {}).get("suicide_threshold", 0.25))},
         lexicon=tuple(sorted(lexicon)),
     )
 

@@ -1,8 +1,8 @@
 """The triage evaluation on held-out messages that nobody who wrote the rules or the training data
 wrote (docs/triage.md). Each line of a batch: {"text", "grade": acute|suicide|high|none, "kind", "long"}.
 
-    .venv/bin/python bot/eval/triage.py bot/eval/heldout/triage-batch2.jsonl            # the rules alone
-    .venv-bot/bin/python bot/eval/triage.py --model bot/models/voordeur.tar.gz FILE     # rules + Rasa
+    .venv/bin/python bot/eval/triage.py bot/eval/heldout/triage-batch4.jsonl            # triage
+    .venv-bot/bin/python bot/eval/triage.py --model bot/models/voordeur.tar.gz FILE     # and Rasa's opinion
 
 Exits non-zero when a target is missed (--gate), so `make test` keeps the figures.
 """
@@ -29,13 +29,13 @@ TARGETS = {
     "question_alert_rate": ("<=", 0.02),
 }
 
-# What this round measured on its fresh batch (docs/triage.md): `make test` holds the rules to these
-# floors so that no change makes triage worse, while the targets above stay the goal.
+# What this round measured on its fresh batch (docs/triage.md), or the target where it was met:
+# `make test` holds triage to these floors so that no change makes it worse; the targets stay the goal.
 FLOORS = {
-    "acute_recall": (">=", 0.76),
-    "suicide_recall": (">=", 0.55),
-    "high_recall": (">=", 0.70),
-    "false_112_rate": ("<=", 0.04),
+    "acute_recall": (">=", 0.97),
+    "suicide_recall": (">=", 0.90),
+    "high_recall": (">=", 0.95),
+    "false_112_rate": ("<=", 0.03),
     "question_alert_rate": ("<=", 0.02),
 }
 
@@ -46,6 +46,16 @@ def read_batch(path: Path) -> List[Dict]:
         if item.get("grade") not in ("acute", "suicide", "high", "none"):
             raise ValueError(f"{path}: bad grade in {item!r}")
     return items
+
+
+def learnt_from(items: List[Dict]) -> List[str]:
+    """Held-out messages that are also among the classifier's examples: a set to measure with must
+    never be learnt from."""
+    from voordeur_content._files import normalize
+    from voordeur_content.triage_classifier import read_examples
+
+    examples = {normalize(e["text"]) for e in read_examples()}
+    return [item["text"] for item in items if normalize(item["text"]) in examples]
 
 
 async def _parse_all(model: str, texts: List[str]) -> List[Dict]:
@@ -125,9 +135,16 @@ def main(argv=None) -> int:
     failed = False
     for path in args.batches:
         items = read_batch(path)
+        leaked = set(learnt_from(items))
+        if len(leaked) > len(items) // 10:
+            print(f"{path.name}: {len(leaked)} messages are also training examples; it is no held-out set")
+            return 2
+        if leaked:  # writers who never met wrote the same "hallo" or the brief's own example
+            print(f"{path.name}: {len(leaked)} messages left out that are word for word among the examples")
+            items = [item for item in items if item["text"] not in leaked]
         result = score(items, predict(items, args.model))
         figures = result["figures"]
-        print(f"{path.name} ({'rules + model' if args.model else 'rules'}):")
+        print(f"{path.name} ({'triage + Rasa' if args.model else 'triage'}):")
         for name, value in figures.items():
             print(f"  {name:22} {value:.3f}" if isinstance(value, float) else f"  {name:22} {value}")
         if args.misses:

@@ -84,7 +84,7 @@ def test_buttons_are_never_graded(dispatcher, domain):
 
 
 def test_the_classifier_is_weighed_but_cannot_send_anyone_to_112_alone():
-    sure = make_tracker("ik weet het niet meer", intent="urgent_danger")
+    sure = make_tracker("ik twijfel of ik iets moet zeggen", intent="urgent_danger")
     sure.latest_message["intent"]["confidence"] = 0.95
     assert assessment_of(sure).category == "high"
     assert assessment_of(make_tracker("ik wil niet meer leven", intent="inform")).category == "suicide"

@@ -64,8 +64,8 @@ def test_an_alert_only_for_a_more_serious_grade():
 
 
 def test_the_model_alone_raises_to_high_at_most_and_never_over_the_rules():
-    sure = {"text": "ik weet het niet meer", "intent": {"name": "urgent_danger", "confidence": 0.95}}
-    unsure = {"text": "ik weet het niet meer", "intent": {"name": "urgent_danger", "confidence": 0.5}}
+    sure = {"text": "ik twijfel of ik iets moet zeggen", "intent": {"name": "urgent_danger", "confidence": 0.95}}
+    unsure = {"text": "ik twijfel of ik iets moet zeggen", "intent": {"name": "urgent_danger", "confidence": 0.5}}
     past = {"text": "vorig jaar had hij een mes", "intent": {"name": "urgent_danger", "confidence": 0.99}}
     assert triage.weigh(triage.NONE, sure) == triage.Assessment("high", "model", source="model")
     assert triage.weigh(triage.NONE, unsure) == triage.NONE
@@ -79,12 +79,12 @@ def test_an_editors_new_phrase_works_without_a_restart(tmp_path):
     path = tmp_path / "triage.yml"
     text = (triage.TRIAGE_FILE).read_text(encoding="utf-8")
     path.write_text(text, encoding="utf-8")
-    assert not triage.assess("hij zwiept met de zweep", path=path)
+    assert not triage.assess_by_rules("hij zwiept met de zweep", path=path)
     path.write_text(text.replace("    ongoing:\n      - heeft een <wapen>",
                                  "    ongoing:\n      - zwiept met\n      - heeft een <wapen>"), encoding="utf-8")
     import os
     os.utime(path, (1, 10**9))  # a new modification time, as an editor's save gives
-    assert triage.assess("hij zwiept met de zweep", path=path) == triage.Assessment("acute", "weapon")
+    assert triage.assess_by_rules("hij zwiept met de zweep", path=path) == triage.Assessment("acute", "weapon")
 
 
 @pytest.mark.parametrize("broken, message", [
@@ -100,3 +100,23 @@ def test_a_broken_file_fails_loudly(tmp_path, broken, message):
     path.write_text(broken, encoding="utf-8")
     with pytest.raises(ValueError, match=message):
         triage.assess("hij slaat me", path=path)
+
+
+def test_the_classifier_by_hand_gives_what_scikit_learn_gives():
+    from voordeur_content import triage_classifier
+
+    model = triage_classifier.classifier(triage._features_of)
+    for text in ("hij slaat me nu en ik wil dood", "hallo", "k durf ni naar huis, mn pa gaat mij kloppen",
+                 "Ik woon al tien jaar met hem. Gisteren kneep hij mijn keel dicht."):
+        features = triage._features_of(text)
+        by_hand, by_sklearn = model.probabilities(features), model.probabilities_by_sklearn(features)
+        assert by_hand.keys() == by_sklearn.keys()
+        assert all(abs(by_hand[k] - by_sklearn[k]) < 1e-9 for k in by_hand)
+
+
+def test_examples_with_a_wrong_grade_fail_loudly(tmp_path):
+    from voordeur_content import triage_classifier
+
+    (tmp_path / "a.jsonl").write_text('{"text": "hoi", "grade": "red"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="a.jsonl:1"):
+        triage_classifier.read_examples(tmp_path)

@@ -70,8 +70,8 @@ def test_urgent_language_in_the_queue_alerts_and_moves_the_visitor_up(app, visit
 
 def test_rasa_parse_raises_what_the_rules_miss_to_high(visitor_factory, rasa):
     visitor, _ = queued_visitor(visitor_factory, rasa)
-    rasa.intents["ik ben bang dat hij terugkomt"] = {"name": "urgent_danger", "confidence": 0.9}
-    frames = visitor.say("ik ben bang dat hij terugkomt", client_id="p1")
+    rasa.intents["ik twijfel of ik iets moet zeggen"] = {"name": "urgent_danger", "confidence": 0.9}
+    frames = visitor.say("ik twijfel of ik iets moet zeggen", client_id="p1")
     alerts = of_type(frames + visitor.pump(), "alert")
     assert [(a["level"], a["category"]) for a in alerts] == [("high", "high")]
     rasa.intents["twijfel"] = {"name": "urgent_suicide", "confidence": 0.4}  # too unsure to count

@@ -37,12 +37,12 @@ def test_the_visitors_socket_goes_on_while_rasa_gives_its_opinion(app, visitor_f
     started = time.monotonic()
     with app.app_context():
         frames = list(handle_visitor_frame(visitor.state, json.dumps(
-            {"type": "message", "text": "ik weet niet meer wat ik moet doen", "id": "u1"})))
+            {"type": "message", "text": "ik twijfel of ik iets moet zeggen", "id": "u1"})))
     assert time.monotonic() - started < 5  # the echo did not wait for Rasa
     assert [f["type"] for f in frames] == ["message"] and frames[0]["id"] == "u1"
     slow.release.set()
     alerts = of_type(visitor.pump(), "alert")  # the opinion comes back through the inbox
-    assert slow.asked == ["ik weet niet meer wat ik moet doen"]
+    assert slow.asked == ["ik twijfel of ik iets moet zeggen"]
     # The model alone never sends a visitor to 112: it offers a counsellor at once.
     assert len(alerts) == 1 and alerts[0]["level"] == "high" and alerts[0]["category"] == "high"
     item = of_type(anna.pump(), "queue")[-1]["items"][0]
@@ -136,7 +136,7 @@ def test_a_visitor_who_left_before_rasa_answered_is_still_flagged(app, visitor_f
     app.extensions["relay_rasa"] = slow
     with app.app_context():
         list(handle_visitor_frame(visitor.state, json.dumps(
-            {"type": "message", "text": "ik weet het echt niet meer", "id": "weg"})))
+            {"type": "message", "text": "er is iets wat ik wil vertellen", "id": "weg"})))
     visitor.close()  # the tab is gone before Rasa answers
     slow.release.set()
     with app.app_context():

@@ -1,0 +1,116 @@
+"""The triage classifier: the rules' findings and the words of a message weighed together.
+
+A logistic regression (scikit-learn) over character and word n-grams of the prepared message,
+with the rules' findings added as tokens ("zzr" + signal + moment), so that it learns from
+examples when a signal phrase means danger and recognises danger said without one. It is trained
+when first needed, in about two seconds, from the examples in content/triage_examples/ (each line
+{"text", "grade"}), written by people who never saw the held-out evaluation sets, and trained
+again when an example file changes. Without scikit-learn the rules alone decide.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from voordeur_content._files import CONTENT_DIR
+
+EXAMPLES_DIR = CONTENT_DIR / "triage_examples"
+GRADES = ("acute", "suicide", "high", "none")
+
+_lock = threading.Lock()
+_cache: Dict[str, Tuple[Tuple[Tuple[str, float], ...], Any]] = {}
+
+
+def read_examples(folder: Path = EXAMPLES_DIR) -> List[Dict[str, Any]]:
+    examples = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            if item.get("grade") not in GRADES or not isinstance(item.get("text"), str):
+                raise ValueError(f"{path.name}:{number}: every example needs a text and a grade of {GRADES}")
+            examples.append(item)
+    return examples
+
+
+class Classifier:
+    """A trained pipeline, and the same arithmetic done by hand for one message.
+
+    scikit-learn's predict_proba costs milliseconds for a single message (input checks, sparse
+    matrices), on every visitor message; the sum over a few hundred n-grams is a fraction of that.
+    The n-grams come from scikit-learn's own analyzers, and `probabilities_by_sklearn` is the check
+    (tests/content/test_triage.py) that both give the same answer.
+    """
+
+    def __init__(self, pipeline: Any):
+        self._pipeline = pipeline
+        union, regression = pipeline.steps[0][1], pipeline.steps[-1][1]
+        self.classes: List[str] = [str(c) for c in regression.classes_]
+        self._parts = []
+        offset = 0
+        for _, vectorizer in union.transformer_list:
+            vocabulary = dict(vectorizer.vocabulary_)
+            self._parts.append((vectorizer.build_analyzer(), vocabulary, [float(v) for v in vectorizer.idf_], offset))
+            offset += len(vocabulary)
+        # One column of weights per feature (a tuple over the classes), and the intercepts.
+        self._columns = [tuple(float(w) for w in column) for column in regression.coef_.T]
+        self._intercepts = [float(b) for b in regression.intercept_]
+
+    def probabilities(self, features: str) -> Dict[str, float]:
+        scores = list(self._intercepts)
+        for analyzer, vocabulary, idf, offset in self._parts:
+            counts = Counter(vocabulary[term] for term in analyzer(features) if term in vocabulary)
+            weights = {index: (1.0 + math.log(count)) * idf[index] for index, count in counts.items()}
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0  # sublinear tf-idf, l2
+            for index, weight in weights.items():
+                column = self._columns[offset + index]
+                for k in range(len(scores)):
+                    scores[k] += column[k] * weight / norm
+        top = max(scores)
+        exps = [math.exp(score - top) for score in scores]  # multinomial: softmax of the scores
+        total = sum(exps)
+        return {label: e / total for label, e in zip(self.classes, exps)}
+
+    def probabilities_by_sklearn(self, features: str) -> Dict[str, float]:
+        return dict(zip(self.classes, (float(p) for p in self._pipeline.predict_proba([features])[0])))
+
+
+def train(examples: List[Dict[str, Any]], featurize: Callable[[str], str]) -> Classifier:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline, make_union
+
+    words = make_union(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True),
+        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+"))
+    pipeline = make_pipeline(words, LogisticRegression(C=30, max_iter=3000, class_weight="balanced"))
+    pipeline.fit([featurize(e["text"]) for e in examples], [e["grade"] for e in examples])
+    return Classifier(pipeline)
+
+
+def classifier(featurize: Callable[[str], str], folder: Path = EXAMPLES_DIR) -> Optional[Classifier]:
+    """The classifier for the current example files, or None without scikit-learn or examples."""
+    stamp = tuple((p.name, p.stat().st_mtime) for p in sorted(folder.glob("*.jsonl")))
+    key = str(folder)
+    cached = _cache.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    with _lock:  # one training at a time; the others wait for its result
+        cached = _cache.get(key)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        try:
+            import sklearn  # noqa: F401  (imported only to learn whether it is installed)
+        except ImportError:
+            model = None
+        else:
+            examples = read_examples(folder)
+            model = train(examples, featurize) if examples else None
+        _cache[key] = (stamp, model)
+        return model
