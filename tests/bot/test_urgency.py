@@ -83,8 +83,12 @@ def test_buttons_are_never_graded(dispatcher, domain):
     assert run(ActionCheckUrgentPhrases(), make_tracker("/skip", intent="skip"), dispatcher, domain) == []
 
 
-def test_the_classifier_is_weighed_but_cannot_send_anyone_to_112_alone():
+def test_rasas_classifier_is_weighed_but_cannot_send_anyone_to_112_alone(monkeypatch):
     sure = make_tracker("ik twijfel of ik iets moet zeggen", intent="urgent_danger")
     sure.latest_message["intent"]["confidence"] = 0.95
+    assert assessment_of(sure).category is None  # the triage classifier is sure it is harmless
+    from voordeur_content import triage_classifier
+
+    monkeypatch.setattr(triage_classifier, "classifier", lambda *args, **kwargs: None)  # the rules alone
     assert assessment_of(sure).category == "high"
     assert assessment_of(make_tracker("ik wil niet meer leven", intent="inform")).category == "suicide"

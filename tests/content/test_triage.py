@@ -63,8 +63,12 @@ def test_an_alert_only_for_a_more_serious_grade():
     assert not triage.more_serious(triage.NONE, [])
 
 
-def test_the_model_alone_raises_to_high_at_most_and_never_over_the_rules():
+def test_rasas_opinion_raises_to_high_at_most_and_never_over_triage(monkeypatch):
+    from voordeur_content import triage_classifier
+
     sure = {"text": "ik twijfel of ik iets moet zeggen", "intent": {"name": "urgent_danger", "confidence": 0.95}}
+    assert triage.weigh(triage.NONE, sure) == triage.NONE  # the triage classifier is sure it is harmless
+    monkeypatch.setattr(triage_classifier, "classifier", lambda *args, **kwargs: None)  # the rules alone
     unsure = {"text": "ik twijfel of ik iets moet zeggen", "intent": {"name": "urgent_danger", "confidence": 0.5}}
     past = {"text": "vorig jaar had hij een mes", "intent": {"name": "urgent_danger", "confidence": 0.99}}
     assert triage.weigh(triage.NONE, sure) == triage.Assessment("high", "model", source="model")

@@ -4,13 +4,23 @@ import json
 import threading
 import time
 
+import pytest
+
 from conftest import bot_says, of_type
 from relay.db import get_db
 from relay.models import Conversation
 from relay.triage import ModelOpinions, get_model_opinions
 from relay.visitor import handle_visitor_frame
 from test_queue import queued_visitor
+from voordeur_content import triage_classifier
 from voordeur_content.triage import Assessment
+
+
+@pytest.fixture
+def triage_unsure(monkeypatch):
+    """No triage classifier (the rules alone, as without scikit-learn): Rasa's opinion then counts
+    for messages the rules find nothing in."""
+    monkeypatch.setattr(triage_classifier, "classifier", lambda *args, **kwargs: None)
 
 
 class SlowRasa:
@@ -29,7 +39,8 @@ class SlowRasa:
         return True
 
 
-def test_the_visitors_socket_goes_on_while_rasa_gives_its_opinion(app, visitor_factory, rasa, counsellor_factory):
+def test_the_visitors_socket_goes_on_while_rasa_gives_its_opinion(app, visitor_factory, rasa, counsellor_factory,
+                                                                  triage_unsure):
     visitor, _ = queued_visitor(visitor_factory, rasa)
     anna = counsellor_factory()
     slow = SlowRasa()
@@ -100,7 +111,7 @@ def test_a_returning_visitor_sees_the_alert_again(app, visitor_factory, rasa):
     assert len(alerts) == 1 and alerts[0]["category"] == "suicide"
 
 
-def test_a_backlog_is_bounded_and_a_failing_opinion_is_survived(app, caplog):
+def test_a_backlog_is_bounded_and_a_failing_opinion_is_survived(app, caplog, triage_unsure):
     slow = SlowRasa()
     app.extensions["relay_rasa"] = slow
     opinions = ModelOpinions(app, workers=1, max_waiting=2)
@@ -127,7 +138,8 @@ def test_the_app_has_model_opinions(app):
     assert get_model_opinions(app).drain(timeout=0.1)
 
 
-def test_a_visitor_who_left_before_rasa_answered_is_still_flagged(app, visitor_factory, rasa, counsellor_factory):
+def test_a_visitor_who_left_before_rasa_answered_is_still_flagged(app, visitor_factory, rasa, counsellor_factory,
+                                                                  triage_unsure):
     """Someone may send one line and close the tab at once (quick exit): the counsellors must
     still see the grade, though no socket is left to show the visitor anything."""
     visitor, _ = queued_visitor(visitor_factory, rasa)
@@ -142,3 +154,10 @@ def test_a_visitor_who_left_before_rasa_answered_is_still_flagged(app, visitor_f
     with app.app_context():
         assert get_model_opinions().drain()
     assert of_type(anna.pump(), "queue")[-1]["items"][0]["risk"] == "high"
+
+
+def test_rasa_cannot_raise_what_the_triage_classifier_is_sure_is_harmless(visitor_factory, rasa):
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    rasa.intents["ik twijfel of ik iets moet zeggen"] = {"name": "urgent_danger", "confidence": 0.99}
+    frames = visitor.say("ik twijfel of ik iets moet zeggen", client_id="t1")
+    assert of_type(frames + visitor.pump(), "alert") == []
