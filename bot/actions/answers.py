@@ -50,6 +50,17 @@ _NICKNAME_PREFIX = re.compile(
 _NICKNAME_SUFFIX = re.compile(r"\s+(?:noemen|hoor|maar)\s*$", re.IGNORECASE)
 
 
+# Words a name does not contain but a sentence nearly always does.
+_SENTENCE_WORDS = frozenset(
+    "ik je jij mij me mijn hij zij ze wij we het de een is ben zijn was wat hoe waarom moet kan wil "
+    "niet geen en of maar als dat dit weet doe doen help".split())
+
+
+def is_sentence(text: str) -> bool:
+    """Whether a text reads as something said or asked rather than as a (long) name."""
+    return text.strip().endswith("?") or bool(_SENTENCE_WORDS & set(normalize(text).split()))
+
+
 def clean_nickname(text: str) -> str:
     """"noem me maar Sam" -> "Sam"."""
     name = _NICKNAME_PREFIX.sub("", text.strip())

@@ -107,7 +107,9 @@ class ValidateIntakeForm(FormValidationAction):
         if not nickname:
             return {"nickname": None}
         if len(nickname.split()) > MAX_NICKNAME_WORDS or len(nickname) > MAX_NICKNAME_CHARS:
-            dispatcher.utter_message(response="utter_nickname_too_long")
+            # A sentence is the visitor telling or asking something, not a long name: answer that.
+            said = "utter_story_noted" if answers.is_sentence(text) else "utter_nickname_too_long"
+            dispatcher.utter_message(response=said)
             return {"nickname": None}
         dispatcher.utter_message(json_message=payloads.profile(nickname, payloads.answer(tracker, "region")))
         return {"nickname": nickname}

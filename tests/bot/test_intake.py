@@ -39,11 +39,11 @@ def test_nickname_can_be_skipped(dispatcher, domain):
     assert texts(dispatcher) == []
 
 
-def test_a_long_sentence_is_not_a_nickname(dispatcher, domain):
+def test_a_long_sentence_is_not_a_nickname_and_is_answered_as_a_person_would(dispatcher, domain):
     events = validate(form_tracker("ik weet eigenlijk niet zo goed wat ik hier moet zeggen", "nickname"),
                       dispatcher, domain)
     assert events == [slot("nickname", None)]
-    assert texts(dispatcher) == ["utter_nickname_too_long"]
+    assert texts(dispatcher) == ["utter_story_noted"]  # not "too long for a nickname"
 
 
 def test_a_question_during_the_nickname_is_left_to_the_rules(dispatcher, domain):
@@ -194,3 +194,15 @@ def test_a_story_instead_of_a_nickname_or_region_is_acknowledged(dispatcher, dom
     assert validate(form_tracker(story, "region", intent="describe_situation"), dispatcher, domain) == [
         slot("region", None)]
     assert texts(dispatcher) == ["utter_story_noted", "utter_story_noted"]
+
+
+def test_a_question_or_a_worry_instead_of_a_nickname_is_answered_as_what_it_is(dispatcher, domain):
+    for text in ("wat moet ik doen?", "misschien stel ik me aan"):
+        assert validate(form_tracker(text, "nickname", intent="inform"), dispatcher, domain) == [
+            slot("nickname", None)]
+    assert texts(dispatcher) == ["utter_story_noted", "utter_story_noted"]
+
+
+def test_a_long_name_is_still_too_long(dispatcher, domain):
+    validate(form_tracker("Anna Maria Sophia Wilhelmina", "nickname", intent="inform"), dispatcher, domain)
+    assert texts(dispatcher) == ["utter_nickname_too_long"]
