@@ -93,7 +93,7 @@ test: setup browser-deps
 
 test-content: $(VENV)/.installed
 	$(VENV)/bin/pytest -q tests/content
-	$(VENV)/bin/python bot/eval/triage.py --floors bot/eval/heldout/triage-batch4.jsonl
+	$(VENV)/bin/python bot/eval/triage.py --floors bot/eval/heldout/triage-batch5.jsonl
 
 test-relay: $(VENV)/.installed $(MODEL)
 	$(VENV)/bin/pytest -q tests/relay
