@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Dict, Tuple
 
@@ -38,3 +41,17 @@ def normalize(text: str) -> str:
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     plain = plain.lower().replace("’", "'").replace("‘", "'")
     return " ".join(re.split(r"[^0-9a-z]+", plain)).strip()
+
+
+@lru_cache(maxsize=1)
+def dutch_word_counts() -> Dict[str, int]:
+    """How often each Dutch word occurs (pyspellchecker's list, counted in subtitles), read once per
+    process; empty when pyspellchecker is not installed. Triage, the town lookup and the intake's
+    reading of answers all take their word lists from here."""
+    try:
+        import spellchecker
+    except ImportError:
+        return {}
+    path = Path(spellchecker.__file__).parent / "resources" / "nl.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return json.load(handle)

@@ -1,25 +1,40 @@
-"""The 26 Veilig Thuis regions and the towns that belong to them (content/regions.yml)."""
+"""The 26 Veilig Thuis regions and the towns that belong to them (content/regions.yml), and what a
+visitor's answer to "in welke plaats woon je?" names: a town of a region, another Dutch place, a
+province or Belgium (content/places.yml)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import Enum
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
-from voordeur_content._files import CONTENT_DIR, load_yaml, normalize
+from voordeur_content._files import CONTENT_DIR, dutch_word_counts, load_yaml, normalize
 
 REGIONS_FILE = CONTENT_DIR / "regions.yml"
+PLACES_FILE = CONTENT_DIR / "places.yml"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 # Words a visitor puts around a town name: "ik woon in Zwolle", "gemeente Ede", "bij Tilburg".
 _LEADING_WORDS = re.compile(
     r"^(?:(?:ik|wij|we|zij|ze|hij|het|dat|dit|is|zit|zitten|woon|wonen|woont|kom|komt|"
     r"komen|uit|in|bij|de|het|buurt|omgeving|van|rond|vlakbij|nabij|regio|gemeente|stad|"
-    r"dorp|plaats|provincie)\s+)+"
+    r"dorp|plaats|provincie|ok|oke|okay|oké|nou|goed|dan|ja|prima|sorry|"
+    r"wenje|wenje|yn|ut)\s+)+"  # the last ones Frisian: "ik wenje yn Snits"
 )
 _TRAILING_WORDS = re.compile(r"(?:\s+(?:en|omgeving|e o|eo|ongeveer|denk ik|geloof ik|dus))+$")
 _PREPOSITION = re.compile(r"\b(?:in|uit|bij|van|rond|nabij|vlakbij|omgeving)\s+")
+# The words that make an everyday word a place: "ik woon in Best", "gemeente Best"; not "dat is best",
+# "bij de buren".
+_PLACE_INTRODUCERS = frozenset(["in", "uit", "bij", "van", "rond", "nabij", "vlakbij", "omgeving", "regio",
+                                "gemeente", "stad", "dorp", "plaats", "provincie"])
+# Inside a sentence only names of this length count: "Ee", "Ens" and "Epe" are words there.
+_SENTENCE_NAME_LENGTH = 4
+# One typo is forgiven in a Dutch name of this many letters or more, when the message is only that
+# name and has as many letters itself (shorter ones are mostly first names and words: "geert", "hatem").
+_TYPO_NAME_LENGTH = 6
 
 
 @dataclass(frozen=True)
@@ -31,12 +46,59 @@ class Region:
     extra_hours: Dict[str, List[str]] = field(default_factory=dict, hash=False, compare=False)
 
 
+class PlaceKind(str, Enum):
+    REGION = "region"  # a town of a region, or a Dutch place: `region` tells which
+    PROVINCE = "province"  # a province with several regions: the visitor chooses among `regions`
+    BELGIUM = "belgium"  # Belgium, a part of it or a Belgian place
+    UNKNOWN = "unknown"
+
+
+# In a sentence that names several places, a Dutch one is the visitor's ("mijn moeder woont in
+# Brussel en ik in Breda").
+_KIND_RANK = {PlaceKind.REGION: 0, PlaceKind.PROVINCE: 1, PlaceKind.BELGIUM: 2}
+
+
+@dataclass(frozen=True)
+class PlaceAnswer:
+    """What a typed answer to the region question names."""
+
+    kind: PlaceKind
+    region: Optional[Region] = None
+    regions: Tuple[Region, ...] = ()
+    name: str = ""  # the place, province or Belgian name as the content file writes it
+
+
+UNKNOWN_PLACE = PlaceAnswer(PlaceKind.UNKNOWN)
+
+
 @dataclass(frozen=True)
 class _Index:
     regions: Tuple[Region, ...]
     by_id: Dict[str, Region]
     by_name: Dict[str, Region]  # normalized town, alias, region name -> region
-    longest_first: Tuple[str, ...]  # the names of by_name, longest first, sorted once per file change
+    written: Dict[str, str]  # normalized name -> the town or region as the file writes it
+
+
+@dataclass(frozen=True)
+class _Places:
+    """content/places.yml, normalized."""
+
+    places: Dict[str, Tuple[str, str]]  # name -> (name as written, region id)
+    provinces: Dict[str, Tuple[str, Tuple[str, ...]]]  # spelling -> (province, region ids)
+    belgium: Dict[str, str]  # name -> name as written
+    everyday_words: FrozenSet[str]
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    """Both files together: every name with its answer, content/regions.yml first."""
+
+    answers: Dict[str, PlaceAnswer]
+    in_sentences: FrozenSet[str]  # names that count after "in", "uit", "bij" inside a sentence
+    at_start: FrozenSet[str]  # names that count followed by a word or two: "amsterdam zuid"
+    everyday: FrozenSet[str]  # names that are everyday words too: "best", "buren"
+    most_words: int  # the most words any name of in_sentences has
+    typo_names: Dict[str, Tuple[str, ...]]  # first letter -> names long enough to forgive a typo
 
 
 def _check_hours(region_id: str, extra_hours: Dict[str, Any]) -> Dict[str, List[str]]:
@@ -64,24 +126,82 @@ def _build(data: Dict[str, Any]) -> _Index:
     )
     by_id = {region.id: region for region in regions}
     by_name: Dict[str, Region] = {}
+    written: Dict[str, str] = {}
     for region in regions:
         for town in region.towns:
             by_name.setdefault(normalize(town), region)
+            written.setdefault(normalize(town), town)
     for region in regions:
         # Region names after towns, so that "Utrecht" and "Groningen" stay towns of their own region.
         for name in (region.short_name, region.name, region.id):
             by_name.setdefault(normalize(name), region)
+            written.setdefault(normalize(name), region.short_name)
     for alias, town in (data.get("aliases") or {}).items():
         target = by_name.get(normalize(str(town)))
         if target is None:
             raise ValueError(f"alias {alias!r} points to unknown town {town!r}")
         by_name.setdefault(normalize(str(alias)), target)
-    return _Index(regions=regions, by_id=by_id, by_name=by_name,
-                  longest_first=tuple(sorted(by_name, key=len, reverse=True)))
+        written.setdefault(normalize(str(alias)), written[normalize(str(town))])
+    return _Index(regions=regions, by_id=by_id, by_name=by_name, written=written)
 
 
 def _index(path: Optional[Path] = None) -> _Index:
     return load_yaml(path or REGIONS_FILE, _build)
+
+
+def _build_places(data: Optional[Dict[str, Any]]) -> _Places:
+    data = data or {}  # an emptied file: no places
+    places = {normalize(str(name)): (str(name), str(region_id))
+              for name, region_id in (data.get("places") or {}).items()}
+    provinces: Dict[str, Tuple[str, Tuple[str, ...]]] = {}
+    for province in data.get("provinces") or ():
+        for spelling in [province["name"], *(province.get("spellings") or ())]:
+            provinces.setdefault(normalize(str(spelling)), (province["name"], tuple(province["regions"])))
+    belgium = {normalize(str(name)): str(name) for name in data.get("belgium") or ()}
+    everyday = frozenset(normalize(str(word)) for word in data.get("everyday_words") or ())
+    return _Places(places=places, provinces=provinces, belgium=belgium, everyday_words=everyday)
+
+
+_lookups: Dict[Tuple[int, int], Tuple[_Index, _Places, _Lookup]] = {}
+
+
+def _lookup(path: Optional[Path], places_path: Optional[Path]) -> _Lookup:
+    """The combined names, rebuilt when either file changed (load_yaml then returns a new object)."""
+    index = _index(path)
+    places = load_yaml(places_path or PLACES_FILE, _build_places)
+    key = (id(index), id(places))
+    if key not in _lookups:
+        if len(_lookups) > 8:  # files edited, or tests with files of their own
+            _lookups.clear()
+        _lookups[key] = (index, places, _combine(index, places))  # the files kept, so ids stay theirs
+    return _lookups[key][2]
+
+
+def _combine(index: _Index, places: _Places) -> _Lookup:
+    answers = {name: PlaceAnswer(PlaceKind.REGION, region=region, name=index.written[name])
+               for name, region in index.by_name.items()}
+    for name, (written, region_id) in places.places.items():
+        region = index.by_id.get(region_id)  # a places.yml id unknown to this regions file: skipped
+        if region is not None:
+            answers.setdefault(name, PlaceAnswer(PlaceKind.REGION, region=region, name=written))
+    for name, (province, region_ids) in places.provinces.items():
+        regions = tuple(index.by_id[r] for r in region_ids if r in index.by_id)
+        if len(regions) == 1:  # Flevoland, Zeeland: the province is one region
+            answers.setdefault(name, PlaceAnswer(PlaceKind.REGION, region=regions[0], name=province))
+        elif regions:
+            answers.setdefault(name, PlaceAnswer(PlaceKind.PROVINCE, regions=regions, name=province))
+    for name, written in places.belgium.items():
+        answers.setdefault(name, PlaceAnswer(PlaceKind.BELGIUM, name=written))
+    in_sentences = frozenset(name for name in answers
+                             if name in index.by_name or len(name) >= _SENTENCE_NAME_LENGTH)
+    typo_names: Dict[str, List[str]] = {}
+    for name, answer in answers.items():
+        if answer.kind is not PlaceKind.BELGIUM and len(name.replace(" ", "")) >= _TYPO_NAME_LENGTH:
+            typo_names.setdefault(name[0], []).append(name)
+    return _Lookup(answers=answers, in_sentences=in_sentences,
+                   at_start=in_sentences - places.everyday_words, everyday=places.everyday_words,
+                   most_words=max((len(name.split()) for name in in_sentences), default=1),
+                   typo_names={letter: tuple(names) for letter, names in typo_names.items()})
 
 
 def load_regions(path: Optional[Path] = None) -> List[Region]:
@@ -94,30 +214,104 @@ def get_region(region_id: str, path: Optional[Path] = None) -> Optional[Region]:
     return _index(path).by_id.get(region_id)
 
 
-def region_for_town(text: str, path: Optional[Path] = None) -> Optional[Region]:
-    """The region of the town (or region name) in `text`, or None when there is none.
+def town_names(path: Optional[Path] = None) -> Dict[str, Region]:
+    """Every normalized town, alias and region name of content/regions.yml, with its region."""
+    return dict(_index(path).by_name)
+
+
+def region_for_town(text: str, path: Optional[Path] = None, places_path: Optional[Path] = None) -> Optional[Region]:
+    """The region of the town, village or region name in `text`, or None when there is none.
 
     Tolerant of case, spaces, hyphens, apostrophes and accents ("den bosch", "A'dam",
-    "Den Haag"), and of short sentences such as "ik woon in Zwolle".
+    "Den Haag"), of short sentences such as "ik woon in Zwolle", and of one typo in a longer name
+    when the message is only that name ("zoetermer"). content/places.yml adds villages and
+    municipalities to the towns of content/regions.yml; a province or Belgium is not a region.
     """
-    index = _index(path)
+    answer = place_answer(text, path, places_path)
+    return answer.region if answer.kind is PlaceKind.REGION else None
+
+
+def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[Path] = None) -> PlaceAnswer:
+    """What a typed answer to the region question names: a region (a town, village, municipality or
+    a province of one region), a province of several regions, Belgium, or nothing known."""
+    lookup = _lookup(path, places_path)
     words = normalize(text or "")
     if not words:
+        return UNKNOWN_PLACE
+    if words in lookup.answers:
+        return lookup.answers[words]
+    leading = _LEADING_WORDS.match(words)
+    stripped = _TRAILING_WORDS.sub("", words[leading.end():] if leading else words)
+    if stripped in lookup.answers:
+        introducer = words[:leading.end()].split()[-1] if leading else ""
+        if stripped not in lookup.everyday or introducer in _PLACE_INTRODUCERS:
+            return lookup.answers[stripped]
+    return (_name_then_words(stripped, lookup) or _name_after_preposition(words, lookup)
+            or _name_at_the_end(words, lookup) or _name_with_a_typo(words, lookup)
+            or _name_with_a_typo(stripped, lookup) or UNKNOWN_PLACE)
+
+
+def _name_at_the_end(words: str, lookup: _Lookup) -> Optional[PlaceAnswer]:
+    """A short answer that ends in a name: "ok dan, Hoorn", "ja hoor Zwolle", "praktijk Roermond"."""
+    parts = words.split()
+    if len(parts) > 5:
         return None
-    candidates = [words, _TRAILING_WORDS.sub("", _LEADING_WORDS.sub("", words))]
-    for candidate in candidates:
-        if candidate in index.by_name:
-            return index.by_name[candidate]
-    # A town followed by a district or a word or two: "amsterdam zuid", "utrecht centrum".
-    stripped = candidates[-1]
-    for name in index.longest_first:
-        if stripped.startswith(name + " ") and len(stripped[len(name):].split()) <= 2:
-            return index.by_name[name]
-    # A town after a preposition inside a longer sentence; longest name first so that
-    # "bergen op zoom" wins over "bergen". The relay asks this of every message to the bot, so
-    # the text after each preposition is compared with the names (one regex per name was ~1.5 ms).
-    after_prepositions = [words[match.end():] + " " for match in _PREPOSITION.finditer(words)]
-    for name in index.longest_first if after_prepositions else ():
-        if any(after.startswith(name + " ") for after in after_prepositions):
-            return index.by_name[name]
+    for count in (3, 2, 1):
+        name = " ".join(parts[-count:])
+        if len(parts) > count and name in lookup.at_start:  # never an everyday word ("dat is best")
+            return lookup.answers[name]
     return None
+
+
+def _name_then_words(stripped: str, lookup: _Lookup) -> Optional[PlaceAnswer]:
+    """A name followed by a district or a word or two: "amsterdam zuid", "utrecht centrum". Never an
+    everyday word ("best wel eng")."""
+    words = stripped.split()
+    for count in range(len(words) - 1, max(len(words) - 3, 0), -1):  # the longest name first
+        name = " ".join(words[:count])
+        if name in lookup.at_start:
+            return lookup.answers[name]
+    return None
+
+
+def _name_after_preposition(words: str, lookup: _Lookup) -> Optional[PlaceAnswer]:
+    """A name after a preposition inside a longer sentence; a Dutch place before a province or
+    Belgium, then the longest name, so that "bergen op zoom" beats "bergen". The relay asks this of
+    every message to the bot, so the words after each preposition are looked up rather than every
+    name compared with the sentence."""
+    found = []
+    for match in _PREPOSITION.finditer(words):
+        after = words[match.end():].split()[:lookup.most_words]
+        for count in range(len(after), 0, -1):
+            name = " ".join(after[:count])
+            if name in lookup.in_sentences:
+                found.append((_KIND_RANK[lookup.answers[name].kind], -len(name), match.start(), name))
+                break
+    return lookup.answers[min(found)[3]] if found else None
+
+
+def _name_with_a_typo(words: str, lookup: _Lookup) -> Optional[PlaceAnswer]:
+    """The message is a name with one typo ("zoetermer", "amsterdma"), and not a Dutch word or phrase
+    that happens to be one letter away from a name ("helpen" and Herpen, "school" and Schoorl)."""
+    if len(words.replace(" ", "")) < _TYPO_NAME_LENGTH or len(words) > 40:
+        return None
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA  # a swap of two letters counts as one typo
+
+    close = process.extract(words, lookup.typo_names.get(words[0], ()), scorer=OSA.distance,
+                            score_cutoff=1, limit=None)
+    answers = {lookup.answers[name] for name, _, _ in close}
+    if len(answers) != 1:
+        return None
+    dutch = _dutch_words()
+    if dutch is None or all(word in dutch for word in words.split()):
+        return None
+    return answers.pop()
+
+
+@lru_cache(maxsize=1)
+def _dutch_words() -> Optional[FrozenSet[str]]:
+    """Dutch words, read once, at the first near miss. None without the list: then a typo is never
+    forgiven, which is safer than a wrong region."""
+    counts = dutch_word_counts()
+    return frozenset(word for word, count in counts.items() if count >= 100) if counts else None

@@ -13,8 +13,6 @@ of a "what if" question, or when it happens; the signal's table turns that into 
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,7 +20,7 @@ from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from voordeur_content import triage_classifier
-from voordeur_content._files import normalize
+from voordeur_content._files import dutch_word_counts, normalize
 from voordeur_content.triage_rules import TRIAGE_FILE, Rules, load_rules
 
 __all__ = ["TRIAGE_FILE", "Assessment", "Finding", "NONE", "RANK", "alert_frame", "assess", "assess_by_rules",
@@ -70,15 +68,9 @@ _REPEATS = re.compile(r"([a-z])\1{2,}")
 
 @lru_cache(maxsize=1)
 def _dutch_words() -> FrozenSet[str]:
-    """Common Dutch words (pyspellchecker's frequency list): a word in it is never 'corrected'."""
-    try:
-        import spellchecker
-    except ImportError:  # without the list, typos are corrected only by the spelling table
-        return frozenset()
-    path = Path(spellchecker.__file__).parent / "resources" / "nl.json.gz"
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        frequencies = json.load(handle)
-    common = sorted(frequencies.items(), key=lambda item: item[1], reverse=True)[:80000]
+    """Common Dutch words: a word in it is never 'corrected'. Without the list, typos are corrected
+    only by the spelling table."""
+    common = sorted(dutch_word_counts().items(), key=lambda item: item[1], reverse=True)[:80000]
     return frozenset(word for word, _ in common if len(word) >= 4)
 
 
@@ -247,6 +239,13 @@ def assess_by_rules(text: str, path: Optional[Path] = None) -> Assessment:
     return _most_serious(findings(text, path))
 
 
+def _only_a_place(text: str) -> bool:
+    """Whether the message is just the name of a town or region, as answered to the region question."""
+    from voordeur_content import regions  # the town table (content/regions.yml, content/places.yml)
+
+    return len(text.split()) <= 5 and regions.place_answer(text).kind is not regions.PlaceKind.UNKNOWN
+
+
 def assess(text: str, path: Optional[Path] = None) -> Assessment:
     """The risk grade of one visitor message: instant, and independent of Rasa. The rules find the
     signals; the classifier weighs them with the words of the whole message and decides."""
@@ -255,6 +254,8 @@ def assess(text: str, path: Optional[Path] = None) -> Assessment:
     rules = load_rules(path)
     read = _read(text, rules)
     found = _findings(read, rules)
+    if not found and _only_a_place(text):
+        return NONE  # "zoetermeer": the letters of a town name are no signal ("meer", "dood")
     model = triage_classifier.classifier(_features_of)
     if model is None:
         return _most_serious(found)

@@ -1,0 +1,235 @@
+"""What a visitor's typed answer to "in welke plaats woon je?" names, with content/places.yml.
+
+The expected regions follow the Veilig Thuis organisations (one per safety region), not the data:
+Barneveld and Nijkerk belong to Gelderland-Midden, Oldebroek and Montferland to Noord- en
+Oost-Gelderland, Bunschoten to Utrecht.
+"""
+
+import time
+
+import pytest
+import yaml
+
+from voordeur_content import regions
+from voordeur_content._files import normalize
+from voordeur_content.regions import PlaceKind
+
+BRABANT = ["west-brabant", "midden-brabant", "brabant-noordoost", "zuidoost-brabant"]
+
+
+def region_id(text):
+    found = regions.region_for_town(text)
+    return found.id if found else None
+
+
+@pytest.fixture(scope="module")
+def places_file():
+    with regions.PLACES_FILE.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@pytest.mark.parametrize("village, region", [
+    ("Nieuwleusen", "ijsselland"),  # gemeente Dalfsen
+    ("Lemelerveld", "ijsselland"),
+    ("Dedemsvaart", "ijsselland"),  # Hardenberg
+    ("Zwartebroek", "gelderland-midden"),  # Barneveld
+    ("Hoevelaken", "gelderland-midden"),  # Nijkerk
+    ("Bemmel", "gelderland-midden"),  # Lingewaard
+    ("Wezep", "noord-oost-gelderland"),  # Oldebroek, next to Hattem
+    ("Didam", "noord-oost-gelderland"),  # Montferland, next to Zevenaar
+    ("Lent", "gelderland-zuid"),  # Nijmegen
+    ("Spakenburg", "utrecht"),  # Bunschoten
+    ("Driebergen", "utrecht"),
+    ("De Westereen", "friesland"), ("Zwaagwesteinde", "friesland"),  # its Dutch name
+    ("Burgum", "friesland"), ("Bergum", "friesland"), ("De Jouwer", "friesland"),
+    ("Scheveningen", "haaglanden"), ("'s-Gravenzande", "haaglanden"), ("Gravenzande", "haaglanden"),
+    ("Hoogvliet", "rotterdam-rijnmond"),
+    ("Nieuwerkerk aan den IJssel", "hollands-midden"),  # Zuidplas, next to Capelle
+    ("Badhoevedorp", "kennemerland"),  # Haarlemmermeer, next to Amstelveen
+    ("Muiden", "gooi-en-vechtstreek"),  # Gooise Meren, next to Amsterdam's Weesp
+    ("Volendam", "zaanstreek-waterland"),
+    ("Renesse", "zeeland"),
+    ("Raamsdonksveer", "west-brabant"),
+    ("Gemert", "zuidoost-brabant"),  # Gemert-Bakel, next to Boekel
+    ("Sint-Oedenrode", "brabant-noordoost"), ("st oedenrode", "brabant-noordoost"),
+    ("Ter Apel", "groningen"),
+    ("Holten", "twente"),
+])
+def test_villages_map_to_their_region(village, region):
+    assert region_id(village) == region
+
+
+@pytest.mark.parametrize("municipality, region", [
+    ("Barneveld", "gelderland-midden"), ("Nijkerk", "gelderland-midden"), ("Doesburg", "gelderland-midden"),
+    ("Heerde", "noord-oost-gelderland"), ("Oldebroek", "noord-oost-gelderland"), ("Bunschoten", "utrecht"),
+    ("Achtkarspelen", "friesland"), ("Tytsjerksteradiel", "friesland"), ("Noardeast-Fryslân", "friesland"),
+    ("De Fryske Marren", "friesland"), ("Waadhoeke", "friesland"), ("Dantumadiel", "friesland"),
+    # former municipalities, by the region of the one they merged into
+    ("Boxmeer", "brabant-noordoost"), ("Schijndel", "brabant-noordoost"), ("Leerdam", "utrecht"),
+    ("Werkendam", "west-brabant"), ("Oud-Beijerland", "rotterdam-rijnmond"),
+    ("Noordwijkerhout", "hollands-midden"), ("Weesp", "amsterdam-amstelland"),
+    ("Beemster", "zaanstreek-waterland"), ("Groesbeek", "gelderland-zuid"),
+])
+def test_municipalities_map_to_their_region(municipality, region):
+    assert region_id(municipality) == region
+
+
+@pytest.mark.parametrize("text, region", [
+    ("ik woon in Nijkerk", "gelderland-midden"), ("gemeente Barneveld", "gelderland-midden"),
+    ("ik kom uit de buurt van Nieuwleusen", "ijsselland"), ("Nieuwleusen centrum", "ijsselland"),
+    ("ik zit op school in Ossendrecht", "west-brabant"),
+    ("mijn moeder woont in Brussel en ik in Breda", "west-brabant"),  # the Dutch place is the visitor's
+])
+def test_places_in_short_sentences(text, region):
+    assert region_id(text) == region
+
+
+@pytest.mark.parametrize("typed, region", [
+    ("zoetermer", "haaglanden"), ("amsterdma", "amsterdam-amstelland"), ("apeldorn", "noord-oost-gelderland"),
+    ("barneveldt", "gelderland-midden"), ("nieuwlusen", "ijsselland"), ("den haga", "haaglanden"),
+])
+def test_one_typo_in_a_name_alone(typed, region):
+    assert region_id(typed) == region
+
+
+@pytest.mark.parametrize("text", [
+    "mijn zus woont in zoetermer",  # a typo only counts when the message is just the name
+    "helpen", "school", "anders", "worden", "houden",  # Dutch words one letter from Herpen, Schoorl, ...
+    "geert", "hatem",  # first names of five letters: too short to guess
+])
+def test_no_typo_guessing_in_sentences_or_for_words(text):
+    assert regions.place_answer(text).kind is PlaceKind.UNKNOWN
+
+
+@pytest.mark.parametrize("text, name, region_ids", [
+    ("overijssel", "Overijssel", ["ijsselland", "twente"]),
+    ("noord-brabant", "Noord-Brabant", BRABANT), ("Noord Brabant", "Noord-Brabant", BRABANT),
+    ("brabant", "Noord-Brabant", BRABANT), ("ik woon in brabant", "Noord-Brabant", BRABANT),
+    ("zuid holland", "Zuid-Holland", ["hollands-midden", "haaglanden", "rotterdam-rijnmond", "zuid-holland-zuid"]),
+    ("Noord-Holland", "Noord-Holland", ["noord-holland-noord", "zaanstreek-waterland", "kennemerland",
+                                        "amsterdam-amstelland", "gooi-en-vechtstreek"]),
+    ("gelderland", "Gelderland", ["noord-oost-gelderland", "gelderland-midden", "gelderland-zuid"]),
+    ("limburg", "Limburg", ["noord-en-midden-limburg", "zuid-limburg"]),
+])
+def test_a_province_of_several_regions_offers_them(text, name, region_ids):
+    answer = regions.place_answer(text)
+    assert answer.kind is PlaceKind.PROVINCE
+    assert answer.name == name
+    assert [region.id for region in answer.regions] == region_ids
+    assert regions.region_for_town(text) is None
+
+
+@pytest.mark.parametrize("text, region", [
+    ("fryslân", "friesland"), ("drenthe", "drenthe"), ("flevoland", "flevoland"), ("zeeland", "zeeland"),
+    ("provincie utrecht", "utrecht"), ("groningen", "groningen"),
+])
+def test_a_province_of_one_region_is_that_region(text, region):
+    answer = regions.place_answer(text)
+    assert (answer.kind, answer.region.id) == (PlaceKind.REGION, region)
+
+
+@pytest.mark.parametrize("text", [
+    "antwerpen", "ik woon in gent", "belgie", "België", "vlaanderen", "wallonie", "brussel", "Bruxelles",
+    "Liège", "ik kom uit Kortrijk", "Sint-Niklaas", "Anvers", "Mechelen",
+])
+def test_belgium(text):
+    assert regions.place_answer(text).kind is PlaceKind.BELGIUM
+    assert regions.region_for_town(text) is None
+
+
+@pytest.mark.parametrize("text, region", [
+    ("Deurne", "zuidoost-brabant"), ("Zwijndrecht", "zuid-holland-zuid"), ("Heusden", "midden-brabant"),
+])
+def test_a_dutch_municipality_wins_over_a_belgian_namesake(text, region):
+    assert region_id(text) == region
+
+
+@pytest.mark.parametrize("text", [
+    "hij slaat me", "ik weet het niet", "best wel eng", "help", "nee", "ik ben bang", "mijn man",
+    "weet ik niet", "geen idee", "ik wil praten", "echt niet", "leek me goed", "dat is best", "thuis",
+    "in de stad", "in het noorden", "in de binnenstad", "bij de buren", "in de winkel", "houten vloer",
+    "ja", "ok", "hallo", "ik ben 15", "mijn vader drinkt", "hij is weg", "nu even niet",
+])
+def test_ordinary_sentences_are_no_place(text):
+    assert regions.place_answer(text) == regions.UNKNOWN_PLACE
+    assert regions.region_for_town(text) is None
+
+
+@pytest.mark.parametrize("word", ["hoek", "made", "echt", "heel", "monster"])
+def test_villages_named_like_everyday_words_are_left_out(word):
+    assert regions.place_answer(word).kind is PlaceKind.UNKNOWN
+
+
+@pytest.mark.parametrize("text, region", [
+    ("Best", "zuidoost-brabant"), ("ik woon in best", "zuidoost-brabant"), ("gemeente Best", "zuidoost-brabant"),
+    ("Houten", "utrecht"), ("Buren", "gelderland-zuid"),
+])
+def test_a_town_of_regions_yml_that_is_a_word_counts_alone_or_after_in(text, region):
+    assert region_id(text) == region
+
+
+def test_a_short_name_counts_alone_but_not_inside_a_sentence():
+    assert region_id("Ens") == "flevoland"
+    assert region_id("ik woon in ens") == "flevoland"
+    assert region_id("mijn broer woont in ens en ik in de stad") is None
+
+
+def test_the_answer_is_a_frozen_record():
+    answer = regions.place_answer("Zwartebroek")
+    assert answer == regions.PlaceAnswer(PlaceKind.REGION, region=regions.get_region("gelderland-midden"),
+                                         name="Zwartebroek")
+    assert answer.kind == "region"  # the bot and the relay may compare with the plain word
+    with pytest.raises(AttributeError):
+        answer.kind = PlaceKind.UNKNOWN
+
+
+def test_places_file_is_consistent_with_regions_file(places_file):
+    region_ids = {region.id for region in regions.load_regions()}
+    known = set(regions.town_names())
+    names = [normalize(str(name)) for name in places_file["places"]]
+    assert set(places_file["places"].values()) <= region_ids
+    assert len(names) == len(set(names)), "two lines write the same name"
+    assert not set(names) & known, "content/regions.yml already has these towns"
+    assert len(names) > 1000
+
+
+def test_provinces_cover_every_region_once(places_file):
+    provinces = places_file["provinces"]
+    assert len(provinces) == 12
+    ids = [region for province in provinces for region in province["regions"]]
+    assert sorted(ids) == sorted(region.id for region in regions.load_regions())
+
+
+def test_places_file_credits_geonames():
+    header = regions.PLACES_FILE.read_text(encoding="utf-8")[:2000]
+    assert "GeoNames" in header and "Creative Commons Attribution 4.0" in header
+
+
+def test_a_changed_places_file_is_read_again(tmp_path):
+    path = tmp_path / "places.yml"
+    path.write_text("places:\n  Aadorpje: twente\nprovinces: []\nbelgium: [Gent]\n")
+    assert regions.region_for_town("aadorpje", places_path=path).id == "twente"
+    assert regions.place_answer("Gent", places_path=path).kind is PlaceKind.BELGIUM
+    path.write_text("places:\n  Aadorpje: drenthe\n")
+    import os
+    os.utime(path, (1, 1))
+    assert regions.region_for_town("aadorpje", places_path=path).id == "drenthe"
+    assert regions.place_answer("Gent", places_path=path).kind is PlaceKind.UNKNOWN
+
+
+def test_a_place_of_an_unknown_region_is_ignored(tmp_path):
+    path = tmp_path / "places.yml"
+    path.write_text("places:\n  Aadorpje: atlantis\n")
+    assert regions.region_for_town("aadorpje", places_path=path) is None
+
+
+def test_lookup_stays_well_under_a_millisecond():
+    sentences = ["hij slaat me al jaren", "ik woon in Zwartebroek", "weet ik niet", "Nieuwleusen",
+                 "mijn man is heel boos en ik ben bang dat hij terugkomt", "ik kom uit de buurt van Breda",
+                 "zoetermer", "best wel eng", "kunnen jullie mij helpen", "ik wil met iemand praten"] * 30
+    regions.region_for_town("warm up the files and the word list: zoetermer")
+    regions.region_for_town("zoetermer")
+    started = time.perf_counter()
+    for sentence in sentences:
+        regions.region_for_town(sentence)
+    assert (time.perf_counter() - started) / len(sentences) < 0.001
