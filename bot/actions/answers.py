@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, Dict, Optional
 
 from rasa_sdk import Tracker
 
-from voordeur_content._files import normalize
+from voordeur_content._files import dutch_word_counts, load_yaml, normalize
+
+# The lookup table that also teaches the intent classifier what a first name is (one list).
+FIRST_NAMES_FILE = Path(__file__).resolve().parents[1] / "data" / "nlu" / "first_names.yml"
 
 # Intents that are never an answer to an intake question: the form steps aside and a rule
 # answers them (see data/rules/), then the form asks its question again.
@@ -143,3 +147,42 @@ def dont_know(intent: str, text: str) -> bool:
 def entity_value(tracker: Tracker, name: str, allowed: Dict[str, Any]) -> Optional[str]:
     value = entity_of(tracker, name)
     return value if value in allowed else None
+
+
+_REFUSAL = re.compile(
+    r"^(?:nee|neen|no|nope|liever niet|nee liever niet|dat wil ik niet|dat zeg ik (?:liever )?niet|"
+    r"(?:dat )?wil ik (?:liever )?niet (?:zeggen|vertellen|geven)|zeg ik niet|gaat je niks aan|"
+    r"hoeft niet|dat hoef ik niet te zeggen|ik wil (?:dat )?(?:liever )?niet zeggen|geen naam|"
+    r"(?:ik )?wil (?:ik )?anoniem blijven|anoniem|nee sorry|sorry nee|dat doe ik niet)\b"
+)
+
+
+def refuses(intent: str, text: str) -> bool:
+    """Whether the visitor declines to answer ("nee", "dat zeg ik liever niet"): never a name or a town."""
+    words = normalize(text)
+    return bool(_REFUSAL.match(words)) or (intent == "deny" and len(words.split()) <= 4)
+
+
+def _first_names(data: Dict[str, Any]) -> frozenset:
+    names = set()
+    for block in data.get("nlu") or []:
+        if block.get("lookup") == "first_name":
+            names |= {line[2:].strip() for line in block["examples"].splitlines() if line.startswith("- ")}
+    return frozenset(normalize(name) for name in names)
+
+
+def is_first_name(text: str) -> bool:
+    """Whether the text is just a first name ("daan", "Dewi"), as in the bot's lookup table."""
+    return clean_nickname(normalize(text)) in load_yaml(FIRST_NAMES_FILE, _first_names)
+
+
+# A word this frequent in Dutch is a word, not a name ("bang", "moe", "klaar"), unless it is a first name.
+COMMON_WORD_COUNT = 5000
+
+
+def says_how_they_are(text: str, nickname: str) -> bool:
+    """"ik ben bang", "ik ben zo moe": the visitor says how they are, not what they are called
+    (a nickname may be a word, "Zon" or "Vlinder", but not after "ik ben")."""
+    words = normalize(nickname).split()
+    return (normalize(text).startswith("ik ben ") and bool(words) and not is_first_name(words[-1])
+            and dutch_word_counts().get(words[-1], 0) >= COMMON_WORD_COUNT)

@@ -25,3 +25,18 @@ class ActionGreet(Action):
             else:
                 dispatcher.utter_message(response="utter_chat_closed_now_no_time")
         return []
+
+
+class ActionAnswerEnglish(Action):
+    """A visitor who writes English gets the house rules and numbers in English once; later English
+    messages are acknowledged briefly (the intake's questions follow in English: domain responses
+    with a condition on the slot `language`)."""
+
+    def name(self) -> Text:
+        return "action_answer_english"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        told = any((event.get("metadata") or {}).get("utter_action") == "utter_faq_english"
+                   for event in tracker.events if event.get("event") == "bot")
+        dispatcher.utter_message(response="utter_english_noted" if told else "utter_faq_english")
+        return []

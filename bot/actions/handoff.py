@@ -9,8 +9,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import payloads, schedule
+from actions import answers, payloads, schedule
+from actions.payloads import SKIPPED
 from actions.intake import region_name
+from voordeur_content import regions
 
 
 class ActionRequestHuman(Action):
@@ -20,11 +22,16 @@ class ActionRequestHuman(Action):
         return "action_request_human"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        events = [SlotSet("handoff_requested", True)]
+        region = tracker.get_slot("region")
+        if region == SKIPPED:  # declined earlier; asking for a person now, they are asked once more
+            events += [SlotSet("region", None), SlotSet("region_misses", 0)]
+            region = None
         if not tracker.get_slot("nickname"):
             dispatcher.utter_message(response="utter_request_human_needs")
-        elif not tracker.get_slot("region"):
+        elif not region:
             dispatcher.utter_message(response="utter_request_human_needs_region")
-        return [SlotSet("handoff_requested", True)]
+        return events
 
 
 class ActionHandoff(Action):
@@ -35,6 +42,8 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         region_id = payloads.answer(tracker, "region")
+        if region_id is None:
+            return []  # no region given: the visitor has had the way forward (utter_region_way_forward)
         name = region_name(region_id)
         if schedule.is_open(tracker, region_id):
             nickname = payloads.answer(tracker, "nickname")
@@ -54,3 +63,22 @@ class ActionHandoff(Action):
                 dispatcher.utter_message(response="utter_handoff_closed_no_time", region_name=name)
         dispatcher.utter_message(json_message=payloads.handoff(tracker))
         return []
+
+
+class ActionPlaceLater(Action):
+    """A town typed after the intake ended without a region (the way forward promised this):
+    the visitor goes to that region's queue after all. Anything else is answered as not understood."""
+
+    def name(self) -> Text:
+        return "action_place_later"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        region = regions.region_for_town(answers.text_of(tracker))
+        if region is None or payloads.answer(tracker, "region") is not None:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        dispatcher.utter_message(response="utter_region_found", region_name=region.name)
+        tracker.slots["region"] = region.id  # the handoff below reads it
+        events = [SlotSet("region", region.id)]
+        await ActionHandoff().run(dispatcher, tracker, domain)
+        return events

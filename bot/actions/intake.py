@@ -19,6 +19,19 @@ from voordeur_content import personal_data, regions, triage
 
 FORM_NAME = "intake_form"
 DONT_KNOW = "?"  # region answer "weet ik niet", replaced by a question for the town
+REFUSED = "-"  # "nee", "dat zeg ik liever niet": answered kindly, never taken as a name or a town
+MAX_ASKS = 2  # no question is asked a third time: after two, the intake goes on without it
+MAX_REGION_ASKS = MAX_ASKS  # after the second answer that gives no region, the visitor gets a way forward
+GIVEN_UP = "~"  # asked twice without an answer: the slot is skipped (the region with a way forward)
+# The responses that ask for each slot (Rasa keeps the name of a response with the bot's message).
+QUESTIONS = {
+    "nickname": ("utter_ask_nickname",),
+    "region": ("utter_ask_region", "utter_ask_town", "utter_ask_region_in_province"),
+    "about": ("utter_ask_about",),
+    "situation": ("utter_ask_situation",),
+    "safe_now": ("utter_ask_safe_now",),
+    "age_group": ("utter_ask_age_group",),
+}
 MAX_NICKNAME_WORDS = 3
 MAX_NICKNAME_CHARS = 30
 HANDOFF_SLOTS = ["nickname", "region"]
@@ -42,6 +55,39 @@ def _fresh_reply(tracker: Tracker) -> bool:
     return False
 
 
+def _said(event: Dict[Text, Any]) -> Optional[str]:
+    """The response a bot message came from (Rasa keeps its name with the message)."""
+    return (event.get("metadata") or {}).get("utter_action") if event.get("event") == "bot" else None
+
+
+def times_asked(tracker: Tracker, slot: str) -> int:
+    """How often the question for `slot` was asked; for the region, since the last way forward (a
+    visitor who asks for a person after it may give the region again)."""
+    names, count = QUESTIONS[slot], 0
+    for event in reversed(tracker.events):
+        said = _said(event)
+        if slot == "region" and said == "utter_region_way_forward":
+            break
+        if said in names:
+            count += 1
+    return count
+
+
+def told_their_story(tracker: Tracker) -> bool:
+    """The visitor told what is going on, or danger was seen: the optional questions are not asked,
+    the counsellor reads the story."""
+    if tracker.get_slot("urgent") or tracker.get_slot("language") == "en":
+        return True
+    return any(event.get("event") == "user" and
+               ((event.get("parse_data") or {}).get("intent") or {}).get("name") == "describe_situation"
+               for event in tracker.events)
+
+
+def _asked_enough(tracker: Tracker, slot: str) -> bool:
+    """The question for `slot` is the one waiting and was asked twice: it is not asked a third time."""
+    return tracker.get_slot("requested_slot") == slot and times_asked(tracker, slot) >= MAX_ASKS
+
+
 def _answers_question(tracker: Tracker, slot: str) -> bool:
     """Whether the latest message is a fresh reply to the question for `slot`."""
     return (
@@ -54,6 +100,12 @@ def _answers_question(tracker: Tracker, slot: str) -> bool:
 def _tells_a_story(tracker: Tracker, text: str) -> bool:
     """A visitor telling what happens instead of answering: thank them, then ask again."""
     return answers.intent_of(tracker) == "describe_situation" and len(text.split()) > MAX_NICKNAME_WORDS
+
+
+def _names_a_place(text: str) -> bool:
+    """A town or region typed where a name was asked: the visitor answers the next question early."""
+    return (not answers.is_button_payload(text) and not answers.is_first_name(text)
+            and regions.region_for_town(text) is not None)
 
 
 def _skipped(tracker: Tracker) -> bool:
@@ -72,7 +124,7 @@ class ValidateIntakeForm(FormValidationAction):
         domain: DomainDict,
     ) -> List[Text]:
         # A visitor who asks for a person, or who is in danger, answers only what a counsellor needs.
-        if tracker.get_slot("handoff_requested"):
+        if tracker.get_slot("handoff_requested") or told_their_story(tracker):
             return [slot for slot in domain_slots if slot in HANDOFF_SLOTS]
         return domain_slots
 
@@ -80,16 +132,30 @@ class ValidateIntakeForm(FormValidationAction):
 
     def extract_nickname(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         if not _answers_question(tracker, "nickname"):
-            return {}
+            return {"nickname": SKIPPED} if _asked_enough(tracker, "nickname") else {}
         if _skipped(tracker):
             return {"nickname": SKIPPED}
         text = answers.text_of(tracker)
         if answers.is_button_payload(text):
             return {"nickname": None}
+        if answers.refuses(answers.intent_of(tracker), text):
+            return {"nickname": REFUSED}
+        if _names_a_place(text):
+            # The region, given early: extract_region takes it; asked twice, the name is let go.
+            return {"nickname": SKIPPED} if _asked_enough(tracker, "nickname") else {}
         return {"nickname": text}
 
     def validate_nickname(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        checked = self._check_nickname(value, dispatcher, tracker)
+        if checked.get("nickname") is None and _asked_enough(tracker, "nickname"):
+            return {"nickname": SKIPPED}  # asked twice: the intake goes on without a name
+        return checked
+
+    def _check_nickname(self, value: Any, dispatcher, tracker: Tracker) -> Dict[Text, Any]:
         if value == SKIPPED:
+            return {"nickname": SKIPPED}
+        if value == REFUSED:
+            dispatcher.utter_message(response="utter_nickname_not_needed")
             return {"nickname": SKIPPED}
         text = str(value or "")
         if not text.strip():
@@ -106,6 +172,9 @@ class ValidateIntakeForm(FormValidationAction):
         nickname = answers.clean_nickname(text)
         if not nickname:
             return {"nickname": None}
+        if answers.says_how_they_are(text, nickname):  # "ik ben bang": a feeling, not a name
+            dispatcher.utter_message(response="utter_story_noted")
+            return {"nickname": None}
         if len(nickname.split()) > MAX_NICKNAME_WORDS or len(nickname) > MAX_NICKNAME_CHARS:
             # A sentence is the visitor telling or asking something, not a long name: answer that.
             said = "utter_story_noted" if answers.is_sentence(text) else "utter_nickname_too_long"
@@ -117,12 +186,19 @@ class ValidateIntakeForm(FormValidationAction):
     # ---- region ---------------------------------------------------------------------------------
 
     def extract_region(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        text = answers.text_of(tracker)
         if not _answers_question(tracker, "region"):
-            return {}
+            # A town named at any moment (a story, the nickname question) answers this question early.
+            if (not tracker.get_slot("region") and _fresh_reply(tracker) and not answers.is_button_payload(text)
+                    and regions.region_for_town(text) is not None):
+                return {"region": text}
+            return {"region": GIVEN_UP} if _asked_enough(tracker, "region") else {}
         button = answers.entity_of(tracker, "region")
         if button:
             return {"region": button}
         text = answers.text_of(tracker)
+        if answers.refuses(answers.intent_of(tracker), text):
+            return {"region": REFUSED}
         if answers.dont_know(answers.intent_of(tracker), text) or _skipped(tracker):
             return {"region": DONT_KNOW}
         if answers.is_button_payload(text):
@@ -130,33 +206,56 @@ class ValidateIntakeForm(FormValidationAction):
         return {"region": text}
 
     def validate_region(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        if value == DONT_KNOW:
-            if tracker.get_slot("region_ask_town"):
-                dispatcher.utter_message(response="utter_region_still_unknown")
-                return {"region": None, "region_ask_town": False}
-            return {"region": None, "region_ask_town": True}
+        misses = int(tracker.get_slot("region_misses") or 0)
+        if value == GIVEN_UP or (value in (DONT_KNOW, REFUSED) and _asked_enough(tracker, "region")):
+            misses = MAX_REGION_ASKS
+        if value in (DONT_KNOW, REFUSED, GIVEN_UP):
+            if misses + 1 >= MAX_REGION_ASKS:
+                # Asked twice: no third time. The way forward: 0800 2000, or a region picked later.
+                dispatcher.utter_message(response="utter_region_way_forward")
+                return {"region": SKIPPED, "region_misses": misses + 1, "region_ask_town": False,
+                        "handoff_requested": True}
+            if value == REFUSED:
+                dispatcher.utter_message(response="utter_region_refused")
+                return {"region": None, "region_misses": misses + 1}
+            return {"region": None, "region_ask_town": True, "region_misses": misses + 1}
         text = str(value or "")
         if _tells_a_story(tracker, text):
             dispatcher.utter_message(response="utter_story_noted")
             return {"region": None}
         region = regions.get_region(text)
         typed = region is None
+        place = regions.place_answer(text) if region is None else None
+        if place is not None and place.kind is regions.PlaceKind.BELGIUM:
+            # Belgium has its own line; the chat's counsellors know the help in the Netherlands.
+            dispatcher.utter_message(response="utter_faq_belgium")
+            return {"region": SKIPPED, "handoff_requested": True, "region_ask_town": False}
+        if place is not None and place.kind is regions.PlaceKind.PROVINCE:
+            # The province's regions become the next question's buttons (action_ask_region).
+            return {"region": None, "region_province": place.name}
         if region is None:
-            region = regions.region_for_town(text)
+            region = place.region if place is not None else None
         if region is None:
+            if (misses + 1 >= MAX_REGION_ASKS or _asked_enough(tracker, "region")) and not triage.assess(text):
+                dispatcher.utter_message(response="utter_region_way_forward")
+                return {"region": SKIPPED, "region_misses": misses + 1, "region_ask_town": False,
+                        "handoff_requested": True}
             if text and not triage.assess(text):
                 dispatcher.utter_message(response="utter_town_unknown")
-            return {"region": None}
+            return {"region": None, "region_misses": misses + 1}
         if typed:
             dispatcher.utter_message(response="utter_region_found", region_name=region.name)
         dispatcher.utter_message(json_message=payloads.profile(payloads.answer(tracker, "nickname"), region.id))
-        return {"region": region.id, "region_ask_town": False}
+        done = {"region": region.id, "region_ask_town": False}
+        if tracker.get_slot("region_province"):
+            done["region_province"] = None
+        return done
 
     # ---- optional questions ---------------------------------------------------------------------
 
     def _extract_choice(self, tracker: Tracker, slot: str, allowed: Dict[str, str], parse) -> Dict[Text, Any]:
         if not _answers_question(tracker, slot):
-            return {}
+            return {slot: SKIPPED} if _asked_enough(tracker, slot) else {}
         if _skipped(tracker):
             return {slot: SKIPPED}
         button = answers.entity_value(tracker, slot, allowed)
@@ -169,6 +268,8 @@ class ValidateIntakeForm(FormValidationAction):
     def _validate_choice(self, slot: str, value: Any, allowed, dispatcher, tracker) -> Dict[Text, Any]:
         if value == SKIPPED or value in allowed:
             return {slot: value}
+        if _asked_enough(tracker, slot):
+            return {slot: SKIPPED}  # optional, and asked twice: let it go without a word
         if not triage.assess(answers.text_of(tracker)):
             dispatcher.utter_message(response="utter_choose_a_button")
         return {slot: None}
@@ -187,7 +288,7 @@ class ValidateIntakeForm(FormValidationAction):
 
     def extract_safe_now(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if not _answers_question(tracker, "safe_now"):
-            return {}
+            return {"safe_now": SKIPPED} if _asked_enough(tracker, "safe_now") else {}
         if _skipped(tracker):
             return {"safe_now": SKIPPED}
         parsed = answers.parse_yes_no(answers.intent_of(tracker), answers.text_of(tracker))
@@ -220,14 +321,23 @@ class ActionAskRegion(Action):
         return "action_ask_region"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        province = tracker.get_slot("region_province")
+        answer = regions.place_answer(province) if province else None
+        if answer is not None and answer.kind is regions.PlaceKind.PROVINCE:
+            buttons = [_region_button(region) for region in answer.regions]
+            names = " of ".join(region.short_name for region in answer.regions)
+            dispatcher.utter_message(response="utter_ask_region_in_province", buttons=buttons,
+                                     province=answer.name, regions=names)
+            return []
         question = "utter_ask_town" if tracker.get_slot("region_ask_town") else "utter_ask_region"
-        buttons = [
-            {"title": region.short_name, "payload": f'/inform{{"region":"{region.id}"}}'}
-            for region in regions.load_regions()
-        ]
+        buttons = [_region_button(region) for region in regions.load_regions()]
         buttons.append({"title": "Weet ik niet", "payload": "/dont_know"})
         dispatcher.utter_message(response=question, buttons=buttons)
         return []
+
+
+def _region_button(region: regions.Region) -> Dict[str, str]:
+    return {"title": region.short_name, "payload": f'/inform{{"region":"{region.id}"}}'}
 
 
 def region_name(region_id: Optional[str]) -> str:

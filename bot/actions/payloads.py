@@ -37,6 +37,7 @@ def handoff(tracker: Tracker) -> Dict[str, Any]:
                 "situation": answer(tracker, "situation"),
                 "safe_now": None if safe_now is None else safe_now == "yes",
                 "age_group": answer(tracker, "age_group"),
+                "language": tracker.get_slot("language"),
             },
         }
     }

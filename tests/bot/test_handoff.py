@@ -14,7 +14,8 @@ def run(action, tracker, dispatcher, domain):
 
 def handoff_payload(**overrides):
     payload = {"type": "handoff", "nickname": "Sam", "region": "utrecht", "urgent": False,
-               "intake": {"about": "self", "situation": "partner", "safe_now": True, "age_group": "18_plus"}}
+               "intake": {"about": "self", "situation": "partner", "safe_now": True, "age_group": "18_plus",
+                          "language": None}}
     payload.update(overrides)
     return {"voordeur": payload}
 
@@ -50,7 +51,8 @@ def test_skipped_answers_are_null_and_urgent_is_flagged(dispatcher, domain):
     run(ActionHandoff(), make_tracker("twente", slots=slots), dispatcher, domain)
     assert texts(dispatcher) == ["utter_handoff", "utter_handoff_urgent", {"voordeur": {
         "type": "handoff", "nickname": None, "region": "twente", "urgent": True,
-        "intake": {"about": None, "situation": None, "safe_now": False, "age_group": None}}}]
+        "intake": {"about": None, "situation": None, "safe_now": False, "age_group": None,
+                   "language": None}}}]
 
 
 def test_closed_region_says_when_it_opens_and_still_hands_off(dispatcher, domain):

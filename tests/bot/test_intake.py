@@ -84,21 +84,29 @@ def test_typed_town_is_mapped_to_its_region(dispatcher, domain):
 
 def test_unknown_town_asks_again(dispatcher, domain):
     events = validate(form_tracker("Xyzdorp", "region", slots={"region_ask_town": True}), dispatcher, domain)
-    assert events == [slot("region", None)]
+    assert events == [slot("region", None), slot("region_misses", 1)]
     assert texts(dispatcher) == ["utter_town_unknown"]
+
+
+def test_a_second_unknown_town_gets_a_way_forward_instead_of_a_third_question(dispatcher, domain):
+    tracker = form_tracker("Xyzdorp", "region", slots={"region_misses": 1})
+    events = validate(tracker, dispatcher, domain)
+    assert slot("region", "skipped") in events and slot("handoff_requested", True) in events
+    assert texts(dispatcher) == ["utter_region_way_forward"]
 
 
 def test_dont_know_the_region_asks_for_the_town(dispatcher, domain):
     events = validate(form_tracker("weet ik niet", "region", intent="dont_know"), dispatcher, domain)
-    assert events == [slot("region", None), slot("region_ask_town", True)]
+    assert events == [slot("region", None), slot("region_ask_town", True), slot("region_misses", 1)]
     assert texts(dispatcher) == []
 
 
 def test_dont_know_the_town_either_points_to_the_phone(dispatcher, domain):
-    tracker = form_tracker("geen idee", "region", intent="dont_know", slots={"region_ask_town": True})
+    tracker = form_tracker("geen idee", "region", intent="dont_know",
+                           slots={"region_ask_town": True, "region_misses": 1})
     events = validate(tracker, dispatcher, domain)
-    assert events == [slot("region", None), slot("region_ask_town", False)]
-    assert texts(dispatcher) == ["utter_region_still_unknown"]
+    assert slot("region", "skipped") in events and slot("region_ask_town", False) in events
+    assert texts(dispatcher) == ["utter_region_way_forward"]
 
 
 def test_ask_region_shows_all_26_regions_and_dont_know(dispatcher, domain):
@@ -189,10 +197,11 @@ def test_not_safe_after_phrase_guidance_is_not_guided_twice(dispatcher, domain):
 
 def test_a_story_instead_of_a_nickname_or_region_is_acknowledged(dispatcher, domain):
     story = "mijn man scheldt me al jaren uit en ik weet niet wat ik moet doen"
-    assert validate(form_tracker(story, "nickname", intent="describe_situation"), dispatcher, domain) == [
-        slot("nickname", None)]
-    assert validate(form_tracker(story, "region", intent="describe_situation"), dispatcher, domain) == [
-        slot("region", None)]
+    # The story is no answer; the intake goes on with only what a counsellor needs (nickname, region).
+    assert validate(form_tracker(story, "nickname", intent="describe_situation"), dispatcher, domain)[0] == \
+        slot("nickname", None)
+    assert validate(form_tracker(story, "region", intent="describe_situation"), dispatcher, domain)[0] == \
+        slot("region", None)
     assert texts(dispatcher) == ["utter_story_noted", "utter_story_noted"]
 
 
@@ -206,3 +215,46 @@ def test_a_question_or_a_worry_instead_of_a_nickname_is_answered_as_what_it_is(d
 def test_a_long_name_is_still_too_long(dispatcher, domain):
     validate(form_tracker("Anna Maria Sophia Wilhelmina", "nickname", intent="inform"), dispatcher, domain)
     assert texts(dispatcher) == ["utter_nickname_too_long"]
+
+
+def test_after_a_story_the_optional_questions_are_not_asked(dispatcher, domain):
+    tracker = form_tracker("Zwolle", "region", slots={"nickname": "Mo"})
+    tracker.events.insert(0, {"event": "user", "text": "mijn man slaat me al jaren",
+                              "parse_data": {"intent": {"name": "describe_situation", "confidence": 0.9}}})
+    events = validate(tracker, dispatcher, domain)
+    assert slot("region", "ijsselland") in events and slot("requested_slot", None) in events
+
+
+def test_a_province_offers_its_regions(dispatcher, domain):
+    events = validate(form_tracker("overijssel", "region"), dispatcher, domain)
+    assert slot("region_province", "Overijssel") in events and slot("region", None) in events
+
+
+def test_belgium_gets_1712_and_no_more_region_questions(dispatcher, domain):
+    events = validate(form_tracker("ik woon in antwerpen", "region"), dispatcher, domain)
+    assert slot("region", "skipped") in events
+    assert texts(dispatcher) == ["utter_faq_belgium"]
+
+
+def test_refusing_a_nickname_is_fine(dispatcher, domain):
+    events = validate(form_tracker("nee", "nickname", intent="deny"), dispatcher, domain)
+    assert events[0] == slot("nickname", "skipped")
+    assert texts(dispatcher) == ["utter_nickname_not_needed"]
+
+
+def test_a_first_name_is_a_nickname_even_if_the_classifier_doubts(dispatcher, domain):
+    events = validate(form_tracker("dewi", "nickname", intent="inform"), dispatcher, domain)
+    assert events[0] == slot("nickname", "dewi")
+
+
+def test_a_town_at_the_nickname_question_answers_the_region(dispatcher, domain):
+    events = validate(form_tracker("zoetermeer", "nickname"), dispatcher, domain)
+    assert slot("region", "haaglanden") in events and slot("nickname", None) not in events
+
+
+def test_no_question_is_asked_a_third_time(dispatcher, domain):
+    asked = {"event": "bot", "text": "Hoe mogen we je noemen?", "metadata": {"utter_action": "utter_ask_nickname"}}
+    tracker = form_tracker("is dit anoniem?", "nickname", intent="faq_anonymous")
+    tracker.events[:0] = [asked, asked]
+    events = validate(tracker, dispatcher, domain)
+    assert events[0] == slot("nickname", "skipped")
