@@ -68,6 +68,8 @@ class RasaClient:
         self._lock = threading.Lock()
         self._probing = False
         self._closed = threading.Event()
+        self._responses: dict[str, str] = {}
+        self._responses_read = 0.0
 
     # ---- availability -------------------------------------------------------------------------
 
@@ -156,6 +158,28 @@ class RasaClient:
         except (ValueError, RasaUnavailable):
             log.warning("Rasa parse unavailable; the rules alone grade this message")
             return None
+
+    def response_text(self, name: str, max_age: float = 300.0) -> str | None:
+        """The first text of the running model's response ``name`` (Rasa's ``GET /domain``), or None.
+
+        The answers the relay gives while a visitor waits are the bot's own (bot/domain/), so one
+        wording serves both; they are read again every ``max_age`` seconds, after a new model."""
+        if time.monotonic() - self._responses_read > max_age and self.available():
+            try:
+                response = self._http.request("GET", f"{self.base_url}/domain", headers={"Accept": "application/json"},
+                                              timeout=urllib3.Timeout(total=self.parse_timeout))
+                if response.status < 400:
+                    domain = json.loads(response.data)
+                    self._responses = {}
+                    for key, variants in (domain.get("responses") or {}).items():
+                        plain = [v for v in variants or [] if isinstance(v, dict) and v.get("text")
+                                 and not v.get("condition")]  # the Dutch text, not a variant for English
+                        if plain:
+                            self._responses[key] = plain[0]["text"]
+                    self._responses_read = time.monotonic()
+            except (HTTPError, ProtocolError, OSError, ValueError) as error:
+                log.warning("Rasa's responses unavailable (%s); the relay's own acknowledgement is used", error)
+        return self._responses.get(name)
 
 
 def init_app(app: Flask) -> None:

@@ -48,6 +48,30 @@ def queued(region_name: str) -> str:
     )
 
 
+# While a visitor waits in the queue (relay/waiting.py): every message is answered.
+WAITING_MOVED_UP = (
+    "Je gesprek gaat nu voor in de wachtrij. Een medewerker komt zo snel als het kan. "
+    "Blijf in deze chat als dat veilig is."
+)
+
+
+def _place(place: int | None) -> str:
+    if place == 1:
+        return "Je bent de volgende in de wachtrij."
+    if place:
+        return f"Je bent nummer {place} in de wachtrij."
+    return ""
+
+
+def waiting_acknowledged(place: int | None) -> str:
+    return f"Je bericht staat klaar voor de medewerker. {_place(place)}".strip()
+
+
+def waiting_already_queued(place: int | None) -> str:
+    return (f"Je staat al in de wachtrij voor een medewerker. {_place(place)} "
+            "Je kunt alvast schrijven wat je wilt vertellen.").replace("  ", " ")
+
+
 def counsellor_joined(name: str, region_name: str) -> str:
     return f"Je praat nu met {name} van {region_name}."
 

@@ -11,7 +11,7 @@ from typing import Iterator
 from flask import Blueprint, Flask, abort, current_app, request
 from sqlalchemy.exc import IntegrityError
 
-from relay import assistant, conversations, queue, texts, triage
+from relay import assistant, conversations, queue, texts, triage, waiting
 from relay.broker import get_broker
 from relay.db import get_db
 from relay.origins import allowed_origin
@@ -170,6 +170,8 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
         yield triage_rules.alert_frame(category)
     if state == "bot":
         yield from run_bot_turn(visitor, payload or text)
+    elif state == "queued":  # never silence while waiting: the relay answers until a person does
+        yield from waiting_reply(visitor, text, rules_view, category)
     else:
         ask_model_opinion(visitor, text, rules_view)
 
@@ -215,6 +217,18 @@ def run_bot_turn(visitor: VisitorSocket, message: str) -> Iterator[dict]:
         yield triage_rules.alert_frame(outcome.alert_category)
     if outcome.queued_region:
         yield from queue_update(visitor, outcome.queued_region)
+
+
+def waiting_reply(visitor: VisitorSocket, text: str, rules_view: triage_rules.Assessment,
+                  alerted: str | None) -> Iterator[dict]:
+    events = PendingEvents()
+    answered = waiting.reply(visitor.conversation_id, text, rules_view, alerted, events)
+    events.publish(get_broker())
+    if answered.alert_category:  # Rasa's opinion raised the grade
+        yield triage_rules.alert_frame(answered.alert_category)
+    for message_row in answered.messages:
+        if visitor.shown.first_time(message_row.seq):
+            yield conversations.message_frame(message_row)
 
 
 def ask_model_opinion(visitor: VisitorSocket, text: str, rules_view: triage_rules.Assessment) -> None:
