@@ -86,9 +86,12 @@ class ModelOpinions:
         self._waiting = 0
         self._idle = threading.Condition()
 
-    def submit(self, text: str, rules_view: Assessment, on_raise: Callable[[Assessment], None]) -> bool:
+    def submit(self, text: str, rules_view: Assessment, on_raise: Callable[[Assessment], str | None],
+               on_read: Callable[[dict | None, str | None], None] | None = None) -> bool:
         """Ask about ``text``; ``on_raise(assessment)`` runs on a worker when the weighed grade is
-        more serious than the rules' own."""
+        more serious than the rules' own (it returns the category alerted, or None); then
+        ``on_read(parse, alerted)`` gets Rasa's reading (None if Rasa did not answer). False when
+        the text was not asked about (Rasa down, or too far behind): the caller goes on without."""
         if not get_rasa(self._app).available():
             return False  # Rasa is down: the rules have spoken, and the probe will bring Rasa back
         with self._idle:
@@ -96,14 +99,19 @@ class ModelOpinions:
                 log.warning("model opinions are %d behind; this message relies on the rules", self._waiting)
                 return False
             self._waiting += 1
-        self._pool.submit(self._ask, text, rules_view, on_raise)
+        self._pool.submit(self._ask, text, rules_view, on_raise, on_read)
         return True
 
-    def _ask(self, text: str, rules_view: Assessment, on_raise: Callable[[Assessment], None]) -> None:
+    def _ask(self, text: str, rules_view: Assessment, on_raise: Callable[[Assessment], str | None],
+             on_read: Callable[[dict | None, str | None], None] | None) -> None:
         try:
-            weighed = triage.weigh(rules_view, get_rasa(self._app).parse(text))
+            parse = get_rasa(self._app).parse(text)
+            weighed = triage.weigh(rules_view, parse)
+            alerted = None
             if triage.RANK[weighed.category] > triage.RANK[rules_view.category]:
-                on_raise(weighed)
+                alerted = on_raise(weighed)
+            if on_read is not None:
+                on_read(parse, alerted)
         except Exception:  # a failed opinion must not take the worker down
             log.exception("model opinion failed")
         finally:

@@ -170,10 +170,8 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
         yield triage_rules.alert_frame(category)
     if state == "bot":
         yield from run_bot_turn(visitor, payload or text)
-    elif state == "queued":  # never silence while waiting: the relay answers until a person does
-        yield from waiting_reply(visitor, text, rules_view, category)
-    else:
-        ask_model_opinion(visitor, text, rules_view)
+    else:  # queued: never silence while waiting, the relay answers until a person does
+        ask_model_opinion(visitor, text, rules_view, answer_while_waiting=state == "queued", alerted=category)
 
 
 def store_visitor_message(conversation_id: str, text: str, client_id: str | None, payload: str | None):
@@ -219,30 +217,29 @@ def run_bot_turn(visitor: VisitorSocket, message: str) -> Iterator[dict]:
         yield from queue_update(visitor, outcome.queued_region)
 
 
-def waiting_reply(visitor: VisitorSocket, text: str, rules_view: triage_rules.Assessment,
-                  alerted: str | None) -> Iterator[dict]:
-    events = PendingEvents()
-    answered = waiting.reply(visitor.conversation_id, text, rules_view, alerted, events)
-    events.publish(get_broker())
-    if answered.alert_category:  # Rasa's opinion raised the grade
-        yield triage_rules.alert_frame(answered.alert_category)
-    for message_row in answered.messages:
-        if visitor.shown.first_time(message_row.seq):
-            yield conversations.message_frame(message_row)
-
-
-def ask_model_opinion(visitor: VisitorSocket, text: str, rules_view: triage_rules.Assessment) -> None:
+def ask_model_opinion(visitor: VisitorSocket, text: str, rules_view: triage_rules.Assessment,
+                      answer_while_waiting: bool = False, alerted: str | None = None) -> None:
     """While a human has (or will have) the chat, Rasa's model reads the message beside the socket;
-    a more serious grade comes back through this socket's inbox."""
+    a more serious grade comes back through this socket's inbox. A visitor who waits in the queue is
+    answered after that reading (relay/waiting.py), through the conversation's channel."""
     app, inbox, conversation_id = current_app._get_current_object(), visitor.inbox, visitor.conversation_id
 
-    def raised(assessment: triage_rules.Assessment) -> None:  # on a worker, even if the visitor left
+    def raised(assessment: triage_rules.Assessment) -> str | None:  # on a worker, even if the visitor left
         with app.app_context():
             category = triage.grade(conversation_id, assessment)
         if category is not None:
             inbox.deliver(MODEL_ALERT, {"event": MODEL_ALERT, "conversation": conversation_id, "category": category})
+        return category
 
-    triage.get_model_opinions().submit(text, rules_view, raised)
+    def answer(parse: dict | None, raised_now: str | None) -> None:
+        with app.app_context():
+            events = PendingEvents()
+            waiting.reply(conversation_id, text, parse, alerted or raised_now, events)
+            events.publish(get_broker())
+
+    asked = triage.get_model_opinions().submit(text, rules_view, raised, answer if answer_while_waiting else None)
+    if answer_while_waiting and not asked:  # Rasa down or far behind: answered without its reading
+        answer(None, None)
 
 
 # Not a broker channel: a model opinion hands its finding to this socket's own inbox.

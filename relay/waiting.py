@@ -6,29 +6,21 @@ While queued, every visitor message gets an answer before the counsellor takes t
 - anything else: an acknowledgement that the message is ready for the counsellor, with the place in
   the queue.
 The answers are stored as the bot's messages, so the counsellor reads what the visitor was told.
-Rasa's reading of the message is also its second opinion for triage, so one call serves both.
+Rasa's reading of the message is also its second opinion for triage (relay/triage.py asks it on a
+worker beside the socket), so one call serves both; without Rasa, the acknowledgement.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from relay import conversations, queue, texts, triage
+from relay import conversations, queue, texts
 from relay.db import get_db
 from relay.events import PendingEvents
 from relay.models import Message
 from relay.rasa import get_rasa
-from voordeur_content import triage as triage_rules
 
 # The bot's intents answered by its own response while a visitor waits: utter_<intent>.
 ANSWERED_INTENT_PREFIX = "faq_"
 # Below this confidence, Rasa's intent is not trusted to pick an answer; the visitor is acknowledged.
 MIN_CONFIDENCE = 0.6
-
-
-@dataclass
-class WaitingReply:
-    messages: list[Message]
-    alert_category: str | None  # a more serious grade from Rasa's opinion, to show the visitor
 
 
 def answer_for(parse: dict | None) -> str | None:
@@ -44,25 +36,19 @@ def answer_for(parse: dict | None) -> str | None:
     return None
 
 
-def reply(conversation_id: str, text: str, rules_view: triage_rules.Assessment, alerted: str | None,
-          events: PendingEvents) -> WaitingReply:
-    """Answer one message of a visitor in the queue (called after triage has alerted, if it did)."""
-    rasa = get_rasa()
-    parse = rasa.parse(text) if not text.startswith("/") else None
-    raised = None
-    if parse is not None:
-        weighed = triage_rules.weigh(rules_view, parse)
-        if triage_rules.RANK[weighed.category] > triage_rules.RANK[rules_view.category]:
-            raised = triage.grade(conversation_id, weighed)
+def reply(conversation_id: str, text: str, parse: dict | None, alerted: str | None,
+          events: PendingEvents) -> list[Message]:
+    """Answer one message of a visitor in the queue: ``parse`` is Rasa's reading (None without it),
+    ``alerted`` the category triage alerted on for this message, if any."""
     response = answer_for(parse)
-    answer = rasa.response_text(response) if response and not response.startswith("relay:") else None
+    answer = get_rasa().response_text(response) if response and not response.startswith("relay:") else None
     with get_db().transaction() as session:
         conversation = conversations.lock_conversation(session, conversation_id)
         if conversation is None or conversation.state != "queued":
-            return WaitingReply([], raised)  # taken or ended meanwhile: the counsellor answers now
+            return []  # taken or ended meanwhile: the counsellor answers now
         place = queue.position(session, conversation)
         said: list[str] = []
-        if alerted or raised:
+        if alerted:
             said.append(texts.WAITING_MOVED_UP)
         if answer:
             said.append(answer)
@@ -73,4 +59,4 @@ def reply(conversation_id: str, text: str, rules_view: triage_rules.Assessment, 
         stored = [conversations.append_message(session, conversation_id, "bot", line) for line in said]
     for message in stored:
         events.conversation(conversation_id, "message", message=conversations.message_frame(message, conversation_id))
-    return WaitingReply(stored, raised)
+    return stored

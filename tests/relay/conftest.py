@@ -35,6 +35,7 @@ class ScriptedRasa:
             "/request_human": bot_says("Dank je, Sam. Ik zet je nu in de wachtrij.", signals=[handoff()]),
         }
         self.intents: dict[str, dict] = {}
+        self.responses: dict[str, str] = {}  # the running model's responses (GET /domain)
 
     def turn(self, sender, message, metadata):
         self.sent.append((sender, message, metadata))
@@ -47,6 +48,9 @@ class ScriptedRasa:
         if self.down:
             return None
         return {"text": text, "intent": self.intents.get(text, {"name": "inform", "confidence": 0.9})}
+
+    def response_text(self, name):
+        return None if self.down else self.responses.get(name)
 
     def available(self):
         return True  # a scripted Rasa that is "down" still answers at once, with RasaUnavailable

@@ -1,0 +1,58 @@
+"""A visitor who waits in the queue is never met with silence, and the relay goes quiet once a
+counsellor has the chat (relay/waiting.py)."""
+from conftest import of_type
+from test_queue import queued_visitor
+
+
+def bot_texts(frames):
+    return [f["text"] for f in frames if f["type"] == "message" and f["from"] == "bot"]
+
+
+def test_a_message_in_the_queue_is_acknowledged_with_the_place(visitor_factory, rasa):
+    queued_visitor(visitor_factory, rasa, nickname="Kim")
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    said = bot_texts(visitor.say("hallo?? is daar iemand"))
+    assert said == ["Je bericht staat klaar voor de medewerker. Je bent nummer 2 in de wachtrij."]
+
+
+def test_a_question_in_the_queue_gets_the_bots_own_answer(visitor_factory, rasa):
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    rasa.intents["kunnen jullie de politie sturen?"] = {"name": "faq_police", "confidence": 0.93}
+    rasa.responses["utter_faq_police"] = "Nee, wij kunnen zelf geen politie sturen. Bel 112."
+    assert bot_texts(visitor.say("kunnen jullie de politie sturen?")) == [
+        "Nee, wij kunnen zelf geen politie sturen. Bel 112."]
+
+
+def test_asking_for_a_person_in_the_queue_is_told_they_are_in_it(visitor_factory, rasa):
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    rasa.intents["ik wil nu een mens"] = {"name": "request_human", "confidence": 0.97}
+    said = bot_texts(visitor.say("ik wil nu een mens"))
+    assert len(said) == 1 and said[0].startswith("Je staat al in de wachtrij")
+
+
+def test_danger_in_the_queue_gets_the_alert_and_the_news_that_the_chat_moved_up(visitor_factory, rasa):
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    frames = visitor.say("hij staat nu met een mes voor de deur")
+    assert of_type(frames, "alert")[0]["category"] == "acute"
+    assert bot_texts(frames)[0].startswith("Je gesprek gaat nu voor in de wachtrij")
+
+
+def test_with_rasa_down_the_relay_still_acknowledges(app, visitor_factory, rasa):
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    rasa.down = True
+    assert bot_texts(visitor.say("hallo")) == [
+        "Je bericht staat klaar voor de medewerker. Je bent de volgende in de wachtrij."]
+
+
+def test_the_counsellor_reads_what_the_visitor_was_told_and_then_the_relay_is_quiet(
+        visitor_factory, rasa, counsellor_factory):
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    visitor.say("ben je er nog")
+    anna = counsellor_factory()
+    conversation = visitor.state.conversation_id
+    taken = anna.send({"type": "take", "conversation": conversation})[0]
+    transcript = [(m["from"], m["text"]) for m in taken["transcript"]]
+    assert ("visitor", "ben je er nog") in transcript
+    assert ("bot", "Je bericht staat klaar voor de medewerker. Je bent de volgende in de wachtrij.") in transcript
+    visitor.pump()
+    assert bot_texts(visitor.say("dank je, fijn dat je er bent")) == []  # the counsellor answers now
