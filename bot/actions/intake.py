@@ -20,6 +20,7 @@ from voordeur_content import personal_data, regions, triage
 FORM_NAME = "intake_form"
 DONT_KNOW = "?"  # region answer "weet ik niet", replaced by a question for the town
 REFUSED = "-"  # "nee", "dat zeg ik liever niet": answered kindly, never taken as a name or a town
+STORY_WORDS = 8  # a message this long that is not a question tells what is going on
 MAX_ASKS = 2  # no question is asked a third time: after two, the intake goes on without it
 MAX_REGION_ASKS = MAX_ASKS  # after the second answer that gives no region, the visitor gets a way forward
 GIVEN_UP = "~"  # asked twice without an answer: the slot is skipped (the region with a way forward)
@@ -78,9 +79,31 @@ def told_their_story(tracker: Tracker) -> bool:
     the counsellor reads the story."""
     if tracker.get_slot("urgent") or tracker.get_slot("language") == "en":
         return True
-    return any(event.get("event") == "user" and
-               ((event.get("parse_data") or {}).get("intent") or {}).get("name") == "describe_situation"
-               for event in tracker.events)
+    for event in tracker.events:
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
+        text = event.get("text") or ""
+        if intent == "describe_situation" or (
+                len(text.split()) >= STORY_WORDS and not text.strip().endswith("?")
+                and not intent.startswith("faq_") and intent != "request_human"):
+            return True
+    return False
+
+
+def place_told(tracker: Tracker, include_latest: bool = True) -> Optional[str]:
+    """The latest message of the visitor that names a Dutch place or Belgium, at any step ("hallo, ik
+    woon in Antwerpen" before any question was asked): said once is enough."""
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        text = event.get("text") or ""
+        if include_latest and not answers.is_button_payload(text) and not answers.is_first_name(text):
+            kind = regions.place_answer(text).kind
+            if kind in (regions.PlaceKind.REGION, regions.PlaceKind.BELGIUM):
+                return text
+        include_latest = True
+    return None
 
 
 def _asked_enough(tracker: Tracker, slot: str) -> bool:
@@ -188,11 +211,16 @@ class ValidateIntakeForm(FormValidationAction):
     def extract_region(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         text = answers.text_of(tracker)
         if not _answers_question(tracker, "region"):
-            # A town named at any moment (a story, the nickname question) answers this question early.
-            if (not tracker.get_slot("region") and _fresh_reply(tracker) and not answers.is_button_payload(text)
-                    and regions.region_for_town(text) is not None):
-                return {"region": text}
+            # A town named at any moment (a greeting, a story, the nickname question) answers this
+            # question before it is asked.
+            told = None if tracker.get_slot("region") else place_told(tracker)
+            if told:
+                return {"region": told}
             return {"region": GIVEN_UP} if _asked_enough(tracker, "region") else {}
+        if not answers.is_button_payload(text) and regions.place_answer(text).kind is regions.PlaceKind.UNKNOWN:
+            earlier = place_told(tracker, include_latest=False)
+            if earlier and times_asked(tracker, "region") <= 1:
+                return {"region": earlier}  # the town was told before the question came
         button = answers.entity_of(tracker, "region")
         if button:
             return {"region": button}

@@ -116,7 +116,9 @@ def score(played: Played) -> dict:
     turns_to_queue = None
     asked = expect.get("person_requested_at")
     if asked is not None:
-        for index, (_, _, frames) in enumerate(played.turns):
+        if any(state != "bot" for _, state, _ in played.turns[:asked + 1]):
+            turns_to_queue = 0  # already waiting for a person when they asked for one
+        for index, (_, _, frames) in enumerate(played.turns if turns_to_queue is None else ()):
             if index >= asked and any(f.get("type") == "queue" for f in frames):
                 turns_to_queue = index - asked + 1
                 break

@@ -42,7 +42,7 @@ def test_nickname_can_be_skipped(dispatcher, domain):
 def test_a_long_sentence_is_not_a_nickname_and_is_answered_as_a_person_would(dispatcher, domain):
     events = validate(form_tracker("ik weet eigenlijk niet zo goed wat ik hier moet zeggen", "nickname"),
                       dispatcher, domain)
-    assert events == [slot("nickname", None)]
+    assert events[0] == slot("nickname", None)
     assert texts(dispatcher) == ["utter_story_noted"]  # not "too long for a nickname"
 
 
@@ -258,3 +258,11 @@ def test_no_question_is_asked_a_third_time(dispatcher, domain):
     tracker.events[:0] = [asked, asked]
     events = validate(tracker, dispatcher, domain)
     assert events[0] == slot("nickname", "skipped")
+
+
+def test_a_town_told_in_the_greeting_is_not_asked_for_again(dispatcher, domain):
+    tracker = form_tracker("Sam", "nickname")
+    tracker.events.insert(0, {"event": "user", "text": "hallo, ik woon in Deventer",
+                              "parse_data": {"intent": {"name": "greet", "confidence": 0.9}}})
+    events = validate(tracker, dispatcher, domain)
+    assert slot("nickname", "Sam") in events and slot("region", "ijsselland") in events
