@@ -263,8 +263,12 @@ class ValidateIntakeForm(FormValidationAction):
             return {"region": None, "region_province": place.name}
         if region is None:
             region = place.region if place is not None else None
+        if region is None and len(text.split()) <= 4:
+            # Asked for the town, a short answer that ends in one: "ok dan, Hoorn" (also a word).
+            last = regions.place_answer(text.replace(",", " ").split()[-1]) if text.split() else None
+            region = last.region if last is not None and last.kind is regions.PlaceKind.REGION else None
         if region is None:
-            if (misses + 1 >= MAX_REGION_ASKS or _asked_enough(tracker, "region")) and not triage.assess(text):
+            if misses + 1 >= MAX_REGION_ASKS or _asked_enough(tracker, "region"):
                 dispatcher.utter_message(response="utter_region_way_forward")
                 return {"region": SKIPPED, "region_misses": misses + 1, "region_ask_town": False,
                         "handoff_requested": True}
