@@ -42,8 +42,9 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         region_id = payloads.answer(tracker, "region")
-        if region_id is None:
-            return []  # no region given: the visitor has had the way forward (utter_region_way_forward)
+        if region_id is None:  # no region: the way forward (utter_region_way_forward, or 1712 for Belgium)
+            dispatcher.utter_message(response="utter_handoff_no_region")
+            return []
         name = region_name(region_id)
         if schedule.is_open(tracker, region_id):
             nickname = payloads.answer(tracker, "nickname")

@@ -111,6 +111,13 @@ def _asked_enough(tracker: Tracker, slot: str) -> bool:
     return tracker.get_slot("requested_slot") == slot and times_asked(tracker, slot) >= MAX_ASKS
 
 
+def _let_go(tracker: Tracker, slot: str) -> bool:
+    """Asked twice, and the visitor's message was something else, answered by a rule (a question, a
+    request for a person): now the intake goes on without this answer. A fresh message is never
+    let go here: the form must step aside first so that the rule can answer it."""
+    return _asked_enough(tracker, slot) and not _fresh_reply(tracker)
+
+
 def _answers_question(tracker: Tracker, slot: str) -> bool:
     """Whether the latest message is a fresh reply to the question for `slot`."""
     return (
@@ -155,7 +162,7 @@ class ValidateIntakeForm(FormValidationAction):
 
     def extract_nickname(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         if not _answers_question(tracker, "nickname"):
-            return {"nickname": SKIPPED} if _asked_enough(tracker, "nickname") else {}
+            return {"nickname": SKIPPED} if _let_go(tracker, "nickname") else {}
         if _skipped(tracker):
             return {"nickname": SKIPPED}
         text = answers.text_of(tracker)
@@ -216,7 +223,7 @@ class ValidateIntakeForm(FormValidationAction):
             told = None if tracker.get_slot("region") else place_told(tracker)
             if told:
                 return {"region": told}
-            return {"region": GIVEN_UP} if _asked_enough(tracker, "region") else {}
+            return {"region": GIVEN_UP} if _let_go(tracker, "region") else {}
         if not answers.is_button_payload(text) and regions.place_answer(text).kind is regions.PlaceKind.UNKNOWN:
             earlier = place_told(tracker, include_latest=False)
             if earlier and times_asked(tracker, "region") <= 1:
@@ -287,7 +294,7 @@ class ValidateIntakeForm(FormValidationAction):
 
     def _extract_choice(self, tracker: Tracker, slot: str, allowed: Dict[str, str], parse) -> Dict[Text, Any]:
         if not _answers_question(tracker, slot):
-            return {slot: SKIPPED} if _asked_enough(tracker, slot) else {}
+            return {slot: SKIPPED} if _let_go(tracker, slot) else {}
         if _skipped(tracker):
             return {slot: SKIPPED}
         button = answers.entity_value(tracker, slot, allowed)
@@ -320,7 +327,7 @@ class ValidateIntakeForm(FormValidationAction):
 
     def extract_safe_now(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
         if not _answers_question(tracker, "safe_now"):
-            return {"safe_now": SKIPPED} if _asked_enough(tracker, "safe_now") else {}
+            return {"safe_now": SKIPPED} if _let_go(tracker, "safe_now") else {}
         if _skipped(tracker):
             return {"safe_now": SKIPPED}
         parsed = answers.parse_yes_no(answers.intent_of(tracker), answers.text_of(tracker))

@@ -140,7 +140,8 @@ def summary(scores: list) -> dict:
         "all_answered": sum(not s["unanswered"] for s in scores) / n,
         "answered_while_waiting": sum(not s["unanswered_waiting"] for s in waited) / max(1, len(waited)),
         "no_loops": sum(not s["loops"] for s in scores) / n,
-        "max_turns_to_queue": max([s["turns_to_queue"] or 99 for s in requested], default=0),
+        "max_turns_to_queue": max([99 if s["turns_to_queue"] is None else s["turns_to_queue"] for s in requested],
+                                  default=0),
         "person_requests_queued": sum(s["turns_to_queue"] is not None for s in requested),
         "person_requests": len(requested),
     }

@@ -254,7 +254,15 @@ def test_a_town_at_the_nickname_question_answers_the_region(dispatcher, domain):
 
 def test_no_question_is_asked_a_third_time(dispatcher, domain):
     asked = {"event": "bot", "text": "Hoe mogen we je noemen?", "metadata": {"utter_action": "utter_ask_nickname"}}
+    # The question itself first: the form steps aside so that the rule answers it.
     tracker = form_tracker("is dit anoniem?", "nickname", intent="faq_anonymous")
+    tracker.events[:0] = [asked, asked]
+    assert validate(tracker, dispatcher, domain) == []
+    # Then the form runs again on the same message: asked twice, it goes on without a name.
+    tracker = make_tracker("is dit anoniem?", intent="faq_anonymous", slots={"requested_slot": "nickname"},
+                           active_loop="intake_form",
+                           after_user=[{"event": "action", "name": "utter_faq_anonymous"},
+                                       {"event": "action", "name": "intake_form"}])
     tracker.events[:0] = [asked, asked]
     events = validate(tracker, dispatcher, domain)
     assert events[0] == slot("nickname", "skipped")
