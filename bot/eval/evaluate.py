@@ -91,7 +91,7 @@ def main() -> int:
     # The triage batches are written by people who never saw the NLU data; a line of theirs that
     # matches it word for word ("ik wil niet meer wakker worden") is a coincidence, reported here.
     # bot/eval/triage.py itself leaves out lines that are among the triage examples.
-    triage_texts = [json.loads(line)["text"] for path in sorted((BOT_DIR / "eval" / "heldout").glob("*.jsonl"))
+    triage_texts = [json.loads(line)["text"] for path in sorted((BOT_DIR / "eval" / "heldout").glob("triage-*.jsonl"))
                     for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     for text in leaked_sentences(triage_texts):
         print(f"note: a triage held-out message is also in the NLU training data: {text!r}")
