@@ -7,8 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import select
-
 from relay import conversations, queue, texts, triage
 from relay.events import PendingEvents
 from relay.models import Conversation, Message
@@ -72,22 +70,23 @@ def bot_turn(db, conversation_id: str, message: str) -> TurnOutcome:
 
 
 def answered_region_question(db, conversation_id: str, message: str, outcome: TurnOutcome) -> bool:
-    """The relay asked for the town itself (Rasa was down): a town in the answer is handled here,
-    not by Rasa, which may be only half working (its action server down) and would not queue."""
+    """A town in a message of a visitor the conversation waits for a town from (the relay asked for
+    it while Rasa was down, or the bot's intake ended without a region) is handled here: the visitor
+    reaches that region's queue whatever the bot would make of the rest of the message ("ik woon in
+    dordt" read as a question about Belgium), and a half-working Rasa is not needed for it."""
     # Most messages name no town: skip the locking transaction (a commit) for them.
     if message.startswith("/") or region_data.region_for_town(message) is None:
         return False
     with db.transaction() as session:
         conversation = conversations.lock_conversation(session, conversation_id)
-        if conversation is None or conversation.state != "bot" or conversation.region:
+        if conversation is None or conversation.state != "bot" or conversation.region or not conversation.awaiting_region:
             return False
-        reminder = texts.PERSONAL_DATA_REMINDER.split("{", 1)[0]  # a reminder may follow the question
-        last = session.scalars(select(Message).where(Message.conversation_id == conversation_id)
-                               .where(Message.sender != "visitor", ~Message.text.startswith(reminder))
-                               .order_by(Message.seq.desc()).limit(1)).first()
-        if last is None or last.sender != "system" or last.text != texts.ASSISTANT_UNAVAILABLE_ASK_REGION:
-            return False
-        assistant_unavailable(session, conversation, outcome, message)
+        region = region_data.region_for_town(message)
+        conversation.region = region.id
+        if get_rasa().available():
+            hand_off(session, conversation, region.id, {}, outcome)  # says where the visitor now waits
+        else:
+            assistant_unavailable(session, conversation, outcome, message)
     _publish_messages(conversation_id, outcome)
     return True
 
@@ -109,6 +108,7 @@ def assistant_unavailable(session, conversation: Conversation, outcome: TurnOutc
     if region is not None:  # known but closed: when it opens, and the phone numbers
         hand_off(session, conversation, region.id, {}, outcome)
         return
+    conversation.awaiting_region = True
     outcome.messages.append(conversations.append_message(session, conversation.id, "system",
                                                          texts.ASSISTANT_UNAVAILABLE_ASK_REGION))
 
@@ -153,8 +153,12 @@ def hand_off(session, conversation: Conversation, region_id: str | None, intake:
     bot_spoke = bool(outcome.messages)
     region = region_data.get_region(region_id) if region_id else None
     if region is None:
-        outcome.messages.append(conversations.append_message(session, conversation.id, "system", texts.REGION_UNKNOWN))
+        conversation.awaiting_region = True  # a town typed later still reaches its queue
+        if not bot_spoke:
+            outcome.messages.append(conversations.append_message(session, conversation.id, "system",
+                                                                 texts.REGION_UNKNOWN))
         return
+    conversation.awaiting_region = False
     schedule = get_schedule()
     if not schedule.is_open(region.id):
         if not bot_spoke:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import JSON, TypeDecorator, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, TypeDecorator, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -86,6 +86,10 @@ class Conversation(Base):
     risk_alerted: Mapped[str] = mapped_column(String(40), default="", server_default="")
     priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     intake: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Waiting for a town: the relay asked for it (Rasa down) or the bot's intake ended without one.
+    # A town in a later message then queues the conversation (relay/assistant.py), whatever the bot
+    # would make of the rest of the message.
+    awaiting_region: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     counsellor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("counsellors.id"))
     # The highest seq handed out; bumped with a row-locking UPDATE so seqs never collide.
     last_seq: Mapped[int] = mapped_column(Integer, default=0)

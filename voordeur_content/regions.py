@@ -25,6 +25,7 @@ _LEADING_WORDS = re.compile(
     r"wenje|wenje|yn|ut)\s+)+"  # the last ones Frisian: "ik wenje yn Snits"
 )
 _TRAILING_WORDS = re.compile(r"(?:\s+(?:en|omgeving|e o|eo|ongeveer|denk ik|geloof ik|dus))+$")
+_CLAUSES = re.compile(r"[,;:!?\n]+|\.\s")
 _PREPOSITION = re.compile(r"\b(?:in|uit|bij|van|rond|nabij|vlakbij|omgeving)\s+")
 # The words that make an everyday word a place: "ik woon in Best", "gemeente Best"; not "dat is best",
 # "bij de buren".
@@ -238,6 +239,12 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
     words = normalize(text or "")
     if not words:
         return UNKNOWN_PLACE
+    clauses = [clause for clause in _CLAUSES.split(text) if clause.strip()]
+    if len(clauses) > 1:  # "spijkenisse, mijn adres zeg ik liever niet": each part on its own first
+        for clause in clauses:
+            answer = place_answer(clause, path, places_path)
+            if answer.kind is not PlaceKind.UNKNOWN:
+                return answer
     if words in lookup.answers:
         return lookup.answers[words]
     leading = _LEADING_WORDS.match(words)

@@ -44,6 +44,8 @@ class ActionHandoff(Action):
         region_id = payloads.answer(tracker, "region")
         if region_id is None:  # no region: the way forward (utter_region_way_forward, or 1712 for Belgium)
             dispatcher.utter_message(response="utter_handoff_no_region")
+            # The relay then waits for a town: one typed later reaches its queue (relay/assistant.py).
+            dispatcher.utter_message(json_message=payloads.handoff(tracker))
             return []
         name = region_name(region_id)
         if schedule.is_open(tracker, region_id):

@@ -14,7 +14,21 @@ def test_rasa_down_then_half_working_still_queues_by_town(visitor_factory, rasa)
     frames = visitor.say("Amersfoort", client_id="t")
     assert of_type(frames, "queue") == [{"type": "queue", "position": 1, "region": "utrecht"}]
     assert "Amersfoort" not in [sent[1] for sent in rasa.sent]
-    assert texts.ASSISTANT_UNAVAILABLE_QUEUED in [m["text"] for m in of_type(frames, "message")]
+    assert texts.queued("Veilig Thuis Utrecht") in [m["text"] for m in of_type(frames, "message")]
+
+
+def test_a_town_typed_after_an_intake_without_region_reaches_its_queue(visitor_factory, rasa):
+    visitor = visitor_factory()
+    visitor.hello()
+    no_region = {"type": "handoff", "nickname": None, "region": None, "intake": {}}
+    rasa.answers["dat zeg ik niet"] = bot_says("Dan kan ik je niet doorzetten; bel 0800 2000.", signals=[no_region])
+    frames = visitor.say("dat zeg ik niet")
+    assert of_type(frames, "queue") == []
+    assert texts.REGION_UNKNOWN not in [m["text"] for m in of_type(frames, "message")]  # the bot said it
+    # Later, whatever the bot would make of it, a town reaches the queue.
+    frames = visitor.say("ik woon in dordt hoor")
+    assert of_type(frames, "queue") == [{"type": "queue", "position": 1, "region": "zuid-holland-zuid"}]
+    assert "ik woon in dordt hoor" not in [sent[1] for sent in rasa.sent]
 
 
 def test_an_answer_that_names_no_town_goes_to_rasa(visitor_factory, rasa):
