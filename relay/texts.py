@@ -64,7 +64,8 @@ def _place(place: int | None) -> str:
 
 
 def waiting_acknowledged(place: int | None) -> str:
-    return f"Je bericht staat klaar voor de medewerker. {_place(place)}".strip()
+    return f"Je bericht staat klaar voor de medewerker. {_place(place)} Liever niet wachten? Bel gratis {PHONE}."\
+        .replace("  ", " ")
 
 
 def waiting_already_queued(place: int | None) -> str:

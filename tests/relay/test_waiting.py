@@ -12,7 +12,8 @@ def test_a_message_in_the_queue_is_acknowledged_with_the_place(visitor_factory, 
     queued_visitor(visitor_factory, rasa, nickname="Kim")
     visitor, _ = queued_visitor(visitor_factory, rasa)
     said = bot_texts(visitor.say("hallo?? is daar iemand"))
-    assert said == ["Je bericht staat klaar voor de medewerker. Je bent nummer 2 in de wachtrij."]
+    assert said == ["Je bericht staat klaar voor de medewerker. Je bent nummer 2 in de wachtrij. "
+                     "Liever niet wachten? Bel gratis 0800 2000."]
 
 
 def test_a_question_in_the_queue_gets_the_bots_own_answer(visitor_factory, rasa):
@@ -41,7 +42,8 @@ def test_with_rasa_down_the_relay_still_acknowledges(app, visitor_factory, rasa)
     visitor, _ = queued_visitor(visitor_factory, rasa)
     rasa.down = True
     assert bot_texts(visitor.say("hallo")) == [
-        "Je bericht staat klaar voor de medewerker. Je bent de volgende in de wachtrij."]
+        "Je bericht staat klaar voor de medewerker. Je bent de volgende in de wachtrij. "
+        "Liever niet wachten? Bel gratis 0800 2000."]
 
 
 def test_the_counsellor_reads_what_the_visitor_was_told_and_then_the_relay_is_quiet(
@@ -53,6 +55,7 @@ def test_the_counsellor_reads_what_the_visitor_was_told_and_then_the_relay_is_qu
     taken = anna.send({"type": "take", "conversation": conversation})[0]
     transcript = [(m["from"], m["text"]) for m in taken["transcript"]]
     assert ("visitor", "ben je er nog") in transcript
-    assert ("bot", "Je bericht staat klaar voor de medewerker. Je bent de volgende in de wachtrij.") in transcript
+    assert ("bot", "Je bericht staat klaar voor de medewerker. Je bent de volgende in de wachtrij. "
+                   "Liever niet wachten? Bel gratis 0800 2000.") in transcript
     visitor.pump()
     assert bot_texts(visitor.say("dank je, fijn dat je er bent")) == []  # the counsellor answers now

@@ -49,7 +49,8 @@
       about: ["Over", { self: "zichzelf", other: "iemand anders" }],
       situation: ["Situatie", { partner: "partner", child: "kind", elderly: "oudere", other: "anders" }],
       safe_now: ["Nu veilig", { "true": "ja", "false": "nee" }],
-      age_group: ["Leeftijd", { under_18: "jonger dan 18", "18_plus": "18 of ouder" }]
+      age_group: ["Leeftijd", { under_18: "jonger dan 18", "18_plus": "18 of ouder" }],
+      language: ["Taal", { en: "schrijft Engels" }]
     },
     none: "–"
   });
