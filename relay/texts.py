@@ -63,9 +63,9 @@ def _place(place: int | None) -> str:
     return ""
 
 
-def waiting_acknowledged(place: int | None) -> str:
-    return f"Je bericht staat klaar voor de medewerker. {_place(place)} Liever niet wachten? Bel gratis {PHONE}."\
-        .replace("  ", " ")
+def waiting_acknowledged(place: int | None, first: bool = False) -> str:
+    call = f" Wil je niet wachten, dan kun je ook gratis bellen: {PHONE}." if first else ""
+    return f"Je bericht staat klaar voor de medewerker. {_place(place)}".strip() + call
 
 
 def waiting_already_queued(place: int | None) -> str:

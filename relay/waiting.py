@@ -11,6 +11,8 @@ worker beside the socket), so one call serves both; without Rasa, the acknowledg
 """
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
 from relay import conversations, queue, texts
 from relay.db import get_db
 from relay.events import PendingEvents
@@ -55,7 +57,11 @@ def reply(conversation_id: str, text: str, parse: dict | None, alerted: str | No
         elif response == "relay:already_queued":
             said.append(texts.waiting_already_queued(place))
         elif not said:
-            said.append(texts.waiting_acknowledged(place))
+            # The first acknowledgement in this queue also says the visitor may call instead.
+            first = not session.scalar(select(func.count()).select_from(Message).where(
+                Message.conversation_id == conversation_id, Message.sender == "bot",
+                Message.created_at >= conversation.queued_at))
+            said.append(texts.waiting_acknowledged(place, first))
         stored = [conversations.append_message(session, conversation_id, "bot", line) for line in said]
     for message in stored:
         events.conversation(conversation_id, "message", message=conversations.message_frame(message, conversation_id))

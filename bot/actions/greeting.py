@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import schedule
+from actions import answers, schedule
+from voordeur_content import regions
+from voordeur_content._files import normalize
 
 
 class ActionGreet(Action):
@@ -39,4 +42,19 @@ class ActionAnswerEnglish(Action):
         told = any((event.get("metadata") or {}).get("utter_action") == "utter_faq_english"
                    for event in tracker.events if event.get("event") == "bot")
         dispatcher.utter_message(response="utter_english_noted" if told else "utter_faq_english")
+        return []
+
+
+class ActionAnswerBelgium(Action):
+    """The intent classifier reads "ik woon in <a place it does not know>" as a question about
+    Belgium; the 1712 answer is given only when the message names Belgium or a Belgian place."""
+
+    def name(self) -> Text:
+        return "action_answer_belgium"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        text = answers.text_of(tracker)
+        belgian = (regions.place_answer(text).kind is regions.PlaceKind.BELGIUM
+                   or re.search(r"\b(?:belg\w*|vlaander\w*|vlaams\w*|walloni\w*)", normalize(text)))
+        dispatcher.utter_message(response="utter_faq_belgium" if belgian else "utter_town_unknown")
         return []

@@ -241,6 +241,15 @@ class ValidateIntakeForm(FormValidationAction):
         return {"region": text}
 
     def validate_region(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        checked = self._check_region(value, dispatcher, tracker)
+        if checked.get("region") is None and _asked_enough(tracker, "region"):
+            # Asked twice (a story or a question in between counts too): no third time.
+            dispatcher.utter_message(response="utter_region_way_forward")
+            return {**checked, "region": SKIPPED, "region_ask_town": False, "handoff_requested": True,
+                    "region_misses": MAX_REGION_ASKS}
+        return checked
+
+    def _check_region(self, value: Any, dispatcher, tracker: Tracker) -> Dict[Text, Any]:
         misses = int(tracker.get_slot("region_misses") or 0)
         if value == GIVEN_UP or (value in (DONT_KNOW, REFUSED) and _asked_enough(tracker, "region")):
             misses = MAX_REGION_ASKS

@@ -2,7 +2,7 @@ import asyncio
 
 from conftest import make_tracker, texts
 
-from actions.greeting import ActionGreet
+from actions.greeting import ActionAnswerBelgium, ActionGreet
 
 CLOSED = {"voordeur": {"any_open": False, "regions": {
     "utrecht": {"open": False, "next_open": "2026-11-30T09:00:00+01:00"},
@@ -44,3 +44,9 @@ def test_greeting_responses_name_the_house_rules(domain):
         assert needed in rules
     assert "assistent" in domain["responses"]["utter_greet"][0]["text"]
     assert "medewerker" in domain["responses"]["utter_greet"][0]["text"]
+
+
+def test_the_belgian_line_only_for_belgium(dispatcher, domain):
+    asyncio.run(ActionAnswerBelgium().run(dispatcher, make_tracker("ik woon in gent", intent="faq_belgium"), domain))
+    asyncio.run(ActionAnswerBelgium().run(dispatcher, make_tracker("ik woon in gorkum", intent="faq_belgium"), domain))
+    assert texts(dispatcher) == ["utter_faq_belgium", "utter_town_unknown"]

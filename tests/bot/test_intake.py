@@ -274,3 +274,13 @@ def test_a_town_told_in_the_greeting_is_not_asked_for_again(dispatcher, domain):
                               "parse_data": {"intent": {"name": "greet", "confidence": 0.9}}})
     events = validate(tracker, dispatcher, domain)
     assert slot("nickname", "Sam") in events and slot("region", "ijsselland") in events
+
+
+def test_a_story_after_two_region_questions_gets_the_way_forward_not_a_third_question(dispatcher, domain):
+    asked = {"event": "bot", "text": "In welke regio woon je?", "metadata": {"utter_action": "utter_ask_region"}}
+    tracker = form_tracker("mijn man noemt me elke dag dom waar de kinderen bij zijn", "region",
+                           intent="describe_situation", slots={"region_misses": 1})
+    tracker.events[:0] = [asked, asked]
+    events = validate(tracker, dispatcher, domain)
+    assert slot("region", "skipped") in events
+    assert texts(dispatcher)[-1] == "utter_region_way_forward"

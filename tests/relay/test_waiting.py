@@ -13,7 +13,10 @@ def test_a_message_in_the_queue_is_acknowledged_with_the_place(visitor_factory, 
     visitor, _ = queued_visitor(visitor_factory, rasa)
     said = bot_texts(visitor.say("hallo?? is daar iemand"))
     assert said == ["Je bericht staat klaar voor de medewerker. Je bent nummer 2 in de wachtrij. "
-                     "Liever niet wachten? Bel gratis 0800 2000."]
+                    "Wil je niet wachten, dan kun je ook gratis bellen: 0800 2000."]
+    # Later messages: a short acknowledgement, the phone number is not repeated each time.
+    assert bot_texts(visitor.say("nog steeds hier")) == [
+        "Je bericht staat klaar voor de medewerker. Je bent nummer 2 in de wachtrij."]
 
 
 def test_a_question_in_the_queue_gets_the_bots_own_answer(visitor_factory, rasa):
@@ -43,7 +46,7 @@ def test_with_rasa_down_the_relay_still_acknowledges(app, visitor_factory, rasa)
     rasa.down = True
     assert bot_texts(visitor.say("hallo")) == [
         "Je bericht staat klaar voor de medewerker. Je bent de volgende in de wachtrij. "
-        "Liever niet wachten? Bel gratis 0800 2000."]
+        "Wil je niet wachten, dan kun je ook gratis bellen: 0800 2000."]
 
 
 def test_the_counsellor_reads_what_the_visitor_was_told_and_then_the_relay_is_quiet(
@@ -56,6 +59,6 @@ def test_the_counsellor_reads_what_the_visitor_was_told_and_then_the_relay_is_qu
     transcript = [(m["from"], m["text"]) for m in taken["transcript"]]
     assert ("visitor", "ben je er nog") in transcript
     assert ("bot", "Je bericht staat klaar voor de medewerker. Je bent de volgende in de wachtrij. "
-                   "Liever niet wachten? Bel gratis 0800 2000.") in transcript
+                   "Wil je niet wachten, dan kun je ook gratis bellen: 0800 2000.") in transcript
     visitor.pump()
     assert bot_texts(visitor.say("dank je, fijn dat je er bent")) == []  # the counsellor answers now
