@@ -19,8 +19,10 @@ from relay.events import PendingEvents
 from relay.models import Message
 from relay.rasa import get_rasa
 
-# The bot's intents answered by its own response while a visitor waits: utter_<intent>.
+# The bot's intents answered by its own response while a visitor waits: utter_<intent>, except where
+# the intake's answer does not fit a visitor who is already in the queue.
 ANSWERED_INTENT_PREFIX = "faq_"
+WHILE_WAITING = {"faq_english": "utter_english_noted"}
 # Below this confidence, Rasa's intent is not trusted to pick an answer; the visitor is acknowledged.
 MIN_CONFIDENCE = 0.6
 
@@ -31,6 +33,8 @@ def answer_for(parse: dict | None) -> str | None:
     name, confidence = intent.get("name") or "", float(intent.get("confidence") or 0.0)
     if confidence < MIN_CONFIDENCE:
         return None
+    if name in WHILE_WAITING:
+        return WHILE_WAITING[name]
     if name.startswith(ANSWERED_INTENT_PREFIX):
         return f"utter_{name}"
     if name == "request_human":

@@ -3,7 +3,7 @@
 A logistic regression (scikit-learn) over character and word n-grams of the prepared message,
 with the rules' findings added as tokens ("zzr" + signal + moment), so that it learns from
 examples when a signal phrase means danger and recognises danger said without one. It is trained
-when first needed, in about two seconds, from the examples in content/triage_examples/ (each line
+when first needed (docs/performance.md: how long that takes), from the examples in content/triage_examples/ (each line
 {"text", "grade"}), written by people who never saw the held-out evaluation sets, and trained
 again when an example file changes. Without scikit-learn the rules alone decide.
 """

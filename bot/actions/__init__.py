@@ -3,5 +3,5 @@
 from voordeur_content import triage
 
 # The action server reads the triage rules and trains the triage classifier when it starts, so that
-# no visitor's first message waits for it (about two seconds).
+# no visitor's first message waits for it (docs/performance.md says how long it takes).
 triage.warm_up()

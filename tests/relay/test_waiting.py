@@ -62,3 +62,12 @@ def test_the_counsellor_reads_what_the_visitor_was_told_and_then_the_relay_is_qu
                    "Wil je niet wachten, dan kun je ook gratis bellen: 0800 2000.") in transcript
     visitor.pump()
     assert bot_texts(visitor.say("dank je, fijn dat je er bent")) == []  # the counsellor answers now
+
+
+def test_english_in_the_queue_is_acknowledged_in_english_not_sent_back_to_the_intake(visitor_factory, rasa):
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    rasa.intents["are you still there?"] = {"name": "faq_english", "confidence": 0.95}
+    rasa.responses["utter_faq_english"] = "To chat with a counsellor, type the name of your town."
+    rasa.responses["utter_english_noted"] = "Thank you. A counsellor of Veilig Thuis will read what you write."
+    assert bot_texts(visitor.say("are you still there?")) == [
+        "Thank you. A counsellor of Veilig Thuis will read what you write."]
