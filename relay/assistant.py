@@ -75,13 +75,13 @@ def answered_region_question(db, conversation_id: str, message: str, outcome: Tu
     reaches that region's queue whatever the bot would make of the rest of the message ("ik woon in
     dordt" read as a question about Belgium), and a half-working Rasa is not needed for it."""
     # Most messages name no town: skip the locking transaction (a commit) for them.
-    if message.startswith("/") or region_data.region_for_town(message) is None:
+    region = None if message.startswith("/") else region_data.region_for_town(message)
+    if region is None:
         return False
     with db.transaction() as session:
         conversation = conversations.lock_conversation(session, conversation_id)
         if conversation is None or conversation.state != "bot" or conversation.region or not conversation.awaiting_region:
             return False
-        region = region_data.region_for_town(message)
         conversation.region = region.id
         if get_rasa().available():
             hand_off(session, conversation, region.id, {}, outcome)  # says where the visitor now waits

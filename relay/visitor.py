@@ -234,7 +234,7 @@ def ask_model_opinion(visitor: VisitorSocket, text: str, rules_view: triage_rule
     def answer(parse: dict | None, raised_now: str | None) -> None:
         with app.app_context():
             events = PendingEvents()
-            waiting.reply(conversation_id, text, parse, alerted or raised_now, events)
+            waiting.reply(conversation_id, parse, alerted or raised_now, events)
             events.publish(get_broker())
 
     asked = triage.get_model_opinions().submit(text, rules_view, raised, answer if answer_while_waiting else None)

@@ -23,6 +23,8 @@ from relay.rasa import get_rasa
 # the intake's answer does not fit a visitor who is already in the queue.
 ANSWERED_INTENT_PREFIX = "faq_"
 WHILE_WAITING = {"faq_english": "utter_english_noted"}
+# Not a bot response: the relay's own "je staat al in de wachtrij", for a request for a person.
+ALREADY_QUEUED = "relay:already_queued"
 # Below this confidence, Rasa's intent is not trusted to pick an answer; the visitor is acknowledged.
 MIN_CONFIDENCE = 0.6
 
@@ -38,16 +40,15 @@ def answer_for(parse: dict | None) -> str | None:
     if name.startswith(ANSWERED_INTENT_PREFIX):
         return f"utter_{name}"
     if name == "request_human":
-        return "relay:already_queued"
+        return ALREADY_QUEUED
     return None
 
 
-def reply(conversation_id: str, text: str, parse: dict | None, alerted: str | None,
-          events: PendingEvents) -> list[Message]:
+def reply(conversation_id: str, parse: dict | None, alerted: str | None, events: PendingEvents) -> list[Message]:
     """Answer one message of a visitor in the queue: ``parse`` is Rasa's reading (None without it),
     ``alerted`` the category triage alerted on for this message, if any."""
     response = answer_for(parse)
-    answer = get_rasa().response_text(response) if response and not response.startswith("relay:") else None
+    answer = get_rasa().response_text(response) if response and response != ALREADY_QUEUED else None
     with get_db().transaction() as session:
         conversation = conversations.lock_conversation(session, conversation_id)
         if conversation is None or conversation.state != "queued":
@@ -58,7 +59,7 @@ def reply(conversation_id: str, text: str, parse: dict | None, alerted: str | No
             said.append(texts.WAITING_MOVED_UP)
         if answer:
             said.append(answer)
-        elif response == "relay:already_queued":
+        elif response == ALREADY_QUEUED:
             said.append(texts.waiting_already_queued(place))
         elif not said:
             # The first acknowledgement in this queue also says the visitor may call instead.
