@@ -20,7 +20,7 @@ MODEL := bot/models/voordeur.tar.gz
 BOT_SOURCES := $(shell find bot/config.yml bot/domain bot/data -type f 2>/dev/null)
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: help setup run run-scaled test test-content test-relay test-relay-postgres test-faults test-browser \
+.PHONY: help setup run run-scaled test lint lint-py lint-js test-content test-relay test-relay-postgres test-faults test-browser \
 	bot-train bot-check bot-test bench-smoke widget-size browser-deps clean
 
 help:
@@ -35,7 +35,7 @@ $(VENV)/.installed: pyproject.toml
 	@test -n "$(PY311)" || { echo "Python 3.11 or newer is needed for the relay" >&2; exit 1; }
 	$(PY311) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -e '.[test]'
+	$(VENV)/bin/pip install -q -e '.[test,lint]'
 	touch $@
 
 $(BOTVENV)/.installed: bot/requirements.txt
@@ -81,6 +81,7 @@ run-scaled: setup
 # ---- tests ---------------------------------------------------------------------------------------
 
 test: setup browser-deps
+	$(MAKE) lint
 	$(MAKE) bot-test
 	$(MAKE) test-content
 	$(MAKE) test-relay
@@ -90,6 +91,18 @@ test: setup browser-deps
 	$(MAKE) widget-size
 	$(MAKE) bench-smoke
 	@echo "all tests passed"
+
+# Static checks: ruff (lint and format) over all Python, mypy on the relay and the content package
+# (Python 3.11) and on the action server (against Rasa's Python 3.10 environment, where rasa_sdk
+# lives), eslint on the widget and the console (lint-js).
+lint: lint-py lint-js
+
+lint-py: $(VENV)/.installed $(BOTVENV)/.installed
+	$(VENV)/bin/ruff check relay voordeur_content bot/actions bot/eval bot/tools content tests bench
+	$(VENV)/bin/ruff format --check relay voordeur_content bot/actions bot/eval bot/tools content tests bench
+	$(VENV)/bin/mypy relay voordeur_content
+	cd bot && ../$(VENV)/bin/mypy --python-executable ../$(BOTVENV)/bin/python --python-version 3.10 \
+	  --config-file ../pyproject.toml actions
 
 test-content: $(VENV)/.installed
 	$(VENV)/bin/pytest -q tests/content
