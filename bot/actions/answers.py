@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 from typing import Any, Dict, Optional
 
-from rasa_sdk import Tracker
-
+from actions.sdk import Tracker
 from voordeur_content._files import dutch_word_counts, load_yaml, normalize
 
 # The lookup table that also teaches the intent classifier what a first name is (one list).
@@ -24,6 +23,16 @@ def intent_of(tracker: Tracker) -> str:
 
 def text_of(tracker: Tracker) -> str:
     return (tracker.latest_message or {}).get("text") or ""
+
+
+def response_of(event: Dict[str, Any]) -> Optional[str]:
+    """The response a bot message came from (Rasa keeps its name with the message)."""
+    return (event.get("metadata") or {}).get("utter_action") if event.get("event") == "bot" else None
+
+
+def intent_of_event(event: Dict[str, Any]) -> str:
+    """The intent of a visitor message in the tracker's events ("" for any other event)."""
+    return ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
 
 
 def entity_of(tracker: Tracker, name: str) -> Optional[Any]:

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Text
+from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
-
-from actions import answers, schedule
+from actions import answers, faq, schedule
+from actions.sdk import Action, CollectingDispatcher, DomainDict, Tracker
 from voordeur_content import regions
 from voordeur_content._files import normalize
 
@@ -18,7 +15,8 @@ class ActionGreet(Action):
     def name(self) -> Text:
         return "action_greet"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(response="utter_greet")
         dispatcher.utter_message(response="utter_house_rules")
         if not schedule.is_open(tracker):
@@ -38,9 +36,9 @@ class ActionAnswerEnglish(Action):
     def name(self) -> Text:
         return "action_answer_english"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        told = any((event.get("metadata") or {}).get("utter_action") == "utter_faq_english"
-                   for event in tracker.events if event.get("event") == "bot")
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
+        told = faq.answered_before(tracker)  # the same rule as every other question asked again
         dispatcher.utter_message(response="utter_english_noted" if told else "utter_faq_english")
         return []
 
@@ -52,7 +50,8 @@ class ActionAnswerBelgium(Action):
     def name(self) -> Text:
         return "action_answer_belgium"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
         text = answers.text_of(tracker)
         belgian = (regions.place_answer(text).kind is regions.PlaceKind.BELGIUM
                    or re.search(r"\b(?:belg\w*|vlaander\w*|vlaams\w*|walloni\w*)", normalize(text)))

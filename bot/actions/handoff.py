@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Text
+from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
-
-from actions import answers, payloads, schedule
-from actions.payloads import SKIPPED
+from actions import payloads, schedule
 from actions.intake import region_name
-from voordeur_content import regions
+from actions.payloads import SKIPPED
+from actions.sdk import Action, CollectingDispatcher, DomainDict, SlotSet, Tracker
 
 
 class ActionRequestHuman(Action):
@@ -21,11 +16,12 @@ class ActionRequestHuman(Action):
     def name(self) -> Text:
         return "action_request_human"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
         events = [SlotSet("handoff_requested", True)]
         region = tracker.get_slot("region")
         if region == SKIPPED:  # declined earlier; asking for a person now, they are asked once more
-            events += [SlotSet("region", None), SlotSet("region_misses", 0)]
+            events.append(SlotSet("region", None))  # times_asked counts from the way forward on
             region = None
         if not tracker.get_slot("nickname"):
             dispatcher.utter_message(response="utter_request_human_needs")
@@ -40,7 +36,8 @@ class ActionHandoff(Action):
     def name(self) -> Text:
         return "action_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
         region_id = payloads.answer(tracker, "region")
         if region_id is None:  # no region: the way forward (utter_region_way_forward, or 1712 for Belgium)
             dispatcher.utter_message(response="utter_handoff_no_region")
@@ -66,22 +63,3 @@ class ActionHandoff(Action):
                 dispatcher.utter_message(response="utter_handoff_closed_no_time", region_name=name)
         dispatcher.utter_message(json_message=payloads.handoff(tracker))
         return []
-
-
-class ActionPlaceLater(Action):
-    """A town typed after the intake ended without a region (the way forward promised this):
-    the visitor goes to that region's queue after all. Anything else is answered as not understood."""
-
-    def name(self) -> Text:
-        return "action_place_later"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        region = regions.region_for_town(answers.text_of(tracker))
-        if region is None or payloads.answer(tracker, "region") is not None:
-            dispatcher.utter_message(response="utter_default")
-            return []
-        dispatcher.utter_message(response="utter_region_found", region_name=region.name)
-        tracker.slots["region"] = region.id  # the handoff below reads it
-        events = [SlotSet("region", region.id)]
-        await ActionHandoff().run(dispatcher, tracker, domain)
-        return events

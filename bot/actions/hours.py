@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Text, Tuple
+from typing import Any, Dict, List, Text, Tuple
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
-
-from actions import answers
+from actions import answers, schedule
+from actions.sdk import Action, CollectingDispatcher, DomainDict, Tracker
 from voordeur_content import regions
 from voordeur_content.regions import WEEKDAYS
 
-DAY_NAMES_NL = dict(zip(WEEKDAYS, ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")))
+DAY_NAMES_NL = dict(zip(WEEKDAYS, schedule.WEEKDAYS_NL))  # the bot's one list of Dutch day names
 
 
 def _day_ranges(days: List[str]) -> str:
@@ -48,7 +45,8 @@ class ActionTellHours(Action):
     def name(self) -> Text:
         return "action_tell_hours"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
         if answers.intent_of(tracker) != "faq_evenings":
             dispatcher.utter_message(response="utter_hours")
         evenings = evening_hours_text()

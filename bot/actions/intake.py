@@ -6,14 +6,17 @@ that was asked; validation (`validate_<slot>`) decides whether the answer is usa
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
-
-from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
+from typing import Any, Callable, Dict, List, Optional, Text
 
 from actions import answers, payloads
 from actions.payloads import SKIPPED
+from actions.sdk import (
+    Action,
+    CollectingDispatcher,
+    DomainDict,
+    FormValidationAction,
+    Tracker,
+)
 from actions.urgency import acknowledge, already_guided
 from voordeur_content import personal_data, regions, triage
 
@@ -22,7 +25,6 @@ DONT_KNOW = "?"  # region answer "weet ik niet", replaced by a question for the 
 REFUSED = "-"  # "nee", "dat zeg ik liever niet": answered kindly, never taken as a name or a town
 STORY_WORDS = 8  # a message this long that is not a question tells what is going on
 MAX_ASKS = 2  # no question is asked a third time: after two, the intake goes on without it
-MAX_REGION_ASKS = MAX_ASKS  # after the second answer that gives no region, the visitor gets a way forward
 GIVEN_UP = "~"  # asked twice without an answer: the slot is skipped (the region with a way forward)
 # The responses that ask for each slot (Rasa keeps the name of a response with the bot's message).
 QUESTIONS = {
@@ -33,6 +35,9 @@ QUESTIONS = {
     "safe_now": ("utter_ask_safe_now",),
     "age_group": ("utter_ask_age_group",),
 }
+ASK_REGION, ASK_TOWN, ASK_REGION_IN_PROVINCE = QUESTIONS["region"]
+# The region is let go with this answer (0800 2000, or a town typed later); counting starts again after it.
+REGION_WAY_FORWARD = "utter_region_way_forward"
 MAX_NICKNAME_WORDS = 3
 MAX_NICKNAME_CHARS = 30
 HANDOFF_SLOTS = ["nickname", "region"]
@@ -56,18 +61,13 @@ def _fresh_reply(tracker: Tracker) -> bool:
     return False
 
 
-def _said(event: Dict[Text, Any]) -> Optional[str]:
-    """The response a bot message came from (Rasa keeps its name with the message)."""
-    return (event.get("metadata") or {}).get("utter_action") if event.get("event") == "bot" else None
-
-
 def times_asked(tracker: Tracker, slot: str) -> int:
     """How often the question for `slot` was asked; for the region, since the last way forward (a
     visitor who asks for a person after it may give the region again)."""
     names, count = QUESTIONS[slot], 0
     for event in reversed(tracker.events):
-        said = _said(event)
-        if slot == "region" and said == "utter_region_way_forward":
+        said = answers.response_of(event)
+        if slot == "region" and said == REGION_WAY_FORWARD:
             break
         if said in names:
             count += 1
@@ -82,13 +82,21 @@ def told_their_story(tracker: Tracker) -> bool:
     for event in tracker.events:
         if event.get("event") != "user":
             continue
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
+        intent = answers.intent_of_event(event)
         text = event.get("text") or ""
         if intent == "describe_situation" or (
                 len(text.split()) >= STORY_WORDS and not text.strip().endswith("?")
                 and not intent.startswith("faq_") and intent != "request_human"):
             return True
     return False
+
+
+def names_a_place(text: str) -> bool:
+    """A visitor's message that names a Dutch place or Belgium (not a button, not just a first name):
+    an answer to the region question, whenever it is typed."""
+    if answers.is_button_payload(text) or answers.is_first_name(text):
+        return False
+    return regions.place_answer(text).kind in (regions.PlaceKind.REGION, regions.PlaceKind.BELGIUM)
 
 
 def place_told(tracker: Tracker, include_latest: bool = True) -> Optional[str]:
@@ -98,16 +106,15 @@ def place_told(tracker: Tracker, include_latest: bool = True) -> Optional[str]:
         if event.get("event") != "user":
             continue
         text = event.get("text") or ""
-        if include_latest and not answers.is_button_payload(text) and not answers.is_first_name(text):
-            kind = regions.place_answer(text).kind
-            if kind in (regions.PlaceKind.REGION, regions.PlaceKind.BELGIUM):
-                return text
+        if include_latest and names_a_place(text):
+            return text
         include_latest = True
     return None
 
 
 def _asked_enough(tracker: Tracker, slot: str) -> bool:
-    """The question for `slot` is the one waiting and was asked twice: it is not asked a third time."""
+    """The one rule for "ask again or let go": the question for `slot` is the one waiting and was
+    asked MAX_ASKS times (counted from what the bot said, `times_asked`), so it is not asked again."""
     return tracker.get_slot("requested_slot") == slot and times_asked(tracker, slot) >= MAX_ASKS
 
 
@@ -132,12 +139,6 @@ def _tells_a_story(tracker: Tracker, text: str) -> bool:
     return answers.intent_of(tracker) == "describe_situation" and len(text.split()) > MAX_NICKNAME_WORDS
 
 
-def _names_a_place(text: str) -> bool:
-    """A town or region typed where a name was asked: the visitor answers the next question early."""
-    return (not answers.is_button_payload(text) and not answers.is_first_name(text)
-            and regions.region_for_town(text) is not None)
-
-
 def _skipped(tracker: Tracker) -> bool:
     return answers.intent_of(tracker) == "skip"
 
@@ -160,7 +161,8 @@ class ValidateIntakeForm(FormValidationAction):
 
     # ---- nickname -------------------------------------------------------------------------------
 
-    def extract_nickname(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+    def extract_nickname(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: DomainDict) -> Dict[Text, Any]:
         if not _answers_question(tracker, "nickname"):
             return {"nickname": SKIPPED} if _let_go(tracker, "nickname") else {}
         if _skipped(tracker):
@@ -170,18 +172,21 @@ class ValidateIntakeForm(FormValidationAction):
             return {"nickname": None}
         if answers.refuses(answers.intent_of(tracker), text):
             return {"nickname": REFUSED}
-        if _names_a_place(text):
-            # The region, given early: extract_region takes it; asked twice, the name is let go.
+        if names_a_place(text):
+            # A town typed where a name was asked, the next answer given early: extract_region takes
+            # it; asked twice, the name is let go.
             return {"nickname": SKIPPED} if _asked_enough(tracker, "nickname") else {}
         return {"nickname": text}
 
-    def validate_nickname(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+    def validate_nickname(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: DomainDict) -> Dict[Text, Any]:
         checked = self._check_nickname(value, dispatcher, tracker)
         if checked.get("nickname") is None and _asked_enough(tracker, "nickname"):
             return {"nickname": SKIPPED}  # asked twice: the intake goes on without a name
         return checked
 
-    def _check_nickname(self, value: Any, dispatcher, tracker: Tracker) -> Dict[Text, Any]:
+    def _check_nickname(self, value: Any, dispatcher: CollectingDispatcher,
+                        tracker: Tracker) -> Dict[Text, Any]:
         if value == SKIPPED:
             return {"nickname": SKIPPED}
         if value == REFUSED:
@@ -215,7 +220,8 @@ class ValidateIntakeForm(FormValidationAction):
 
     # ---- region ---------------------------------------------------------------------------------
 
-    def extract_region(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+    def extract_region(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       domain: DomainDict) -> Dict[Text, Any]:
         text = answers.text_of(tracker)
         if not _answers_question(tracker, "region"):
             # A town named at any moment (a greeting, a story, the nickname question) answers this
@@ -240,29 +246,27 @@ class ValidateIntakeForm(FormValidationAction):
             return {"region": None}
         return {"region": text}
 
-    def validate_region(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        checked = self._check_region(value, dispatcher, tracker)
-        if checked.get("region") is None and _asked_enough(tracker, "region"):
-            # Asked twice (a story or a question in between counts too): no third time.
-            dispatcher.utter_message(response="utter_region_way_forward")
-            return {**checked, "region": SKIPPED, "region_ask_town": False, "handoff_requested": True,
-                    "region_misses": MAX_REGION_ASKS}
+    def validate_region(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                        domain: DomainDict) -> Dict[Text, Any]:
+        let_go = _asked_enough(tracker, "region")
+        checked = self._check_region(value, dispatcher, tracker, let_go)
+        if checked.get("region") is None and let_go:
+            # No third question (a story or a question in between counts too). The way forward:
+            # 0800 2000, or a town typed later (the relay still queues on it).
+            dispatcher.utter_message(response=REGION_WAY_FORWARD)
+            return {**checked, "region": SKIPPED, "region_ask_town": False, "handoff_requested": True}
         return checked
 
-    def _check_region(self, value: Any, dispatcher, tracker: Tracker) -> Dict[Text, Any]:
-        misses = int(tracker.get_slot("region_misses") or 0)
-        if value == GIVEN_UP or (value in (DONT_KNOW, REFUSED) and _asked_enough(tracker, "region")):
-            misses = MAX_REGION_ASKS
+    def _check_region(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      let_go: bool) -> Dict[Text, Any]:
+        """The region this answer gives, or None and what to say before the question comes again
+        (nothing that leads to a new question when it will not come again: `let_go`)."""
         if value in (DONT_KNOW, REFUSED, GIVEN_UP):
-            if misses + 1 >= MAX_REGION_ASKS:
-                # Asked twice: no third time. The way forward: 0800 2000, or a region picked later.
-                dispatcher.utter_message(response="utter_region_way_forward")
-                return {"region": SKIPPED, "region_misses": misses + 1, "region_ask_town": False,
-                        "handoff_requested": True}
             if value == REFUSED:
-                dispatcher.utter_message(response="utter_region_refused")
-                return {"region": None, "region_misses": misses + 1}
-            return {"region": None, "region_ask_town": True, "region_misses": misses + 1}
+                if not let_go:
+                    dispatcher.utter_message(response="utter_region_refused")
+                return {"region": None}
+            return {"region": None, "region_ask_town": True}
         text = str(value or "")
         if _tells_a_story(tracker, text):
             dispatcher.utter_message(response="utter_story_noted")
@@ -278,19 +282,12 @@ class ValidateIntakeForm(FormValidationAction):
             # The province's regions become the next question's buttons (action_ask_region).
             return {"region": None, "region_province": place.name}
         if region is None:
-            region = place.region if place is not None else None
-        if region is None and len(text.split()) <= 4:
-            # Asked for the town, a short answer that ends in one: "ok dan, Hoorn" (also a word).
-            last = regions.place_answer(text.replace(",", " ").split()[-1]) if text.split() else None
-            region = last.region if last is not None and last.kind is regions.PlaceKind.REGION else None
+            # place_answer reads the town in a short answer too ("ik woon in Zwolle", "ok dan, Hoorn").
+            region = place.region if place is not None and place.kind is regions.PlaceKind.REGION else None
         if region is None:
-            if misses + 1 >= MAX_REGION_ASKS or _asked_enough(tracker, "region"):
-                dispatcher.utter_message(response="utter_region_way_forward")
-                return {"region": SKIPPED, "region_misses": misses + 1, "region_ask_town": False,
-                        "handoff_requested": True}
-            if text and not triage.assess(text):
+            if text and not let_go and not triage.assess(text):
                 dispatcher.utter_message(response="utter_town_unknown")
-            return {"region": None, "region_misses": misses + 1}
+            return {"region": None}
         if typed:
             dispatcher.utter_message(response="utter_region_found", region_name=region.name)
         dispatcher.utter_message(json_message=payloads.profile(payloads.answer(tracker, "nickname"), region.id))
@@ -301,7 +298,8 @@ class ValidateIntakeForm(FormValidationAction):
 
     # ---- optional questions ---------------------------------------------------------------------
 
-    def _extract_choice(self, tracker: Tracker, slot: str, allowed: Dict[str, str], parse) -> Dict[Text, Any]:
+    def _extract_choice(self, tracker: Tracker, slot: str, allowed: Dict[str, str],
+                        parse: Callable[[str], Optional[str]]) -> Dict[Text, Any]:
         if not _answers_question(tracker, slot):
             return {slot: SKIPPED} if _let_go(tracker, slot) else {}
         if _skipped(tracker):
@@ -313,7 +311,8 @@ class ValidateIntakeForm(FormValidationAction):
         parsed = None if answers.is_button_payload(text) else parse(text)
         return {slot: parsed or DONT_KNOW}
 
-    def _validate_choice(self, slot: str, value: Any, allowed, dispatcher, tracker) -> Dict[Text, Any]:
+    def _validate_choice(self, slot: str, value: Any, allowed: Dict[str, str],
+                         dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         if value == SKIPPED or value in allowed:
             return {slot: value}
         if _asked_enough(tracker, slot):
@@ -322,19 +321,24 @@ class ValidateIntakeForm(FormValidationAction):
             dispatcher.utter_message(response="utter_choose_a_button")
         return {slot: None}
 
-    def extract_about(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+    def extract_about(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: DomainDict) -> Dict[Text, Any]:
         return self._extract_choice(tracker, "about", ABOUT_VALUES, answers.parse_about)
 
-    def validate_about(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+    def validate_about(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       domain: DomainDict) -> Dict[Text, Any]:
         return self._validate_choice("about", value, ABOUT_VALUES, dispatcher, tracker)
 
-    def extract_situation(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+    def extract_situation(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: DomainDict) -> Dict[Text, Any]:
         return self._extract_choice(tracker, "situation", SITUATION_VALUES, answers.parse_situation)
 
-    def validate_situation(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+    def validate_situation(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                           domain: DomainDict) -> Dict[Text, Any]:
         return self._validate_choice("situation", value, SITUATION_VALUES, dispatcher, tracker)
 
-    def extract_safe_now(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+    def extract_safe_now(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: DomainDict) -> Dict[Text, Any]:
         if not _answers_question(tracker, "safe_now"):
             return {"safe_now": SKIPPED} if _let_go(tracker, "safe_now") else {}
         if _skipped(tracker):
@@ -342,7 +346,8 @@ class ValidateIntakeForm(FormValidationAction):
         parsed = answers.parse_yes_no(answers.intent_of(tracker), answers.text_of(tracker))
         return {"safe_now": parsed or DONT_KNOW}
 
-    def validate_safe_now(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+    def validate_safe_now(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: DomainDict) -> Dict[Text, Any]:
         if value == "no":
             # Not safe: urgent guidance, and only the questions a counsellor needs before handoff.
             events: Dict[Text, Any] = {"safe_now": "no"}
@@ -353,10 +358,12 @@ class ValidateIntakeForm(FormValidationAction):
             return events
         return self._validate_choice("safe_now", value, {"yes": "yes"}, dispatcher, tracker)
 
-    def extract_age_group(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+    def extract_age_group(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: DomainDict) -> Dict[Text, Any]:
         return self._extract_choice(tracker, "age_group", AGE_VALUES, answers.parse_age_group)
 
-    def validate_age_group(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+    def validate_age_group(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                           domain: DomainDict) -> Dict[Text, Any]:
         if value == "under_18":
             dispatcher.utter_message(response="utter_kindertelefoon")
         return self._validate_choice("age_group", value, AGE_VALUES, dispatcher, tracker)
@@ -368,16 +375,17 @@ class ActionAskRegion(Action):
     def name(self) -> Text:
         return "action_ask_region"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
         province = tracker.get_slot("region_province")
         answer = regions.place_answer(province) if province else None
         if answer is not None and answer.kind is regions.PlaceKind.PROVINCE:
             buttons = [_region_button(region) for region in answer.regions]
             names = " of ".join(region.short_name for region in answer.regions)
-            dispatcher.utter_message(response="utter_ask_region_in_province", buttons=buttons,
+            dispatcher.utter_message(response=ASK_REGION_IN_PROVINCE, buttons=buttons,
                                      province=answer.name, regions=names)
             return []
-        question = "utter_ask_town" if tracker.get_slot("region_ask_town") else "utter_ask_region"
+        question = ASK_TOWN if tracker.get_slot("region_ask_town") else ASK_REGION
         buttons = [_region_button(region) for region in regions.load_regions()]
         buttons.append({"title": "Weet ik niet", "payload": "/dont_know"})
         dispatcher.utter_message(response=question, buttons=buttons)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
-from rasa_sdk import Tracker
+from actions.sdk import Tracker
 
 SKIPPED = "skipped"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Dict, Optional
 
-from rasa_sdk import Tracker
+from actions.sdk import Tracker
 
 try:  # Show times in Dutch local time when the time zone database is available.
     from zoneinfo import ZoneInfo
@@ -54,8 +54,8 @@ def next_open(tracker: Tracker, region_id: Optional[str] = None) -> Optional[dat
         candidates = [regions.get(region_id) or {}]
     else:
         candidates = [value for value in regions.values() if isinstance(value, dict)]
-    moments = [_parse(entry.get("next_open")) for entry in candidates]
-    moments = [moment for moment in moments if moment is not None]
+    parsed = (_parse(entry.get("next_open")) for entry in candidates)
+    moments = [moment for moment in parsed if moment is not None]
     return min(moments) if moments else None
 
 

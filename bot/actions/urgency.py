@@ -7,20 +7,16 @@ asks only what a counsellor needs. A grade is acknowledged once, not on every me
 
 Two ways in, never both for one message:
 - the classifier's urgent_* intents, answered by `action_urgent` through the rules;
-- every other message, checked by `action_validate_slot_mappings`, which Rasa runs after each
-  visitor message.
+- every other message, checked by `check_phrases` from `action_validate_slot_mappings`, which
+  Rasa runs after each visitor message (actions/every_message.py).
 """
 
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
-
 from actions import answers, payloads
+from actions.sdk import Action, CollectingDispatcher, DomainDict, SlotSet, Tracker
 from voordeur_content import triage
 
 URGENT_INTENT_PREFIX = "urgent_"
@@ -43,15 +39,16 @@ def acknowledge(dispatcher: CollectingDispatcher, tracker: Tracker,
                 assessment: triage.Assessment) -> List[Dict[Text, Any]]:
     """Answer a grade once: a warm word, the risk payload for the relay, and a shorter intake."""
     seen = alerted(tracker)
-    if not triage.more_serious(assessment, seen):
+    category = assessment.category
+    if category is None or not triage.more_serious(assessment, seen):  # no grade is never more serious
         return []
-    dispatcher.utter_message(response=GUIDANCE[assessment.category])
+    dispatcher.utter_message(response=GUIDANCE[category])
     dispatcher.utter_message(json_message=payloads.risk(assessment))
     if not tracker.get_slot("region"):
         dispatcher.utter_message(response="utter_urgent_queue")
     return [
         SlotSet("urgent", bool(tracker.get_slot("urgent")) or assessment.level == "urgent"),
-        SlotSet("urgent_category", ",".join([*seen, assessment.category])),
+        SlotSet("urgent_category", ",".join([*seen, category])),
         SlotSet("handoff_requested", True),
     ]
 
@@ -73,7 +70,8 @@ class ActionUrgent(Action):
     def name(self) -> Text:
         return "action_urgent"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
         assessment = assessment_of(tracker)
         if not assessment:  # the classifier alone was unsure, or the rules saw it was over
             dispatcher.utter_message(response="utter_story_noted")
@@ -81,14 +79,9 @@ class ActionUrgent(Action):
         return acknowledge(dispatcher, tracker, assessment)
 
 
-class ActionCheckUrgentPhrases(Action):
-    """Rasa runs this after every visitor message (the global slot validation hook)."""
-
-    def name(self) -> Text:
-        return "action_validate_slot_mappings"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        intent = answers.intent_of(tracker)
-        if intent.startswith(URGENT_INTENT_PREFIX) or already_guided(tracker):
-            return []
-        return acknowledge(dispatcher, tracker, assessment_of(tracker))
+def check_phrases(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """Every message that is not an urgent_* intent: the rules (and the classifier) may still see danger."""
+    intent = answers.intent_of(tracker)
+    if intent.startswith(URGENT_INTENT_PREFIX) or already_guided(tracker):
+        return []
+    return acknowledge(dispatcher, tracker, assessment_of(tracker))

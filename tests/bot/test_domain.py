@@ -51,3 +51,16 @@ def test_visitor_is_addressed_as_je(domain):
     for name, variants in domain["responses"].items():
         for variant in variants:
             assert not re.search(r"\b(u|uw)\b", variant.get("text", "")), name
+
+
+def test_every_question_has_a_short_answer_for_when_it_is_asked_again(domain):
+    # The rules answer faq_<x> with utter_faq_<x>; asked again, the variant on faq_asked_before is given.
+    questions = [name for name in domain["responses"] if name.startswith("utter_faq_") and name != "utter_faq_english"]
+    assert len(questions) >= 25
+    for name in questions:
+        short = [v for v in domain["responses"][name]
+                 if v.get("condition") == [{"type": "slot", "name": "faq_asked_before", "value": True}]]
+        assert len(short) == 1, name
+        assert short[0]["text"].startswith("Zoals ik net zei: "), name
+        full = next(v["text"] for v in domain["responses"][name] if not v.get("condition"))
+        assert len(short[0]["text"]) < len(full), name

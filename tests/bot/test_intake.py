@@ -1,5 +1,6 @@
 import asyncio
 
+import pytest
 from conftest import form_tracker, make_tracker, texts
 
 from actions.intake import ActionAskRegion, ValidateIntakeForm
@@ -82,31 +83,73 @@ def test_typed_town_is_mapped_to_its_region(dispatcher, domain):
     assert dispatcher.messages[0]["region_name"] == "Veilig Thuis Brabant Noordoost"
 
 
+def asked(response, times=1):
+    """The bot's question `times` times, as Rasa keeps it (the response name in the metadata)."""
+    return [{"event": "bot", "text": "?", "metadata": {"utter_action": response}}] * times
+
+
+def region_tracker(text, times_asked, intent="inform", **kwargs):
+    """A reply to the region question, which was asked `times_asked` times."""
+    tracker = form_tracker(text, "region", intent=intent, **kwargs)
+    tracker.events[:0] = asked("utter_ask_region", times_asked)
+    return tracker
+
+
 def test_unknown_town_asks_again(dispatcher, domain):
-    events = validate(form_tracker("Xyzdorp", "region", slots={"region_ask_town": True}), dispatcher, domain)
-    assert events == [slot("region", None), slot("region_misses", 1)]
+    events = validate(region_tracker("Xyzdorp", 1, slots={"region_ask_town": True}), dispatcher, domain)
+    assert events == [slot("region", None)]
     assert texts(dispatcher) == ["utter_town_unknown"]
 
 
 def test_a_second_unknown_town_gets_a_way_forward_instead_of_a_third_question(dispatcher, domain):
-    tracker = form_tracker("Xyzdorp", "region", slots={"region_misses": 1})
-    events = validate(tracker, dispatcher, domain)
-    assert slot("region", "skipped") in events and slot("handoff_requested", True) in events
+    events = validate(region_tracker("Xyzdorp", 2, slots={"nickname": "Sam"}), dispatcher, domain)
+    assert events == [slot("region", "skipped"), slot("region_ask_town", False), slot("handoff_requested", True),
+                      slot("requested_slot", None)]
     assert texts(dispatcher) == ["utter_region_way_forward"]
 
 
 def test_dont_know_the_region_asks_for_the_town(dispatcher, domain):
-    events = validate(form_tracker("weet ik niet", "region", intent="dont_know"), dispatcher, domain)
-    assert events == [slot("region", None), slot("region_ask_town", True), slot("region_misses", 1)]
+    events = validate(region_tracker("weet ik niet", 1, intent="dont_know"), dispatcher, domain)
+    assert events == [slot("region", None), slot("region_ask_town", True)]
     assert texts(dispatcher) == []
 
 
 def test_dont_know_the_town_either_points_to_the_phone(dispatcher, domain):
-    tracker = form_tracker("geen idee", "region", intent="dont_know",
-                           slots={"region_ask_town": True, "region_misses": 1})
+    tracker = form_tracker("geen idee", "region", intent="dont_know", slots={"region_ask_town": True, "nickname": "Sam"})
+    tracker.events[:0] = asked("utter_ask_region") + asked("utter_ask_town")
     events = validate(tracker, dispatcher, domain)
-    assert slot("region", "skipped") in events and slot("region_ask_town", False) in events
+    assert events == [slot("region", "skipped"), slot("region_ask_town", False), slot("handoff_requested", True),
+                      slot("requested_slot", None)]
     assert texts(dispatcher) == ["utter_region_way_forward"]
+
+
+def test_refusing_the_region_once_is_answered_kindly_then_let_go(dispatcher, domain):
+    events = validate(region_tracker("dat zeg ik liever niet", 1), dispatcher, domain)
+    assert events == [slot("region", None)]
+    assert texts(dispatcher) == ["utter_region_refused"]
+    second = CollectingDispatcherFactory()
+    events = validate(region_tracker("dat zeg ik liever niet", 2), second, domain)
+    assert slot("region", "skipped") in events
+    assert texts(second) == ["utter_region_way_forward"]
+
+
+def test_the_region_is_asked_again_after_the_way_forward_when_the_visitor_asks_for_a_person(dispatcher, domain):
+    tracker = region_tracker("Xyzdorp", 2)
+    tracker.events[2:2] = asked("utter_region_way_forward") + asked("utter_ask_region")
+    assert validate(tracker, dispatcher, domain) == [slot("region", None)]
+    assert texts(dispatcher) == ["utter_town_unknown"]
+
+
+@pytest.mark.parametrize("text, region", [
+    # The short answers the bot once read by their last word; voordeur_content's place_answer reads them.
+    ("ik woon in zwolle", "ijsselland"), ("uit nieuwleusen", "ijsselland"), ("regio utrecht", "utrecht"),
+    ("ok dan, Hoorn", "noord-holland-noord"), ("ja hoor zwolle", "ijsselland"), ("nou, Deventer", "ijsselland"),
+    ("oke, zeist", "utrecht"), ("dat is apeldoorn", "noord-oost-gelderland"), ("gemeente Ede", "gelderland-midden"),
+])
+def test_a_town_at_the_end_of_a_short_answer_is_its_region(text, region, dispatcher, domain):
+    events = validate(region_tracker(text, 1), dispatcher, domain)
+    assert events == [slot("region", region), slot("region_ask_town", False)]
+    assert texts(dispatcher)[0] == "utter_region_found"
 
 
 def test_ask_region_shows_all_26_regions_and_dont_know(dispatcher, domain):
@@ -279,7 +322,7 @@ def test_a_town_told_in_the_greeting_is_not_asked_for_again(dispatcher, domain):
 def test_a_story_after_two_region_questions_gets_the_way_forward_not_a_third_question(dispatcher, domain):
     asked = {"event": "bot", "text": "In welke regio woon je?", "metadata": {"utter_action": "utter_ask_region"}}
     tracker = form_tracker("mijn man noemt me elke dag dom waar de kinderen bij zijn", "region",
-                           intent="describe_situation", slots={"region_misses": 1})
+                           intent="describe_situation")
     tracker.events[:0] = [asked, asked]
     events = validate(tracker, dispatcher, domain)
     assert slot("region", "skipped") in events

@@ -2,7 +2,8 @@ import asyncio
 
 from conftest import form_tracker, make_tracker, texts
 
-from actions.urgency import ActionCheckUrgentPhrases, ActionUrgent, assessment_of
+from actions.every_message import ActionEveryMessage
+from actions.urgency import ActionUrgent, assessment_of
 
 
 def risk(category, reason):
@@ -37,7 +38,7 @@ def test_suicide_is_answered_warmly(dispatcher, domain):
 
 def test_high_risk_offers_a_counsellor_without_the_urgent_flag(dispatcher, domain):
     tracker = form_tracker("hij heeft vorige week mijn keel dichtgeknepen", "nickname", intent="describe_situation")
-    events = run(ActionCheckUrgentPhrases(), tracker, dispatcher, domain)
+    events = run(ActionEveryMessage(), tracker, dispatcher, domain)
     assert events == flags("high", urgent=False)
     assert texts(dispatcher) == ["utter_urgent_high", risk("high", "strangulation"), "utter_urgent_queue"]
 
@@ -56,15 +57,15 @@ def test_a_grade_already_answered_is_not_answered_again(dispatcher, domain):
 
 def test_the_rules_catch_what_the_classifier_missed(dispatcher, domain):
     tracker = form_tracker("hy heeft n mes", "nickname", intent="inform")
-    assert run(ActionCheckUrgentPhrases(), tracker, dispatcher, domain) == flags("acute")
+    assert run(ActionEveryMessage(), tracker, dispatcher, domain) == flags("acute")
 
 
 def test_the_check_stays_quiet_when_the_classifier_already_spoke(dispatcher, domain):
     tracker = make_tracker("hij heeft een mes", intent="urgent_danger")
-    assert run(ActionCheckUrgentPhrases(), tracker, dispatcher, domain) == []
+    assert run(ActionEveryMessage(), tracker, dispatcher, domain) == []
     tracker = make_tracker("hij heeft een mes", intent="inform", after_user=[
         {"event": "bot", "text": None, "data": {"custom": risk("acute", "weapon")}}])
-    assert run(ActionCheckUrgentPhrases(), tracker, dispatcher, domain) == []
+    assert run(ActionEveryMessage(), tracker, dispatcher, domain) == []
 
 
 def test_the_classifier_alone_unsure_or_the_past_gets_no_alarm(dispatcher, domain):
@@ -75,12 +76,12 @@ def test_the_classifier_alone_unsure_or_the_past_gets_no_alarm(dispatcher, domai
 
 def test_past_violence_and_questions_are_not_urgent(dispatcher, domain):
     for text in ("vroeger had hij een mes", "wat moet ik doen als hij me slaat", "ik maak me zorgen om de buren"):
-        assert run(ActionCheckUrgentPhrases(), make_tracker(text, intent="describe_situation"), dispatcher, domain) == []
+        assert run(ActionEveryMessage(), make_tracker(text, intent="describe_situation"), dispatcher, domain) == []
     assert texts(dispatcher) == []
 
 
 def test_buttons_are_never_graded(dispatcher, domain):
-    assert run(ActionCheckUrgentPhrases(), make_tracker("/skip", intent="skip"), dispatcher, domain) == []
+    assert run(ActionEveryMessage(), make_tracker("/skip", intent="skip"), dispatcher, domain) == []
 
 
 def test_rasas_classifier_is_weighed_but_cannot_send_anyone_to_112_alone(monkeypatch):
