@@ -1,5 +1,5 @@
-"""Content shared by the relay and the bot: regions and towns, triage (how danger is graded), personal data."""
+"""Content shared by the relay and the bot: regions and towns, phone numbers, triage (how danger is graded), personal data."""
 
-from voordeur_content import personal_data, regions, triage
+from voordeur_content import personal_data, phone_numbers, regions, triage
 
-__all__ = ["personal_data", "regions", "triage"]
+__all__ = ["personal_data", "phone_numbers", "regions", "triage"]

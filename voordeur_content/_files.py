@@ -12,9 +12,28 @@ from typing import Any, Callable, Dict, Tuple
 
 import yaml
 
+# The repository's content files. The relay may point every reader elsewhere (its CONTENT_DIR
+# setting, for tests); the action server reads these.
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
+_content_dir = CONTENT_DIR
 _cache: Dict[Tuple[str, str], Tuple[float, Any]] = {}
+
+
+def use_content_dir(folder: Path | str) -> None:
+    """Read every content file from `folder` from now on (the relay's CONTENT_DIR setting)."""
+    global _content_dir
+    _content_dir = Path(folder)
+
+
+def content_file(name: str) -> Path:
+    """The path of one content file, e.g. content_file("regions.yml")."""
+    return _content_dir / name
+
+
+def load_content(name: str, build: Callable[[Any], Any]) -> Any:
+    """One content file parsed by `build`, re-read only when it changed (see load_yaml)."""
+    return load_yaml(content_file(name), build)
 
 
 def load_yaml(path: Path, build: Callable[[Any], Any]) -> Any:
