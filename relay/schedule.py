@@ -16,9 +16,10 @@ import holidays
 import yaml
 from flask import Flask, current_app
 
+from voordeur_content import dutch_dates
 from voordeur_content import regions as region_data
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS = dutch_dates.WEEKDAY_KEYS
 DEFAULT_WEEK = {day: ["09:00-17:00"] for day in WEEKDAYS[:5]}
 # How far ahead next_open looks; three weeks covers Christmas and New Year.
 LOOKAHEAD_DAYS = 21
@@ -165,14 +166,9 @@ def get_regions(app: Flask | None = None) -> list:
     return (app or current_app).extensions["relay_regions"]
 
 
-DUTCH_DAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-DUTCH_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-                "september", "oktober", "november", "december")
-
-
 def describe_opening(opening: datetime | None, tz: ZoneInfo = ZoneInfo("Europe/Amsterdam")) -> str:
     """'maandag 1 december om 09:00', for the visitor."""
     if opening is None:
         return ""
     local = opening.astimezone(tz)
-    return f"{DUTCH_DAYS[local.weekday()]} {local.day} {DUTCH_MONTHS[local.month - 1]} om {local:%H:%M}"
+    return f"{dutch_dates.day_and_date(local)} om {local:%H:%M}"

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
 from voordeur_content._files import CONTENT_DIR, content_file, dutch_word_counts, load_yaml, normalize
+from voordeur_content.dutch_dates import WEEKDAY_KEYS
 
 REGIONS_FILE = CONTENT_DIR / "regions.yml"  # the repository's files; readers ask content_file()
 PLACES_FILE = CONTENT_DIR / "places.yml"
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS = WEEKDAY_KEYS  # extra_hours keys
 
 # Words a visitor puts around a town name: "ik woon in Zwolle", "gemeente Ede", "bij Tilburg".
 _LEADING_WORDS = re.compile(

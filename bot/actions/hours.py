@@ -10,9 +10,8 @@ from rasa_sdk.types import DomainDict
 
 from actions import answers
 from voordeur_content import regions
-from voordeur_content.regions import WEEKDAYS
-
-DAY_NAMES_NL = dict(zip(WEEKDAYS, ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")))
+from voordeur_content.dutch_dates import WEEKDAY_KEYS as WEEKDAYS
+from voordeur_content.dutch_dates import day_name
 
 
 def _day_ranges(days: List[str]) -> str:
@@ -25,7 +24,7 @@ def _day_ranges(days: List[str]) -> str:
         else:
             runs.append((day, day))
     parts = [
-        DAY_NAMES_NL[a] if a == b else f"{DAY_NAMES_NL[a]} tot en met {DAY_NAMES_NL[b]}" for a, b in runs
+        day_name(a) if a == b else f"{day_name(a)} tot en met {day_name(b)}" for a, b in runs
     ]
     return " en ".join(parts)
 
