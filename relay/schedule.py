@@ -154,16 +154,33 @@ def build_schedule(default_week: dict, region_list, include_extra_hours: bool = 
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["relay_regions"] = region_data.load_regions()
-    app.extensions["relay_schedule"] = load_schedule(app.config.get("RELAY_SCHEDULE"), app.extensions["relay_regions"])
+    _follow_regions_file(app)
+
+
+def _follow_regions_file(app: Flask) -> None:
+    """The regions and the schedule built from their evening hours, rebuilt when an editor changed
+    content/regions.yml (one stat, in voordeur_content), so that no restart is needed. The schedule
+    file (RELAY_SCHEDULE) is read again then too; its own changes need a restart."""
+    current = region_data.region_tuple()
+    if app.extensions.get("relay_regions_source") is current:
+        return
+    regions = list(current)
+    schedule = load_schedule(app.config.get("RELAY_SCHEDULE"), regions)
+    # A request in another thread may read the old pair a moment longer; both are whole.
+    app.extensions["relay_regions"], app.extensions["relay_schedule"] = regions, schedule
+    app.extensions["relay_regions_source"] = current
 
 
 def get_schedule(app: Flask | None = None) -> Schedule:
-    return (app or current_app).extensions["relay_schedule"]
+    app = app or current_app
+    _follow_regions_file(app)
+    return app.extensions["relay_schedule"]
 
 
 def get_regions(app: Flask | None = None) -> list:
-    return (app or current_app).extensions["relay_regions"]
+    app = app or current_app
+    _follow_regions_file(app)
+    return app.extensions["relay_regions"]
 
 
 def describe_opening(opening: datetime | None, tz: ZoneInfo = ZoneInfo("Europe/Amsterdam")) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import re
 import unicodedata
 from functools import lru_cache
@@ -17,7 +18,8 @@ import yaml
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
 _content_dir = CONTENT_DIR
-_cache: Dict[Tuple[str, str], Tuple[float, Any]] = {}
+log = logging.getLogger(__name__)
+_cache: Dict[Tuple[str, str], Tuple[Tuple[int, int], Any]] = {}
 
 
 def use_content_dir(folder: Path | str) -> None:
@@ -43,13 +45,22 @@ def load_yaml(path: Path, build: Callable[[Any], Any]) -> Any:
     their change effective without a restart and costs one stat() per call.
     """
     path = Path(path)
-    mtime = path.stat().st_mtime
+    stat = path.stat()
+    mtime = (stat.st_mtime_ns, stat.st_size)  # the size too: two saves within one clock tick
     key = (str(path), f"{build.__module__}.{build.__qualname__}")
     cached = _cache.get(key)
     if cached is not None and cached[0] == mtime:
         return cached[1]
-    with path.open(encoding="utf-8") as handle:
-        value = build(yaml.safe_load(handle))
+    try:
+        with path.open(encoding="utf-8") as handle:
+            value = build(yaml.safe_load(handle))
+    except Exception:
+        if cached is None:
+            raise  # nothing good to fall back on (at start, in a check): refuse loudly
+        # A running chat must not break on a half-finished edit: say so once, keep the last good
+        # version until the file changes again.
+        log.exception("content file %s is broken; still using the version read before", path)
+        value = cached[1]
     _cache[key] = (mtime, value)
     return value
 

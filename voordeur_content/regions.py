@@ -211,6 +211,11 @@ def load_regions(path: Optional[Path] = None) -> List[Region]:
     return list(_index(path).regions)
 
 
+def region_tuple(path: Optional[Path] = None) -> Tuple[Region, ...]:
+    """All regions; the same object until the file changes (the relay rebuilds its schedule then)."""
+    return _index(path).regions
+
+
 def get_region(region_id: str, path: Optional[Path] = None) -> Optional[Region]:
     """The region with this id, or None."""
     return _index(path).by_id.get(region_id)

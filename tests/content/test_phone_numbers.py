@@ -103,3 +103,19 @@ def test_a_changed_number_reaches_the_alerts_without_a_restart(tmp_path):
     finally:
         use_content_dir(REPO / "content")
     assert triage.alert_frame("high")["phones"] == ["0800 2000", "112"]
+
+
+def test_a_broken_edit_keeps_the_last_good_numbers_and_says_so(tmp_path, caplog):
+    good = (REPO / "content" / "phone_numbers.yml").read_text(encoding="utf-8")
+    path = tmp_path / "phone_numbers.yml"
+    path.write_text(good, encoding="utf-8")
+    use_content_dir(tmp_path)
+    try:
+        assert phone_numbers.number("emergency") == "112"
+        path.write_text(good.replace('number: "112"', 'number: "112'), encoding="utf-8")  # an unclosed quote
+        assert phone_numbers.number("emergency") == "112"
+        assert "phone_numbers.yml is broken" in caplog.text
+        path.write_text(good.replace('number: "112"', 'number: "114"'), encoding="utf-8")
+        assert phone_numbers.number("emergency") == "114"
+    finally:
+        use_content_dir(REPO / "content")
