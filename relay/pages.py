@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, jsonify, request, send_from_directory
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request, send_from_directory
 
 from relay.origins import allowed_origin
 from relay.schedule import get_regions, get_schedule
@@ -53,7 +53,7 @@ def console_file(filename: str):
 
 
 @bp.get("/api/status")
-def status():
+def status() -> Response:
     regions = get_regions()
     state = get_schedule().status_this_minute(regions)
     response = jsonify({
