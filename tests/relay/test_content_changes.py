@@ -69,3 +69,18 @@ def test_changed_canned_replies_and_registration_options_reach_the_console(clien
     edit(content_dir / "registration.yml", 'label: "Partnergeweld"', 'label: "Geweld door een partner"')
     kinds = client.get("/api/console/registration-options").get_json()["kinds"]
     assert {"id": "partner_violence", "label": "Geweld door een partner"} in kinds
+
+
+def test_changed_evening_hours_reach_the_relays_opening_hours(app, content_dir):
+    from datetime import date, time
+
+    from relay.schedule import get_schedule
+
+    app.config["RELAY_SCHEDULE"] = None  # the real weekly hours, rebuilt from the file below
+    monday = date(2026, 11, 30)
+    edit(content_dir / "regions.yml", "  - id: utrecht\n", "  - id: utrecht\n    extra_hours: {mon: ['18:00-21:00']}\n")
+    with app.app_context():
+        assert get_schedule().intervals_on("utrecht", monday)[-1] == (time(18), time(21))
+    edit(content_dir / "regions.yml", "    extra_hours: {mon: ['18:00-21:00']}\n", "")
+    with app.app_context():
+        assert get_schedule().intervals_on("utrecht", monday) == [(time(9), time(17))]
