@@ -17,6 +17,11 @@ def create_app(test_config: dict | None = None) -> "Flask":
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_mapping(load_config(test_config))
 
+    from voordeur_content import use_content_dir
+
+    # Every content reader, the relay's and the shared ones in voordeur_content, reads from here.
+    use_content_dir(app.config["CONTENT_DIR"])
+
     from relay import broker, db, rasa, schedule, triage
 
     db.init_app(app)

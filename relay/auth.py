@@ -1,18 +1,18 @@
 """Counsellor accounts (argon2 hashes) and console sessions (HttpOnly, SameSite=Strict cookie)."""
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, request
+from flask import Response, current_app, request
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from relay.concurrency import run_blocking
+from relay.db import get_db
 from relay.models import Counsellor, CounsellorSession, LoginFailure, utcnow
+from relay.tokens import hash_token, new_token
 
 COOKIE_NAME = "voordeur_console"
 hasher = PasswordHasher()
@@ -82,15 +82,11 @@ def clear_failures(session: Session, username: str) -> None:
     session.execute(delete(LoginFailure).where(LoginFailure.username == username))
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def start_session(session: Session, counsellor: Counsellor, hours: int) -> str:
     # Expired logins are of no use to anyone; clear them whenever someone logs in.
     session.execute(delete(CounsellorSession).where(CounsellorSession.expires_at <= utcnow()))
-    token = secrets.token_urlsafe(32)
-    session.add(CounsellorSession(token_hash=_hash(token), counsellor_id=counsellor.id,
+    token = new_token()
+    session.add(CounsellorSession(token_hash=hash_token(token), counsellor_id=counsellor.id,
                                   expires_at=utcnow() + timedelta(hours=hours)))
     return token
 
@@ -98,19 +94,29 @@ def start_session(session: Session, counsellor: Counsellor, hours: int) -> str:
 def counsellor_for_token(session: Session, token: str | None) -> Counsellor | None:
     if not token:
         return None
-    row = session.scalars(select(CounsellorSession).where(CounsellorSession.token_hash == _hash(token))).first()
+    row = session.scalars(select(CounsellorSession).where(CounsellorSession.token_hash == hash_token(token))).first()
     if row is None or row.expires_at <= utcnow():
         return None
     counsellor = session.get(Counsellor, row.counsellor_id)
     return counsellor if counsellor and counsellor.active else None
 
 
+def counsellor_of_request() -> Counsellor | None:
+    """The counsellor whose session cookie this request carries, detached from the database session
+    (the console API and the counsellor socket keep it for the request), or None."""
+    with get_db().transaction() as session:
+        counsellor = counsellor_for_token(session, request.cookies.get(COOKIE_NAME))
+        if counsellor is not None:
+            session.expunge(counsellor)
+        return counsellor
+
+
 def end_session(session: Session, token: str | None) -> None:
     if token:
-        session.execute(delete(CounsellorSession).where(CounsellorSession.token_hash == _hash(token)))
+        session.execute(delete(CounsellorSession).where(CounsellorSession.token_hash == hash_token(token)))
 
 
-def set_session_cookie(response, token: str, hours: int) -> None:
+def set_session_cookie(response: Response, token: str, hours: int) -> None:
     response.set_cookie(COOKIE_NAME, token, max_age=hours * 3600, httponly=True, samesite="Strict",
                         secure=current_app.config["COOKIE_SECURE"] or request.is_secure, path="/")
 

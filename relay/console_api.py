@@ -2,20 +2,20 @@
 from __future__ import annotations
 
 from functools import wraps
-from pathlib import Path
-
-import yaml
+from typing import Any, Callable
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 
 from relay import auth, registrations
 from relay.db import get_db
 from relay.origins import same_origin
 from relay.schedule import get_regions
+from voordeur_content import load_content
 
 bp = Blueprint("console_api", __name__, url_prefix="/api/console")
 
 
-def _error(status: int, code: str, message: str):
+def _error(status: int, code: str, message: str) -> tuple[Response, int]:
+    """The console API's one error body (an HTTP answer, not a socket frame: see docs/protocol.md)."""
     return jsonify({"error": code, "message": message}), status
 
 
@@ -28,13 +28,10 @@ def only_our_origin():
     return None
 
 
-def login_required(view):
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
-    def wrapped(*args, **kwargs):
-        with get_db().transaction() as session:
-            counsellor = auth.counsellor_for_token(session, request.cookies.get(auth.COOKIE_NAME))
-            if counsellor is not None:
-                session.expunge(counsellor)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        counsellor = auth.counsellor_of_request()
         if counsellor is None:
             return _error(401, "not_logged_in", "Log eerst in.")
         g.counsellor = counsellor
@@ -90,22 +87,24 @@ def me():
 
 @bp.get("/canned")
 @login_required
-def canned():
-    path = Path(current_app.config["CONTENT_DIR"]) / "canned_replies.yml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return jsonify({"replies": [{"title": r["title"], "text": r["text"]} for r in data.get("replies", [])]})
+def canned() -> Response:
+    return jsonify({"replies": load_content("canned_replies.yml", _canned_replies)})
+
+
+def _canned_replies(data: dict | None) -> list[dict[str, str]]:
+    return [{"title": r["title"], "text": r["text"]} for r in (data or {}).get("replies", [])]
 
 
 @bp.get("/registration-options")
 @login_required
 def registration_options():
-    return jsonify(registrations.load_options(current_app.config["CONTENT_DIR"]))
+    return jsonify(registrations.load_options())
 
 
 @bp.post("/registrations")
 @login_required
 def create_registration():
-    options = registrations.load_options(current_app.config["CONTENT_DIR"])
+    options = registrations.load_options()
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return _error(400, "invalid_json", "Ongeldige gegevens.")

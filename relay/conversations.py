@@ -1,7 +1,6 @@
 """Conversations: opening, resuming by token, storing messages with their seq, ending."""
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from sqlalchemy import ARRAY, Connection, Row, Text, bindparam, cast, func, inse
 from sqlalchemy.orm import Session
 
 from relay.models import Conversation, Message, utcnow
+from relay.tokens import hash_token, new_token
 
 STATES = ("bot", "queued", "assigned", "ended")
 
@@ -93,14 +93,6 @@ STORE_SEVERAL_IN_ONE_STATEMENT = {CLAIM_WITH_BOT: _store_several_in_one_statemen
 def _connection(executor: Session | Connection) -> Connection:
     """The connection of a unit of work: a Session's own, or a Connection as it is."""
     return executor.connection() if isinstance(executor, Session) else executor
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)  # 256 random bits
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def open_conversation(session: Session) -> tuple[Conversation, str]:

@@ -12,8 +12,8 @@ from typing import Iterator
 from flask import Blueprint, Flask, abort, current_app, request
 from sqlalchemy import select
 
-from relay import conversations, queue, texts
-from relay.auth import COOKIE_NAME, counsellor_for_token, region_ids_of
+from relay import conversations, queue, sockets, texts
+from relay.auth import counsellor_of_request, region_ids_of
 from relay.broker import get_broker
 from relay.db import get_db
 from relay.events import PendingEvents, conversation_channel, counsellor_channel, region_channel
@@ -62,10 +62,8 @@ class CounsellorSocket:
 
 
 def error_frame(code: str, conversation: str | None = None) -> dict:
-    frame = {"type": "error", "code": code, "message": texts.COUNSELLOR_ERRORS.get(code, code)}
-    if conversation:
-        frame["conversation"] = conversation
-    return frame
+    """An error for the counsellor, in the words of texts.COUNSELLOR_ERRORS."""
+    return sockets.error_frame(code, texts.COUNSELLOR_ERRORS.get(code, code), conversation)
 
 
 def counsellor_connected(counsellor: CounsellorSocket) -> Iterator[dict]:
@@ -279,19 +277,11 @@ def counsellor_event_frames(counsellor: CounsellorSocket, channel: str, event: d
         yield {"type": "presence", "conversation": conversation_id, "visitor": event["visitor"]}
 
 
-def _authenticated_counsellor() -> Counsellor | None:
-    with get_db().transaction() as session:
-        counsellor = counsellor_for_token(session, request.cookies.get(COOKIE_NAME))
-        if counsellor is not None:
-            session.expunge(counsellor)
-        return counsellor
-
-
 @bp.before_request
 def check_session_and_origin():
     if not same_origin(request.headers.get("Origin")):
         abort(403)
-    counsellor = _authenticated_counsellor()
+    counsellor = counsellor_of_request()
     if counsellor is None:
         abort(401)
     request.environ["voordeur.counsellor"] = counsellor

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, jsonify, request, send_from_directory
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request, send_from_directory
 
 from relay.origins import allowed_origin
 from relay.schedule import get_regions, get_schedule
+from voordeur_content import phone_numbers
 
 bp = Blueprint("pages", __name__)
 
-PHONE = "0800 2000"
-EMERGENCY = "112"
 # The widget may change between releases, so browsers revalidate after five minutes.
 WIDGET_CACHE = "public, max-age=300"
 PAGE_CACHE = "no-cache"
@@ -54,13 +53,15 @@ def console_file(filename: str):
 
 
 @bp.get("/api/status")
-def status():
+def status() -> Response:
     regions = get_regions()
     state = get_schedule().status_this_minute(regions)
     response = jsonify({
         "open": state["any_open"],
-        "phone": PHONE,
-        "emergency": EMERGENCY,
+        # The widget's launcher shows these two (widget/widget.js); read per request, so a changed
+        # number in content/phone_numbers.yml reaches it without a restart.
+        "phone": phone_numbers.number(phone_numbers.VEILIG_THUIS),
+        "emergency": phone_numbers.number(phone_numbers.EMERGENCY),
         "regions": [{"id": r.id, "name": r.name, **state["regions"][r.id]} for r in regions],
     })
     # The widget asks this from the host site's page: allow it (public data, no cookies).

@@ -3,22 +3,25 @@ from __future__ import annotations
 
 import csv
 import io
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from relay.models import Conversation, Registration, utcnow
+from voordeur_content import load_content
 
 MAX_ADVICE = 4000
 CSV_COLUMNS = ("id", "day", "region", "kinds", "role", "advice", "referrals", "urgent")
 
 
-@lru_cache(maxsize=4)
-def load_options(content_dir: str) -> dict:
-    return yaml.safe_load((Path(content_dir) / "registration.yml").read_text(encoding="utf-8"))
+def load_options() -> dict:
+    """content/registration.yml, read again when an editor changed it."""
+    options: dict = load_content("registration.yml", _options)
+    return options
+
+
+def _options(data: dict | None) -> dict:
+    return data or {}
 
 
 class RegistrationError(ValueError):

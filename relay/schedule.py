@@ -16,9 +16,10 @@ import holidays
 import yaml
 from flask import Flask, current_app
 
+from voordeur_content import dutch_dates
 from voordeur_content import regions as region_data
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS = dutch_dates.WEEKDAY_KEYS
 DEFAULT_WEEK = {day: ["09:00-17:00"] for day in WEEKDAYS[:5]}
 # How far ahead next_open looks; three weeks covers Christmas and New Year.
 LOOKAHEAD_DAYS = 21
@@ -153,21 +154,33 @@ def build_schedule(default_week: dict, region_list, include_extra_hours: bool = 
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["relay_regions"] = region_data.load_regions()
-    app.extensions["relay_schedule"] = load_schedule(app.config.get("RELAY_SCHEDULE"), app.extensions["relay_regions"])
+    _follow_regions_file(app)
+
+
+def _follow_regions_file(app: Flask) -> None:
+    """The regions and the schedule built from their evening hours, rebuilt when an editor changed
+    content/regions.yml (one stat, in voordeur_content), so that no restart is needed. The schedule
+    file (RELAY_SCHEDULE) is read again then too; its own changes need a restart."""
+    current = region_data.region_tuple()
+    if app.extensions.get("relay_regions_source") is current:
+        return
+    regions = list(current)
+    schedule = load_schedule(app.config.get("RELAY_SCHEDULE"), regions)
+    # A request in another thread may read the old pair a moment longer; both are whole.
+    app.extensions["relay_regions"], app.extensions["relay_schedule"] = regions, schedule
+    app.extensions["relay_regions_source"] = current
 
 
 def get_schedule(app: Flask | None = None) -> Schedule:
-    return (app or current_app).extensions["relay_schedule"]
+    app = app or current_app
+    _follow_regions_file(app)
+    return app.extensions["relay_schedule"]
 
 
 def get_regions(app: Flask | None = None) -> list:
-    return (app or current_app).extensions["relay_regions"]
-
-
-DUTCH_DAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-DUTCH_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-                "september", "oktober", "november", "december")
+    app = app or current_app
+    _follow_regions_file(app)
+    return app.extensions["relay_regions"]
 
 
 def describe_opening(opening: datetime | None, tz: ZoneInfo = ZoneInfo("Europe/Amsterdam")) -> str:
@@ -175,4 +188,4 @@ def describe_opening(opening: datetime | None, tz: ZoneInfo = ZoneInfo("Europe/A
     if opening is None:
         return ""
     local = opening.astimezone(tz)
-    return f"{DUTCH_DAYS[local.weekday()]} {local.day} {DUTCH_MONTHS[local.month - 1]} om {local:%H:%M}"
+    return f"{dutch_dates.day_and_date(local)} om {local:%H:%M}"

@@ -30,6 +30,14 @@ MAX_TEXT = 2000
 MAX_FRAME_BYTES = 16 * 1024
 
 
+def error_frame(code: str, message: str, conversation: str | None = None) -> dict:
+    """Every error frame either socket sends (docs/protocol.md); a counsellor's names the conversation."""
+    frame = {"type": "error", "code": code, "message": message}
+    if conversation:
+        frame["conversation"] = conversation
+    return frame
+
+
 class FrameError(Exception):
     def __init__(self, code: str, message: str):
         super().__init__(message)
@@ -37,7 +45,7 @@ class FrameError(Exception):
         self.message = message
 
     def frame(self) -> dict:
-        return {"type": "error", "code": self.code, "message": self.message}
+        return error_frame(self.code, self.message)
 
 
 def parse_frame(raw, known_types: Iterable[str]) -> dict:
@@ -147,7 +155,7 @@ def _handle_waiting_frames(ws, on_frame: Callable) -> bool:
             return False
 
 
-UNAVAILABLE = {"type": "error", "code": "unavailable", "message": texts.ERRORS["unavailable"]}
+UNAVAILABLE = error_frame("unavailable", texts.ERRORS["unavailable"])
 
 
 def _send_all(ws, frames: Iterable[dict]) -> bool:

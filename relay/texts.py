@@ -1,8 +1,12 @@
 """Everything the relay itself says to visitors and counsellors, in Dutch, in one place."""
 from __future__ import annotations
 
-PHONE = "0800 2000"
-EMERGENCY = "112"
+from voordeur_content import phone_numbers
+
+# The numbers come from content/phone_numbers.yml; these sentences are built when the relay starts,
+# so a changed number reaches them after a restart (docs/editing.md).
+PHONE = phone_numbers.number(phone_numbers.VEILIG_THUIS)
+EMERGENCY = phone_numbers.number(phone_numbers.EMERGENCY)
 BOT_NAME = "Digitale assistent"
 
 ALWAYS_REACHABLE = (

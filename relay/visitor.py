@@ -11,7 +11,7 @@ from typing import Iterator
 from flask import Blueprint, Flask, abort, current_app, request
 from sqlalchemy.exc import IntegrityError
 
-from relay import assistant, conversations, queue, texts, triage, waiting
+from relay import assistant, conversations, queue, sockets, texts, triage, waiting
 from relay.broker import get_broker
 from relay.db import get_db
 from relay.origins import allowed_origin
@@ -58,7 +58,8 @@ class VisitorSocket:
 
 
 def error_frame(code: str, message: str | None = None) -> dict:
-    return {"type": "error", "code": code, "message": message or texts.ERRORS.get(code, texts.ERRORS["unavailable"])}
+    """An error for the visitor, in the words of texts.ERRORS unless given."""
+    return sockets.error_frame(code, message or texts.ERRORS.get(code, texts.ERRORS["unavailable"]))
 
 
 def handle_visitor_frame(visitor: VisitorSocket, raw) -> Iterator[dict]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import re
 import unicodedata
 from functools import lru_cache
@@ -12,9 +13,29 @@ from typing import Any, Callable, Dict, Tuple
 
 import yaml
 
+# The repository's content files. The relay may point every reader elsewhere (its CONTENT_DIR
+# setting, for tests); the action server reads these.
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
-_cache: Dict[Tuple[str, str], Tuple[float, Any]] = {}
+_content_dir = CONTENT_DIR
+log = logging.getLogger(__name__)
+_cache: Dict[Tuple[str, str], Tuple[Tuple[int, int], Any]] = {}
+
+
+def use_content_dir(folder: Path | str) -> None:
+    """Read every content file from `folder` from now on (the relay's CONTENT_DIR setting)."""
+    global _content_dir
+    _content_dir = Path(folder)
+
+
+def content_file(name: str) -> Path:
+    """The path of one content file, e.g. content_file("regions.yml")."""
+    return _content_dir / name
+
+
+def load_content(name: str, build: Callable[[Any], Any]) -> Any:
+    """One content file parsed by `build`, re-read only when it changed (see load_yaml)."""
+    return load_yaml(content_file(name), build)
 
 
 def load_yaml(path: Path, build: Callable[[Any], Any]) -> Any:
@@ -24,13 +45,22 @@ def load_yaml(path: Path, build: Callable[[Any], Any]) -> Any:
     their change effective without a restart and costs one stat() per call.
     """
     path = Path(path)
-    mtime = path.stat().st_mtime
+    stat = path.stat()
+    mtime = (stat.st_mtime_ns, stat.st_size)  # the size too: two saves within one clock tick
     key = (str(path), f"{build.__module__}.{build.__qualname__}")
     cached = _cache.get(key)
     if cached is not None and cached[0] == mtime:
         return cached[1]
-    with path.open(encoding="utf-8") as handle:
-        value = build(yaml.safe_load(handle))
+    try:
+        with path.open(encoding="utf-8") as handle:
+            value = build(yaml.safe_load(handle))
+    except Exception:
+        if cached is None:
+            raise  # nothing good to fall back on (at start, in a check): refuse loudly
+        # A running chat must not break on a half-finished edit: say so once, keep the last good
+        # version until the file changes again.
+        log.exception("content file %s is broken; still using the version read before", path)
+        value = cached[1]
     _cache[key] = (mtime, value)
     return value
 

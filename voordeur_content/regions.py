@@ -11,11 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Tuple
 
-from voordeur_content._files import CONTENT_DIR, dutch_word_counts, load_yaml, normalize
+from voordeur_content._files import CONTENT_DIR, content_file, dutch_word_counts, load_yaml, normalize
+from voordeur_content.dutch_dates import WEEKDAY_KEYS
 
-REGIONS_FILE = CONTENT_DIR / "regions.yml"
+REGIONS_FILE = CONTENT_DIR / "regions.yml"  # the repository's files; readers ask content_file()
 PLACES_FILE = CONTENT_DIR / "places.yml"
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS = WEEKDAY_KEYS  # extra_hours keys
 
 # Words a visitor puts around a town name: "ik woon in Zwolle", "gemeente Ede", "bij Tilburg".
 _LEADING_WORDS = re.compile(
@@ -147,7 +148,7 @@ def _build(data: Dict[str, Any]) -> _Index:
 
 
 def _index(path: Optional[Path] = None) -> _Index:
-    return load_yaml(path or REGIONS_FILE, _build)
+    return load_yaml(path or content_file("regions.yml"), _build)
 
 
 def _build_places(data: Optional[Dict[str, Any]]) -> _Places:
@@ -169,7 +170,7 @@ _lookups: Dict[Tuple[int, int], Tuple[_Index, _Places, _Lookup]] = {}
 def _lookup(path: Optional[Path], places_path: Optional[Path]) -> _Lookup:
     """The combined names, rebuilt when either file changed (load_yaml then returns a new object)."""
     index = _index(path)
-    places = load_yaml(places_path or PLACES_FILE, _build_places)
+    places = load_yaml(places_path or content_file("places.yml"), _build_places)
     key = (id(index), id(places))
     if key not in _lookups:
         if len(_lookups) > 8:  # files edited, or tests with files of their own
@@ -208,6 +209,11 @@ def _combine(index: _Index, places: _Places) -> _Lookup:
 def load_regions(path: Optional[Path] = None) -> List[Region]:
     """All regions in the order of the file."""
     return list(_index(path).regions)
+
+
+def region_tuple(path: Optional[Path] = None) -> Tuple[Region, ...]:
+    """All regions; the same object until the file changes (the relay rebuilds its schedule then)."""
+    return _index(path).regions
 
 
 def get_region(region_id: str, path: Optional[Path] = None) -> Optional[Region]:

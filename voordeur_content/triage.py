@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
-from voordeur_content import triage_classifier
+from voordeur_content import phone_numbers, triage_classifier
 from voordeur_content._files import dutch_word_counts, normalize
 from voordeur_content.triage_rules import TRIAGE_FILE, Rules, load_rules
 
@@ -311,7 +311,8 @@ def alert_text(category: str) -> str:
 
 
 def phones(category: str) -> List[str]:
-    return [str(p) for p in load_rules().grades[category]["phones"]]
+    """The alert's numbers: content/triage.yml names them by id in content/phone_numbers.yml."""
+    return [phone_numbers.number(str(key)) for key in load_rules().grades[category]["phones"]]
 
 
 def level_of(category: str) -> str:

@@ -17,16 +17,17 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from voordeur_content._files import CONTENT_DIR
+from voordeur_content._files import CONTENT_DIR, content_file
 
-EXAMPLES_DIR = CONTENT_DIR / "triage_examples"
+EXAMPLES_DIR = CONTENT_DIR / "triage_examples"  # the repository's; readers ask content_file()
 GRADES = ("acute", "suicide", "high", "none")
 
 _lock = threading.Lock()
 _cache: Dict[str, Tuple[Tuple[Tuple[str, float], ...], Any]] = {}
 
 
-def read_examples(folder: Path = EXAMPLES_DIR) -> List[Dict[str, Any]]:
+def read_examples(folder: Optional[Path] = None) -> List[Dict[str, Any]]:
+    folder = folder or content_file("triage_examples")
     examples = []
     for path in sorted(folder.glob("*.jsonl")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -94,8 +95,9 @@ def train(examples: List[Dict[str, Any]], featurize: Callable[[str], str]) -> Cl
     return Classifier(pipeline)
 
 
-def classifier(featurize: Callable[[str], str], folder: Path = EXAMPLES_DIR) -> Optional[Classifier]:
+def classifier(featurize: Callable[[str], str], folder: Optional[Path] = None) -> Optional[Classifier]:
     """The classifier for the current example files, or None without scikit-learn or examples."""
+    folder = folder or content_file("triage_examples")
     stamp = tuple((p.name, p.stat().st_mtime) for p in sorted(folder.glob("*.jsonl")))
     key = str(folder)
     cached = _cache.get(key)

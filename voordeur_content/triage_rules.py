@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Pattern, Tuple
 
-from voordeur_content._files import CONTENT_DIR, load_yaml, normalize
+from voordeur_content._files import CONTENT_DIR, content_file, load_yaml, normalize
 
-TRIAGE_FILE = CONTENT_DIR / "triage.yml"
+TRIAGE_FILE = CONTENT_DIR / "triage.yml"  # the repository's file; readers ask content_file()
 CATEGORIES = ("acute", "suicide", "high")
 MOMENTS = ("now", "ongoing", "recent", "past")
 TENSES = ("now", "ongoing", "done")
@@ -143,4 +143,4 @@ def _build(data: Dict[str, Any]) -> Rules:
 
 
 def load_rules(path: Optional[Path] = None) -> Rules:
-    return load_yaml(path or TRIAGE_FILE, _build)
+    return load_yaml(path or content_file("triage.yml"), _build)

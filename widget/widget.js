@@ -114,7 +114,17 @@
     var parts = str.split("{p}");
     return h("span", {}, [document.createTextNode(parts[0]), h("a.vd-tel", { href: "tel:" + p.replace(/\D/g, "") }, p), document.createTextNode(parts[1])]);
   }
-  var launchExtra = h("p.vd-lphones", { hidden: true }, [withTel(T.phone, "0800 2000"), h("br"), withTel(T.danger, "112")]);
+  // The numbers come from the relay (/api/status: phone, emergency; alert frames: phones). These are
+  // shown only when /api/status cannot be read, and must equal content/phone_numbers.yml's veilig_thuis
+  // and emergency (tests/content/test_phone_numbers.py checks).
+  var PHONES = { phone: "0800 2000", emergency: "112" };
+  var launchExtra = h("p.vd-lphones", { hidden: true });
+  function showPhones(s) {
+    if (s && s.phone && s.emergency) PHONES = { phone: s.phone, emergency: s.emergency };
+    launchExtra.textContent = "";
+    [withTel(T.phone, PHONES.phone), h("br"), withTel(T.danger, PHONES.emergency)].forEach(function (c) { launchExtra.appendChild(c); });
+  }
+  showPhones(null);
   var dot = h("span.vd-dot", { hidden: true }, [h("span.vd-sr", {}, T.unread)]);
   var startBtn = h("button.vd-start", { type: "button", hidden: true, "aria-expanded": "false", "aria-controls": "voordeur-panel" }, [h("span", {}, T.start), dot]);
   var launcher = h("section.vd-launcher", { "aria-label": T.launcherTitle }, [
@@ -168,6 +178,7 @@
 
   function showStatus(s) {
     chatOpen = s ? !!s.open : null;
+    showPhones(s);
     (s && s.regions || []).forEach(function (r) { regions[r.id] = r; });
     var text, times = [];
     if (!s) text = T.unknown;
@@ -291,7 +302,7 @@
       alertBox.textContent = "";
       alertBox.appendChild(h("p", {}, f.text));
       var p = h("p.vd-calls");
-      (f.phones || ["112", "0800 2000"]).forEach(function (n) { p.appendChild(telLink(n)); });
+      (f.phones || [PHONES.emergency, PHONES.phone]).forEach(function (n) { p.appendChild(telLink(n)); });
       alertBox.appendChild(p);
       alertBox.hidden = false;
       unread(true);

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text, Tuple
 
-from actions import answers, schedule
+from actions import answers
 from actions.sdk import Action, CollectingDispatcher, DomainDict, Tracker
 from voordeur_content import regions
-from voordeur_content.regions import WEEKDAYS
-
-DAY_NAMES_NL = dict(zip(WEEKDAYS, schedule.WEEKDAYS_NL))  # the bot's one list of Dutch day names
+from voordeur_content.dutch_dates import WEEKDAY_KEYS as WEEKDAYS
+from voordeur_content.dutch_dates import day_name
 
 
 def _day_ranges(days: List[str]) -> str:
@@ -22,7 +21,7 @@ def _day_ranges(days: List[str]) -> str:
         else:
             runs.append((day, day))
     parts = [
-        DAY_NAMES_NL[a] if a == b else f"{DAY_NAMES_NL[a]} tot en met {DAY_NAMES_NL[b]}" for a, b in runs
+        day_name(a) if a == b else f"{day_name(a)} tot en met {day_name(b)}" for a, b in runs
     ]
     return " en ".join(parts)
 

@@ -13,6 +13,8 @@ from typing import Any, Dict, Optional
 
 from actions.sdk import Tracker
 
+from voordeur_content import dutch_dates
+
 try:  # Show times in Dutch local time when the time zone database is available.
     from zoneinfo import ZoneInfo
 
@@ -20,11 +22,6 @@ try:  # Show times in Dutch local time when the time zone database is available.
 except Exception:  # pragma: no cover - depends on the system's tzdata
     AMSTERDAM = None
 
-WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-MONTHS_NL = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)
 
 
 def schedule_of(tracker: Tracker) -> Optional[Dict[str, Any]]:
@@ -73,7 +70,4 @@ def _parse(value: Any) -> Optional[datetime]:
 
 def dutch_moment(moment: datetime) -> str:
     """"maandag 30 november om 9:00"."""
-    return (
-        f"{WEEKDAYS_NL[moment.weekday()]} {moment.day} {MONTHS_NL[moment.month - 1]} "
-        f"om {moment.hour}:{moment.minute:02d}"
-    )
+    return f"{dutch_dates.day_and_date(moment)} om {moment.hour}:{moment.minute:02d}"
