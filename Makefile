@@ -21,7 +21,7 @@ BOT_SOURCES := $(shell find bot/config.yml bot/domain bot/data -type f 2>/dev/nu
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: help setup run run-scaled test test-content test-relay test-relay-postgres test-faults test-browser \
-	bot-train bot-check bot-test bench-smoke widget-size browser-deps clean
+	bot-train bot-check bot-test bench-smoke widget-size browser-deps lint-js clean
 
 help:
 	@echo "make run        set up what is missing, then run Rasa, the action server and the relay"
@@ -124,6 +124,16 @@ bot-check: bot-test
 
 widget-size: $(VENV)/.installed
 	.venv/bin/python bench/widget_size.py
+
+# eslint and the @ts-check JSDoc types (tsc) over widget/, pinned in package-lock.json. npm ci again
+# whenever the lock file is newer than node_modules.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+lint-js: node_modules/.installed
+	node_modules/.bin/eslint widget eslint.config.js
+	node_modules/.bin/tsc -p jsconfig.json
 
 # The two-relay test and every benchmark once, in a small size (no timing is asserted).
 bench-smoke: $(VENV)/.installed $(MODEL)
