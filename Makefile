@@ -138,6 +138,16 @@ bot-check: bot-test
 widget-size: $(VENV)/.installed
 	.venv/bin/python bench/widget_size.py
 
+# eslint and the @ts-check JSDoc types (tsc) over widget/, pinned in package-lock.json. npm ci again
+# whenever the lock file is newer than node_modules.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+lint-js: node_modules/.installed
+	node_modules/.bin/eslint widget eslint.config.js
+	node_modules/.bin/tsc -p jsconfig.json
+
 # The two-relay test and every benchmark once, in a small size (no timing is asserted).
 bench-smoke: $(VENV)/.installed $(MODEL)
 	$(VENV)/bin/pytest -q tests/scale

@@ -23,7 +23,10 @@ def _widget_dir() -> Path:
 def _serve(directory: Path, filename: str, cache: str):
     if not (directory / filename).is_file():
         abort(404)
-    response = send_from_directory(directory, filename, max_age=None)
+    # Browsers run a module script only with a JavaScript type (and nosniff holds classic scripts to it
+    # too): do not leave it to the host's mime.types, which may say text/plain or nothing for .js.
+    mimetype = "text/javascript" if filename.endswith(".js") else None
+    response = send_from_directory(directory, filename, max_age=None, mimetype=mimetype)
     response.headers["Cache-Control"] = cache
     return response
 

@@ -108,3 +108,17 @@ def console_login(page, url: str, username: str, password: str) -> None:
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
     expect(page.locator("#conn")).to_have_text("Verbonden.", timeout=15_000)
+
+
+def assert_modules_only(watched) -> None:
+    """The console runs as ES modules served as JavaScript, and leaves no helpers on window."""
+    page = watched.page
+    assert page.locator("script:not([type=module])").count() == 0
+    assert page.locator("script[type=module]").count() >= 1
+    modules = [u for u in watched.requests if "/console/" in u and u.endswith(".js")]
+    assert len(modules) > 1  # the entry module imported the others
+    for url in modules:
+        assert page.request.get(url).headers["content-type"].startswith("text/javascript"), url
+    # (Not the names of element ids: a browser puts <p id="announce"> on window as `announce`.)
+    for name in ("VoordeurRegistration", "h", "fmt", "api", "beep", "handlers", "T", "$"):
+        assert page.evaluate(f"() => typeof window[{name!r}]") == "undefined", name

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from browser_helpers import assert_accessible, console_login
+from browser_helpers import assert_accessible, assert_modules_only, console_login
 
 
 def test_login_logout_and_expiry(relay_server, open_page, axe):
@@ -21,6 +21,7 @@ def test_login_logout_and_expiry(relay_server, open_page, axe):
 
     console_login(page, relay_server.url, "bram", "nog-een-wachtwoord")
     expect(page.locator("#me")).to_contain_text("Bram")
+    assert_modules_only(watched)
     expect(page.locator("#queue-empty")).to_be_visible()
     expect(page.get_by_role("button", name="Neem de volgende")).to_be_disabled()
 

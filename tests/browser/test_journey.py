@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
-from browser_helpers import (BOT_TIMEOUT, assert_accessible, console_login, session_storage, start_chat,
-                      to_queue, visitor_says)
+from browser_helpers import (BOT_TIMEOUT, assert_accessible, assert_modules_only, console_login, session_storage,
+                             start_chat, to_queue, visitor_says)
 
 NICK = "<b>Sam</b>"
 # Lets a test cut the visitor's socket and keep reconnects failing (a 404 on the relay) until restored.
@@ -37,6 +37,7 @@ def test_visitor_and_counsellor_journey(relay_server, open_page, axe):
     console = counsellor.page
     console_login(console, relay_server.url, "anna", "geheim-wachtwoord-1")
     expect(console.locator("#me")).to_contain_text("Anna")
+    assert_modules_only(counsellor)
     assert_accessible(axe, console, "console, empty queue")
 
     visitor = open_page(viewport={"width": 390, "height": 760})

@@ -186,3 +186,77 @@ def test_demo_page_without_javascript_still_gives_the_phone_numbers(relay_server
     expect(page.locator("main a[href='tel:08002000']").first).to_be_visible()
     expect(page.locator("main a[href='tel:112']").first).to_be_visible()
     expect(page.locator("#voordeur")).to_have_count(0)
+
+
+# Every change under the widget's root, in order, kept as node references for the checks below.
+RECORD_MUTATIONS = """(() => {
+  window.__mutations = [];
+  new MutationObserver((records) => {
+    for (const r of records) window.__mutations.push({ target: r.target, added: Array.from(r.addedNodes) });
+  }).observe(document, { childList: true, subtree: true, characterData: true });
+})();"""
+# The first role="alert" element added to the panel: was it empty then, i.e. did its text come in a later
+# change? Screen readers announce changes inside a live region already in the page.
+ALERT_ADDED_BEFORE_ITS_TEXT = """() => {
+  const m = window.__mutations;
+  const i = m.findIndex((r) => r.added.some((n) => n.nodeType === 1 && n.matches(".vd-panel [role=alert]")));
+  if (i < 0) return "no alert element was added";
+  const alert = m[i].added.find((n) => n.nodeType === 1 && n.matches("[role=alert]"));
+  const later = m.slice(i + 1).some((r) => (r.target === alert || alert.contains(r.target)) && r.added.length);
+  return later ? "" : "the alert came with its text already in it";
+}"""
+
+
+def test_urgent_alert_is_in_the_page_before_its_text(relay_server, open_page):
+    watched = open_page()
+    watched.context.add_init_script(RECORD_MUTATIONS)
+    page = watched.page
+    page.goto(relay_server.url)
+    page.get_by_role("button", name="Start de chat").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    # The triage rules raise the alert before the assistant answers.
+    page.get_by_label("Je bericht").fill("hij slaat me nu, help")
+    page.get_by_role("button", name="Versturen").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_be_visible(timeout=BOT_TIMEOUT)
+    expect(alert.locator("a[href='tel:112']")).to_be_visible()
+    assert page.evaluate(ALERT_ADDED_BEFORE_ITS_TEXT) == ""
+    # A reload brings the alert back, announced the same way.
+    page.reload()
+    expect(page.get_by_role("alert")).to_be_visible(timeout=BOT_TIMEOUT)
+    assert page.evaluate(ALERT_ADDED_BEFORE_ITS_TEXT) == ""
+    assert not watched.errors
+
+
+def test_focus_trap_covers_every_focusable_element(relay_server, open_page):
+    page = open_page().page
+    page.goto(relay_server.url)
+    page.get_by_role("button", name="Start de chat").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    # Content the panel may hold one day: a link, a select, an element with a positive tabindex.
+    page.evaluate("""() => {
+      const panel = document.querySelector(".vd-panel");
+      const link = Object.assign(document.createElement("a"), { href: "#hulp", textContent: "Meer hulp" });
+      const select = document.createElement("select");
+      select.setAttribute("aria-label", "Keuze");
+      select.appendChild(new Option("een"));
+      panel.append(link, select);
+    }""")
+    first = page.get_by_role("link", name="Snel weg")
+    link = dialog.get_by_role("link", name="Meer hulp")
+    select = dialog.get_by_role("combobox", name="Keuze")
+
+    link.focus()
+    page.keyboard.press("Tab")
+    expect(select).to_be_focused()
+    page.keyboard.press("Tab")  # past the last one: back to the first, never out of the panel
+    expect(first).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(select).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(link).to_be_focused()
+
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("button", name=re.compile("Open je gesprek"))).to_be_focused()

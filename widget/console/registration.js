@@ -1,61 +1,83 @@
-/* Voordeur counsellor console: the anonymous advice registration form shown after a chat ends.
- * Loaded before console.js, which calls VoordeurRegistration.form. All text via textContent. */
-(function () {
-  "use strict";
+// @ts-check
+/* The anonymous advice registration form shown after a chat ends. All text via textContent. */
+import { api } from "./api.js";
+import { h } from "./dom.js";
+import { state } from "./state.js";
+import { T } from "./texts.js";
 
-  // Options come from GET /api/console/registration-options: plain strings or {id|value|key, label|title|name}.
-  function choices(list) {
-    return (list || []).map(function (o) {
-      return typeof o === "string" ? { value: o, label: o }
-        : { value: String(o.id != null ? o.id : o.value != null ? o.value : o.key), label: o.label || o.title || o.name || o.text || String(o.id || o.value) };
+/** @typedef {{value: string, label: string}} Choice */
+
+/**
+ * Options come from GET /api/console/registration-options: plain strings or {id|value|key, label|title|name}.
+ * @param {unknown} list
+ * @returns {Choice[]}
+ */
+function choices(list) {
+  return (Array.isArray(list) ? list : []).map((o) => {
+    if (typeof o === "string") return { value: o, label: o };
+    const value = String(o.id != null ? o.id : o.value != null ? o.value : o.key);
+    return { value, label: o.label || o.title || o.name || o.text || String(o.id || o.value) };
+  });
+}
+
+/**
+ * The form for one conversation.
+ * @param {string} conversationId
+ * @param {() => void} saved called once the registration is stored
+ * @returns {HTMLFormElement}
+ */
+export function registrationForm(conversationId, saved) {
+  const o = /** @type {Record<string, unknown>} */ (state.registrationOptions || {});
+  /** @type {Array<[string, Choice[], boolean]>} name, choices, several may be chosen */
+  const fields = [
+    ["kinds", choices(o.kinds), true], ["role", choices(o.role || o.roles), false],
+    ["advice", choices(o.advice || o.advices), false], ["referrals", choices(o.referrals), true]
+  ];
+  const err = h("p.error", { role: "alert" });
+  const n = conversationId.replace(/[^\w-]/g, "");
+  const el = /** @type {HTMLFormElement} */ (h("form.reg", {}, [h("h4", {}, T.regTitle), err]));
+  for (const [name, list, several] of fields) {
+    const fs = h("fieldset", {}, [h("legend", {}, T.fields[name])]);
+    if (!list.length) { // no options known: free text
+      fs.appendChild(h("label.sr", { "for": name + "-" + n }, T.fields[name]));
+      fs.appendChild(h("textarea", { id: name + "-" + n, name, rows: "2" }));
+    }
+    list.forEach((ch, i) => {
+      const id = name + "-" + n + "-" + i;
+      fs.appendChild(h("div.choice", {}, [
+        h("input", { type: several ? "checkbox" : "radio", id, name, value: ch.value }),
+        h("label", { "for": id }, ch.label)
+      ]));
     });
+    el.appendChild(fs);
   }
-
-  // The form for one conversation. deps: h (element builder), api, options, T (the console's texts),
-  // saved (called once the registration is stored).
-  function form(conversationId, deps) {
-    var h = deps.h, T = deps.T, o = deps.options || {};
-    var fields = [
-      ["kinds", choices(o.kinds), true], ["role", choices(o.role || o.roles), false],
-      ["advice", choices(o.advice || o.advices), false], ["referrals", choices(o.referrals), true]
-    ];
-    var err = h("p.error", { role: "alert" });
-    var n = conversationId.replace(/[^\w-]/g, "");
-    var el = h("form.reg", {}, [h("h4", {}, T.regTitle), err]);
-    fields.forEach(function (f) {
-      var fs = h("fieldset", {}, [h("legend", {}, T.fields[f[0]])]);
-      if (!f[1].length) {
-        fs.appendChild(h("label.sr", { "for": f[0] + "-" + n }, T.fields[f[0]]));
-        fs.appendChild(h("textarea", { id: f[0] + "-" + n, name: f[0], rows: "2" }));
-      }
-      f[1].forEach(function (ch, i) {
-        var id = f[0] + "-" + n + "-" + i;
-        fs.appendChild(h("div.choice", {}, [
-          h("input", { type: f[2] ? "checkbox" : "radio", id: id, name: f[0], value: ch.value }),
-          h("label", { "for": id }, ch.label)
-        ]));
+  el.appendChild(h("button.primary", { type: "submit" }, T.regSave));
+  el.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    /** @type {{conversation: string, kinds: string[], role: string | null, advice: string | string[] | null, referrals: string[]}} */
+    const body = { conversation: conversationId, kinds: [], role: null, advice: null, referrals: [] };
+    const b = /** @type {Record<string, string | string[] | null>} */ (body);
+    for (const [name, , several] of fields) {
+      el.querySelectorAll(`[name=${name}]`).forEach((node) => {
+        const input = /** @type {HTMLInputElement | HTMLTextAreaElement} */ (node);
+        const value = input.value.trim();
+        if (input instanceof HTMLTextAreaElement) { if (value) b[name] = several ? [value] : value; }
+        else if (input.checked) {
+          if (several) /** @type {string[]} */ (b[name]).push(input.value);
+          else b[name] = input.value;
+        }
       });
-      el.appendChild(fs);
-    });
-    el.appendChild(h("button.primary", { type: "submit" }, T.regSave));
-    el.addEventListener("submit", function (e) {
-      e.preventDefault();
-      var body = { conversation: conversationId, kinds: [], role: null, advice: null, referrals: [] };
-      fields.forEach(function (f) {
-        Array.prototype.forEach.call(el.querySelectorAll("[name=" + f[0] + "]"), function (input) {
-          if (input.tagName === "TEXTAREA") { if (input.value.trim()) body[f[0]] = f[2] ? [input.value.trim()] : input.value.trim(); }
-          else if (input.checked) { if (f[2]) body[f[0]].push(input.value); else body[f[0]] = input.value; }
-        });
-      });
-      if (!body.kinds.length || !body.role) { err.textContent = T.regMissing; return; }
-      if (!body.advice) body.advice = "";
-      deps.api("POST", "registrations", body).then(function (r) {
-        if (r.ok) { deps.saved(); return; }
-        return r.json().then(function (j) { err.textContent = j.message || T.failed; });
-      }).catch(function () { err.textContent = err.textContent || T.failed; });
-    });
-    return el;
-  }
-
-  window.VoordeurRegistration = Object.freeze({ form: form });
-})();
+    }
+    if (!body.kinds.length || !body.role) { err.textContent = T.regMissing; return; }
+    if (!body.advice) body.advice = "";
+    try {
+      const r = await api("POST", "registrations", body);
+      if (r.ok) { saved(); return; }
+      const j = await r.json();
+      err.textContent = j.message || T.failed;
+    } catch {
+      err.textContent = err.textContent || T.failed; // offline, or the answer was not JSON
+    }
+  });
+  return el;
+}
