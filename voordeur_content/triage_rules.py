@@ -98,7 +98,7 @@ def _build(data: Dict[str, Any]) -> Rules:
     if set(grades) != set(CATEGORIES):
         raise ValueError(f"triage grades must be exactly {CATEGORIES}")
     signals = []
-    lexicon = set()
+    lexicon: set[str] = set()
     for name, spec in (data.get("signals") or {}).items():
         table = spec.get("grades") or {}
         if set(table) != set(MOMENTS):
