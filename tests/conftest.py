@@ -2,7 +2,9 @@
 
 `TEST_DATABASE_URL` (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) runs everything on
 that database instead of a fresh SQLite file; its tables are dropped and migrated fresh per test.
-`TEST_RASA_URL` reuses an already running Rasa instead of starting one (handy while developing).
+`TEST_RASA_URL` reuses an already running Rasa instead of starting one (handy while developing);
+`TEST_RASA_TOKEN` is then the token it runs with. Rasa starts as `make run` starts it: its HTTP API
+takes RASA_TOKEN, which every relay started here is given.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bench.stack import free_port
+from bench.stack import RASA_TOKEN, free_port
 from bench.stack import stop as stop_process_group
 from bench.stack import tail
 
@@ -114,8 +116,8 @@ def rasa_stack(tmp_path_factory):
     actions = start_actions()
     with rasa_log.open("wb") as log:
         rasa = subprocess.Popen(
-            [str(BOT_PYTHON_BIN / "rasa"), "run", "--enable-api", "-m", str(MODEL), "-i", "127.0.0.1",
-             "-p", str(rasa_port), "--endpoints", str(endpoints)],
+            [str(BOT_PYTHON_BIN / "rasa"), "run", "--enable-api", "--auth-token", RASA_TOKEN, "-m", str(MODEL),
+             "-i", "127.0.0.1", "-p", str(rasa_port), "--endpoints", str(endpoints)],
             cwd=REPO / "bot", env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{rasa_port}"
     RASA_STACK.update(url=url, rasa_log=rasa_log, action_log=action_log, action_port=action_port,
@@ -135,7 +137,7 @@ def _wait_for_model(url: str, rasa: subprocess.Popen, log: Path) -> None:
         if rasa.poll() is not None:
             pytest.fail(f"Rasa exited while starting:\n{_tail(log)}")
         try:
-            status = requests.get(f"{url}/status", timeout=2).json()
+            status = requests.get(f"{url}/status", params={"token": RASA_TOKEN}, timeout=2).json()
             if status.get("model_file") or status.get("model_id"):
                 return
         except (requests.RequestException, ValueError):
@@ -155,7 +157,7 @@ class RelayServer:
         self.ws_url = f"ws://127.0.0.1:{self.port}"
         self.log = workdir / "relay.log"
         self.env = {**os.environ, "DATABASE_URL": database_url, "RELAY_SCHEDULE": "always",
-                    "RASA_URL": rasa_url, "RELAY_PORT": str(self.port), **(env or {})}
+                    "RASA_URL": rasa_url, "RASA_TOKEN": RASA_TOKEN, "RELAY_PORT": str(self.port), **(env or {})}
         self.process: subprocess.Popen | None = None
 
     def start(self, **extra_env) -> "RelayServer":
