@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +75,7 @@ def _convert(key: str, value: str):
     return value
 
 
-def load_config(test_config: dict | None = None, environ=None) -> dict:
+def load_config(test_config: dict | None = None, environ: Mapping[str, str] | None = None) -> dict:
     """Merge defaults, the environment (only known keys) and an optional test dict."""
     environ = os.environ if environ is None else environ
     config = dict(DEFAULTS)
