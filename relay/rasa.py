@@ -151,8 +151,9 @@ class RasaClient:
         threading.Thread(target=check, name="rasa-start-check", daemon=True).start()
 
     def close(self) -> None:
-        """Stop probing (for tests and shutdown)."""
+        """Stop probing and close the pool's connections (for tests and shutdown)."""
         self._closed.set()
+        self._http.clear()
 
     # ---- calls ----------------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ sys.path.insert(0, str(REPO))
 MODEL = REPO / "bot" / "models" / "voordeur.tar.gz"
 BOT_PYTHON_BIN = REPO / ".venv-bot" / "bin"
 RASA_START_TIMEOUT = 300  # the model loads in ~30 s alone, far slower on shared, busy cores
+RELAY_START_TIMEOUT = 120  # a relay trains its triage classifier at start: slow on shared, busy cores
 # Rasa and the action server are Sanic apps, which read SANIC_* variables into their config: no
 # access log (it names client addresses), and the action server listens on loopback only. The
 # Procfiles set the same; tests/faults/test_privacy_logs.py holds both to it.
@@ -166,7 +167,7 @@ class RelayServer:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "relay", "serve", "--port", str(self.port)], cwd=REPO, env=self.env,
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + RELAY_START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"relay exited while starting:\n{_tail(self.log)}")
@@ -175,7 +176,8 @@ class RelayServer:
                     return self
             except requests.RequestException:
                 time.sleep(0.1)
-        raise RuntimeError(f"relay did not start within 30 s:\n{_tail(self.log)}")
+        self.kill()  # not left running behind the failed test
+        raise RuntimeError(f"relay did not start within {RELAY_START_TIMEOUT} s:\n{_tail(self.log)}")
 
     def stop(self) -> None:
         if self.process is not None:
