@@ -15,7 +15,8 @@ import requests
 
 from bench.stack import RASA_TOKEN
 from fault_helpers import make_relay, root, wait_until  # noqa: F401 (fixtures; puts live_clients on the path)
-from test_rasa_down import a_visitor_gets_help_without_the_assistant
+from test_rasa_down import URGENT_TEXT, a_visitor_gets_help_without_the_assistant
+from voordeur_content import triage
 
 pytestmark = pytest.mark.rasa
 REPO = Path(__file__).resolve().parents[2]
@@ -76,6 +77,9 @@ def test_the_purge_empties_trackers_only_with_the_token(rasa_stack, caplog):
 
 
 def test_a_relay_with_the_wrong_token_logs_it_and_the_visitor_still_reaches_a_person(make_relay, rasa_stack):
+    # The helper below grades a message in this process too: load the triage model before any socket
+    # is open, or on busy cores the relay's pings go unanswered meanwhile and it closes the socket.
+    triage.assess(URGENT_TEXT)
     relay = make_relay(rasa_stack, RASA_TOKEN="wrong-" + RASA_TOKEN)
     # The relay asks Rasa once at start-up and reports the mismatch before any visitor writes.
     wait_until(lambda: REFUSAL in relay.log_tail(200), timeout=30)
