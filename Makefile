@@ -60,9 +60,16 @@ browser-deps:
 
 # ---- run -----------------------------------------------------------------------------------------
 
+# Rasa's HTTP API takes a token (docs/deploy.md): RASA_TOKEN from the environment, or else the one
+# kept in instance/rasa-token (relay/config.py makes it on the first run). Recipes print the file's
+# name, never the token.
+RASA_TOKEN_MADE = [ -n "$$RASA_TOKEN" ] || $(VENV)/bin/python -c 'from relay.config import developer_rasa_token; developer_rasa_token()'
+RASA_TOKEN_ENV = RASA_TOKEN="$${RASA_TOKEN:-$$(cat instance/rasa-token)}"
+
 run: setup
 	mkdir -p instance
-	$(VENV)/bin/honcho -f Procfile start
+	$(RASA_TOKEN_MADE)
+	$(RASA_TOKEN_ENV) $(VENV)/bin/honcho -f Procfile start
 
 # Two relays (8000, 8001) on PostgreSQL and Redis, two Rasa servers sharing conversations (tracker
 # store in PostgreSQL, lock store in Redis), one action server: docs/deploy.md.
@@ -72,8 +79,9 @@ SCALED_REDIS_URL ?= redis://127.0.0.1:6379/0
 SCALED_RASA_TRACKER_STORE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/rasa
 
 run-scaled: setup
+	$(RASA_TOKEN_MADE)
 	DATABASE_URL="$${DATABASE_URL:-$(SCALED_DATABASE_URL)}" $(VENV)/bin/python -m relay db create
-	DATABASE_URL="$${DATABASE_URL:-$(SCALED_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(SCALED_REDIS_URL)}" \
+	$(RASA_TOKEN_ENV) DATABASE_URL="$${DATABASE_URL:-$(SCALED_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(SCALED_REDIS_URL)}" \
 	  RASA_TRACKER_STORE_URL="$${RASA_TRACKER_STORE_URL:-$(SCALED_RASA_TRACKER_STORE_URL)}" \
 	  RASA_URL_A="$${RASA_URL:-http://127.0.0.1:5005}" RASA_URL_B="$${RASA_URL:-http://127.0.0.1:5006}" \
 	  $(VENV)/bin/honcho -f Procfile.scaled start

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import platform
+import secrets
 import shlex
 import signal
 import socket
@@ -27,6 +28,9 @@ BOT_BIN = REPO / ".venv-bot" / "bin"
 MODEL = REPO / "bot" / "models" / "voordeur.tar.gz"
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+# The token of Rasa's HTTP API in the stacks started here and by the tests, which start Rasa as
+# `make run` does; TEST_RASA_TOKEN names the token of a Rasa started elsewhere (TEST_RASA_URL, --rasa-url).
+RASA_TOKEN = os.environ.get("TEST_RASA_TOKEN") or secrets.token_urlsafe(32)
 
 
 # ---- the machine and the report -----------------------------------------------------------------
@@ -147,8 +151,8 @@ class Relay:
         self.ws_url = f"ws://127.0.0.1:{self.port}"
         self.worker = worker
         self.log = workdir / f"relay-{self.port}.log"
-        self.env = {"DATABASE_URL": database_url, "RASA_URL": rasa_url, "RELAY_SCHEDULE": "always",
-                    "RELAY_PORT": str(self.port), **(env or {})}
+        self.env = {"DATABASE_URL": database_url, "RASA_URL": rasa_url, "RASA_TOKEN": RASA_TOKEN,
+                    "RELAY_SCHEDULE": "always", "RELAY_PORT": str(self.port), **(env or {})}
         if worker != "serve":
             self.env["RELAY_WORKER"] = worker
         if redis_url:
@@ -228,12 +232,12 @@ class Rasa:
                 self.actions = spawn([str(BOT_BIN / "rasa"), "run", "actions", "--actions", "actions",
                                       "-p", str(action_port)], self.workdir / f"actions-{action_port}.log",
                                      cwd=REPO / "bot", env=self.env)
-        self.process = spawn([str(BOT_BIN / "rasa"), "run", "--enable-api", "-m", str(self.model), "-i",
-                              "127.0.0.1", "-p", str(self.port), "--endpoints", str(endpoints)],
+        self.process = spawn([str(BOT_BIN / "rasa"), "run", "--enable-api", "--auth-token", RASA_TOKEN, "-m",
+                              str(self.model), "-i", "127.0.0.1", "-p", str(self.port), "--endpoints", str(endpoints)],
                              self.log, cwd=REPO / "bot", env=self.env)
 
         def loaded():
-            status = requests.get(f"{self.url}/status", timeout=2).json()
+            status = requests.get(f"{self.url}/status", params={"token": RASA_TOKEN}, timeout=2).json()
             return bool(status.get("model_file") or status.get("model_id"))
 
         return wait_until(loaded, self.process, self.log, timeout, "Rasa")

@@ -51,7 +51,7 @@ def check_password(session: Session, username: str, password: str) -> Counsellor
         select(Counsellor).where(Counsellor.username == username, Counsellor.active.is_(True))
     ).first()
     try:
-        # Tens of milliseconds of CPU: under gevent, in a real thread, so the chats keep going.
+        # Argon2 holds the CPU by design: under gevent, in a real thread, so the chats keep going.
         run_blocking(hasher.verify, counsellor.password_hash if counsellor else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         return None

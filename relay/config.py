@@ -5,15 +5,22 @@ This is the only module that reads ``os.environ``.
 from __future__ import annotations
 
 import os
+import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Where `make run` keeps a developer's Rasa API token between runs (instance/ is not committed).
+RASA_TOKEN_FILE = REPO_ROOT / "instance" / "rasa-token"
 
 DEFAULTS = {
     "RELAY_PORT": 8000,
     "DATABASE_URL": "sqlite:///instance/relay.sqlite3",
     "REDIS_URL": None,
     "RASA_URL": "http://127.0.0.1:5005",
+    # The token of Rasa's HTTP API (`rasa run --auth-token`), sent on every API call but the REST
+    # channel's; unset, the one `make run` keeps in RASA_TOKEN_FILE, if any (docs/deploy.md).
+    "RASA_TOKEN": None,
     "RELAY_SCHEDULE": None,
     # Comma-separated origins allowed to open the visitor socket; "*" (the default) allows any
     # site that embeds the widget.
@@ -68,7 +75,7 @@ def _convert(key: str, value: str):
     return value
 
 
-def load_config(test_config: dict | None = None, environ=None) -> dict:
+def load_config(test_config: dict | None = None, environ: Mapping[str, str] | None = None) -> dict:
     """Merge defaults, the environment (only known keys) and an optional test dict."""
     environ = os.environ if environ is None else environ
     config = dict(DEFAULTS)
@@ -77,6 +84,8 @@ def load_config(test_config: dict | None = None, environ=None) -> dict:
             config[key] = _convert(key, environ[key])
     if test_config:
         config.update(test_config)
+    if not config["RASA_TOKEN"] and "RASA_TOKEN" not in (test_config or {}) and RASA_TOKEN_FILE.is_file():
+        config["RASA_TOKEN"] = RASA_TOKEN_FILE.read_text().strip() or None
     config["DATABASE_URL"] = absolute_sqlite_url(config["DATABASE_URL"])
     return config
 
@@ -89,3 +98,16 @@ def absolute_sqlite_url(url: str) -> str:
     path = REPO_ROOT / url[len(prefix):]
     path.parent.mkdir(parents=True, exist_ok=True)
     return prefix + str(path)
+
+
+def developer_rasa_token(path: Path = RASA_TOKEN_FILE) -> str:
+    """The token in ``path``, made on first use (readable by its owner only): what `make run` gives
+    Rasa and the relay when RASA_TOKEN is not set."""
+    if not path.is_file() or not path.read_text().strip():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Created 0600 from the start, so the token is never readable by others, not even briefly.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)  # an empty file left by hand keeps its mode otherwise
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(32) + "\n")
+    return path.read_text().strip()

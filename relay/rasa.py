@@ -6,6 +6,8 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
 
 import urllib3
 from flask import Flask, current_app
@@ -13,9 +15,12 @@ from urllib3.exceptions import HTTPError, ProtocolError
 
 log = logging.getLogger(__name__)
 
+# What Rasa answers on its HTTP API to a missing or wrong token.
+REFUSED = (401, 403)
+
 
 class RasaUnavailable(Exception):
-    """Rasa did not answer in time (still starting, down or overloaded)."""
+    """Rasa did not answer in time (still starting, down or overloaded) or refused the relay's token."""
 
 
 @dataclass
@@ -54,11 +59,18 @@ class RasaClient:
     within the timeout) it is remembered as down: later calls fail at once, so every visitor gets
     the relay's own answer without waiting, and one probe in the background asks Rasa every
     ``probe_interval`` seconds until it answers again, when it is used again without a restart.
+
+    Every call to Rasa's HTTP API carries ``token`` (Rasa's ``--auth-token``); the REST channel
+    takes none. A Rasa that refuses the token counts as down, with an error in the log: the
+    relay could not purge its trackers or read its model, so it does not half use it.
     """
 
     def __init__(self, base_url: str, timeout: float, parse_timeout: float, probe_interval: float = 2.0,
-                 max_connections: int = 50):
+                 max_connections: int = 50, token: str | None = None):
         self.base_url = base_url.rstrip("/")
+        # Rasa 3.6 reads its token from the query string only (no header).
+        self._auth_query = "?" + urlencode({"token": token}) if token else ""
+        self._refusal_logged = False
         self.timeout = timeout
         self.parse_timeout = parse_timeout
         self.probe_interval = probe_interval
@@ -86,13 +98,33 @@ class RasaClient:
             self._probing = True
         threading.Thread(target=self._probe_until_up, name="rasa-probe", daemon=True).start()
 
-    def probe(self) -> bool:
-        """One quick question to Rasa: does it answer at all?"""
+    def _api_url(self, path: str) -> str:
+        """The URL of one endpoint of Rasa's HTTP API, with the relay's token."""
+        return f"{self.base_url}{path}{self._auth_query}"
+
+    def _refusal(self, status: int, path: str) -> str:
+        """Rasa answered, but not to the relay's token: say so plainly, once until it accepts it."""
+        reason = f"Rasa refused the relay's RASA_TOKEN (HTTP {status} on {path})"
+        if not self._refusal_logged:
+            self._refusal_logged = True
+            log.error("%s: RASA_TOKEN must be the token Rasa runs with (rasa run --auth-token); until it is, "
+                      "visitors get the relay's own answers as when Rasa is down (docs/deploy.md)", reason)
+        return reason
+
+    def status(self) -> str | None:
+        """One quick question to Rasa's HTTP API: None when it answers and accepts the relay's token,
+        otherwise why not."""
         try:
-            response = self._http.request("GET", f"{self.base_url}/", timeout=urllib3.Timeout(total=1.0))
-            return response.status < 500
-        except (HTTPError, ProtocolError, OSError):
-            return False
+            response = self._http.request("GET", self._api_url("/status"), timeout=urllib3.Timeout(total=1.0))
+        except (HTTPError, ProtocolError, OSError) as error:
+            return type(error).__name__
+        if response.status in REFUSED:
+            return self._refusal(response.status, "/status")
+        return f"HTTP {response.status}" if response.status >= 500 else None
+
+    def probe(self) -> bool:
+        """Does Rasa answer, and accept the relay's token?"""
+        return self.status() is None
 
     def _probe_until_up(self) -> None:
         try:
@@ -102,6 +134,7 @@ class RasaClient:
             with self._lock:
                 down_for = time.monotonic() - (self._down_since or time.monotonic())
                 self._down_since = None
+                self._refusal_logged = False
             log.warning("Rasa answers again (after %.0f s)", down_for)
         finally:
             with self._lock:
@@ -110,19 +143,29 @@ class RasaClient:
     def check_at_start(self) -> None:
         """Ask Rasa once in the background at start-up: a Rasa that is still loading is known to be
         down before the first visitor writes, instead of costing that visitor a timeout."""
-        threading.Thread(target=lambda: self.probe() or self.mark_down("not answering at start-up"),
-                         name="rasa-start-check", daemon=True).start()
+        def check() -> None:
+            reason = self.status()
+            if reason is not None:
+                self.mark_down(f"not answering at start-up: {reason}")
+
+        threading.Thread(target=check, name="rasa-start-check", daemon=True).start()
 
     def close(self) -> None:
-        """Stop probing (for tests and shutdown)."""
+        """Stop probing and close the pool's connections (for tests and shutdown)."""
         self._closed.set()
+        self._http.clear()
 
     # ---- calls ----------------------------------------------------------------------------------
 
-    def _post(self, path: str, body: dict, timeout: float):
+    def _post(self, path: str, body: dict, timeout: float, with_token: bool = True) -> Any:
+        url = self._api_url(path) if with_token else f"{self.base_url}{path}"
         response = self._http.request(
-            "POST", f"{self.base_url}{path}", body=json.dumps(body).encode("utf-8"),
+            "POST", url, body=json.dumps(body).encode("utf-8"),
             headers={"Content-Type": "application/json"}, timeout=urllib3.Timeout(total=timeout))
+        if response.status in REFUSED:
+            reason = self._refusal(response.status, path)
+            self.mark_down(reason)
+            raise RasaUnavailable(reason)
         if response.status >= 400:
             raise RasaUnavailable(f"Rasa answered {response.status} on {path}")
         return json.loads(response.data)
@@ -134,7 +177,8 @@ class RasaClient:
             raise RasaUnavailable("Rasa is down (the probe will notice when it is back)")
         body = {"sender": sender, "message": message, "metadata": metadata}
         try:
-            turn = decode_turn(self._post("/webhooks/rest/webhook", body, self.timeout))
+            # The REST channel ignores the token: it is not sent where it is not needed.
+            turn = decode_turn(self._post("/webhooks/rest/webhook", body, self.timeout, with_token=False))
         except (HTTPError, ProtocolError, OSError) as error:  # refused, reset or no answer in time
             self.mark_down(type(error).__name__)
             raise RasaUnavailable(str(error)) from error
@@ -166,9 +210,11 @@ class RasaClient:
         wording serves both; they are read again every ``max_age`` seconds, after a new model."""
         if time.monotonic() - self._responses_read > max_age and self.available():
             try:
-                response = self._http.request("GET", f"{self.base_url}/domain", headers={"Accept": "application/json"},
+                response = self._http.request("GET", self._api_url("/domain"), headers={"Accept": "application/json"},
                                               timeout=urllib3.Timeout(total=self.parse_timeout))
-                if response.status < 400:
+                if response.status in REFUSED:
+                    self.mark_down(self._refusal(response.status, "/domain"))
+                elif response.status < 400:
                     domain = json.loads(response.data)
                     self._responses = {}
                     for key, variants in (domain.get("responses") or {}).items():
@@ -188,6 +234,7 @@ def init_app(app: Flask) -> None:
         timeout=app.config["RASA_TIMEOUT"],
         parse_timeout=app.config["RASA_PARSE_TIMEOUT"],
         probe_interval=app.config["RASA_PROBE_SECONDS"],
+        token=app.config.get("RASA_TOKEN"),
     )
     if not app.config["TESTING"]:
         app.extensions["relay_rasa"].check_at_start()

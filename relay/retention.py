@@ -73,12 +73,12 @@ def purge_relay(session: Session, retention_days: float, now: datetime | None = 
 
 
 def purge_rasa(rasa_url: str, conversation_ids: list[str], tracker_store_url: str | None, result: PurgeResult,
-               timeout: float = 10.0) -> None:
+               timeout: float = 10.0, token: str | None = None) -> None:
     """Empty Rasa's trackers of purged conversations.
 
-    The HTTP API replaces a tracker's events with none: that empties Rasa's default in-memory
-    store. A SQL tracker store only appends on save, so when its URL is configured the rows of
-    those conversations are deleted there directly.
+    The HTTP API (with Rasa's ``--auth-token``, ``token``) replaces a tracker's events with none:
+    that empties Rasa's default in-memory store. A SQL tracker store only appends on save, so when
+    its URL is configured the rows of those conversations are deleted there directly.
     """
     if not conversation_ids:
         return
@@ -93,13 +93,22 @@ def purge_rasa(rasa_url: str, conversation_ids: list[str], tracker_store_url: st
         finally:
             engine.dispose()
     with requests.Session() as http:
-        for conversation_id in conversation_ids:
+        for done, conversation_id in enumerate(conversation_ids):
             try:
                 response = http.put(f"{rasa_url.rstrip('/')}/conversations/{conversation_id}/tracker/events",
-                                    json=[], timeout=timeout)
-                response.raise_for_status()
+                                    params={"token": token} if token else None, json=[], timeout=timeout)
+            except requests.RequestException:  # never logged: its text holds the URL, and so the token
+                result.tracker_failures += 1
+                continue
+            if response.status_code in (401, 403):  # so would every other one
+                result.tracker_failures += len(conversation_ids) - done
+                log.error("Rasa refused the relay's RASA_TOKEN (HTTP %d) when emptying trackers: RASA_TOKEN "
+                          "must be the token Rasa runs with (rasa run --auth-token; docs/deploy.md)",
+                          response.status_code)
+                break
+            if response.ok:
                 result.trackers_purged += 1
-            except requests.RequestException:
+            else:
                 result.tracker_failures += 1
     if result.tracker_failures:
         # Rasa's in-memory store forgets everything on restart anyway; a SQL store is purged above.
@@ -117,7 +126,8 @@ def purge(app: Flask, retention_days: float | None = None) -> PurgeResult:
         total.messages += batch.messages
         total.console_sessions += batch.console_sessions
         total.login_failures += batch.login_failures
-        purge_rasa(app.config["RASA_URL"], batch.conversations, app.config.get("RASA_TRACKER_STORE_URL"), total)
+        purge_rasa(app.config["RASA_URL"], batch.conversations, app.config.get("RASA_TRACKER_STORE_URL"), total,
+                   token=app.config.get("RASA_TOKEN"))
         if len(batch.conversations) < BATCH:
             break
     if total.conversations:

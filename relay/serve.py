@@ -63,8 +63,7 @@ def warm_up(app) -> None:
     """Open the pools' connections before the first visitor needs them.
 
     A relay that starts cold under load opens dozens of database and Redis connections at once,
-    each a few round trips, while messages wait: measured, the first second after a start then
-    delivered in hundreds of milliseconds instead of a few (docs/performance.md).
+    each a few round trips, while messages wait (the measured delay is in docs/performance.md).
     """
     from relay.broker import get_broker
     from relay.db import get_db

@@ -2,7 +2,9 @@
 
 `TEST_DATABASE_URL` (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) runs everything on
 that database instead of a fresh SQLite file; its tables are dropped and migrated fresh per test.
-`TEST_RASA_URL` reuses an already running Rasa instead of starting one (handy while developing).
+`TEST_RASA_URL` reuses an already running Rasa instead of starting one (handy while developing);
+`TEST_RASA_TOKEN` is then the token it runs with. Rasa starts as `make run` starts it: its HTTP API
+takes RASA_TOKEN, which every relay started here is given.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bench.stack import free_port
+from bench.stack import RASA_TOKEN, free_port
 from bench.stack import stop as stop_process_group
 from bench.stack import tail
 
@@ -26,6 +28,7 @@ sys.path.insert(0, str(REPO))
 MODEL = REPO / "bot" / "models" / "voordeur.tar.gz"
 BOT_PYTHON_BIN = REPO / ".venv-bot" / "bin"
 RASA_START_TIMEOUT = 300  # the model loads in ~30 s alone, far slower on shared, busy cores
+RELAY_START_TIMEOUT = 120  # a relay trains its triage classifier at start: slow on shared, busy cores
 # Rasa and the action server are Sanic apps, which read SANIC_* variables into their config: no
 # access log (it names client addresses), and the action server listens on loopback only. The
 # Procfiles set the same; tests/faults/test_privacy_logs.py holds both to it.
@@ -114,8 +117,8 @@ def rasa_stack(tmp_path_factory):
     actions = start_actions()
     with rasa_log.open("wb") as log:
         rasa = subprocess.Popen(
-            [str(BOT_PYTHON_BIN / "rasa"), "run", "--enable-api", "-m", str(MODEL), "-i", "127.0.0.1",
-             "-p", str(rasa_port), "--endpoints", str(endpoints)],
+            [str(BOT_PYTHON_BIN / "rasa"), "run", "--enable-api", "--auth-token", RASA_TOKEN, "-m", str(MODEL),
+             "-i", "127.0.0.1", "-p", str(rasa_port), "--endpoints", str(endpoints)],
             cwd=REPO / "bot", env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{rasa_port}"
     RASA_STACK.update(url=url, rasa_log=rasa_log, action_log=action_log, action_port=action_port,
@@ -135,7 +138,7 @@ def _wait_for_model(url: str, rasa: subprocess.Popen, log: Path) -> None:
         if rasa.poll() is not None:
             pytest.fail(f"Rasa exited while starting:\n{_tail(log)}")
         try:
-            status = requests.get(f"{url}/status", timeout=2).json()
+            status = requests.get(f"{url}/status", params={"token": RASA_TOKEN}, timeout=2).json()
             if status.get("model_file") or status.get("model_id"):
                 return
         except (requests.RequestException, ValueError):
@@ -155,7 +158,7 @@ class RelayServer:
         self.ws_url = f"ws://127.0.0.1:{self.port}"
         self.log = workdir / "relay.log"
         self.env = {**os.environ, "DATABASE_URL": database_url, "RELAY_SCHEDULE": "always",
-                    "RASA_URL": rasa_url, "RELAY_PORT": str(self.port), **(env or {})}
+                    "RASA_URL": rasa_url, "RASA_TOKEN": RASA_TOKEN, "RELAY_PORT": str(self.port), **(env or {})}
         self.process: subprocess.Popen | None = None
 
     def start(self, **extra_env) -> "RelayServer":
@@ -164,7 +167,7 @@ class RelayServer:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "relay", "serve", "--port", str(self.port)], cwd=REPO, env=self.env,
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + RELAY_START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"relay exited while starting:\n{_tail(self.log)}")
@@ -173,7 +176,8 @@ class RelayServer:
                     return self
             except requests.RequestException:
                 time.sleep(0.1)
-        raise RuntimeError(f"relay did not start within 30 s:\n{_tail(self.log)}")
+        self.kill()  # not left running behind the failed test
+        raise RuntimeError(f"relay did not start within {RELAY_START_TIMEOUT} s:\n{_tail(self.log)}")
 
     def stop(self) -> None:
         if self.process is not None:

@@ -43,8 +43,9 @@ def read_examples(folder: Optional[Path] = None) -> List[Dict[str, Any]]:
 class Classifier:
     """A trained pipeline, and the same arithmetic done by hand for one message.
 
-    scikit-learn's predict_proba costs milliseconds for a single message (input checks, sparse
-    matrices), on every visitor message; the sum over a few hundred n-grams is a fraction of that.
+    Every visitor message is scored on its own, and scikit-learn's predict_proba is made for
+    batches (input checks, sparse matrices): summing the weights of one message's n-grams by hand
+    gives the same answer without that overhead (figures: docs/performance.md, "What triage costs").
     The n-grams come from scikit-learn's own analyzers, and `probabilities_by_sklearn` is the check
     (tests/content/test_triage.py) that both give the same answer.
     """

@@ -11,6 +11,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, func, select, text, update
 
+from bench.stack import RASA_TOKEN
 from relay import auth
 from relay.conversations import append_message, open_conversation
 from relay.db import get_db
@@ -85,7 +86,8 @@ def test_the_purge_command(app, database_url):
 def tracker_events(rasa_url: str, conversation: str) -> list:
     """What Rasa remembers of a conversation: what was said and the slots it filled (reading a
     tracker makes Rasa add an empty session start, which holds nothing)."""
-    events = requests.get(f"{rasa_url}/conversations/{conversation}/tracker", timeout=30).json()["events"]
+    events = requests.get(f"{rasa_url}/conversations/{conversation}/tracker", params={"token": RASA_TOKEN},
+                          timeout=30).json()["events"]
     return [e for e in events if e["event"] in ("user", "bot") or (e["event"] == "slot" and e.get("value"))]
 
 
