@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import ARRAY, ColumnElement, Connection, Select, Text, Update, bindparam, cast, func, insert, select, true, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from relay import states
@@ -179,12 +181,12 @@ def _move(session: Session, conversation: Conversation, target: ConversationStat
     reached from (and meets ``conditions``): a relay that changed it meanwhile wins, and this
     returns False. Either way ``conversation`` is refreshed to what is now stored."""
     states.check(conversation.state, target)
-    moved = session.execute(
+    moved = typing.cast(CursorResult[Any], session.execute(  # an UPDATE's result has a rowcount
         update(Conversation)
         .where(Conversation.id == conversation.id, Conversation.state.in_(states.sources(target)), *conditions)
         .values(state=target, **values)
         .execution_options(synchronize_session=False)
-    ).rowcount == 1
+    )).rowcount == 1
     session.refresh(conversation)
     return moved
 
@@ -223,7 +225,7 @@ def store_messages(unit: Database | Session, conversation_id: str, sender: str,
     IntegrityError and stores nothing. Claiming the seqs is an UPDATE ... RETURNING, which locks the
     conversation row until the commit: two relays writing to one conversation never hand out one seq.
     """
-    answers = [{"text": messages}] if isinstance(messages, str) else list(messages)
+    answers: list[Mapping[str, Any]] = [{"text": messages}] if isinstance(messages, str) else list(messages)
     if client_id is not None and (len(answers) != 1 or answers[0].get("buttons")):
         raise ValueError("a client id belongs to one message without buttons (a visitor's)")
     if not answers:
@@ -247,7 +249,7 @@ def store_messages(unit: Database | Session, conversation_id: str, sender: str,
 
 
 def _store_as_own_unit(db: Database, claim: Claim, parameters: dict[str, Any], sender: str,
-                       answers: list[dict[str, Any]], client_id: str | None) -> Stored:
+                       answers: list[Mapping[str, Any]], client_id: str | None) -> Stored:
     if not db.one_statement_units:
         with db.connection() as connection:
             return _claim_and_insert(connection, claim, parameters, sender, answers, client_id)
@@ -271,7 +273,7 @@ def _store_as_own_unit(db: Database, claim: Claim, parameters: dict[str, Any], s
 
 
 def _claim_and_insert(connection: Connection, claim: Claim, parameters: dict[str, Any], sender: str,
-                      answers: list[dict[str, Any]], client_id: str | None) -> Stored:
+                      answers: list[Mapping[str, Any]], client_id: str | None) -> Stored:
     """Two statements in the caller's transaction: one UPDATE hands out the seqs, one INSERT stores
     the messages."""
     claimed = connection.execute(CLAIMS[claim], parameters).one_or_none()
@@ -286,7 +288,7 @@ def _claim_and_insert(connection: Connection, claim: Claim, parameters: dict[str
     return Stored(messages, claimed.state, claimed.region, matched=True)
 
 
-def _message_objects(conversation_id: str, first_seq: int, sender: str, answers: list[dict[str, Any]],
+def _message_objects(conversation_id: str, first_seq: int, sender: str, answers: list[Mapping[str, Any]],
                      client_id: str | None, created_at: datetime) -> list[Message]:
     """Messages with consecutive seqs as plain objects (not in any session), for building frames."""
     return [Message(conversation_id=conversation_id, seq=first_seq + offset, sender=sender, text=answer["text"],

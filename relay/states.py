@@ -43,7 +43,8 @@ class IllegalTransition(ValueError):
     """A state change the machine does not allow; raised before anything is written."""
 
     def __init__(self, current: str | None, target: ConversationState):
-        super().__init__(f"a conversation cannot go from {current!r} to {target.value!r}")
+        shown = "no state" if current is None else repr(str(current))
+        super().__init__(f"a conversation cannot go from {shown} to {target.value!r}")
         self.current = current
         self.target = target
 
@@ -56,7 +57,7 @@ def sources(target: ConversationState) -> frozenset[ConversationState]:
 def check(current: str | None, target: ConversationState) -> None:
     """Raise IllegalTransition unless the machine allows ``current`` → ``target``."""
     try:
-        source = ConversationState(current)
+        source = ConversationState(current or "")
     except ValueError:
         raise IllegalTransition(current, target) from None
     if (source, target) not in TRANSITIONS:
