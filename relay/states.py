@@ -35,9 +35,6 @@ TRANSITIONS: dict[tuple[ConversationState, ConversationState], str] = {
     (ASSIGNED, ENDED): "the visitor or the counsellor ends the chat",
 }
 
-# States in which a conversation still takes messages.
-OPEN_STATES = frozenset(state for state in ConversationState if state is not ENDED)
-
 
 class IllegalTransition(ValueError):
     """A state change the machine does not allow; raised before anything is written."""
