@@ -7,23 +7,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import current_app
-from relay import conversations, queue, texts, triage
-from relay.events import PendingEvents
+from sqlalchemy.orm import Session
+
+from relay import conversations, texts, triage
+from relay.db import Database
+from relay.events import events_of
 from relay.models import Conversation, Message
 from relay.rasa import RasaUnavailable, get_rasa
 from relay.schedule import describe_opening, get_regions, get_schedule
+from relay.states import BOT
 from voordeur_content import regions as region_data
 from voordeur_content.triage import Assessment
 
 
 @dataclass
 class TurnOutcome:
-    """What a visitor should see after a bot turn (in order), and what to publish."""
+    """What a visitor should see after a bot turn (in order); the counsellors hear of it from the
+    unit of work that stored it."""
 
     messages: list[Message] = field(default_factory=list)
     alert_category: str | None = None
     queued_region: str | None = None
-    events: PendingEvents = field(default_factory=PendingEvents)
 
 
 def schedule_metadata(now=None) -> dict:
@@ -36,7 +40,7 @@ def schedule_metadata(now=None) -> dict:
     return {"voordeur": {"any_open": status["any_open"], "regions": closed}}
 
 
-def bot_turn(db, conversation_id: str, message: str) -> TurnOutcome:
+def bot_turn(db: Database, conversation_id: str, message: str) -> TurnOutcome:
     """Send one message to Rasa and apply its answers: store messages, act on signals."""
     outcome = TurnOutcome()
     if answered_region_question(db, conversation_id, message, outcome):
@@ -47,29 +51,27 @@ def bot_turn(db, conversation_id: str, message: str) -> TurnOutcome:
         current_app.logger.warning("Rasa unavailable for a bot turn")
         with db.transaction() as session:
             conversation = conversations.lock_conversation(session, conversation_id)
-            if conversation is not None and conversation.state == "bot":
+            if conversation is not None and conversation.state == BOT:
                 assistant_unavailable(session, conversation, outcome, message)
-        _publish_messages(conversation_id, outcome)
         return outcome
     if turn.signals:
         with db.transaction() as session:
             conversation = conversations.lock_conversation(session, conversation_id)
-            if conversation is None or conversation.state != "bot":
+            if conversation is None or conversation.state != BOT:
                 return outcome  # the visitor ended or was queued meanwhile; the answer is moot
-            outcome.messages.extend(conversations.append_messages(session, conversation_id, "bot", turn.messages))
+            outcome.messages.extend(conversations.store_messages(session, conversation_id, "bot", turn.messages).messages)
             for signal in turn.signals:
                 apply_signal(session, conversation, signal, outcome)
     else:  # most turns: claiming the seqs checks the state and locks the row by itself
-        stored = conversations.store_messages(db, conversation_id, conversations.CLAIM_WITH_BOT, "bot",
-                                              turn.messages)
-        if stored is None:
+        stored = conversations.store_messages(db, conversation_id, "bot", turn.messages,
+                                              claim=conversations.Claim.WITH_BOT)
+        if not stored:
             return outcome  # the visitor ended or was queued meanwhile; the answer is moot
-        outcome.messages.extend(stored)
-    _publish_messages(conversation_id, outcome)
+        outcome.messages.extend(stored.messages)
     return outcome
 
 
-def answered_region_question(db, conversation_id: str, message: str, outcome: TurnOutcome) -> bool:
+def answered_region_question(db: Database, conversation_id: str, message: str, outcome: TurnOutcome) -> bool:
     """A town in a message of a visitor the conversation waits for a town from (the relay asked for
     it while Rasa was down, or the bot's intake ended without a region) is handled here: the visitor
     reaches that region's queue whatever the bot would make of the rest of the message ("ik woon in
@@ -80,18 +82,17 @@ def answered_region_question(db, conversation_id: str, message: str, outcome: Tu
         return False
     with db.transaction() as session:
         conversation = conversations.lock_conversation(session, conversation_id)
-        if conversation is None or conversation.state != "bot" or conversation.region or not conversation.awaiting_region:
+        if conversation is None or conversation.state != BOT or conversation.region or not conversation.awaiting_region:
             return False
         conversation.region = region.id
         if get_rasa().available():
             hand_off(session, conversation, region.id, {}, outcome)  # says where the visitor now waits
         else:
             assistant_unavailable(session, conversation, outcome, message)
-    _publish_messages(conversation_id, outcome)
     return True
 
 
-def assistant_unavailable(session, conversation: Conversation, outcome: TurnOutcome, message: str = "") -> None:
+def assistant_unavailable(session: Session, conversation: Conversation, outcome: TurnOutcome, message: str = "") -> None:
     """Rasa does not answer. A visitor whose region is known (the bot's profile payload) and open
     goes straight to the queue, so a broken bot never stands between them and a person. Without a
     region the relay asks for the town itself and reads the answer with the shared town list."""
@@ -101,25 +102,22 @@ def assistant_unavailable(session, conversation: Conversation, outcome: TurnOutc
         if region is not None:
             conversation.region = region.id
     if region is not None and get_schedule().is_open(region.id):
-        outcome.messages.append(conversations.append_message(
-            session, conversation.id, "system", texts.ASSISTANT_UNAVAILABLE_QUEUED))
+        _say(session, conversation, outcome, texts.ASSISTANT_UNAVAILABLE_QUEUED)
         hand_off(session, conversation, region.id, {}, outcome)
         return
     if region is not None:  # known but closed: when it opens, and the phone numbers
         hand_off(session, conversation, region.id, {}, outcome)
         return
     conversation.awaiting_region = True
-    outcome.messages.append(conversations.append_message(session, conversation.id, "system",
-                                                         texts.ASSISTANT_UNAVAILABLE_ASK_REGION))
+    _say(session, conversation, outcome, texts.ASSISTANT_UNAVAILABLE_ASK_REGION)
 
 
-def _publish_messages(conversation_id: str, outcome: TurnOutcome) -> None:
-    for message in outcome.messages:
-        outcome.events.conversation(conversation_id, "message",
-                                    message=conversations.message_frame(message, conversation_id))
+def _say(session: Session, conversation: Conversation, outcome: TurnOutcome, text: str) -> None:
+    """The relay's own system message to the visitor, in this bot turn's unit of work."""
+    outcome.messages.extend(conversations.store_messages(session, conversation.id, "system", text).messages)
 
 
-def apply_signal(session, conversation: Conversation, signal: dict, outcome: TurnOutcome) -> None:
+def apply_signal(session: Session, conversation: Conversation, signal: dict, outcome: TurnOutcome) -> None:
     kind = signal.get("type")
     if kind == "profile":
         _apply_profile(conversation, signal)
@@ -128,7 +126,7 @@ def apply_signal(session, conversation: Conversation, signal: dict, outcome: Tur
         if category in ("acute", "suicide", "high"):
             reason = signal.get("reason") if isinstance(signal.get("reason"), str) else None
             assessment = Assessment(category, (reason or "model")[:32], source="model")
-            if triage.record(session, conversation, assessment, outcome.events):
+            if triage.record(session, conversation, assessment):
                 outcome.alert_category = outcome.alert_category or category
     elif kind == "handoff":
         _apply_profile(conversation, signal)
@@ -144,19 +142,20 @@ def _apply_profile(conversation: Conversation, signal: dict) -> None:
         conversation.region = region
 
 
-def hand_off(session, conversation: Conversation, region_id: str | None, intake: dict, outcome: TurnOutcome) -> None:
+def hand_off(session: Session, conversation: Conversation, region_id: str | None, intake: dict, outcome: TurnOutcome) -> None:
     """Queue the conversation for its region, or explain why a human cannot take it now.
 
     The bot gets the same schedule as metadata and normally says all this itself; the relay only
     speaks when the bot's turn had no visible message, so the visitor never reads it twice.
     """
+    if conversation.state != BOT:  # a second hand-off in one turn: queued by the first
+        return
     bot_spoke = bool(outcome.messages)
     region = region_data.get_region(region_id) if region_id else None
     if region is None:
         conversation.awaiting_region = True  # a town typed later still reaches its queue
         if not bot_spoke:
-            outcome.messages.append(conversations.append_message(session, conversation.id, "system",
-                                                                 texts.REGION_UNKNOWN))
+            _say(session, conversation, outcome, texts.REGION_UNKNOWN)
         return
     conversation.awaiting_region = False
     schedule = get_schedule()
@@ -164,12 +163,12 @@ def hand_off(session, conversation: Conversation, region_id: str | None, intake:
         if not bot_spoke:
             opening = describe_opening(schedule.next_open(region.id), schedule.timezone)
             text = texts.chat_closed(region.name, opening) if opening else texts.NO_OPENING_KNOWN
-            outcome.messages.append(conversations.append_message(session, conversation.id, "system", text))
+            _say(session, conversation, outcome, text)
         return
-    queue.enqueue_for_region(session, conversation, region.id, intake=intake)
+    conversations.enqueue(session, conversation, region.id, intake=intake)  # locked by the caller: still with the bot
     if not bot_spoke:
-        outcome.messages.append(conversations.append_message(session, conversation.id, "system",
-                                                             texts.queued(region.name)))
+        _say(session, conversation, outcome, texts.queued(region.name))
     outcome.queued_region = region.id
-    outcome.events.region_changed(region.id)
-    outcome.events.conversation(conversation.id, "queued", region=region.id)
+    events = events_of(session)
+    events.region_changed(region.id)
+    events.conversation(conversation.id, "queued", region=region.id)

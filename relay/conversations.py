@@ -1,18 +1,27 @@
-"""Conversations: opening, resuming by token, storing messages with their seq, ending."""
+"""Conversations: opening, resuming by token, storing messages with their seq, and every change of
+state (the machine itself, with the transitions it allows: relay/states.py)."""
 from __future__ import annotations
 
 import json
 import secrets
+import typing
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ARRAY, Connection, Row, Text, bindparam, cast, func, insert, select, true, update
+from sqlalchemy import ARRAY, ColumnElement, Connection, Select, Text, Update, bindparam, cast, func, insert, select, true, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
+from relay import states
+from relay.db import Database
+from relay.events import PendingEvents, events_of
 from relay.models import Conversation, Message, utcnow
+from relay.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState
 from relay.tokens import hash_token, new_token
-
-STATES = ("bot", "queued", "assigned", "ended")
 
 # Messages are stored with Core statements on the tables, not through the ORM's unit of work: a
 # message is the relay's hottest write, and the ORM's bookkeeping cost more than the database.
@@ -22,32 +31,42 @@ CONVERSATIONS = Conversation.__table__
 MESSAGES = Message.__table__
 
 
-def _claim_statement(*conditions):
+class Claim(Enum):
+    """Which conversations a message may be added to."""
+
+    ANY = "any"                  # any (a system or bot message inside a unit of work that checked already)
+    OPEN = "open"                # any not ended (a visitor's message)
+    ASSIGNED_TO = "assigned_to"  # assigned to the counsellor given as ``counsellor`` (a counsellor's message)
+    WITH_BOT = "with_bot"        # with the bot (the bot's answers)
+
+
+def _claim_statement(*conditions: ColumnElement[bool]) -> Update:
     return (update(CONVERSATIONS)
             .where(CONVERSATIONS.c.id == bindparam("conversation_id"), *conditions)
             .values(last_seq=CONVERSATIONS.c.last_seq + bindparam("count"))
             .returning(CONVERSATIONS.c.last_seq, CONVERSATIONS.c.state, CONVERSATIONS.c.region))
 
 
-# Which conversations a message may be added to: any; any not ended (a visitor's message); one
-# assigned to the counsellor in the ``counsellor`` parameter (a counsellor's message).
-CLAIM_ANY = _claim_statement()
-CLAIM_OPEN = _claim_statement(CONVERSATIONS.c.state != "ended")
-CLAIM_ASSIGNED_TO = _claim_statement(CONVERSATIONS.c.state == "assigned",
-                                     CONVERSATIONS.c.counsellor_id == bindparam("counsellor"))
-CLAIM_WITH_BOT = _claim_statement(CONVERSATIONS.c.state == "bot")  # the bot's answers
+CLAIMS: dict[Claim, Update] = {
+    Claim.ANY: _claim_statement(),
+    Claim.OPEN: _claim_statement(CONVERSATIONS.c.state != ENDED),
+    Claim.ASSIGNED_TO: _claim_statement(CONVERSATIONS.c.state == ASSIGNED,
+                                        CONVERSATIONS.c.counsellor_id == bindparam("counsellor")),
+    Claim.WITH_BOT: _claim_statement(CONVERSATIONS.c.state == BOT),
+}
 INSERT_MESSAGE = insert(MESSAGES)
 
 
-def _store_in_one_statement(claim):
-    """PostgreSQL only: claim the seq and insert the message in one statement, which in autocommit
+@cache
+def _one_message_in_one_statement(claim: Claim) -> Select:
+    """PostgreSQL only: claim the seq and insert the message (without buttons) in one statement, which in autocommit
     is its own transaction (one round trip instead of BEGIN, UPDATE, INSERT, COMMIT)::
 
         WITH claimed AS (UPDATE conversations SET last_seq = last_seq + 1 WHERE ... RETURNING ...),
              stored AS (INSERT INTO messages (...) SELECT ..., claimed.last_seq, ... FROM claimed RETURNING seq)
         SELECT claimed.last_seq, claimed.state, claimed.region FROM claimed JOIN stored ON true
     """
-    claimed = claim.cte("claimed")
+    claimed = CLAIMS[claim].cte("claimed")
     columns = ["conversation_id", "seq", "sender", "text", "client_id", "created_at"]
     stored = (insert(MESSAGES)
               .from_select(columns, select(bindparam("conversation_id"), claimed.c.last_seq, bindparam("m_sender"),
@@ -57,20 +76,18 @@ def _store_in_one_statement(claim):
     return select(claimed.c.last_seq, claimed.c.state, claimed.c.region).select_from(claimed.join(stored, true()))
 
 
-# Built for the claims that callers store one message with: a visitor's, a counsellor's.
-STORE_IN_ONE_STATEMENT = {claim: _store_in_one_statement(claim) for claim in (CLAIM_OPEN, CLAIM_ASSIGNED_TO)}
-
-
-def _store_several_in_one_statement(claim):
-    """PostgreSQL only: the same for the ``count`` answers of one bot turn, given as two arrays
-    (texts, and buttons as JSON text or NULL), numbered in order by ``unnest ... WITH ORDINALITY``::
+@cache
+def _several_messages_in_one_statement(claim: Claim) -> Select:
+    """PostgreSQL only: the same for several messages (the ``count`` answers of one bot turn), given
+    as two arrays (texts, and buttons as JSON text or NULL), numbered in order by
+    ``unnest ... WITH ORDINALITY``::
 
         WITH claimed AS (UPDATE conversations SET last_seq = last_seq + :count WHERE ... RETURNING ...),
              stored AS (INSERT INTO messages (...) SELECT ..., claimed.last_seq - :count + answer.n, ...
                         FROM claimed, unnest(:texts, :buttons) WITH ORDINALITY AS answer(text, buttons, n))
         SELECT claimed.last_seq, claimed.state, claimed.region, (SELECT count(*) FROM stored) FROM claimed
     """
-    claimed = claim.cte("claimed")
+    claimed = CLAIMS[claim].cte("claimed")
     answers = (func.unnest(bindparam("texts", type_=ARRAY(Text)), bindparam("buttons", type_=ARRAY(Text)))
                .table_valued("text", "buttons", with_ordinality="n").render_derived(name="answer"))
     columns = ["conversation_id", "seq", "sender", "text", "buttons", "created_at"]
@@ -87,20 +104,12 @@ def _store_several_in_one_statement(claim):
     return select(claimed.c.last_seq, claimed.c.state, claimed.c.region, stored_count.label("stored"))
 
 
-STORE_SEVERAL_IN_ONE_STATEMENT = {CLAIM_WITH_BOT: _store_several_in_one_statement(CLAIM_WITH_BOT)}  # a bot turn's answers
+# Built now for the hot paths, so the first visitor, counsellor and bot messages do not pay for it.
+for _claim in (Claim.OPEN, Claim.ASSIGNED_TO):
+    _one_message_in_one_statement(_claim)
+_several_messages_in_one_statement(Claim.WITH_BOT)
 
 
-def _connection(executor: Session | Connection) -> Connection:
-    """The connection of a unit of work: a Session's own, or a Connection as it is."""
-    return executor.connection() if isinstance(executor, Session) else executor
-
-
-def open_conversation(session: Session) -> tuple[Conversation, str]:
-    token = new_token()
-    conversation = Conversation(id=secrets.token_urlsafe(12), token_hash=hash_token(token), state="bot", intake={})
-    session.add(conversation)
-    session.flush()
-    return conversation, token
 
 
 def find_by_token(session: Session, token: str) -> Conversation | None:
@@ -116,103 +125,164 @@ def lock_conversation(session: Session, conversation_id: str) -> Conversation | 
     ).first()
 
 
-def append_message(executor: Session | Connection, conversation_id: str, sender: str, text: str) -> Message:
-    """Store a message with the next seq of its conversation."""
-    stored = append_messages(executor, conversation_id, sender, [{"text": text}])
-    if stored is None:
-        raise LookupError(f"no conversation {conversation_id}")
-    return stored[0]
+# ---- state changes: the only writers of Conversation.state -----------------------------------------
 
 
-def append_message_if(executor: Session | Connection, conversation_id: str, claim, sender: str, text: str,
-                      client_id: str | None = None, **parameters) -> tuple[Message | None, Row | None]:
-    """Store a message only if its conversation matches ``claim`` (``CLAIM_OPEN``, or
-    ``CLAIM_ASSIGNED_TO`` with ``counsellor=``): two statements, no lock taken before. Returns
-    the message and the conversation's (last_seq, state, region), or (None, None) when it does not
-    match."""
-    claimed = claim_seq(executor, conversation_id, claim, **parameters)
-    if claimed is None:
-        return None, None
-    message = _insert_messages(executor, conversation_id, claimed.last_seq, sender, [{"text": text}], client_id)[0]
-    return message, claimed
+def open_conversation(session: Session) -> tuple[Conversation, str]:
+    """A new conversation, with the bot; and the visitor's token (only its hash is stored)."""
+    token = new_token()
+    conversation = Conversation(id=secrets.token_urlsafe(12), token_hash=hash_token(token), state=states.INITIAL,
+                                intake={})
+    session.add(conversation)
+    session.flush()
+    return conversation, token
 
 
-def store_message(db, conversation_id: str, claim, sender: str, text: str, client_id: str | None = None,
-                  **parameters) -> tuple[Message | None, Row | None]:
-    """``append_message_if`` in a unit of work of its own, in as few round trips as the database
-    allows: the hot path of every visitor and counsellor message. A duplicate ``client_id`` raises
-    IntegrityError and stores nothing."""
-    if not db.one_statement_units:
-        with db.connection() as connection:
-            return append_message_if(connection, conversation_id, claim, sender, text, client_id, **parameters)
-    now = utcnow()
-    rows = db.one_statement(STORE_IN_ONE_STATEMENT[claim], {
-        "conversation_id": conversation_id, "count": 1, "m_sender": sender, "m_text": text,
-        "m_client_id": client_id, "m_created_at": now, **parameters})
-    claimed = rows[0] if rows else None
-    if claimed is None:
-        return None, None
-    return _message_objects(conversation_id, claimed.last_seq, sender, [{"text": text}], client_id, now)[0], claimed
+def enqueue(session: Session, conversation: Conversation, region: str, *, intake: dict | None = None) -> bool:
+    """bot → queued: put a conversation into a region's queue. ``queued_at`` is set the first time
+    only, so a conversation keeps its place in time."""
+    values: dict[str, Any] = {"region": region}
+    if intake:
+        values["intake"] = {**(conversation.intake or {}), **intake}
+    if conversation.queued_at is None:
+        values["queued_at"] = utcnow()
+    return _move(session, conversation, QUEUED, **values)
 
 
-def store_messages(db, conversation_id: str, claim, sender: str, answers: list[dict]) -> list[Message] | None:
-    """``append_messages`` in a unit of work of its own, in as few round trips as the database
-    allows: one statement on PostgreSQL (a bot turn's answers: ``CLAIM_WITH_BOT``). None when the
-    conversation does not match ``claim``."""
-    if not answers:
-        return []
-    if not db.one_statement_units:
-        with db.connection() as connection:
-            return append_messages(connection, conversation_id, sender, answers, claim=claim)
-    now = utcnow()
-    buttons = [json.dumps(answer["buttons"], ensure_ascii=False) if answer.get("buttons") else None
-               for answer in answers]
-    rows = db.one_statement(STORE_SEVERAL_IN_ONE_STATEMENT[claim], {
-        "conversation_id": conversation_id, "count": len(answers), "m_sender": sender, "m_created_at": now,
-        "texts": [answer["text"] for answer in answers], "buttons": buttons})
-    claimed = rows[0] if rows else None
-    if claimed is None:
-        return None
-    return _message_objects(conversation_id, claimed.last_seq - len(answers) + 1, sender, answers, None, now)
+def assign(session: Session, conversation: Conversation, counsellor_id: int) -> bool:
+    """queued → assigned: a counsellor takes the chat. False when another took it first."""
+    return _move(session, conversation, ASSIGNED, counsellor_id=counsellor_id, assigned_at=utcnow())
 
 
-def append_messages(executor: Session | Connection, conversation_id: str, sender: str, answers: list[dict],
-                    claim=CLAIM_ANY) -> list[Message] | None:
-    """Store several messages ({"text", "buttons"}) in two statements: one UPDATE hands out all
-    their seqs (if the conversation matches ``claim``, else None is returned), one INSERT stores them."""
-    if not answers:
-        return []
-    claimed = claim_seq(executor, conversation_id, claim, count=len(answers))
-    if claimed is None:
-        return None
-    return _insert_messages(executor, conversation_id, claimed.last_seq - len(answers) + 1, sender, answers)
+def requeue(session: Session, conversation: Conversation, region: str, counsellor_id: int) -> bool:
+    """assigned → queued: the counsellor ``counsellor_id`` transfers the chat to ``region``'s queue
+    (``queued_at`` stays: the conversation keeps its place in time). False when it is not theirs."""
+    return _move(session, conversation, QUEUED, Conversation.counsellor_id == counsellor_id,
+                 region=region, counsellor_id=None, assigned_at=None)
 
 
-def claim_seq(executor: Session | Connection, conversation_id: str, claim=CLAIM_ANY, count: int = 1,
-              **parameters) -> Row | None:
-    """Hand out the next ``count`` seqs of a conversation that ``claim`` matches: its (last_seq,
-    state, region) afterwards.
+def end(session: Session, conversation: Conversation, by: str) -> bool:
+    """bot, queued or assigned → ended. False when it ended meanwhile."""
+    return _move(session, conversation, ENDED, ended_by=by, ended_at=utcnow())
 
-    The UPDATE ... RETURNING locks the conversation row until the commit and the database
-    serialises it, so two relays writing to one conversation never hand out the same seq.
+
+def _move(session: Session, conversation: Conversation, target: ConversationState,
+          *conditions: ColumnElement[bool], **values: Any) -> bool:
+    """Change the state of ``conversation`` to ``target`` with ``values``, if the machine allows it.
+
+    Raises IllegalTransition, before writing anything, when the state the caller holds may not
+    become ``target``. The UPDATE only matches a row that is still in a state ``target`` may be
+    reached from (and meets ``conditions``): a relay that changed it meanwhile wins, and this
+    returns False. Either way ``conversation`` is refreshed to what is now stored."""
+    states.check(conversation.state, target)
+    moved = typing.cast(CursorResult[Any], session.execute(  # an UPDATE's result has a rowcount
+        update(Conversation)
+        .where(Conversation.id == conversation.id, Conversation.state.in_(states.sources(target)), *conditions)
+        .values(state=target, **values)
+        .execution_options(synchronize_session=False)
+    )).rowcount == 1
+    session.refresh(conversation)
+    return moved
+
+
+# ---- messages ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Stored:
+    """What ``store_messages`` stored (plain Message objects, not in any session, for building
+    frames) and the conversation's state and region right after; false when nothing was stored
+    because the conversation did not match the claim."""
+
+    messages: list[Message] = field(default_factory=list)
+    state: ConversationState | None = None
+    region: str | None = None
+    matched: bool = False
+
+    def __bool__(self) -> bool:
+        return self.matched
+
+
+def store_messages(unit: Database | Session, conversation_id: str, sender: str,
+                   messages: str | Sequence[Mapping[str, Any]], *, claim: Claim = Claim.ANY,
+                   counsellor: int | None = None, client_id: str | None = None) -> Stored:
+    """Store a message (a text) or several (the bot's answers, {"text", "buttons"}) with the next
+    seqs of their conversation, if it matches ``claim`` (``Claim.ASSIGNED_TO`` with ``counsellor``),
+    and announce each stored message on the conversation's channel once it is committed.
+
+    ``unit`` is a Session of a unit of work (``Database.transaction``): the messages are stored
+    in it, and announced with its commit. Or the Database itself: the messages are a unit of work
+    of their own, in as few round trips as the database allows (on PostgreSQL one statement, the
+    hot path of every visitor, counsellor and bot message), announced right after.
+
+    With ``Claim.ANY`` a missing conversation raises LookupError. A duplicate ``client_id`` raises
+    IntegrityError and stores nothing. Claiming the seqs is an UPDATE ... RETURNING, which locks the
+    conversation row until the commit: two relays writing to one conversation never hand out one seq.
     """
-    return _connection(executor).execute(
-        claim, {"conversation_id": conversation_id, "count": count, **parameters}).one_or_none()
+    answers: list[Mapping[str, Any]] = [{"text": messages}] if isinstance(messages, str) else list(messages)
+    if client_id is not None and (len(answers) != 1 or answers[0].get("buttons")):
+        raise ValueError("a client id belongs to one message without buttons (a visitor's)")
+    if not answers:
+        return Stored(matched=True)
+    parameters: dict[str, Any] = {"conversation_id": conversation_id, "count": len(answers)}
+    if claim is Claim.ASSIGNED_TO:
+        parameters["counsellor"] = counsellor
+    if isinstance(unit, Session):
+        stored = _claim_and_insert(unit.connection(), claim, parameters, sender, answers, client_id)
+        events = events_of(unit)
+    else:
+        stored = _store_as_own_unit(unit, claim, parameters, sender, answers, client_id)
+        events = PendingEvents()
+    if not stored and claim is Claim.ANY:
+        raise LookupError(f"no conversation {conversation_id}")
+    for message in stored.messages:
+        events.conversation(conversation_id, "message", message=message_frame(message, conversation_id))
+    if not isinstance(unit, Session):
+        unit.publish(events)
+    return stored
 
 
-def _insert_messages(executor: Session | Connection, conversation_id: str, first_seq: int, sender: str,
-                     answers: list[dict], client_id: str | None = None) -> list[Message]:
-    """One INSERT for messages with consecutive seqs; the returned Messages are plain objects
-    (not in any session) for building frames."""
+def _store_as_own_unit(db: Database, claim: Claim, parameters: dict[str, Any], sender: str,
+                       answers: list[Mapping[str, Any]], client_id: str | None) -> Stored:
+    if not db.one_statement_units:
+        with db.connection() as connection:
+            return _claim_and_insert(connection, claim, parameters, sender, answers, client_id)
     now = utcnow()
-    messages = _message_objects(conversation_id, first_seq, sender, answers, client_id, now)
-    _connection(executor).execute(INSERT_MESSAGE, [
-        {"conversation_id": conversation_id, "seq": m.seq, "sender": sender, "text": m.text, "buttons": m.buttons,
-         "client_id": m.client_id, "created_at": now} for m in messages])
-    return messages
+    if len(answers) == 1 and not answers[0].get("buttons"):
+        rows = db.one_statement(_one_message_in_one_statement(claim), {
+            **parameters, "m_sender": sender, "m_text": answers[0]["text"], "m_client_id": client_id,
+            "m_created_at": now})
+    else:
+        buttons = [json.dumps(answer["buttons"], ensure_ascii=False) if answer.get("buttons") else None
+                   for answer in answers]
+        rows = db.one_statement(_several_messages_in_one_statement(claim), {
+            **parameters, "m_sender": sender, "m_created_at": now,
+            "texts": [answer["text"] for answer in answers], "buttons": buttons})
+    if not rows:
+        return Stored()
+    claimed = rows[0]
+    first_seq = claimed.last_seq - len(answers) + 1
+    return Stored(_message_objects(parameters["conversation_id"], first_seq, sender, answers, client_id, now),
+                  claimed.state, claimed.region, matched=True)
 
 
-def _message_objects(conversation_id: str, first_seq: int, sender: str, answers: list[dict],
+def _claim_and_insert(connection: Connection, claim: Claim, parameters: dict[str, Any], sender: str,
+                      answers: list[Mapping[str, Any]], client_id: str | None) -> Stored:
+    """Two statements in the caller's transaction: one UPDATE hands out the seqs, one INSERT stores
+    the messages."""
+    claimed = connection.execute(CLAIMS[claim], parameters).one_or_none()
+    if claimed is None:
+        return Stored()
+    now = utcnow()
+    messages = _message_objects(parameters["conversation_id"], claimed.last_seq - len(answers) + 1, sender,
+                                answers, client_id, now)
+    connection.execute(INSERT_MESSAGE, [
+        {"conversation_id": m.conversation_id, "seq": m.seq, "sender": sender, "text": m.text,
+         "buttons": m.buttons, "client_id": m.client_id, "created_at": now} for m in messages])
+    return Stored(messages, claimed.state, claimed.region, matched=True)
+
+
+def _message_objects(conversation_id: str, first_seq: int, sender: str, answers: list[Mapping[str, Any]],
                      client_id: str | None, created_at: datetime) -> list[Message]:
     """Messages with consecutive seqs as plain objects (not in any session), for building frames."""
     return [Message(conversation_id=conversation_id, seq=first_seq + offset, sender=sender, text=answer["text"],
@@ -228,7 +298,7 @@ def find_by_client_id(session: Session, conversation_id: str, client_id: str) ->
 
 def offered_payloads(executor: Session | Connection, conversation_id: str) -> set[str]:
     """The button payloads of the bot's latest message that had buttons."""
-    buttons = _connection(executor).execute(
+    buttons = executor.execute(
         select(MESSAGES.c.buttons).where(MESSAGES.c.conversation_id == conversation_id, MESSAGES.c.sender == "bot",
                                          MESSAGES.c.buttons.is_not(None))
         .order_by(MESSAGES.c.seq.desc()).limit(1)
@@ -274,19 +344,6 @@ def transcript(session: Session, conversation_id: str, for_counsellor: bool = Fa
         select(Message).where(Message.conversation_id == conversation_id).order_by(Message.seq)
     )
     return [message_frame(m, conversation_id if for_counsellor else None) for m in messages]
-
-
-def end_conversation(session: Session, conversation_id: str, by: str) -> Conversation | None:
-    """End a conversation that is not ended yet; returns it, or None if it was already ended."""
-    result = session.execute(
-        update(Conversation)
-        .where(Conversation.id == conversation_id, Conversation.state != "ended")
-        .values(state="ended", ended_by=by, ended_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        return None
-    return session.get(Conversation, conversation_id, populate_existing=True)
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -16,10 +16,11 @@ from relay import conversations, queue, sockets, texts
 from relay.auth import counsellor_of_request, region_ids_of
 from relay.broker import get_broker
 from relay.db import get_db
-from relay.events import PendingEvents, conversation_channel, counsellor_channel, region_channel
+from relay.events import conversation_channel, counsellor_channel, events_of, region_channel
 from relay.models import Conversation, Counsellor, utcnow
 from relay.origins import same_origin
 from relay.schedule import get_regions, get_schedule
+from relay.states import ASSIGNED, ENDED
 from relay.sockets import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
 from voordeur_content import regions as region_data
 
@@ -77,7 +78,7 @@ def counsellor_connected(counsellor: CounsellorSocket) -> Iterator[dict]:
     with get_db().transaction() as session:
         open_ids = list(session.scalars(
             select(Conversation.id)
-            .where(Conversation.counsellor_id == counsellor.counsellor_id, Conversation.state == "assigned")
+            .where(Conversation.counsellor_id == counsellor.counsellor_id, Conversation.state == ASSIGNED)
             .order_by(Conversation.assigned_at)))
     for conversation_id in open_ids:
         yield from follow(counsellor, conversation_id)
@@ -93,7 +94,7 @@ def registrations_due(counsellor: CounsellorSocket) -> Iterator[dict]:
     with get_db().transaction() as session:
         due = list(session.scalars(
             select(Conversation)
-            .where(Conversation.counsellor_id == counsellor.counsellor_id, Conversation.state == "ended",
+            .where(Conversation.counsellor_id == counsellor.counsellor_id, Conversation.state == ENDED,
                    Conversation.registered.is_(False), Conversation.ended_at >= since)
             .order_by(Conversation.ended_at)))
         transcripts = {c.id: conversations.transcript(session, c.id, for_counsellor=True) for c in due}
@@ -101,7 +102,7 @@ def registrations_due(counsellor: CounsellorSocket) -> Iterator[dict]:
         yield {"type": "taken", "conversation": conversation.id, "nickname": conversation.nickname or "Anoniem",
                "region": conversation.region, "urgent": conversation.urgent, "risk": conversation.risk,
                "risk_reason": conversation.risk_reason, "intake": conversation.intake or {},
-               "transcript": transcripts[conversation.id], "state": "ended"}
+               "transcript": transcripts[conversation.id], "state": ENDED}
         yield {"type": "ended", "conversation": conversation.id, "by": conversation.ended_by or "system",
                "registration_due": True}
 
@@ -155,16 +156,15 @@ def handle_counsellor_frame(counsellor: CounsellorSocket, raw) -> Iterator[dict]
 
 
 def take(counsellor: CounsellorSocket, conversation_id: str | None) -> Iterator[dict]:
-    events = PendingEvents()
-    with get_db().transaction() as session:
+    with get_db().transaction() as session:  # announced with its commit, before this socket follows
         me = session.get(Counsellor, counsellor.counsellor_id)
         result = queue.take(session, me, counsellor.regions, conversation_id)
         if result.conversation is not None:
             taken = result.conversation
             region = region_data.get_region(taken.region)
-            message = conversations.append_message(session, taken.id, "system",
-                                                   texts.counsellor_joined(me.name, region.name if region else "Veilig Thuis"))
-            events.conversation(taken.id, "message", message=conversations.message_frame(message, taken.id))
+            conversations.store_messages(session, taken.id, "system",
+                                         texts.counsellor_joined(me.name, region.name if region else "Veilig Thuis"))
+            events = events_of(session)
             events.conversation(taken.id, "agent", kind="counsellor", name=me.name, region=taken.region)
             events.region_changed(taken.region)
             events.counsellor(me.id, "taken", conversation=taken.id)
@@ -172,50 +172,43 @@ def take(counsellor: CounsellorSocket, conversation_id: str | None) -> Iterator[
         yield error_frame(result.error, conversation_id)
         return
     yield from follow(counsellor, result.conversation.id)
-    events.publish(get_broker())
 
 
 def _own_assigned(session, counsellor: CounsellorSocket, conversation_id: str) -> tuple[Conversation | None, str | None]:
     conversation = conversations.lock_conversation(session, conversation_id)
     if conversation is None:
         return None, "not_found"
-    if conversation.counsellor_id != counsellor.counsellor_id or conversation.state != "assigned":
+    if conversation.counsellor_id != counsellor.counsellor_id or conversation.state != ASSIGNED:
         return None, "not_yours"
     return conversation, None
 
 
 def counsellor_message(counsellor: CounsellorSocket, conversation_id: str, text: str) -> Iterator[dict]:
-    events = PendingEvents()
     db = get_db()
-    message, _ = conversations.store_message(db, conversation_id, conversations.CLAIM_ASSIGNED_TO, "counsellor",
-                                             text, counsellor=counsellor.counsellor_id)
-    if message is None:  # the rare case: say why
+    stored = conversations.store_messages(db, conversation_id, "counsellor", text,
+                                          claim=conversations.Claim.ASSIGNED_TO, counsellor=counsellor.counsellor_id)
+    if not stored:  # the rare case: say why
         with db.transaction() as session:
             found = session.get(Conversation, conversation_id) is not None
         yield error_frame("not_yours" if found else "not_found", conversation_id)
         return
-    frame = conversations.message_frame(message, conversation_id)
-    events.conversation(conversation_id, "message", message=frame)
-    events.publish(get_broker())
+    frame = conversations.message_frame(stored.messages[0], conversation_id)
     shown = counsellor.open_chats.get(conversation_id)
     if shown is None or shown.first_time(frame["seq"]):
         yield frame
 
 
 def counsellor_end(counsellor: CounsellorSocket, conversation_id: str) -> Iterator[dict]:
-    events = PendingEvents()
     with get_db().transaction() as session:
         conversation, error = _own_assigned(session, counsellor, conversation_id)
         if conversation is not None:
-            conversations.end_conversation(session, conversation_id, "counsellor")
-            message = conversations.append_message(session, conversation_id, "system", texts.ENDED_BY_COUNSELLOR)
-            events.conversation(conversation_id, "message", message=conversations.message_frame(message, conversation_id))
-            events.conversation(conversation_id, "ended", by="counsellor")
+            conversations.end(session, conversation, "counsellor")  # locked: it cannot end meanwhile
+            conversations.store_messages(session, conversation_id, "system", texts.ENDED_BY_COUNSELLOR)
+            events_of(session).conversation(conversation_id, "ended", by="counsellor")
     if error:
         yield error_frame(error, conversation_id)
         return
     unfollow(counsellor, conversation_id)
-    events.publish(get_broker())
     # The console opens the anonymous advice registration for this conversation.
     yield {"type": "ended", "conversation": conversation_id, "by": "counsellor", "registration_due": True}
 
@@ -228,14 +221,13 @@ def transfer(counsellor: CounsellorSocket, conversation_id: str, region_id: str 
     if not get_schedule().is_open(region.id):
         yield error_frame("region_closed", conversation_id)
         return
-    events = PendingEvents()
     with get_db().transaction() as session:
         conversation, error = _own_assigned(session, counsellor, conversation_id)
         if conversation is not None:
             old_region = conversation.region
-            queue.transfer(session, counsellor.counsellor_id, conversation_id, region.id)
-            message = conversations.append_message(session, conversation_id, "system", texts.transferred(region.name))
-            events.conversation(conversation_id, "message", message=conversations.message_frame(message, conversation_id))
+            queue.transfer(session, counsellor.counsellor_id, conversation, region.id)  # locked: it is still theirs
+            conversations.store_messages(session, conversation_id, "system", texts.transferred(region.name))
+            events = events_of(session)
             events.conversation(conversation_id, "agent", kind="bot", name=texts.BOT_NAME, region=region.id)
             events.conversation(conversation_id, "queued", region=region.id)
             events.region_changed(region.id)
@@ -245,7 +237,6 @@ def transfer(counsellor: CounsellorSocket, conversation_id: str, region_id: str 
         yield error_frame(error, conversation_id)
         return
     unfollow(counsellor, conversation_id)
-    events.publish(get_broker())
     yield {"type": "transferred", "conversation": conversation_id, "region": region.id}
 
 

@@ -2,17 +2,24 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from flask import Flask, current_app
 from sqlalchemy import Connection, create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from relay.events import EVENTS_KEY, PendingEvents
+
+Publish = Callable[[str, dict[str, Any]], None]
+
 
 class Database:
-    def __init__(self, url: str, lock_timeout: float = 30.0):
+    def __init__(self, url: str, lock_timeout: float = 30.0, publish: Publish | None = None):
         self.url = url
+        # Where the events of a committed unit of work go (the app's broker); None drops nothing
+        # silently: a unit of work with events and nowhere to publish them raises.
+        self._publish = publish
         self.engine = make_engine(url, lock_timeout)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # PostgreSQL: a second, smaller pool for units of work that are one statement (a message).
@@ -28,10 +35,29 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: commit on success, roll back on error, always release the session."""
+        """One unit of work: commit on success, roll back on error, always release the session.
+
+        The broker events added during it (``relay.events.events_of(session)``) are published
+        after the commit succeeded, in the order they were added, and dropped with a rollback: no
+        caller publishes by hand, so none can forget to or announce what was not stored."""
         with self.sessions() as session:
-            with session.begin():
-                yield session
+            events = session.info[EVENTS_KEY] = PendingEvents()
+            try:
+                with session.begin():
+                    yield session
+            except BaseException:
+                events.drop()
+                raise
+            self.publish(events)
+
+    def publish(self, events: PendingEvents) -> None:
+        """Publish events of work that is committed already (a one-statement unit, or the
+        end of ``transaction``)."""
+        if not events.items:
+            return
+        if self._publish is None:
+            raise RuntimeError("this Database has no broker to publish its events to")
+        events.publish(self._publish)
 
     @contextmanager
     def connection(self) -> Iterator[Connection]:
@@ -116,7 +142,13 @@ def _serialize_sqlite_writers(engine: Engine) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["relay_db"] = Database(app.config["DATABASE_URL"], app.config.get("DATABASE_LOCK_TIMEOUT", 30.0))
+    from relay.broker import get_broker  # looked up on each publish: the broker is set up after the database
+
+    def publish(channel: str, event: dict[str, Any]) -> None:
+        get_broker(app).publish(channel, event)
+
+    app.extensions["relay_db"] = Database(app.config["DATABASE_URL"], app.config.get("DATABASE_LOCK_TIMEOUT", 30.0),
+                                          publish=publish)
 
 
 def get_db(app: Flask | None = None) -> Database:

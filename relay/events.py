@@ -1,7 +1,17 @@
-"""Broker events, collected during a unit of work and published only after its commit."""
+"""Broker events, collected during a unit of work and published only after its commit.
+
+Callers never publish: they add events to the pending events of their unit of work
+(``events_of(session)``), and ``Database.transaction`` publishes them once the commit succeeded,
+or drops them with the rollback (relay/db.py). Storing a message announces it by itself
+(relay/conversations.py ``store_messages``).
+"""
 from __future__ import annotations
 
-from relay.broker import Broker
+from typing import Any, Callable
+
+from sqlalchemy.orm import Session
+
+EVENTS_KEY = "relay_pending_events"
 
 
 def conversation_channel(conversation_id: str) -> str:
@@ -16,21 +26,39 @@ def counsellor_channel(counsellor_id: int) -> str:
     return f"counsellor:{counsellor_id}"
 
 
-class PendingEvents:
-    def __init__(self):
-        self.items: list[tuple[str, dict]] = []
+def presence_event(conversation_id: str, status: str) -> tuple[str, dict[str, Any]]:
+    """The visitor came back ("online") or dropped off ("offline"): nothing is stored, so this one
+    is published at once rather than after a commit."""
+    return conversation_channel(conversation_id), {"event": "presence", "conversation": conversation_id,
+                                                   "visitor": status}
 
-    def conversation(self, conversation_id: str, event: str, **fields) -> None:
+
+class PendingEvents:
+    def __init__(self) -> None:
+        self.items: list[tuple[str, dict[str, Any]]] = []
+
+    def conversation(self, conversation_id: str, event: str, **fields: Any) -> None:
         self.items.append((conversation_channel(conversation_id), {"event": event, "conversation": conversation_id, **fields}))
 
     def region_changed(self, region_id: str | None) -> None:
         if region_id:
             self.items.append((region_channel(region_id), {"event": "queue_changed", "region": region_id}))
 
-    def counsellor(self, counsellor_id: int, event: str, **fields) -> None:
+    def counsellor(self, counsellor_id: int, event: str, **fields: Any) -> None:
         self.items.append((counsellor_channel(counsellor_id), {"event": event, **fields}))
 
-    def publish(self, broker: Broker) -> None:
+    def publish(self, publish: Callable[[str, dict[str, Any]], None]) -> None:
         items, self.items = self.items, []
         for channel, event in items:
-            broker.publish(channel, event)
+            publish(channel, event)
+
+    def drop(self) -> None:
+        self.items = []
+
+
+def events_of(session: Session) -> PendingEvents:
+    """The pending events of the unit of work ``session`` belongs to (``Database.transaction``)."""
+    try:
+        return session.info[EVENTS_KEY]
+    except KeyError:
+        raise RuntimeError("events can only be added inside Database.transaction()") from None

@@ -5,7 +5,10 @@ from datetime import datetime, timezone
 from typing import Any, Optional
 
 from sqlalchemy import JSON, TypeDecorator, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from relay.states import INITIAL, ConversationState
 
 
 def utcnow() -> datetime:
@@ -25,6 +28,20 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value
+
+
+class StateType(TypeDecorator):
+    """A conversation's state: stored as its plain value ("queued"), read back as the enum, and
+    refused before the database if it is not one of the states."""
+
+    impl = String(16)
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else ConversationState(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> ConversationState | None:
+        return None if value is None else ConversationState(value)
 
 
 class Base(DeclarativeBase):
@@ -74,7 +91,8 @@ class Conversation(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     # SHA-256 of the visitor's session token; the token itself is never stored.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    state: Mapped[str] = mapped_column(String(16), default="bot")  # bot, queued, assigned, ended
+    # Written only by the transitions in relay/conversations.py (the machine: relay/states.py).
+    state: Mapped[ConversationState] = mapped_column(StateType(), default=INITIAL)
     region: Mapped[Optional[str]] = mapped_column(String(64))
     nickname: Mapped[Optional[str]] = mapped_column(String(80))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -100,6 +118,9 @@ class Conversation(Base):
     ended_at: Mapped[Optional[datetime]]
     ended_by: Mapped[Optional[str]] = mapped_column(String(16))
     registered: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The kinds of personal data the visitor was reminded of ("phone,email"; relay/privacy.py), so
+    # each is mentioned once, whatever the reminder's sentence says.
+    reminded_kinds: Mapped[str] = mapped_column(String(80), default="", server_default="")
 
 
 class Message(Base):

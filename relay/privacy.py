@@ -1,16 +1,17 @@
 """A gentle reminder when a visitor seems to share personal details (phone, e-mail, address, BSN).
 
 The reminder is an ordinary stored system message, so the counsellor sees it too. Each kind is
-mentioned at most once per conversation; the stored reminders themselves are the memory of that.
+mentioned at most once per conversation: the kinds reminded of are stored on the conversation
+(``reminded_kinds``), never read back from the reminder's sentence, so rewording it changes nothing
+for conversations in progress.
 """
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from relay import conversations, texts
-from relay.conversations import MESSAGES
-from relay.models import Message
+from relay.models import Conversation, Message
 from voordeur_content import personal_data
 
 
@@ -20,13 +21,10 @@ def reminder_text(kinds: list[str]) -> str:
     return texts.PERSONAL_DATA_REMINDER.format(kinds=listed)
 
 
-def reminded_kinds(executor: Session | Connection, conversation_id: str) -> set[str]:
-    prefix = texts.PERSONAL_DATA_REMINDER.split("{", 1)[0]
-    reminders = executor.execute(select(MESSAGES.c.text).where(
-        MESSAGES.c.conversation_id == conversation_id, MESSAGES.c.sender == "system",
-        MESSAGES.c.text.startswith(prefix))).scalars()
-    said = " ".join(reminders)
-    return {kind for kind, name in texts.PERSONAL_DATA_KINDS.items() if name in said}
+def reminded_kinds(session: Session, conversation_id: str) -> set[str]:
+    """The kinds of personal data this conversation's visitor was reminded of already."""
+    stored = session.scalar(select(Conversation.reminded_kinds).where(Conversation.id == conversation_id))
+    return {kind for kind in (stored or "").split(",") if kind}
 
 
 def mentions_personal_data(text: str) -> list[str]:
@@ -34,12 +32,16 @@ def mentions_personal_data(text: str) -> list[str]:
     return [kind for kind in personal_data.find(text) if kind in texts.PERSONAL_DATA_KINDS]
 
 
-def personal_data_reminder(executor: Session | Connection, conversation_id: str, found: list[str]) -> Message | None:
+def personal_data_reminder(session: Session, conversation_id: str, found: list[str]) -> Message | None:
     """Store a reminder if ``found`` (``mentions_personal_data`` of a message) holds a kind of
-    personal data not mentioned before in this conversation; else None."""
-    if not found:
-        return None
-    new = [kind for kind in found if kind not in reminded_kinds(executor, conversation_id)]
+    personal data not mentioned before in this conversation, and remember its kinds; else None.
+    The caller stored the visitor's message in the same unit of work, which locked the
+    conversation's row, so two messages at once cannot both remind of one kind."""
+    already = reminded_kinds(session, conversation_id)
+    new = [kind for kind in found if kind not in already]
     if not new:
         return None
-    return conversations.append_message(executor, conversation_id, "system", reminder_text(new))
+    session.execute(update(Conversation).where(Conversation.id == conversation_id)
+                    .values(reminded_kinds=",".join(sorted(already | set(new))))
+                    .execution_options(synchronize_session=False))
+    return conversations.store_messages(session, conversation_id, "system", reminder_text(new)).messages[0]

@@ -7,19 +7,22 @@ is still queued, so exactly one of many simultaneous takers wins, across process
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from relay import conversations
 from relay.models import Conversation, Counsellor, utcnow
+from relay.states import ASSIGNED, QUEUED
 
 QUEUE_ORDER = (Conversation.priority.desc(), Conversation.queued_at.asc(), Conversation.id.asc())
 
 
 def queued_in(region_ids):
-    return and_(Conversation.state == "queued", Conversation.region.in_(list(region_ids)))
+    return and_(Conversation.state == QUEUED, Conversation.region.in_(list(region_ids)))
 
 
 def queued_conversations(session: Session, region_ids) -> list[Conversation]:
@@ -42,7 +45,7 @@ def queue_item(conversation: Conversation, now: datetime | None = None) -> dict:
 
 def position(session: Session, conversation: Conversation) -> int | None:
     """1-based place in its region's queue, or None when it is not queued."""
-    if conversation.state != "queued" or conversation.region is None:
+    if conversation.state != QUEUED or conversation.region is None:
         return None
     earlier = or_(
         Conversation.queued_at < conversation.queued_at,
@@ -57,19 +60,6 @@ def position(session: Session, conversation: Conversation) -> int | None:
     return ahead + 1
 
 
-def enqueue_for_region(session: Session, conversation: Conversation, region: str, *, nickname=None,
-                       intake: dict | None = None) -> None:
-    """Put a conversation that is with the bot into a region's queue."""
-    conversation.state = "queued"
-    conversation.region = region
-    if nickname:
-        conversation.nickname = nickname
-    if intake:
-        conversation.intake = {**(conversation.intake or {}), **intake}
-    if conversation.queued_at is None:
-        conversation.queued_at = utcnow()
-
-
 @dataclass
 class TakeResult:
     conversation: Conversation | None = None
@@ -79,12 +69,12 @@ class TakeResult:
 def open_chat_count(session: Session, counsellor_id: int) -> int:
     return session.scalar(
         select(func.count()).select_from(Conversation).where(
-            Conversation.counsellor_id == counsellor_id, Conversation.state == "assigned"
+            Conversation.counsellor_id == counsellor_id, Conversation.state == ASSIGNED
         )
     )
 
 
-def take(session: Session, counsellor: Counsellor, region_ids, conversation_id: str | None) -> TakeResult:
+def take(session: Session, counsellor: Counsellor, region_ids: Collection[str], conversation_id: str | None) -> TakeResult:
     """Assign a queued conversation (a given one, or the next by priority) to a counsellor."""
     # Lock the counsellor's row so two of their own sockets cannot both pass the chat limit.
     session.execute(select(Counsellor.id).where(Counsellor.id == counsellor.id).with_for_update())
@@ -105,31 +95,20 @@ def take(session: Session, counsellor: Counsellor, region_ids, conversation_id: 
     return TakeResult(error="queue_empty")
 
 
-def _take_one(session: Session, counsellor: Counsellor, region_ids, conversation_id: str) -> TakeResult:
+def _take_one(session: Session, counsellor: Counsellor, region_ids: Collection[str], conversation_id: str) -> TakeResult:
     conversation = session.get(Conversation, conversation_id)
-    if conversation is None or conversation.region not in region_ids or conversation.state in ("bot", "ended"):
+    if conversation is None or conversation.region not in region_ids or conversation.state not in (QUEUED, ASSIGNED):
         return TakeResult(error="not_found")
-    claimed = session.execute(
-        update(Conversation)
-        .where(Conversation.id == conversation_id, Conversation.state == "queued")
-        .values(state="assigned", counsellor_id=counsellor.id, assigned_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
+    # Another counsellor may have taken it since it was read: the transition only takes it if it is
+    # still queued, so exactly one of many takers wins.
+    if conversation.state != QUEUED or not conversations.assign(session, conversation, counsellor.id):
         return TakeResult(error="already_taken")
-    session.refresh(conversation)
     return TakeResult(conversation=conversation)
 
 
-def transfer(session: Session, counsellor_id: int, conversation_id: str, region: str) -> Conversation | None:
-    """Put an assigned conversation into another region's queue; ``queued_at`` keeps its place."""
-    moved = session.execute(
-        update(Conversation)
-        .where(Conversation.id == conversation_id, Conversation.state == "assigned",
-               Conversation.counsellor_id == counsellor_id)
-        .values(state="queued", region=region, counsellor_id=None, assigned_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    if moved.rowcount != 1:
-        return None
-    return session.get(Conversation, conversation_id, populate_existing=True)
+def transfer(session: Session, counsellor_id: int, conversation: Conversation, region: str) -> bool:
+    """Put a conversation assigned to ``counsellor_id`` into another region's queue; ``queued_at``
+    keeps its place. False when it is not (or no longer) theirs."""
+    if conversation.state != ASSIGNED:
+        return False
+    return conversations.requeue(session, conversation, region, counsellor_id)

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from relay.models import Conversation, Registration, utcnow
+from relay.states import ENDED
 from voordeur_content import load_content
 
 MAX_ADVICE = 4000
@@ -54,7 +55,7 @@ def register(session: Session, options: dict, counsellor_id: int, data: dict) ->
     conversation = session.get(Conversation, data.get("conversation") or "")
     if conversation is None or conversation.counsellor_id != counsellor_id:
         raise RegistrationError("not_found", "Dit gesprek is niet gevonden.")
-    if conversation.state != "ended":
+    if conversation.state != ENDED:
         raise RegistrationError("not_ended", "Registreer een gesprek nadat het is afgesloten.")
     # The flag is set with a conditional update, so two submissions cannot both be stored.
     claimed = session.execute(

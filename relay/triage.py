@@ -18,11 +18,11 @@ from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 from relay import conversations
-from relay.broker import get_broker
 from relay.db import get_db
-from relay.events import PendingEvents
+from relay.events import events_of
 from relay.models import Conversation
 from relay.rasa import get_rasa
+from relay.states import QUEUED
 from voordeur_content import triage
 from voordeur_content.triage import Assessment
 
@@ -34,9 +34,10 @@ def alerted_categories(conversation: Conversation) -> list[str]:
     return [c for c in (conversation.risk_alerted or "").split(",") if c]
 
 
-def record(session: Session, conversation: Conversation, assessment: Assessment, events: PendingEvents) -> bool:
-    """Store a grade that is more serious than what the conversation had, and queue the counsellor's
-    alert; True when the visitor is to be shown the alert of ``assessment.category``."""
+def record(session: Session, conversation: Conversation, assessment: Assessment) -> bool:
+    """Store a grade that is more serious than what the conversation had, and the counsellor's
+    alert, published with the commit; True when the visitor is to be shown the alert of
+    ``assessment.category``."""
     alerted = alerted_categories(conversation)
     if not triage.more_serious(assessment, alerted):
         return False
@@ -45,9 +46,10 @@ def record(session: Session, conversation: Conversation, assessment: Assessment,
     if triage.RANK[category] >= triage.RANK[conversation.risk]:
         conversation.risk, conversation.risk_reason = category, assessment.reason
     priority = PRIORITY[level]
+    events = events_of(session)
     if priority > conversation.priority:
         conversation.priority = priority
-        if conversation.state == "queued":
+        if conversation.state == QUEUED:
             events.region_changed(conversation.region)  # it moves up its queue
     conversation.urgent = conversation.urgent or level == "urgent"
     events.conversation(conversation.id, "alert", level=level, category=category, reason=assessment.reason)
@@ -59,11 +61,9 @@ def grade(conversation_id: str, assessment: Assessment) -> str | None:
     visitor, or None when it adds nothing. Most messages carry no signal and touch no row."""
     if not assessment:
         return None
-    events = PendingEvents()
     with get_db().transaction() as session:
         conversation = conversations.lock_conversation(session, conversation_id)
-        raised = conversation is not None and record(session, conversation, assessment, events)
-    events.publish(get_broker())
+        raised = conversation is not None and record(session, conversation, assessment)
     return assessment.category if raised else None
 
 

@@ -15,9 +15,10 @@ from relay import assistant, conversations, queue, sockets, texts, triage, waiti
 from relay.broker import get_broker
 from relay.db import get_db
 from relay.origins import allowed_origin
-from relay.events import PendingEvents, conversation_channel, region_channel
-from relay.models import Counsellor
+from relay.events import conversation_channel, events_of, presence_event, region_channel
+from relay.models import Counsellor, Message
 from relay.privacy import mentions_personal_data, personal_data_reminder
+from relay.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState
 from relay.ratelimit import TokenBucket
 from relay.sockets import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
 from voordeur_content import regions as region_data
@@ -111,28 +112,27 @@ def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
         history = conversations.transcript(session, conversation.id)
         agent = agent_frame(session, conversation)
     visitor.shown = conversations.ShownSeqs(floor=history[-1]["seq"] if history else 0)
-    visitor.ended_sent = conversation.state == "ended"
+    visitor.ended_sent = conversation.state == ENDED
     yield {"type": "session", "token": token, "conversation": conversation.id, "resumed": resumed,
            "state": conversation.state, "history": history}
     yield agent
     alert = triage.visitor_alert(conversation) if resumed else None
     if alert is not None:  # the widget's safety banner comes back after a reload
         yield alert
-    if conversation.state == "queued":
+    if conversation.state == QUEUED:
         yield from queue_update(visitor, conversation.region)
-    if conversation.state == "bot" and not history:
+    if conversation.state == BOT and not history:
         yield from run_bot_turn(visitor, "/greet")
 
 
 def announce_presence(visitor: VisitorSocket, status: str) -> None:
     """Tell the counsellor (if any) that the visitor came back or dropped off; nothing is stored."""
-    get_broker().publish(conversation_channel(visitor.conversation_id),
-                         {"event": "presence", "conversation": visitor.conversation_id, "visitor": status})
+    get_broker().publish(*presence_event(visitor.conversation_id, status))
 
 
 def agent_frame(session, conversation) -> dict:
     region = region_data.get_region(conversation.region) if conversation.region else None
-    if conversation.state == "assigned" and conversation.counsellor_id is not None:
+    if conversation.state == ASSIGNED and conversation.counsellor_id is not None:
         counsellor = session.get(Counsellor, conversation.counsellor_id)
         return {"type": "agent", "kind": "counsellor", "name": counsellor.name, "region": conversation.region}
     return {"type": "agent", "kind": "bot", "name": texts.BOT_NAME, "region": region.id if region else None}
@@ -143,8 +143,8 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
     client_id = optional_string(frame, "id", 80)
     payload = optional_string(frame, "payload", 500)
     conversation_id = visitor.conversation_id
-    try:
-        message, conversation, reminder, payload = store_visitor_message(conversation_id, text, client_id, payload)
+    try:  # stored and announced to the counsellor
+        message, state, reminder, payload = store_visitor_message(conversation_id, text, client_id, payload)
     except IntegrityError:
         # The unique (conversation, client id) caught a re-send; the rollback undid its seq too.
         if client_id is None:
@@ -153,12 +153,6 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
     if message is None:
         yield resent_or_ended(conversation_id, client_id)
         return
-    events = PendingEvents()
-    for stored in (message, reminder):
-        if stored is not None:
-            events.conversation(conversation_id, "message", message=conversations.message_frame(stored, conversation_id))
-    state = conversation.state
-    events.publish(get_broker())
     visitor.shown.first_time(message.seq)
     yield conversations.message_frame(message)
     if reminder is not None:
@@ -169,31 +163,32 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
     category = triage.grade(conversation_id, rules_view)
     if category is not None:
         yield triage_rules.alert_frame(category)
-    if state == "bot":
+    if state == BOT:
         yield from run_bot_turn(visitor, payload or text)
     else:  # queued: never silence while waiting, the relay answers until a person does
-        ask_model_opinion(visitor, text, rules_view, answer_while_waiting=state == "queued", alerted=category)
+        ask_model_opinion(visitor, text, rules_view, answer_while_waiting=state == QUEUED, alerted=category)
 
 
-def store_visitor_message(conversation_id: str, text: str, client_id: str | None, payload: str | None):
-    """Store a visitor's message unless the chat ended: (message, conversation's state row,
+def store_visitor_message(conversation_id: str, text: str, client_id: str | None, payload: str | None
+                          ) -> tuple[Message | None, ConversationState | None, Message | None, str | None]:
+    """Store a visitor's message unless the chat ended: (message, the conversation's state after,
     privacy reminder or None, the payload if the bot offered it) or (None, None, None, None)."""
     db = get_db()
     personal = mentions_personal_data(text)
     if not payload and not personal:  # nearly every message: one round trip
-        message, conversation = conversations.store_message(
-            db, conversation_id, conversations.CLAIM_OPEN, "visitor", text, client_id=client_id)
-        return message, conversation, None, None
-    with db.connection() as connection:
+        stored = conversations.store_messages(db, conversation_id, "visitor", text,
+                                              claim=conversations.Claim.OPEN, client_id=client_id)
+        return (stored.messages[0], stored.state, None, None) if stored else (None, None, None, None)
+    with db.transaction() as session:
         # Only a payload of a button the bot offered goes to Rasa; anything else is sent as the text,
         # so a visitor cannot steer the bot with hand-made intents.
-        if payload and payload not in conversations.offered_payloads(connection, conversation_id):
+        if payload and payload not in conversations.offered_payloads(session, conversation_id):
             payload = None
-        message, conversation = conversations.append_message_if(
-            connection, conversation_id, conversations.CLAIM_OPEN, "visitor", text, client_id=client_id)
-        if message is None:
+        stored = conversations.store_messages(session, conversation_id, "visitor", text,
+                                              claim=conversations.Claim.OPEN, client_id=client_id)
+        if not stored:
             return None, None, None, None
-        return message, conversation, personal_data_reminder(connection, conversation_id, personal), payload
+        return stored.messages[0], stored.state, personal_data_reminder(session, conversation_id, personal), payload
 
 
 def resent_or_ended(conversation_id: str, client_id: str | None) -> dict:
@@ -208,7 +203,6 @@ def resent_or_ended(conversation_id: str, client_id: str | None) -> dict:
 
 def run_bot_turn(visitor: VisitorSocket, message: str) -> Iterator[dict]:
     outcome = assistant.bot_turn(get_db(), visitor.conversation_id, message)
-    outcome.events.publish(get_broker())
     for message_row in outcome.messages:
         if visitor.shown.first_time(message_row.seq):
             yield conversations.message_frame(message_row)
@@ -234,9 +228,7 @@ def ask_model_opinion(visitor: VisitorSocket, text: str, rules_view: triage_rule
 
     def answer(parse: dict | None, raised_now: str | None) -> None:
         with app.app_context():
-            events = PendingEvents()
-            waiting.reply(conversation_id, parse, alerted or raised_now, events)
-            events.publish(get_broker())
+            waiting.reply(conversation_id, parse, alerted or raised_now)
 
     asked = triage.get_model_opinions().submit(text, rules_view, raised, answer if answer_while_waiting else None)
     if answer_while_waiting and not asked:  # Rasa down or far behind: answered without its reading
@@ -248,19 +240,18 @@ MODEL_ALERT = "model_alert"
 
 
 def visitor_end(visitor: VisitorSocket) -> Iterator[dict]:
-    events = PendingEvents()
     with get_db().transaction() as session:
-        before = session.get(conversations.Conversation, visitor.conversation_id)
-        was_queued, region = before.state == "queued", before.region
-        ended = conversations.end_conversation(session, visitor.conversation_id, "visitor")
-        if ended is not None:
-            message = conversations.append_message(session, ended.id, "system", texts.ENDED_BY_VISITOR)
-            events.conversation(ended.id, "message", message=conversations.message_frame(message, ended.id))
-            events.conversation(ended.id, "ended", by="visitor")
+        conversation = session.get(conversations.Conversation, visitor.conversation_id)
+        was_queued, region = conversation.state == QUEUED, conversation.region
+        # Not locked: a take may change its state meanwhile; ``end`` still ends it then, unless it ended.
+        ended = conversation.state != ENDED and conversations.end(session, conversation, "visitor")
+        if ended:
+            message = conversations.store_messages(session, conversation.id, "system", texts.ENDED_BY_VISITOR).messages[0]
+            events = events_of(session)
+            events.conversation(conversation.id, "ended", by="visitor")
             if was_queued:
                 events.region_changed(region)
-    events.publish(get_broker())
-    if ended is None:
+    if not ended:
         yield error_frame("conversation_ended")
         return
     visitor.shown.first_time(message.seq)

@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 
 from relay import conversations, queue, texts
 from relay.db import get_db
-from relay.events import PendingEvents
 from relay.models import Message
 from relay.rasa import get_rasa
+from relay.states import QUEUED
 
 # The bot's intents answered by its own response while a visitor waits: utter_<intent>, except where
 # the intake's answer does not fit a visitor who is already in the queue.
@@ -44,14 +44,15 @@ def answer_for(parse: dict | None) -> str | None:
     return None
 
 
-def reply(conversation_id: str, parse: dict | None, alerted: str | None, events: PendingEvents) -> list[Message]:
+def reply(conversation_id: str, parse: dict | None, alerted: str | None) -> list[Message]:
     """Answer one message of a visitor in the queue: ``parse`` is Rasa's reading (None without it),
-    ``alerted`` the category triage alerted on for this message, if any."""
+    ``alerted`` the category triage alerted on for this message, if any. The answers are announced
+    with the commit."""
     response = answer_for(parse)
     answer = get_rasa().response_text(response) if response and response != ALREADY_QUEUED else None
     with get_db().transaction() as session:
         conversation = conversations.lock_conversation(session, conversation_id)
-        if conversation is None or conversation.state != "queued":
+        if conversation is None or conversation.state != QUEUED:
             return []  # taken or ended meanwhile: the counsellor answers now
         place = queue.position(session, conversation)
         said: list[str] = []
@@ -67,7 +68,4 @@ def reply(conversation_id: str, parse: dict | None, alerted: str | None, events:
                 Message.conversation_id == conversation_id, Message.sender == "bot",
                 Message.created_at >= conversation.queued_at))
             said.append(texts.waiting_acknowledged(place, first))
-        stored = [conversations.append_message(session, conversation_id, "bot", line) for line in said]
-    for message in stored:
-        events.conversation(conversation_id, "message", message=conversations.message_frame(message, conversation_id))
-    return stored
+        return conversations.store_messages(session, conversation_id, "bot", [{"text": line} for line in said]).messages

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, func, select, text, update
 
 from bench.stack import RASA_TOKEN
 from relay import auth
-from relay.conversations import append_message, open_conversation
+from relay.conversations import open_conversation, store_messages
 from relay.db import get_db
 from relay.models import Conversation, CounsellorSession, LoginFailure, Message, Registration, utcnow
 from relay.retention import purge_relay
@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def make_conversation(session, age_days: float, ended: bool = True, last_message_days: float | None = None) -> str:
     conversation, _token = open_conversation(session)
-    message = append_message(session, conversation.id, "visitor", "Ik maak me zorgen")
+    (message,) = store_messages(session, conversation.id, "visitor", "Ik maak me zorgen").messages
     then = utcnow() - timedelta(days=age_days)
     conversation.created_at = then
     last_message_at = utcnow() - timedelta(days=age_days if last_message_days is None else last_message_days)
