@@ -69,9 +69,10 @@ class Counsellor(Client):
 def create_counsellors(database_url: str, count: int, password: str, regions: str = "all",
                        prefix: str = "bench") -> list[str]:
     """Create counsellor accounts straight in the database (one app, no process per account)."""
-    from relay import auth, create_app
+    from relay import create_app
+    from relay.web import auth
     from relay.db import get_db
-    from relay.migrate import upgrade_database
+    from relay.ops.migrate import upgrade_database
 
     upgrade_database(database_url)
     app = create_app({"DATABASE_URL": database_url, "REDIS_URL": None})

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
 def create_app(test_config: dict | None = None) -> "Flask":
     # Flask is imported here, not above: `python -m relay serve` may have to patch the standard
-    # library for gevent before Flask (and psycopg) are imported (relay/concurrency.py).
+    # library for gevent before Flask (and psycopg) are imported (relay/ops/concurrency.py).
     from flask import Flask
 
     app = Flask(__name__, instance_relative_config=False)
@@ -22,7 +22,8 @@ def create_app(test_config: dict | None = None) -> "Flask":
     # Every content reader, the relay's and the shared ones in voordeur_content, reads from here.
     use_content_dir(app.config["CONTENT_DIR"])
 
-    from relay import broker, db, rasa, schedule, triage
+    from relay import broker, db, schedule
+    from relay.bridge import rasa, triage
 
     db.init_app(app)
     broker.init_app(app)
@@ -30,9 +31,10 @@ def create_app(test_config: dict | None = None) -> "Flask":
     triage.init_app(app)
     schedule.init_app(app)
 
-    from relay import console_api, counsellor, pages, sockets, visitor
+    from relay.sockets import counsellor, frames, visitor
+    from relay.web import console_api, pages
 
-    sockets.init_app(app)
+    frames.init_app(app)
     pages.init_app(app)
     console_api.init_app(app)
     visitor.init_app(app)

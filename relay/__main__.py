@@ -1,6 +1,6 @@
 import sys
 
-from relay.concurrency import UnknownWorker, prepare_process
+from relay.ops.concurrency import UnknownWorker, prepare_process
 
 # First of all: `serve` on gevent must patch the standard library before psycopg is imported.
 try:
@@ -9,6 +9,6 @@ except UnknownWorker as error:
     print(f"error: {error}", file=sys.stderr)
     sys.exit(2)
 
-from relay.cli import main  # noqa: E402
+from relay.ops.cli import main  # noqa: E402
 
 sys.exit(main())

@@ -27,7 +27,7 @@ DEFAULTS = {
     "RELAY_ALLOWED_ORIGINS": "*",
     "RELAY_MAX_CHATS": 3,
     # How `serve` runs sockets: "gevent" or "threads"; unset, gevent on PostgreSQL and threads on
-    # SQLite (relay/concurrency.py, docs/deploy.md).
+    # SQLite (relay/ops/concurrency.py, docs/deploy.md).
     "RELAY_WORKER": None,
     # Sockets and requests one process serves at once (threads, or greenlets with gevent): 2,000
     # sockets per process plus room for HTTP requests.
@@ -36,9 +36,9 @@ DEFAULTS = {
     # within this when Rasa hangs), and for the model's opinion while a human has the chat.
     "RASA_TIMEOUT": 4.0,
     "RASA_PARSE_TIMEOUT": 3.0,
-    # Threads that ask Rasa's model about messages in chats a human has (relay/triage.py).
+    # Threads that ask Rasa's model about messages in chats a human has (relay/bridge/triage.py).
     "RELAY_URGENCY_WORKERS": 4,
-    # While Rasa is down, how often one background probe asks whether it is back (relay/rasa.py).
+    # While Rasa is down, how often one background probe asks whether it is back (relay/bridge/rasa.py).
     "RASA_PROBE_SECONDS": 2.0,
     "CONSOLE_SESSION_HOURS": 12,
     # Privacy (docs/privacy.md): days after its last activity that a conversation is deleted, and

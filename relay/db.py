@@ -9,7 +9,7 @@ from sqlalchemy import Connection, create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from relay.events import EVENTS_KEY, PendingEvents
+from relay.broker.events import EVENTS_KEY, PendingEvents
 
 Publish = Callable[[str, dict[str, Any]], None]
 
@@ -37,7 +37,7 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commit on success, roll back on error, always release the session.
 
-        The broker events added during it (``relay.events.events_of(session)``) are published
+        The broker events added during it (``relay.broker.events.events_of(session)``) are published
         after the commit succeeded, in the order they were added, and dropped with a rollback: no
         caller publishes by hand, so none can forget to or announce what was not stored."""
         with self.sessions() as session:

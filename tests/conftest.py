@@ -70,9 +70,9 @@ def database_url(tmp_path) -> str:
 def app(database_url):
     from relay import create_app
     from relay.db import get_db
-    from relay.migrate import upgrade_database
-    from relay.rasa import RasaClient
-    from relay.triage import get_model_opinions
+    from relay.ops.migrate import upgrade_database
+    from relay.bridge.rasa import RasaClient
+    from relay.bridge.triage import get_model_opinions
 
     upgrade_database(database_url)
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "RELAY_SCHEDULE": "always",

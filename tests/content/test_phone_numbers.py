@@ -31,12 +31,12 @@ def _bot_responses():
 
 
 def _relay_texts():
-    from relay import texts
+    from relay.domain import texts
 
     source = (REPO / "relay" / "texts.py").read_text(encoding="utf-8")
-    yield "relay/texts.py (source)", source
+    yield "relay/domain/texts.py (source)", source
     for name in dir(texts):
-        yield from _strings(getattr(texts, name), f"relay/texts.py {name}")
+        yield from _strings(getattr(texts, name), f"relay/domain/texts.py {name}")
 
 
 def _content_texts():

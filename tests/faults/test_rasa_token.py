@@ -45,14 +45,14 @@ def test_without_the_token_rasa_refuses_its_api(rasa_stack):
 
 
 def test_the_relays_client_sends_the_token(rasa_stack, caplog):
-    from relay.rasa import RasaClient
+    from relay.bridge.rasa import RasaClient
 
     right = RasaClient(rasa_stack, timeout=30, parse_timeout=30, token=RASA_TOKEN)
     wrong = RasaClient(rasa_stack, timeout=30, parse_timeout=30, token="wrong-" + RASA_TOKEN)
     try:
         assert right.probe() and right.parse("hoi")["text"] == "hoi"
         assert "digitale assistent" in right.response_text("utter_greet")  # GET /domain
-        with caplog.at_level(logging.ERROR, logger="relay.rasa"):
+        with caplog.at_level(logging.ERROR, logger="relay.bridge.rasa"):
             assert wrong.parse("hoi") is None
             assert not wrong.available()  # down for every visitor until the tokens match
             assert not wrong.probe()
@@ -64,10 +64,10 @@ def test_the_relays_client_sends_the_token(rasa_stack, caplog):
 
 
 def test_the_purge_empties_trackers_only_with_the_token(rasa_stack, caplog):
-    from relay.retention import PurgeResult, purge_rasa
+    from relay.ops.retention import PurgeResult, purge_rasa
 
     refused = PurgeResult()
-    with caplog.at_level(logging.ERROR, logger="relay.retention"):
+    with caplog.at_level(logging.ERROR, logger="relay.ops.retention"):
         purge_rasa(rasa_stack, ["old-1", "old-2"], None, refused, token="wrong-" + RASA_TOKEN)
     assert (refused.trackers_purged, refused.tracker_failures) == (0, 2)
     assert REFUSAL in caplog.text and RASA_TOKEN not in caplog.text

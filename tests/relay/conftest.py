@@ -6,11 +6,11 @@ import json
 import pytest
 
 from live_clients import of_type  # noqa: F401 (the tests import it from here)
-from relay.counsellor import CounsellorSocket, counsellor_connected, counsellor_event_frames, handle_counsellor_frame
+from relay.sockets.counsellor import CounsellorSocket, counsellor_connected, counsellor_event_frames, handle_counsellor_frame
 from relay.db import get_db
-from relay.rasa import BotTurn, RasaUnavailable
-from relay.triage import get_model_opinions
-from relay.visitor import VisitorSocket, handle_visitor_frame, visitor_event_frames
+from relay.bridge.rasa import BotTurn, RasaUnavailable
+from relay.bridge.triage import get_model_opinions
+from relay.sockets.visitor import VisitorSocket, handle_visitor_frame, visitor_event_frames
 
 
 def bot_says(*texts, buttons=None, signals=()):
@@ -141,7 +141,7 @@ def visitor_factory(app, rasa):
 
 @pytest.fixture
 def make_counsellor(app):
-    from relay import auth
+    from relay.web import auth
 
     def make(username="anna", regions="utrecht", name="Anna", max_chats=3):
         with app.app_context(), get_db(app).transaction() as session:

@@ -1,6 +1,6 @@
 """When the assistant fails, the relay asks for the town itself and queues the visitor."""
 from conftest import bot_says, of_type
-from relay import texts
+from relay.domain import texts
 
 
 def test_rasa_down_then_half_working_still_queues_by_town(visitor_factory, rasa):

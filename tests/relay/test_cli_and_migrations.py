@@ -9,9 +9,9 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.exc import OperationalError
 
 from bench.stack import POSTGRES_URL
-from relay.cli import main
+from relay.ops.cli import main
 from relay.db import get_db
-from relay.models import Base, Counsellor
+from relay.domain.models import Base, Counsellor
 
 
 def test_migrations_create_exactly_the_models(app):

@@ -8,10 +8,10 @@ import pytest
 import requests
 
 from bench.stack import REPO, Relay
-from relay.concurrency import (GEVENT, THREADS, UnknownWorker, gevent_active, prepare_process, run_blocking,
+from relay.ops.concurrency import (GEVENT, THREADS, UnknownWorker, gevent_active, prepare_process, run_blocking,
                                worker_kind)
 from relay.config import load_config
-from relay.serve import worker_options
+from relay.ops.serve import worker_options
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/voordeur"
 SQLITE = "sqlite:////tmp/relay.sqlite3"
@@ -57,11 +57,11 @@ def test_without_gevent_a_blocking_call_simply_runs_here():
 def test_under_gevent_a_password_hash_does_not_stall_the_other_sockets():
     """A counsellor's login (an Argon2 hash) while chats go on: the other greenlets keep running."""
     script = textwrap.dedent("""
-        from relay.concurrency import prepare_process
+        from relay.ops.concurrency import prepare_process
         prepare_process(["serve"], environ={"DATABASE_URL": "postgresql+psycopg://x@127.0.0.1/x"})
         import gevent
         from argon2 import PasswordHasher
-        from relay.concurrency import gevent_active, run_blocking
+        from relay.ops.concurrency import gevent_active, run_blocking
 
         assert gevent_active()
         hasher = PasswordHasher(time_cost=8)

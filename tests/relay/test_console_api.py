@@ -95,7 +95,7 @@ def test_registration_is_validated_and_only_for_own_conversations(client, visito
 
 
 def test_registrations_export_command(app, client, visitor_factory, rasa, counsellor_factory, monkeypatch, capsys):
-    from relay.cli import main
+    from relay.ops.cli import main
 
     conversation = ended_conversation(visitor_factory, rasa, counsellor_factory)
     login(client)

@@ -25,8 +25,8 @@ def content_dir(tmp_path):
 def app(database_url, content_dir):
     from relay import create_app
     from relay.db import get_db
-    from relay.migrate import upgrade_database
-    from relay.triage import get_model_opinions
+    from relay.ops.migrate import upgrade_database
+    from relay.bridge.triage import get_model_opinions
 
     upgrade_database(database_url)
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "RELAY_SCHEDULE": "always",

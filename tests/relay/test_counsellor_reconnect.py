@@ -61,7 +61,7 @@ def anna_account(app):
     from sqlalchemy import select
 
     from relay.db import get_db
-    from relay.models import Counsellor
+    from relay.domain.models import Counsellor
 
     with get_db(app).transaction() as session:
         counsellor = session.scalars(select(Counsellor).where(Counsellor.username == "anna")).one()

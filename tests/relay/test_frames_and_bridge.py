@@ -5,8 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from relay.broker import InProcessBroker
-from relay.rasa import decode_turn
-from relay.sockets import FrameError, parse_frame
+from relay.bridge.rasa import decode_turn
+from relay.sockets.frames import FrameError, parse_frame
 
 
 @given(st.one_of(st.text(max_size=300), st.binary(max_size=50),
@@ -52,7 +52,7 @@ def test_decode_turn_separates_signals_from_visible_messages():
 def test_client_addresses_are_redacted_from_the_server_log():
     import logging
 
-    from relay.serve import RedactClientAddresses
+    from relay.ops.serve import RedactClientAddresses
 
     record = logging.LogRecord("gunicorn.error", logging.WARNING, __file__, 1,
                                "Invalid request from ip=%s: %s", ("203.0.113.9", "bad"), None)
@@ -66,7 +66,7 @@ def test_client_addresses_are_redacted_from_the_server_log():
 def test_socket_options_of_an_operator_keep_the_inbox_wakeup(database_url):
     """Frames reach a socket's worker only through InboxEvent; own SOCK_SERVER_OPTIONS keep it."""
     from relay import create_app
-    from relay.sockets import InboxEvent
+    from relay.sockets.frames import InboxEvent
 
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SOCK_SERVER_OPTIONS": {"ping_interval": 5}})
     assert app.config["SOCK_SERVER_OPTIONS"] == {"ping_interval": 5, "event_class": InboxEvent}

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from conftest import of_type
 from relay.db import get_db
-from relay.models import Message
+from relay.domain.models import Message
 
 junk_value = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
                        st.text(max_size=30), st.text(min_size=1990, max_size=2100),
@@ -57,7 +57,7 @@ def test_random_frames_at_the_visitor_handler(app, visitor_factory, frames):
 @SETTINGS
 @given(st.lists(raw_frame, min_size=1, max_size=8))
 def test_random_frames_at_the_counsellor_handler(app, counsellor_factory, frames):
-    from relay.counsellor import handle_counsellor_frame
+    from relay.sockets.counsellor import handle_counsellor_frame
 
     anna = counsellor_factory()
     for raw in frames:

@@ -60,7 +60,7 @@ UPGRADE = {"Upgrade": "websocket", "Connection": "Upgrade"}
 
 
 def test_visitor_socket_origins_can_be_limited(app):
-    from relay.visitor import allowed_origin
+    from relay.sockets.visitor import allowed_origin
 
     app.config["RELAY_ALLOWED_ORIGINS"] = "https://www.example.nl, https://example.nl"
     response = app.test_client().get("/ws/visitor", headers={**UPGRADE, "Origin": "https://evil.example"})

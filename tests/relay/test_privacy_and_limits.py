@@ -3,8 +3,8 @@ from sqlalchemy import select
 
 from conftest import bot_says, handoff, of_type
 from relay.db import get_db
-from relay.models import Message
-from relay.ratelimit import TokenBucket
+from relay.domain.models import Message
+from relay.sockets.ratelimit import TokenBucket
 
 
 def stored(app, conversation_id):

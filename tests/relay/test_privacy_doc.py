@@ -3,7 +3,7 @@ import re
 from pathlib import Path
 
 from relay.config import DEFAULTS
-from relay.models import Base
+from relay.domain.models import Base
 
 PRIVACY = (Path(__file__).resolve().parents[2] / "docs" / "privacy.md").read_text()
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from conftest import bot_says, handoff, of_type
-from relay import queue
+from relay.domain import queues
 from relay.db import get_db
-from relay.models import Conversation, Counsellor, utcnow
+from relay.domain.models import Conversation, Counsellor, utcnow
 
 
 def queued_visitor(visitor_factory, rasa, region="utrecht", nickname="Sam", urgent=False):
@@ -140,7 +140,7 @@ def test_exactly_one_of_ten_simultaneous_takers_wins(app, visitor_factory, rasa,
         barrier.wait()
         with app.app_context(), get_db(app).transaction() as session:
             me = session.get(Counsellor, counsellor.id)
-            result = queue.take(session, me, ["utrecht"], conversation_id)
+            result = queues.take(session, me, ["utrecht"], conversation_id)
         results.append(result.error or "won")
 
     threads = [threading.Thread(target=attempt, args=(c,)) for c in counsellors]

@@ -12,11 +12,11 @@ import requests
 from sqlalchemy import create_engine, func, select, text, update
 
 from bench.stack import RASA_TOKEN
-from relay import auth
-from relay.conversations import open_conversation, store_messages
+from relay.web import auth
+from relay.domain.conversations import open_conversation, store_messages
 from relay.db import get_db
-from relay.models import Conversation, CounsellorSession, LoginFailure, Message, Registration, utcnow
-from relay.retention import purge_relay
+from relay.domain.models import Conversation, CounsellorSession, LoginFailure, Message, Registration, utcnow
+from relay.ops.retention import purge_relay
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -141,7 +141,7 @@ BOT_PYTHON = REPO / ".venv-bot" / "bin" / "python"
 @pytest.mark.skipif(not BOT_PYTHON.exists(), reason="needs .venv-bot (Rasa)")
 def test_a_sql_tracker_store_is_purged_directly(tmp_path):
     """Rasa's own SQLTrackerStore (it only appends on save, so the HTTP API cannot empty it)."""
-    from relay.retention import PurgeResult, purge_rasa
+    from relay.ops.retention import PurgeResult, purge_rasa
 
     store = tmp_path / "rasa.db"
     helper = [str(BOT_PYTHON), str(Path(__file__).with_name("rasa_sql_store.py")), str(store)]

@@ -101,7 +101,7 @@ def test_status_this_minute_follows_the_clock_and_a_changed_schedule():
 
 def test_rasa_hears_the_closed_regions_and_a_region_not_named_is_open(app):
     """The schedule metadata of a bot turn on a Tuesday evening: Twente has evening hours."""
-    from relay.assistant import schedule_metadata
+    from relay.bridge.assistant import schedule_metadata
 
     app.extensions["relay_regions"] = REGIONS
     app.extensions["relay_schedule"] = load_schedule(None, REGIONS)

@@ -10,12 +10,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import StatementError
 
 from conftest import bot_says, handoff, of_type
-from relay import conversations, counsellor as counsellor_socket, states, texts
+from relay.domain import conversations, states, texts
+from relay.sockets import counsellor as counsellor_socket
 from relay.broker import get_broker
 from relay.db import get_db
-from relay.events import events_of
-from relay.models import Conversation
-from relay.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState, IllegalTransition
+from relay.broker.events import events_of
+from relay.domain.models import Conversation
+from relay.domain.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState, IllegalTransition
 
 ARCHITECTURE = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
 
@@ -199,7 +200,7 @@ def test_the_migration_remembers_the_reminders_of_conversations_in_progress(tmp_
     from alembic import command
     from sqlalchemy import create_engine, text
 
-    from relay.migrate import alembic_config
+    from relay.ops.migrate import alembic_config
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = create_engine(url)

@@ -8,9 +8,9 @@ import pytest
 
 from conftest import bot_says, of_type
 from relay.db import get_db
-from relay.models import Conversation
-from relay.triage import ModelOpinions, get_model_opinions
-from relay.visitor import handle_visitor_frame
+from relay.domain.models import Conversation
+from relay.bridge.triage import ModelOpinions, get_model_opinions
+from relay.sockets.visitor import handle_visitor_frame
 from test_queue import queued_visitor
 from voordeur_content import triage_classifier
 from voordeur_content.triage import Assessment

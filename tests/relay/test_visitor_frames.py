@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from conftest import bot_says, of_type
 from relay.db import get_db
-from relay.models import Conversation, Message
+from relay.domain.models import Conversation, Message
 
 
 def stored_messages(app, conversation_id):

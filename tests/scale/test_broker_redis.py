@@ -6,7 +6,7 @@ import pytest
 
 from bench.stack import free_port
 from relay.broker import make_broker
-from relay.broker_redis import RedisBroker, RedisUnavailable, split_prefix
+from relay.broker.redis_broker import RedisBroker, RedisUnavailable, split_prefix
 
 
 def collector():

@@ -14,7 +14,7 @@ down_revision = '0004'
 branch_labels = None
 depends_on = None
 
-# The reminder as relay/texts.py worded it when this migration was written: conversations in
+# The reminder as relay/domain/texts.py worded it when this migration was written: conversations in
 # progress had their reminders stored only as this text. Frozen here on purpose, so a later
 # rewording of texts.py cannot change what this migration finds.
 REMINDER_START = "Goed om te weten: je hoeft hier geen persoonlijke gegevens te delen, zoals "

@@ -1,23 +1,23 @@
 """What a visitor who waits in the queue is answered: never silence, and quiet once a person is there.
 
 While queued, every visitor message gets an answer before the counsellor takes the chat:
-- danger: the triage alert (relay/triage.py), and the news that the conversation moved up;
+- danger: the triage alert (relay/bridge/triage.py), and the news that the conversation moved up;
 - a question the bot knows: the bot's own answer (Rasa's intent, the response of the running model);
 - anything else: an acknowledgement that the message is ready for the counsellor, with the place in
   the queue.
 The answers are stored as the bot's messages, so the counsellor reads what the visitor was told.
-Rasa's reading of the message is also its second opinion for triage (relay/triage.py asks it on a
+Rasa's reading of the message is also its second opinion for triage (relay/bridge/triage.py asks it on a
 worker beside the socket), so one call serves both; without Rasa, the acknowledgement.
 """
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from relay import conversations, queue, texts
+from relay.domain import conversations, queues, texts
 from relay.db import get_db
-from relay.models import Message
-from relay.rasa import get_rasa
-from relay.states import QUEUED
+from relay.domain.models import Message
+from relay.bridge.rasa import get_rasa
+from relay.domain.states import QUEUED
 
 # The bot's intents answered by its own response while a visitor waits: utter_<intent>, except where
 # the intake's answer does not fit a visitor who is already in the queue.
@@ -54,7 +54,7 @@ def reply(conversation_id: str, parse: dict | None, alerted: str | None) -> list
         conversation = conversations.lock_conversation(session, conversation_id)
         if conversation is None or conversation.state != QUEUED:
             return []  # taken or ended meanwhile: the counsellor answers now
-        place = queue.position(session, conversation)
+        place = queues.position(session, conversation)
         said: list[str] = []
         if alerted:
             said.append(texts.WAITING_MOVED_UP)

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, TypeDecorator, Boolean, DateTime, ForeignKey, Index
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from relay.states import INITIAL, ConversationState
+from relay.domain.states import INITIAL, ConversationState
 
 
 def utcnow() -> datetime:
@@ -91,12 +91,12 @@ class Conversation(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     # SHA-256 of the visitor's session token; the token itself is never stored.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # Written only by the transitions in relay/conversations.py (the machine: relay/states.py).
+    # Written only by the transitions in relay/domain/conversations.py (the machine: relay/domain/states.py).
     state: Mapped[ConversationState] = mapped_column(StateType(), default=INITIAL)
     region: Mapped[Optional[str]] = mapped_column(String(64))
     nickname: Mapped[Optional[str]] = mapped_column(String(80))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
-    # The triage grade (relay/triage.py): the most serious category seen, the signal kind that
+    # The triage grade (relay/bridge/triage.py): the most serious category seen, the signal kind that
     # decided it (never the visitor's words), the categories already alerted ("acute,suicide"),
     # and the queue priority that follows from them (2 urgent, 1 high, 0 ordinary).
     risk: Mapped[Optional[str]] = mapped_column(String(16))
@@ -105,7 +105,7 @@ class Conversation(Base):
     priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     intake: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # Waiting for a town: the relay asked for it (Rasa down) or the bot's intake ended without one.
-    # A town in a later message then queues the conversation (relay/assistant.py), whatever the bot
+    # A town in a later message then queues the conversation (relay/bridge/assistant.py), whatever the bot
     # would make of the rest of the message.
     awaiting_region: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     counsellor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("counsellors.id"))
@@ -118,7 +118,7 @@ class Conversation(Base):
     ended_at: Mapped[Optional[datetime]]
     ended_by: Mapped[Optional[str]] = mapped_column(String(16))
     registered: Mapped[bool] = mapped_column(Boolean, default=False)
-    # The kinds of personal data the visitor was reminded of ("phone,email"; relay/privacy.py), so
+    # The kinds of personal data the visitor was reminded of ("phone,email"; relay/domain/privacy.py), so
     # each is mentioned once, whatever the reminder's sentence says.
     reminded_kinds: Mapped[str] = mapped_column(String(80), default="", server_default="")
 

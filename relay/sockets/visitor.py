@@ -11,16 +11,18 @@ from typing import Iterator
 from flask import Blueprint, Flask, abort, current_app, request
 from sqlalchemy.exc import IntegrityError
 
-from relay import assistant, conversations, queue, sockets, texts, triage, waiting
+from relay.bridge import assistant, triage, waiting
+from relay.domain import conversations, queues, texts
+from relay.sockets import frames
 from relay.broker import get_broker
 from relay.db import get_db
-from relay.origins import allowed_origin
-from relay.events import conversation_channel, events_of, presence_event, region_channel
-from relay.models import Counsellor, Message
-from relay.privacy import mentions_personal_data, personal_data_reminder
-from relay.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState
-from relay.ratelimit import TokenBucket
-from relay.sockets import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
+from relay.sockets.origins import allowed_origin
+from relay.broker.events import conversation_channel, events_of, presence_event, region_channel
+from relay.domain.models import Counsellor, Message
+from relay.domain.privacy import mentions_personal_data, personal_data_reminder
+from relay.domain.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState
+from relay.sockets.ratelimit import TokenBucket
+from relay.sockets.frames import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
 from voordeur_content import regions as region_data
 from voordeur_content import triage as triage_rules
 
@@ -60,7 +62,7 @@ class VisitorSocket:
 
 def error_frame(code: str, message: str | None = None) -> dict:
     """An error for the visitor, in the words of texts.ERRORS unless given."""
-    return sockets.error_frame(code, message or texts.ERRORS.get(code, texts.ERRORS["unavailable"]))
+    return frames.error_frame(code, message or texts.ERRORS.get(code, texts.ERRORS["unavailable"]))
 
 
 def handle_visitor_frame(visitor: VisitorSocket, raw) -> Iterator[dict]:
@@ -216,7 +218,7 @@ def ask_model_opinion(visitor: VisitorSocket, text: str, rules_view: triage_rule
                       answer_while_waiting: bool = False, alerted: str | None = None) -> None:
     """While a human has (or will have) the chat, Rasa's model reads the message beside the socket;
     a more serious grade comes back through this socket's inbox. A visitor who waits in the queue is
-    answered after that reading (relay/waiting.py), through the conversation's channel."""
+    answered after that reading (relay/bridge/waiting.py), through the conversation's channel."""
     app, inbox, conversation_id = current_app._get_current_object(), visitor.inbox, visitor.conversation_id
 
     def raised(assessment: triage_rules.Assessment) -> str | None:  # on a worker, even if the visitor left
@@ -268,7 +270,7 @@ def queue_update(visitor: VisitorSocket, region: str) -> Iterator[dict]:
         visitor.listen(region_channel(region))
     with get_db().transaction() as session:
         conversation = session.get(conversations.Conversation, visitor.conversation_id)
-        place = queue.position(session, conversation)
+        place = queues.position(session, conversation)
         region = conversation.region
     if place is not None and place != visitor.queue_position:
         visitor.queue_position = place

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request, send_from_directory
 
-from relay.origins import allowed_origin
+from relay.sockets.origins import allowed_origin
 from relay.schedule import get_regions, get_schedule
 from voordeur_content import phone_numbers
 

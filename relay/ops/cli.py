@@ -7,7 +7,7 @@ import sys
 from sqlalchemy.engine import make_url
 
 from relay.config import load_config
-from relay.migrate import create_database, upgrade_database
+from relay.ops.migrate import create_database, upgrade_database
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def counsellor_add(args) -> int:
-    from relay import auth, create_app
+    from relay import create_app
+    from relay.web import auth
     from relay.db import get_db
     from relay.schedule import get_regions
 
@@ -69,7 +70,7 @@ def counsellor_add(args) -> int:
 def registrations_export() -> int:
     from relay import create_app
     from relay.db import get_db
-    from relay.registrations import export_csv
+    from relay.domain.registrations import export_csv
 
     app = create_app()
     with get_db(app).transaction() as session:
@@ -81,7 +82,7 @@ def registrations_export() -> int:
 def purge_command(args) -> int:
     from relay import create_app
     from relay.db import get_db
-    from relay.retention import purge
+    from relay.ops.retention import purge
 
     app = create_app()
     result = purge(app, args.days)
@@ -94,7 +95,7 @@ def purge_command(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
-        from relay.serve import serve
+        from relay.ops.serve import serve
 
         serve(args.host, args.port)
         return 0

@@ -1,5 +1,5 @@
 """Conversations: opening, resuming by token, storing messages with their seq, and every change of
-state (the machine itself, with the transitions it allows: relay/states.py)."""
+state (the machine itself, with the transitions it allows: relay/domain/states.py)."""
 from __future__ import annotations
 
 import json
@@ -16,12 +16,12 @@ from sqlalchemy import ARRAY, ColumnElement, Connection, Select, Text, Update, b
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
-from relay import states
+from relay.domain import states
 from relay.db import Database
-from relay.events import PendingEvents, events_of
-from relay.models import Conversation, Message, utcnow
-from relay.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState
-from relay.tokens import hash_token, new_token
+from relay.broker.events import PendingEvents, events_of
+from relay.domain.models import Conversation, Message, utcnow
+from relay.domain.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState
+from relay.domain.tokens import hash_token, new_token
 
 # Messages are stored with Core statements on the tables, not through the ORM's unit of work: a
 # message is the relay's hottest write, and the ORM's bookkeeping cost more than the database.

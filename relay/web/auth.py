@@ -9,10 +9,10 @@ from flask import Response, current_app, request
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from relay.concurrency import run_blocking
+from relay.ops.concurrency import run_blocking
 from relay.db import get_db
-from relay.models import Counsellor, CounsellorSession, LoginFailure, utcnow
-from relay.tokens import hash_token, new_token
+from relay.domain.models import Counsellor, CounsellorSession, LoginFailure, utcnow
+from relay.domain.tokens import hash_token, new_token
 
 COOKIE_NAME = "voordeur_console"
 hasher = PasswordHasher()

@@ -5,9 +5,10 @@ from functools import wraps
 from typing import Any, Callable
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 
-from relay import auth, registrations
+from relay.domain import registrations
+from relay.web import auth
 from relay.db import get_db
-from relay.origins import same_origin
+from relay.sockets.origins import same_origin
 from relay.schedule import get_regions
 from voordeur_content import load_content
 

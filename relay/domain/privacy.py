@@ -10,8 +10,8 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from relay import conversations, texts
-from relay.models import Conversation, Message
+from relay.domain import conversations, texts
+from relay.domain.models import Conversation, Message
 from voordeur_content import personal_data
 
 

@@ -1,7 +1,7 @@
 """The states of a conversation and the transitions allowed between them.
 
 This module has no dependencies, so the model can type its column with the enum; the functions
-that change a conversation's state (relay/conversations.py: ``open_conversation``, ``enqueue``,
+that change a conversation's state (relay/domain/conversations.py: ``open_conversation``, ``enqueue``,
 ``assign``, ``requeue``, ``end``) are the only writers of it, and each asks ``check`` first.
 docs/architecture.md draws the same table (a test keeps the two alike).
 """

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from relay import conversations, texts, triage
+from relay.bridge import triage
+from relay.domain import conversations, texts
 from relay.db import Database
-from relay.events import events_of
-from relay.models import Conversation, Message
-from relay.rasa import RasaUnavailable, get_rasa
+from relay.broker.events import events_of
+from relay.domain.models import Conversation, Message
+from relay.bridge.rasa import RasaUnavailable, get_rasa
 from relay.schedule import describe_opening, get_regions, get_schedule
-from relay.states import BOT
+from relay.domain.states import BOT
 from voordeur_content import regions as region_data
 from voordeur_content.triage import Assessment
 

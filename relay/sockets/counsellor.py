@@ -12,16 +12,17 @@ from typing import Iterator
 from flask import Blueprint, Flask, abort, current_app, request
 from sqlalchemy import select
 
-from relay import conversations, queue, sockets, texts
-from relay.auth import counsellor_of_request, region_ids_of
+from relay.domain import conversations, queues, texts
+from relay.sockets import frames
+from relay.web.auth import counsellor_of_request, region_ids_of
 from relay.broker import get_broker
 from relay.db import get_db
-from relay.events import conversation_channel, counsellor_channel, events_of, region_channel
-from relay.models import Conversation, Counsellor, utcnow
-from relay.origins import same_origin
+from relay.broker.events import conversation_channel, counsellor_channel, events_of, region_channel
+from relay.domain.models import Conversation, Counsellor, utcnow
+from relay.sockets.origins import same_origin
 from relay.schedule import get_regions, get_schedule
-from relay.states import ASSIGNED, ENDED
-from relay.sockets import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
+from relay.domain.states import ASSIGNED, ENDED
+from relay.sockets.frames import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
 from voordeur_content import regions as region_data
 
 bp = Blueprint("counsellor", __name__)
@@ -64,7 +65,7 @@ class CounsellorSocket:
 
 def error_frame(code: str, conversation: str | None = None) -> dict:
     """An error for the counsellor, in the words of texts.COUNSELLOR_ERRORS."""
-    return sockets.error_frame(code, texts.COUNSELLOR_ERRORS.get(code, code), conversation)
+    return frames.error_frame(code, texts.COUNSELLOR_ERRORS.get(code, code), conversation)
 
 
 def counsellor_connected(counsellor: CounsellorSocket) -> Iterator[dict]:
@@ -109,7 +110,7 @@ def registrations_due(counsellor: CounsellorSocket) -> Iterator[dict]:
 
 def queue_frames(counsellor: CounsellorSocket, force: bool = False) -> Iterator[dict]:
     with get_db().transaction() as session:
-        items = [queue.queue_item(c) for c in queue.queued_conversations(session, counsellor.regions)]
+        items = [queues.queue_item(c) for c in queues.queued_conversations(session, counsellor.regions)]
     # waiting_s changes every second; only a change in who waits, or in order, is news.
     shape = [(i["conversation"], i["region"], i["urgent"], i["risk"], i["nickname"]) for i in items]
     if force or shape != counsellor.last_queue:
@@ -158,7 +159,7 @@ def handle_counsellor_frame(counsellor: CounsellorSocket, raw) -> Iterator[dict]
 def take(counsellor: CounsellorSocket, conversation_id: str | None) -> Iterator[dict]:
     with get_db().transaction() as session:  # announced with its commit, before this socket follows
         me = session.get(Counsellor, counsellor.counsellor_id)
-        result = queue.take(session, me, counsellor.regions, conversation_id)
+        result = queues.take(session, me, counsellor.regions, conversation_id)
         if result.conversation is not None:
             taken = result.conversation
             region = region_data.get_region(taken.region)
@@ -225,7 +226,7 @@ def transfer(counsellor: CounsellorSocket, conversation_id: str, region_id: str 
         conversation, error = _own_assigned(session, counsellor, conversation_id)
         if conversation is not None:
             old_region = conversation.region
-            queue.transfer(session, counsellor.counsellor_id, conversation, region.id)  # locked: it is still theirs
+            queues.transfer(session, counsellor.counsellor_id, conversation, region.id)  # locked: it is still theirs
             conversations.store_messages(session, conversation_id, "system", texts.transferred(region.name))
             events = events_of(session)
             events.conversation(conversation_id, "agent", kind="bot", name=texts.BOT_NAME, region=region.id)

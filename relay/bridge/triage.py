@@ -5,7 +5,7 @@ grade than the conversation had is stored on it (risk, reason, priority in the q
 counsellor's alert is published with the same commit; the visitor's alert frame is sent by the
 caller, so it is said once and then stays visible. Rasa's classifier is a second opinion, asked
 beside the socket on a few worker threads (`ModelOpinions`) while a human has or will have the
-chat; in the bot state the bot's own turn brings it (relay/assistant.py).
+chat; in the bot state the bot's own turn brings it (relay/bridge/assistant.py).
 """
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ from typing import Callable
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
-from relay import conversations
+from relay.domain import conversations
 from relay.db import get_db
-from relay.events import events_of
-from relay.models import Conversation
-from relay.rasa import get_rasa
-from relay.states import QUEUED
+from relay.broker.events import events_of
+from relay.domain.models import Conversation
+from relay.bridge.rasa import get_rasa
+from relay.domain.states import QUEUED
 from voordeur_content import triage
 from voordeur_content.triage import Assessment
 

@@ -1,6 +1,6 @@
 """Per-region queues: order, positions, the atomic take and the transfer between regions.
 
-Order within a region: by priority (urgent, then high risk, then the rest: relay/triage.py sets it),
+Order within a region: by priority (urgent, then high risk, then the rest: relay/bridge/triage.py sets it),
 then the oldest ``queued_at``, then the id (a stable tie-break).
 Taking is decided by the database: a conditional UPDATE that only succeeds while the conversation
 is still queued, so exactly one of many simultaneous takers wins, across processes.
@@ -14,9 +14,9 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from relay import conversations
-from relay.models import Conversation, Counsellor, utcnow
-from relay.states import ASSIGNED, QUEUED
+from relay.domain import conversations
+from relay.domain.models import Conversation, Counsellor, utcnow
+from relay.domain.states import ASSIGNED, QUEUED
 
 QUEUE_ORDER = (Conversation.priority.desc(), Conversation.queued_at.asc(), Conversation.id.asc())
 

@@ -108,7 +108,7 @@ def make_broker(config) -> Broker:
     fell back to their own in-process broker would silently lose each other's deliveries.
     """
     if config.get("REDIS_URL"):
-        from relay.broker_redis import RedisBroker
+        from relay.broker.redis_broker import RedisBroker
 
         return RedisBroker(config["REDIS_URL"])
     return InProcessBroker()

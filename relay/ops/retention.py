@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, create_engine, delete, exists, select, text
 from sqlalchemy.orm import Session
 
 from relay.db import get_db
-from relay.models import Conversation, CounsellorSession, LoginFailure, Message, utcnow
+from relay.domain.models import Conversation, CounsellorSession, LoginFailure, Message, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ import io
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from relay.models import Conversation, Registration, utcnow
-from relay.states import ENDED
+from relay.domain.models import Conversation, Registration, utcnow
+from relay.domain.states import ENDED
 from voordeur_content import load_content
 
 MAX_ADVICE = 4000

@@ -1,4 +1,4 @@
-"""Running the relay for real use: gunicorn with one worker, on gevent or threads (relay/concurrency.py)."""
+"""Running the relay for real use: gunicorn with one worker, on gevent or threads (relay/ops/concurrency.py)."""
 from __future__ import annotations
 
 import logging
@@ -8,9 +8,9 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
 from relay import create_app
-from relay.concurrency import GEVENT, gevent_active, worker_kind
+from relay.ops.concurrency import GEVENT, gevent_active, worker_kind
 from relay.config import load_config
-from relay.migrate import upgrade_database
+from relay.ops.migrate import upgrade_database
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class RelayServer(BaseApplication):
     def load(self):
         app = create_app()
         # Runs in the worker (no preload): transcripts past their retention are deleted while serving.
-        from relay.retention import start_periodic_purge
+        from relay.ops.retention import start_periodic_purge
 
         start_periodic_purge(app)
         warm_up(app)

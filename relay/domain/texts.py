@@ -21,7 +21,7 @@ ASSISTANT_UNAVAILABLE_ASK_REGION = (
     "Sorry, de digitale assistent reageert nu even niet. Wil je met een medewerker chatten? "
     "Schrijf dan in welke plaats je woont. Dan zetten we je in de wachtrij. " + ALWAYS_REACHABLE
 )
-# {kinds}: the names below, e.g. "je telefoonnummer of je e-mailadres" (relay/privacy.py).
+# {kinds}: the names below, e.g. "je telefoonnummer of je e-mailadres" (relay/domain/privacy.py).
 PERSONAL_DATA_REMINDER = (
     "Goed om te weten: je hoeft hier geen persoonlijke gegevens te delen, zoals {kinds}. "
     "Je kunt anoniem blijven. Vertel gerust wat er aan de hand is, zonder die gegevens."
@@ -52,7 +52,7 @@ def queued(region_name: str) -> str:
     )
 
 
-# While a visitor waits in the queue (relay/waiting.py): every message is answered.
+# While a visitor waits in the queue (relay/bridge/waiting.py): every message is answered.
 WAITING_MOVED_UP = (
     "Je gesprek gaat nu voor in de wachtrij. Een medewerker komt zo snel als het kan. "
     "Blijf in deze chat als dat veilig is."

@@ -18,7 +18,7 @@ from flask import Flask
 from flask_sock import Sock
 from simple_websocket import ConnectionClosed
 
-from relay import texts
+from relay.domain import texts
 
 log = logging.getLogger(__name__)
 

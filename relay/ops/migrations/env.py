@@ -2,7 +2,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from relay.models import Base
+from relay.domain.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,0 +1,1 @@
+"""The conversation domain: states, conversations, queues, messages, texts. No Flask here."""

@@ -1,0 +1,1 @@
+"""The web pages, the console's HTTP API and counsellor sign-in."""
