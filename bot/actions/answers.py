@@ -48,11 +48,7 @@ def is_button_payload(text: str) -> bool:
 
 def is_not_an_answer(tracker: Tracker) -> bool:
     intent = intent_of(tracker)
-    return (
-        intent in _NOT_ANSWER_INTENTS
-        or intent.startswith("urgent_")
-        or intent.startswith("faq_")
-    )
+    return intent in _NOT_ANSWER_INTENTS or intent.startswith("urgent_") or intent.startswith("faq_")
 
 
 _NICKNAME_PREFIX = re.compile(
@@ -66,7 +62,8 @@ _NICKNAME_SUFFIX = re.compile(r"\s+(?:noemen|hoor|maar)\s*$", re.IGNORECASE)
 # Words a name does not contain but a sentence nearly always does.
 _SENTENCE_WORDS = frozenset(
     "ik je jij mij me mijn hij zij ze wij we het de een is ben zijn was wat hoe waarom moet kan wil "
-    "niet geen en of maar als dat dit weet doe doen help".split())
+    "niet geen en of maar als dat dit weet doe doen help".split()
+)
 
 
 def is_sentence(text: str) -> bool:
@@ -75,7 +72,7 @@ def is_sentence(text: str) -> bool:
 
 
 def clean_nickname(text: str) -> str:
-    """"noem me maar Sam" -> "Sam"."""
+    """ "noem me maar Sam" -> "Sam"."""
     name = _NICKNAME_PREFIX.sub("", text.strip())
     name = _NICKNAME_SUFFIX.sub("", name)
     return name.strip(" .!,'\"")
@@ -98,14 +95,26 @@ def parse_about(text: str) -> Optional[str]:
 
 
 _SITUATIONS = (
-    ("child", r"\b(?:kind\w*|zoon|dochter|baby|peuter|tiener|meisje|jongen|stiefkind\w*|"
-              r"leerling\w*|kleinkind\w*|pleegkind\w*)\b"),
-    ("elderly", r"\b(?:oudere\w*|oma|opa|bejaard\w*|grootouder\w*|mantelzorg\w*|"
-                r"verzorgingshuis|verpleeghuis|oude (?:moeder|vader)|hoogbejaard\w*)\b"),
-    ("partner", r"\b(?:partner|ex|man|vrouw|vriend|vriendin|echtgeno\w*|relatie|vriendje|"
-                r"vriendinnetje|verloofde|date|huwelijk)\b"),
-    ("other", r"\b(?:anders|iets anders|ander|broer|zus|ouders?|vader|moeder|familie|"
-              r"huisgeno\w*|schoonfamilie|eer|dwang|uithuwelijking)\b"),
+    (
+        "child",
+        r"\b(?:kind\w*|zoon|dochter|baby|peuter|tiener|meisje|jongen|stiefkind\w*|"
+        r"leerling\w*|kleinkind\w*|pleegkind\w*)\b",
+    ),
+    (
+        "elderly",
+        r"\b(?:oudere\w*|oma|opa|bejaard\w*|grootouder\w*|mantelzorg\w*|"
+        r"verzorgingshuis|verpleeghuis|oude (?:moeder|vader)|hoogbejaard\w*)\b",
+    ),
+    (
+        "partner",
+        r"\b(?:partner|ex|man|vrouw|vriend|vriendin|echtgeno\w*|relatie|vriendje|"
+        r"vriendinnetje|verloofde|date|huwelijk)\b",
+    ),
+    (
+        "other",
+        r"\b(?:anders|iets anders|ander|broer|zus|ouders?|vader|moeder|familie|"
+        r"huisgeno\w*|schoonfamilie|eer|dwang|uithuwelijking)\b",
+    ),
 )
 
 
@@ -117,10 +126,13 @@ def parse_situation(text: str) -> Optional[str]:
     return None
 
 
-_YES = re.compile(r"^(?:ja|jawel|jazeker|yes|jep|ok|oke|okay|klopt|zeker|ik ben veilig|veilig|"
-                  r"ja hoor|ja ik ben veilig|ja nu wel|nu wel)\b")
-_NO = re.compile(r"^(?:nee|neen|no|nope|niet|ik ben niet veilig|niet veilig|nee niet|"
-                 r"helemaal niet|nee ik ben niet veilig)\b")
+_YES = re.compile(
+    r"^(?:ja|jawel|jazeker|yes|jep|ok|oke|okay|klopt|zeker|ik ben veilig|veilig|"
+    r"ja hoor|ja ik ben veilig|ja nu wel|nu wel)\b"
+)
+_NO = re.compile(
+    r"^(?:nee|neen|no|nope|niet|ik ben niet veilig|niet veilig|nee niet|" r"helemaal niet|nee ik ben niet veilig)\b"
+)
 
 
 def parse_yes_no(intent: str, text: str) -> Optional[str]:
@@ -136,8 +148,7 @@ def parse_age_group(text: str) -> Optional[str]:
     words = normalize(text)
     if re.search(r"\b(?:jonger dan 18|onder de 18|minderjarig|kind|tiener|puber|scholier)\b", words):
         return "under_18"
-    if re.search(r"\b(?:18 of ouder|ouder dan 18|boven de 18|volwassen\w*|meerderjarig|18 plus)\b",
-                 words):
+    if re.search(r"\b(?:18 of ouder|ouder dan 18|boven de 18|volwassen\w*|meerderjarig|18 plus)\b", words):
         return "18_plus"
     numbers = [int(n) for n in re.findall(r"\b(\d{1,3})\b", words)]
     ages = [n for n in numbers if 5 <= n <= 110]
@@ -190,8 +201,12 @@ COMMON_WORD_COUNT = 5000
 
 
 def says_how_they_are(text: str, nickname: str) -> bool:
-    """"ik ben bang", "ik ben zo moe": the visitor says how they are, not what they are called
+    """ "ik ben bang", "ik ben zo moe": the visitor says how they are, not what they are called
     (a nickname may be a word, "Zon" or "Vlinder", but not after "ik ben")."""
     words = normalize(nickname).split()
-    return (normalize(text).startswith("ik ben ") and bool(words) and not is_first_name(words[-1])
-            and dutch_word_counts().get(words[-1], 0) >= COMMON_WORD_COUNT)
+    return (
+        normalize(text).startswith("ik ben ")
+        and bool(words)
+        and not is_first_name(words[-1])
+        and dutch_word_counts().get(words[-1], 0) >= COMMON_WORD_COUNT
+    )

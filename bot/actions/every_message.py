@@ -15,6 +15,7 @@ class ActionEveryMessage(Action):
     def name(self) -> Text:
         return "action_validate_slot_mappings"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         return faq.asked_before_events(tracker) + urgency.check_phrases(dispatcher, tracker)

@@ -3,7 +3,7 @@
 Every answer to a question (`utter_faq_*` in the domain) has a second, short variant ("Zoals ik net
 zei: ...") conditioned on the slot `faq_asked_before`. This module owns the rule that sets it: the
 visitor's latest message asks a question (a faq_* intent) whose answer (utter_<intent>, the rules'
-naming, which relay/waiting.py follows too) was given before in this session. The rules answer it
+naming, which relay/bridge/waiting.py follows too) was given before in this session. The rules answer it
 as always; Rasa picks the variant.
 """
 

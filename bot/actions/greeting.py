@@ -15,8 +15,9 @@ class ActionGreet(Action):
     def name(self) -> Text:
         return "action_greet"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(response="utter_greet")
         dispatcher.utter_message(response="utter_house_rules")
         if not schedule.is_open(tracker):
@@ -36,8 +37,9 @@ class ActionAnswerEnglish(Action):
     def name(self) -> Text:
         return "action_answer_english"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         told = faq.answered_before(tracker)  # the same rule as every other question asked again
         dispatcher.utter_message(response="utter_english_noted" if told else "utter_faq_english")
         return []
@@ -50,10 +52,12 @@ class ActionAnswerBelgium(Action):
     def name(self) -> Text:
         return "action_answer_belgium"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         text = answers.text_of(tracker)
-        belgian = (regions.place_answer(text).kind is regions.PlaceKind.BELGIUM
-                   or re.search(r"\b(?:belg\w*|vlaander\w*|vlaams\w*|walloni\w*)", normalize(text)))
+        belgian = regions.place_answer(text).kind is regions.PlaceKind.BELGIUM or re.search(
+            r"\b(?:belg\w*|vlaander\w*|vlaams\w*|walloni\w*)", normalize(text)
+        )
         dispatcher.utter_message(response="utter_faq_belgium" if belgian else "utter_town_unknown")
         return []

@@ -16,8 +16,9 @@ class ActionRequestHuman(Action):
     def name(self) -> Text:
         return "action_request_human"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         events = [SlotSet("handoff_requested", True)]
         region = tracker.get_slot("region")
         if region == SKIPPED:  # declined earlier; asking for a person now, they are asked once more
@@ -36,12 +37,13 @@ class ActionHandoff(Action):
     def name(self) -> Text:
         return "action_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         region_id = payloads.answer(tracker, "region")
         if region_id is None:  # no region: the way forward (utter_region_way_forward, or 1712 for Belgium)
             dispatcher.utter_message(response="utter_handoff_no_region")
-            # The relay then waits for a town: one typed later reaches its queue (relay/assistant.py).
+            # The relay then waits for a town: one typed later reaches its queue (relay/bridge/assistant.py).
             dispatcher.utter_message(json_message=payloads.handoff(tracker))
             return []
         name = region_name(region_id)

@@ -20,14 +20,12 @@ def _day_ranges(days: List[str]) -> str:
             runs[-1] = (runs[-1][0], day)
         else:
             runs.append((day, day))
-    parts = [
-        day_name(a) if a == b else f"{day_name(a)} tot en met {day_name(b)}" for a, b in runs
-    ]
+    parts = [day_name(a) if a == b else f"{day_name(a)} tot en met {day_name(b)}" for a, b in runs]
     return " en ".join(parts)
 
 
 def evening_hours_text() -> str:
-    """"Veilig Thuis Amsterdam-Amstelland (maandag tot en met donderdag 18:00-21:00), ..."."""
+    """ "Veilig Thuis Amsterdam-Amstelland (maandag tot en met donderdag 18:00-21:00), ..."."""
     described = []
     for region in regions.load_regions():
         by_span: Dict[str, List[str]] = {}
@@ -44,8 +42,9 @@ class ActionTellHours(Action):
     def name(self) -> Text:
         return "action_tell_hours"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         if answers.intent_of(tracker) != "faq_evenings":
             dispatcher.utter_message(response="utter_hours")
         evenings = evening_hours_text()

@@ -85,8 +85,11 @@ def told_their_story(tracker: Tracker) -> bool:
         intent = answers.intent_of_event(event)
         text = event.get("text") or ""
         if intent == "describe_situation" or (
-                len(text.split()) >= STORY_WORDS and not text.strip().endswith("?")
-                and not intent.startswith("faq_") and intent != "request_human"):
+            len(text.split()) >= STORY_WORDS
+            and not text.strip().endswith("?")
+            and not intent.startswith("faq_")
+            and intent != "request_human"
+        ):
             return True
     return False
 
@@ -128,9 +131,7 @@ def _let_go(tracker: Tracker, slot: str) -> bool:
 def _answers_question(tracker: Tracker, slot: str) -> bool:
     """Whether the latest message is a fresh reply to the question for `slot`."""
     return (
-        tracker.get_slot("requested_slot") == slot
-        and _fresh_reply(tracker)
-        and not answers.is_not_an_answer(tracker)
+        tracker.get_slot("requested_slot") == slot and _fresh_reply(tracker) and not answers.is_not_an_answer(tracker)
     )
 
 
@@ -161,8 +162,9 @@ class ValidateIntakeForm(FormValidationAction):
 
     # ---- nickname -------------------------------------------------------------------------------
 
-    def extract_nickname(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                         domain: DomainDict) -> Dict[Text, Any]:
+    def extract_nickname(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         if not _answers_question(tracker, "nickname"):
             return {"nickname": SKIPPED} if _let_go(tracker, "nickname") else {}
         if _skipped(tracker):
@@ -178,15 +180,15 @@ class ValidateIntakeForm(FormValidationAction):
             return {"nickname": SKIPPED} if _asked_enough(tracker, "nickname") else {}
         return {"nickname": text}
 
-    def validate_nickname(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                          domain: DomainDict) -> Dict[Text, Any]:
+    def validate_nickname(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         checked = self._check_nickname(value, dispatcher, tracker)
         if checked.get("nickname") is None and _asked_enough(tracker, "nickname"):
             return {"nickname": SKIPPED}  # asked twice: the intake goes on without a name
         return checked
 
-    def _check_nickname(self, value: Any, dispatcher: CollectingDispatcher,
-                        tracker: Tracker) -> Dict[Text, Any]:
+    def _check_nickname(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         if value == SKIPPED:
             return {"nickname": SKIPPED}
         if value == REFUSED:
@@ -220,8 +222,7 @@ class ValidateIntakeForm(FormValidationAction):
 
     # ---- region ---------------------------------------------------------------------------------
 
-    def extract_region(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                       domain: DomainDict) -> Dict[Text, Any]:
+    def extract_region(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         text = answers.text_of(tracker)
         if not _answers_question(tracker, "region"):
             # A town named at any moment (a greeting, a story, the nickname question) answers this
@@ -246,8 +247,9 @@ class ValidateIntakeForm(FormValidationAction):
             return {"region": None}
         return {"region": text}
 
-    def validate_region(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                        domain: DomainDict) -> Dict[Text, Any]:
+    def validate_region(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         let_go = _asked_enough(tracker, "region")
         checked = self._check_region(value, dispatcher, tracker, let_go)
         if checked.get("region") is None and let_go:
@@ -257,8 +259,9 @@ class ValidateIntakeForm(FormValidationAction):
             return {**checked, "region": SKIPPED, "region_ask_town": False, "handoff_requested": True}
         return checked
 
-    def _check_region(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                      let_go: bool) -> Dict[Text, Any]:
+    def _check_region(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, let_go: bool
+    ) -> Dict[Text, Any]:
         """The region this answer gives, or None and what to say before the question comes again
         (nothing that leads to a new question when it will not come again: `let_go`)."""
         if value in (DONT_KNOW, REFUSED, GIVEN_UP):
@@ -298,8 +301,9 @@ class ValidateIntakeForm(FormValidationAction):
 
     # ---- optional questions ---------------------------------------------------------------------
 
-    def _extract_choice(self, tracker: Tracker, slot: str, allowed: Dict[str, str],
-                        parse: Callable[[str], Optional[str]]) -> Dict[Text, Any]:
+    def _extract_choice(
+        self, tracker: Tracker, slot: str, allowed: Dict[str, str], parse: Callable[[str], Optional[str]]
+    ) -> Dict[Text, Any]:
         if not _answers_question(tracker, slot):
             return {slot: SKIPPED} if _let_go(tracker, slot) else {}
         if _skipped(tracker):
@@ -311,8 +315,9 @@ class ValidateIntakeForm(FormValidationAction):
         parsed = None if answers.is_button_payload(text) else parse(text)
         return {slot: parsed or DONT_KNOW}
 
-    def _validate_choice(self, slot: str, value: Any, allowed: Dict[str, str],
-                         dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+    def _validate_choice(
+        self, slot: str, value: Any, allowed: Dict[str, str], dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Dict[Text, Any]:
         if value == SKIPPED or value in allowed:
             return {slot: value}
         if _asked_enough(tracker, slot):
@@ -321,24 +326,27 @@ class ValidateIntakeForm(FormValidationAction):
             dispatcher.utter_message(response="utter_choose_a_button")
         return {slot: None}
 
-    def extract_about(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                      domain: DomainDict) -> Dict[Text, Any]:
+    def extract_about(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         return self._extract_choice(tracker, "about", ABOUT_VALUES, answers.parse_about)
 
-    def validate_about(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                       domain: DomainDict) -> Dict[Text, Any]:
+    def validate_about(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         return self._validate_choice("about", value, ABOUT_VALUES, dispatcher, tracker)
 
-    def extract_situation(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                          domain: DomainDict) -> Dict[Text, Any]:
+    def extract_situation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         return self._extract_choice(tracker, "situation", SITUATION_VALUES, answers.parse_situation)
 
-    def validate_situation(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                           domain: DomainDict) -> Dict[Text, Any]:
+    def validate_situation(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         return self._validate_choice("situation", value, SITUATION_VALUES, dispatcher, tracker)
 
-    def extract_safe_now(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                         domain: DomainDict) -> Dict[Text, Any]:
+    def extract_safe_now(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         if not _answers_question(tracker, "safe_now"):
             return {"safe_now": SKIPPED} if _let_go(tracker, "safe_now") else {}
         if _skipped(tracker):
@@ -346,8 +354,9 @@ class ValidateIntakeForm(FormValidationAction):
         parsed = answers.parse_yes_no(answers.intent_of(tracker), answers.text_of(tracker))
         return {"safe_now": parsed or DONT_KNOW}
 
-    def validate_safe_now(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                          domain: DomainDict) -> Dict[Text, Any]:
+    def validate_safe_now(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         if value == "no":
             # Not safe: urgent guidance, and only the questions a counsellor needs before handoff.
             events: Dict[Text, Any] = {"safe_now": "no"}
@@ -358,12 +367,14 @@ class ValidateIntakeForm(FormValidationAction):
             return events
         return self._validate_choice("safe_now", value, {"yes": "yes"}, dispatcher, tracker)
 
-    def extract_age_group(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                          domain: DomainDict) -> Dict[Text, Any]:
+    def extract_age_group(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         return self._extract_choice(tracker, "age_group", AGE_VALUES, answers.parse_age_group)
 
-    def validate_age_group(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                           domain: DomainDict) -> Dict[Text, Any]:
+    def validate_age_group(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         if value == "under_18":
             dispatcher.utter_message(response="utter_kindertelefoon")
         return self._validate_choice("age_group", value, AGE_VALUES, dispatcher, tracker)
@@ -375,15 +386,17 @@ class ActionAskRegion(Action):
     def name(self) -> Text:
         return "action_ask_region"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         province = tracker.get_slot("region_province")
         answer = regions.place_answer(province) if province else None
         if answer is not None and answer.kind is regions.PlaceKind.PROVINCE:
             buttons = [_region_button(region) for region in answer.regions]
             names = " of ".join(region.short_name for region in answer.regions)
-            dispatcher.utter_message(response=ASK_REGION_IN_PROVINCE, buttons=buttons,
-                                     province=answer.name, regions=names)
+            dispatcher.utter_message(
+                response=ASK_REGION_IN_PROVINCE, buttons=buttons, province=answer.name, regions=names
+            )
             return []
         question = ASK_TOWN if tracker.get_slot("region_ask_town") else ASK_REGION
         buttons = [_region_button(region) for region in regions.load_regions()]

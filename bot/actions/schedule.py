@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any, Dict, Optional
 
 from actions.sdk import Tracker
-
 from voordeur_content import dutch_dates
 
 try:  # Show times in Dutch local time when the time zone database is available.
@@ -21,7 +20,6 @@ try:  # Show times in Dutch local time when the time zone database is available.
     AMSTERDAM: Optional[Any] = ZoneInfo("Europe/Amsterdam")
 except Exception:  # pragma: no cover - depends on the system's tzdata
     AMSTERDAM = None
-
 
 
 def schedule_of(tracker: Tracker) -> Optional[Dict[str, Any]]:
@@ -69,5 +67,5 @@ def _parse(value: Any) -> Optional[datetime]:
 
 
 def dutch_moment(moment: datetime) -> str:
-    """"maandag 30 november om 9:00"."""
+    """ "maandag 30 november om 9:00"."""
     return f"{dutch_dates.day_and_date(moment)} om {moment.hour}:{moment.minute:02d}"

@@ -20,5 +20,4 @@ from rasa_sdk.types import (  # type: ignore[import-untyped]  # no py.typed
     DomainDict,
 )
 
-__all__ = ["Action", "CollectingDispatcher", "DomainDict", "EventType", "FormValidationAction", "SlotSet",
-           "Tracker"]
+__all__ = ["Action", "CollectingDispatcher", "DomainDict", "EventType", "FormValidationAction", "SlotSet", "Tracker"]

@@ -35,8 +35,9 @@ def alerted(tracker: Tracker) -> List[str]:
     return [c for c in str(tracker.get_slot("urgent_category") or "").split(",") if c]
 
 
-def acknowledge(dispatcher: CollectingDispatcher, tracker: Tracker,
-                assessment: triage.Assessment) -> List[Dict[Text, Any]]:
+def acknowledge(
+    dispatcher: CollectingDispatcher, tracker: Tracker, assessment: triage.Assessment
+) -> List[Dict[Text, Any]]:
     """Answer a grade once: a warm word, the risk payload for the relay, and a shorter intake."""
     seen = alerted(tracker)
     category = assessment.category
@@ -70,8 +71,9 @@ class ActionUrgent(Action):
     def name(self) -> Text:
         return "action_urgent"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         assessment = assessment_of(tracker)
         if not assessment:  # the classifier alone was unsure, or the rules saw it was over
             dispatcher.utter_message(response="utter_story_noted")

@@ -12,6 +12,7 @@ For each conversation: did it reach the right queue, was the right phone number 
 visitor message left without an answer (also while waiting in the queue), was any question asked
 more than twice, and how many visitor turns it took from a clear request for a person to the queue.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,13 @@ import websocket
 
 TARGETS = {"reached": 1.0, "answered_while_waiting": 1.0, "no_loops": 1.0, "max_turns_to_queue": 5}
 # The numbers as they are written in answers and alerts.
-PHONES = {"112": r"\b112\b", "0800 2000": r"0800[ -]?2000", "113": r"\b113\b|0800[ -]?0113",
-          "1712": r"\b1712\b", "0800 0432": r"0800[ -]?0432"}
+PHONES = {
+    "112": r"\b112\b",
+    "0800 2000": r"0800[ -]?2000",
+    "113": r"\b113\b|0800[ -]?0113",
+    "1712": r"\b1712\b",
+    "0800 0432": r"0800[ -]?0432",
+}
 
 
 @dataclass
@@ -116,16 +122,24 @@ def score(played: Played) -> dict:
     turns_to_queue = None
     asked = expect.get("person_requested_at")
     if asked is not None:
-        if any(state != "bot" for _, state, _ in played.turns[:asked + 1]):
+        if any(state != "bot" for _, state, _ in played.turns[: asked + 1]):
             turns_to_queue = 0  # already waiting for a person when they asked for one
         for index, (_, _, frames) in enumerate(played.turns if turns_to_queue is None else ()):
             if index >= asked and any(f.get("type") == "queue" for f in frames):
                 turns_to_queue = index - asked + 1
                 break
-    return {"id": played.item["id"], "region_ok": region_ok, "phone_ok": phone_ok,
-            "reached": region_ok and phone_ok, "queue": queues[-1] if queues else None,
-            "unanswered": unanswered, "unanswered_waiting": unanswered_waiting, "loops": loops,
-            "person_requested": asked is not None, "turns_to_queue": turns_to_queue}
+    return {
+        "id": played.item["id"],
+        "region_ok": region_ok,
+        "phone_ok": phone_ok,
+        "reached": region_ok and phone_ok,
+        "queue": queues[-1] if queues else None,
+        "unanswered": unanswered,
+        "unanswered_waiting": unanswered_waiting,
+        "loops": loops,
+        "person_requested": asked is not None,
+        "turns_to_queue": turns_to_queue,
+    }
 
 
 def summary(scores: list) -> dict:
@@ -140,8 +154,9 @@ def summary(scores: list) -> dict:
         "all_answered": sum(not s["unanswered"] for s in scores) / n,
         "answered_while_waiting": sum(not s["unanswered_waiting"] for s in waited) / max(1, len(waited)),
         "no_loops": sum(not s["loops"] for s in scores) / n,
-        "max_turns_to_queue": max([99 if s["turns_to_queue"] is None else s["turns_to_queue"] for s in requested],
-                                  default=0),
+        "max_turns_to_queue": max(
+            [99 if s["turns_to_queue"] is None else s["turns_to_queue"] for s in requested], default=0
+        ),
         "person_requests_queued": sum(s["turns_to_queue"] is not None for s in requested),
         "person_requests": len(requested),
     }
@@ -175,8 +190,13 @@ def main() -> int:
     with ThreadPoolExecutor(args.parallel) as pool:
         played = list(pool.map(lambda item: play(args.url, item, args.quiet, 15.0), items))
     scores = [score(p) for p in played]
-    for p, s in zip(played, scores):
-        failed = not s["reached"] or s["unanswered"] or s["loops"] or (s["person_requested"] and (s["turns_to_queue"] or 99) > 5)
+    for p, s in zip(played, scores, strict=False):
+        failed = (
+            not s["reached"]
+            or s["unanswered"]
+            or s["loops"]
+            or (s["person_requested"] and (s["turns_to_queue"] or 99) > 5)
+        )
         if args.show or (args.show_failures and failed):
             show(p)
             print(f"  -> {json.dumps(s, ensure_ascii=False)}")

@@ -44,11 +44,16 @@ def read_nlu_examples(path: Path) -> List[Tuple[str, str]]:
 
 def leaked_sentences(sentences: List[str]) -> List[str]:
     """Held-out sentences that also occur in the training data or the phrase file."""
-    known = {normalize(text) for file in (BOT_DIR / "data" / "nlu").glob("*.yml")
-             for text, _ in read_nlu_examples(file)}
+    known = {
+        normalize(text) for file in (BOT_DIR / "data" / "nlu").glob("*.yml") for text, _ in read_nlu_examples(file)
+    }
     rules = yaml.safe_load(TRIAGE_FILE.read_text(encoding="utf-8")) or {}
-    known |= {normalize(str(p)) for signal in (rules.get("signals") or {}).values()
-              for tense in ("now", "ongoing", "done") for p in (signal.get(tense) or [])}
+    known |= {
+        normalize(str(p))
+        for signal in (rules.get("signals") or {}).values()
+        for tense in ("now", "ongoing", "done")
+        for p in (signal.get(tense) or [])
+    }
     return [s for s in sentences if normalize(s) in known]
 
 
@@ -67,10 +72,10 @@ def intent_report(pairs: List[Tuple[str, str]], parsed: List[Dict]) -> Dict:
     # Averages over the intents of the held-out set; a prediction of nlu_fallback counts as a miss.
     labels = sorted(set(truth))
     report = classification_report(truth, predicted, labels=labels, output_dict=True, zero_division=0)
-    report["accuracy"] = sum(t == p for t, p in zip(truth, predicted)) / len(truth)
+    report["accuracy"] = sum(t == p for t, p in zip(truth, predicted, strict=False)) / len(truth)
     print("\nHeld-out intent evaluation")
     print(classification_report(truth, predicted, labels=labels, zero_division=0, digits=3))
-    errors = [(t, i, p) for (t, i), p in zip(pairs, predicted) if i != p]
+    errors = [(t, i, p) for (t, i), p in zip(pairs, predicted, strict=False) if i != p]
     for text, intent, guess in errors:
         print(f"  wrong: {text!r}: expected {intent}, got {guess}")
     return report
@@ -91,8 +96,12 @@ def main() -> int:
     # The triage batches are written by people who never saw the NLU data; a line of theirs that
     # matches it word for word ("ik wil niet meer wakker worden") is a coincidence, reported here.
     # bot/eval/triage.py itself leaves out lines that are among the triage examples.
-    triage_texts = [json.loads(line)["text"] for path in sorted((BOT_DIR / "eval" / "heldout").glob("triage-*.jsonl"))
-                    for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    triage_texts = [
+        json.loads(line)["text"]
+        for path in sorted((BOT_DIR / "eval" / "heldout").glob("triage-*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     for text in leaked_sentences(triage_texts):
         print(f"note: a triage held-out message is also in the NLU training data: {text!r}")
 
@@ -102,7 +111,7 @@ def main() -> int:
 
     texts = list(dict.fromkeys(t for t, _ in pairs))
     parsed_list = asyncio.run(parse_all(args.model, texts))
-    parsed = dict(zip(texts, parsed_list))
+    parsed = dict(zip(texts, parsed_list, strict=False))
 
     intents = intent_report(pairs, [parsed[t] for t, _ in pairs])
 
@@ -113,8 +122,10 @@ def main() -> int:
     failures = []
     if leaks:
         failures.append(f"{len(leaks)} held-out sentences leaked into training data or phrases")
-    print(f"\nintent macro F1 {intents['macro avg']['f1-score']:.3f}, "
-          f"weighted F1 {intents['weighted avg']['f1-score']:.3f}, accuracy {intents['accuracy']:.3f}")
+    print(
+        f"\nintent macro F1 {intents['macro avg']['f1-score']:.3f}, "
+        f"weighted F1 {intents['weighted avg']['f1-score']:.3f}, accuracy {intents['accuracy']:.3f}"
+    )
     for failure in failures:
         print(f"FAILED: {failure}")
     return 1 if failures else 0

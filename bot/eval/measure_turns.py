@@ -32,11 +32,16 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=20)
     args = parser.parse_args()
     turn(args.url, "warm-up-" + uuid.uuid4().hex, "/greet")
-    timings = [turn(args.url, sender, text)
-               for sender in (uuid.uuid4().hex for _ in range(args.conversations)) for text in TURNS]
+    timings = [
+        turn(args.url, sender, text)
+        for sender in (uuid.uuid4().hex for _ in range(args.conversations))
+        for text in TURNS
+    ]
     timings.sort()
-    print(f"{len(timings)} turns: median {statistics.median(timings) * 1000:.0f} ms, "
-          f"p90 {timings[int(len(timings) * 0.9)] * 1000:.0f} ms, max {timings[-1] * 1000:.0f} ms")
+    print(
+        f"{len(timings)} turns: median {statistics.median(timings) * 1000:.0f} ms, "
+        f"p90 {timings[int(len(timings) * 0.9)] * 1000:.0f} ms, max {timings[-1] * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

