@@ -16,6 +16,7 @@ answer within 5 s and later ones within 1 s.
     .venv/bin/python -m bench.alert_latency                       # fake Rasa, hanging, refused
     .venv/bin/python -m bench.alert_latency --rasa-url http://127.0.0.1:5005   # the real Rasa as "up"
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,12 +29,27 @@ from pathlib import Path
 import requests
 
 from bench.clients import Counsellor, Visitor
-from bench.stack import (POSTGRES_URL, FakeRasaProcess, HangingServer, Relay, free_port, header, percentile,
-                         summary_ms, temporary_database)
+from bench.stack import (
+    POSTGRES_URL,
+    FakeRasaProcess,
+    HangingServer,
+    Relay,
+    free_port,
+    header,
+    percentile,
+    summary_ms,
+    temporary_database,
+)
 
 # Danger now, in the words of the triage tests (never the held-out sets).
-DANGER = ["hij slaat me nu", "HIJ SLAAT ME HELP", "hy heeft n mes", "k word nu geslagen",
-          "mijn ex staat voor de deur", "ik hoor de buurvrouw nu gillen"]
+DANGER = [
+    "hij slaat me nu",
+    "HIJ SLAAT ME HELP",
+    "hy heeft n mes",
+    "k word nu geslagen",
+    "mijn ex staat voor de deur",
+    "ik hoor de buurvrouw nu gillen",
+]
 ORDINARY = "waar moet ik beginnen?"  # a question: the fake Rasa answers it without queueing
 TOWN = "Utrecht"  # fake Rasa queues on any message; the relay itself queues on a town when Rasa is down
 PASSWORD = "bench-wachtwoord-1"
@@ -74,8 +90,10 @@ def time_alert(visitor: Visitor, counsellor: Counsellor | None, conversation: st
     if counsellor is None:
         return to_visitor, None
     if state == "queued":
-        counsellor.until(lambda f: f["type"] == "queue" and any(
-            i["conversation"] == conversation and i.get("risk") == "acute" for i in f["items"]))
+        counsellor.until(
+            lambda f: f["type"] == "queue"
+            and any(i["conversation"] == conversation and i.get("risk") == "acute" for i in f["items"])
+        )
     else:
         counsellor.until(lambda f: f["type"] == "alert" and f["conversation"] == conversation)
     return to_visitor, time.perf_counter() - started
@@ -97,8 +115,9 @@ def run_condition(relay: Relay, conversations: int, results: dict) -> None:
                         reach_state(counsellor, state, visitor, conversation)
                     watcher = counsellor if state != "bot" else None
                     counsellor.drain(0.1)
-                    to_visitor, to_counsellor = time_alert(visitor, watcher, conversation, state,
-                                                           DANGER[i % len(DANGER)])
+                    to_visitor, to_counsellor = time_alert(
+                        visitor, watcher, conversation, state, DANGER[i % len(DANGER)]
+                    )
                     results[f"{state}: visitor"].append(to_visitor)
                     if to_counsellor is not None:
                         results[f"{state}: counsellor"].append(to_counsellor)
@@ -134,16 +153,22 @@ def main(argv: list[str] | None = None) -> dict:
         with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
             workdir = Path(tmp)
             if condition in ("up", "stops"):
-                rasa_url = stack.enter_context(_fake_rasa(workdir)).url if condition == "stops" or not args.rasa_url \
+                rasa_url = (
+                    stack.enter_context(_fake_rasa(workdir)).url
+                    if condition == "stops" or not args.rasa_url
                     else args.rasa_url
+                )
             elif condition == "hanging":
                 hanging = HangingServer()
                 stack.callback(hanging.close)
                 rasa_url = hanging.url
             else:
                 rasa_url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-            database = f"sqlite:///{workdir / 'relay.sqlite3'}" if args.sqlite else \
-                stack.enter_context(temporary_database(POSTGRES_URL))
+            database = (
+                f"sqlite:///{workdir / 'relay.sqlite3'}"
+                if args.sqlite
+                else stack.enter_context(temporary_database(POSTGRES_URL))
+            )
             relay = Relay(workdir, database, rasa_url=rasa_url).start()
             stack.callback(relay.stop)
             relay.add_counsellor("anna", PASSWORD, "Anna", "all")
@@ -158,13 +183,16 @@ def main(argv: list[str] | None = None) -> dict:
                 if state != "bot":
                     results[f"{state}: counsellor"] = []
             run_condition(relay, args.conversations, results)
-            kind = {"up": "real Rasa" if args.rasa_url else "bench/fake_rasa.py",
-                    "stops": "answers, then hangs; production defaults"}.get(condition, "production defaults")
+            kind = {
+                "up": "real Rasa" if args.rasa_url else "bench/fake_rasa.py",
+                "stops": "answers, then hangs; production defaults",
+            }.get(condition, "production defaults")
             print(f"\nRasa {condition} ({kind}):")
             for name, values in results.items():
                 print(f"  {name:22} {summary_ms(values)}")
-            report[condition] = {name: {"p95_s": percentile(v, 95), "max_s": max(v), "n": len(v)}
-                                 for name, v in results.items() if v}
+            report[condition] = {
+                name: {"p95_s": percentile(v, 95), "max_s": max(v), "n": len(v)} for name, v in results.items() if v
+            }
     return report
 
 

@@ -9,6 +9,7 @@ PostgreSQL. Goal: the relay adds at most 10 % to the median.
     .venv/bin/python -m bench.bot_turn                  # 100 turns each; starts its own Rasa
     .venv/bin/python -m bench.bot_turn --rasa-url http://127.0.0.1:5005 --turns 20
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,7 +31,9 @@ METADATA = {"voordeur": {"any_open": True, "regions": {}}}
 def direct_turn(rasa_url: str, session: requests.Session) -> float:
     sender = f"bench-{uuid.uuid4().hex}"
     webhook = f"{rasa_url}/webhooks/rest/webhook"
-    session.post(webhook, json={"sender": sender, "message": "/greet", "metadata": METADATA}, timeout=60).raise_for_status()
+    session.post(
+        webhook, json={"sender": sender, "message": "/greet", "metadata": METADATA}, timeout=60
+    ).raise_for_status()
     started = time.perf_counter()
     response = session.post(webhook, json={"sender": sender, "message": TEXT, "metadata": METADATA}, timeout=60)
     elapsed = time.perf_counter() - started
@@ -86,8 +89,10 @@ def run(turns: int, rasa_url: str | None, worker: str, workdir: Path) -> dict:
     ratio_p95 = percentile(through, 95) / percentile(direct, 95)
     print(f"straight to Rasa  {summary_ms(direct)}")
     print(f"through the relay {summary_ms(through)}")
-    print(f"relay / direct    median x{ratio_median:.3f} ({(ratio_median - 1) * 100:+.1f} %), "
-          f"p95 x{ratio_p95:.3f} ({(ratio_p95 - 1) * 100:+.1f} %); goal: at most +10 %")
+    print(
+        f"relay / direct    median x{ratio_median:.3f} ({(ratio_median - 1) * 100:+.1f} %), "
+        f"p95 x{ratio_p95:.3f} ({(ratio_p95 - 1) * 100:+.1f} %); goal: at most +10 %"
+    )
     return {"direct": direct, "relay": through, "ratio_median": ratio_median, "ratio_p95": ratio_p95}
 
 
@@ -95,9 +100,13 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=100, help="timed turns on each path (default 100)")
     parser.add_argument("--rasa-url", help="use this running Rasa instead of starting one")
-    parser.add_argument("--worker", choices=Relay.WORKERS, default="serve",
-                        help="serve: python -m relay serve as it chooses (gevent on PostgreSQL); "
-                             "gevent/threads: the same with RELAY_WORKER set")
+    parser.add_argument(
+        "--worker",
+        choices=Relay.WORKERS,
+        default="serve",
+        help="serve: python -m relay serve as it chooses (gevent on PostgreSQL); "
+        "gevent/threads: the same with RELAY_WORKER set",
+    )
     args = parser.parse_args(argv)
     header("bot turn: relay vs straight to Rasa", "bench.bot_turn", argv)
     with tempfile.TemporaryDirectory(prefix="voordeur-bench-") as workdir:

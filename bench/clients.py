@@ -1,4 +1,5 @@
 """Minimal socket clients for the benchmarks (websocket-client), and counsellor accounts made fast."""
+
 from __future__ import annotations
 
 import json
@@ -59,20 +60,22 @@ class Visitor(Client):
 
 class Counsellor(Client):
     def __init__(self, relay, username: str, password: str):
-        response = requests.post(f"{relay.url}/api/console/login", json={"username": username, "password": password},
-                                 timeout=WAIT)
+        response = requests.post(
+            f"{relay.url}/api/console/login", json={"username": username, "password": password}, timeout=WAIT
+        )
         response.raise_for_status()
         self.cookie = response.cookies["voordeur_console"]
         super().__init__(f"{relay.ws_url}/ws/counsellor", origin=relay.url, cookie=f"voordeur_console={self.cookie}")
 
 
-def create_counsellors(database_url: str, count: int, password: str, regions: str = "all",
-                       prefix: str = "bench") -> list[str]:
+def create_counsellors(
+    database_url: str, count: int, password: str, regions: str = "all", prefix: str = "bench"
+) -> list[str]:
     """Create counsellor accounts straight in the database (one app, no process per account)."""
     from relay import create_app
-    from relay.web import auth
     from relay.db import get_db
     from relay.ops.migrate import upgrade_database
+    from relay.web import auth
 
     upgrade_database(database_url)
     app = create_app({"DATABASE_URL": database_url, "REDIS_URL": None})

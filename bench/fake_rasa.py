@@ -6,6 +6,7 @@ docs/architecture.md). ``/model/parse`` always answers a
 harmless intent, so messages to a counsellor never raise alerts. ``POST /bench/hang`` makes it stop
 answering from then on (a Rasa that hangs while the relay believes it is up).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,9 +21,18 @@ def answers(message: str, region: str) -> list[dict]:
         return [{"recipient_id": "x", "text": "Goede vraag. Vertel gerust meer."}]
     return [
         {"recipient_id": "x", "text": "Dank je. Ik zet je in de wachtrij voor een medewerker."},
-        {"recipient_id": "x", "custom": {"voordeur": {
-            "type": "handoff", "nickname": "Bench", "region": region, "urgent": False,
-            "intake": {"about": "self", "situation": "partner", "safe_now": True, "age_group": "18_plus"}}}},
+        {
+            "recipient_id": "x",
+            "custom": {
+                "voordeur": {
+                    "type": "handoff",
+                    "nickname": "Bench",
+                    "region": region,
+                    "urgent": False,
+                    "intake": {"about": "self", "situation": "partner", "safe_now": True, "age_group": "18_plus"},
+                }
+            },
+        },
     ]
 
 

@@ -8,6 +8,7 @@ Goal: 2,000 sockets per process.
     .venv/bin/python -m bench.idle_sockets --sockets 2000 --worker serve      # the production command
     .venv/bin/python -m bench.idle_sockets --sockets 2000 --worker threads    # the same, RELAY_WORKER=threads
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,7 @@ from pathlib import Path
 import websocket
 
 from bench.clients import PingAnswerer, Visitor
-from bench.stack import (POSTGRES_URL, FakeRasaProcess, Relay, header, rss_kib, tail, temporary_database,
-                         thread_count)
+from bench.stack import POSTGRES_URL, FakeRasaProcess, Relay, header, rss_kib, tail, temporary_database, thread_count
 
 
 def open_visitor(relay: Relay) -> Visitor:
@@ -82,25 +82,42 @@ def run(sockets: int, worker: str, hold: float, workdir: Path) -> dict:
         fake.stop()
     added = len(visitors) - 1
     per_socket = (rss - base_rss) / added if added else 0.0
-    print(f"worker {worker} (gunicorn {worker_class}): {len(visitors)} idle visitor sockets held by one process "
-          f"(opened in {opened_in:.1f} s, held {hold:.0f} s); after idling {answered} of {len(sample)} sampled "
-          f"sockets answered, {answerer.closed} were closed by the relay")
+    print(
+        f"worker {worker} (gunicorn {worker_class}): {len(visitors)} idle visitor sockets held by one process "
+        f"(opened in {opened_in:.1f} s, held {hold:.0f} s); after idling {answered} of {len(sample)} sampled "
+        f"sockets answered, {answerer.closed} were closed by the relay"
+    )
     if stopped_by:
         print(f"LIMIT: socket {len(visitors) + 1} could not be opened ({stopped_by})")
-    print(f"worker RSS {base_rss / 1024:.1f} MiB with 1 socket -> {rss / 1024:.1f} MiB with {len(visitors)}: "
-          f"{per_socket:.1f} KiB per socket; threads {base_threads} -> {threads}")
-    return {"answered": answered, "sampled": len(sample), "closed": answerer.closed, "sockets": len(visitors), "rss_kib": rss, "base_rss_kib": base_rss, "kib_per_socket": per_socket,
-            "threads": threads}
+    print(
+        f"worker RSS {base_rss / 1024:.1f} MiB with 1 socket -> {rss / 1024:.1f} MiB with {len(visitors)}: "
+        f"{per_socket:.1f} KiB per socket; threads {base_threads} -> {threads}"
+    )
+    return {
+        "answered": answered,
+        "sampled": len(sample),
+        "closed": answerer.closed,
+        "sockets": len(visitors),
+        "rss_kib": rss,
+        "base_rss_kib": base_rss,
+        "kib_per_socket": per_socket,
+        "threads": threads,
+    }
 
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sockets", type=int, default=2000)
-    parser.add_argument("--worker", choices=Relay.WORKERS, default="serve",
-                        help="serve: python -m relay serve as it chooses (gevent on PostgreSQL); "
-                             "gevent/threads: the same with RELAY_WORKER set")
-    parser.add_argument("--hold", type=float, default=60.0,
-                        help="seconds to stay idle before measuring (the relay pings every 25 s)")
+    parser.add_argument(
+        "--worker",
+        choices=Relay.WORKERS,
+        default="serve",
+        help="serve: python -m relay serve as it chooses (gevent on PostgreSQL); "
+        "gevent/threads: the same with RELAY_WORKER set",
+    )
+    parser.add_argument(
+        "--hold", type=float, default=60.0, help="seconds to stay idle before measuring (the relay pings every 25 s)"
+    )
     args = parser.parse_args(argv)
     header("idle visitor sockets per relay process", "bench.idle_sockets", argv)
     with tempfile.TemporaryDirectory(prefix="voordeur-bench-") as workdir:

@@ -12,6 +12,7 @@ relay, counsellors on the other, through Redis. Goal: p99 under 20 ms at 500 mes
 
 Every socket is read empty after the set-up, so the timing starts from a quiet relay.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,16 @@ from pathlib import Path
 import websocket
 
 from bench.clients import Counsellor, Visitor, create_counsellors
-from bench.stack import (POSTGRES_URL, FakeRasaProcess, Relay, header, redis_url_with_prefix, rss_kib,
-                         summary_ms, temporary_database)
+from bench.stack import (
+    POSTGRES_URL,
+    FakeRasaProcess,
+    Relay,
+    header,
+    redis_url_with_prefix,
+    rss_kib,
+    summary_ms,
+    temporary_database,
+)
 
 PASSWORD = "bench-wachtwoord-1"
 PREFIX = "bench "
@@ -61,7 +70,7 @@ class Recorder:
         text = frame.get("text", "")
         if not text.startswith(PREFIX):
             return
-        number = int(text[len(PREFIX):])
+        number = int(text[len(PREFIX) :])
         with self.lock:
             sent = self.sent.get(number)
             if sent is not None and number not in self.arrived_numbers:
@@ -83,8 +92,9 @@ def read_forever(client, recorder: Recorder, expected_sender: str, stop: threadi
         recorder.arrived(json.loads(raw), expected_sender)
 
 
-def set_up_pairs(visitor_relay: Relay, counsellor_relay: Relay, database_url: str, pairs: int,
-                 counsellors: int) -> list[Pair]:
+def set_up_pairs(
+    visitor_relay: Relay, counsellor_relay: Relay, database_url: str, pairs: int, counsellors: int
+) -> list[Pair]:
     names = create_counsellors(database_url, counsellors, PASSWORD, regions="utrecht")
     desks = [Counsellor(counsellor_relay, name, PASSWORD) for name in names]
     made = []
@@ -110,8 +120,9 @@ def exchange(pairs: list[Pair], rate: float, seconds: float) -> tuple[Recorder, 
     recorder = Recorder()
     stop = threading.Event()
     readers = []
-    for client, sender in ([(p.visitor, "counsellor") for p in pairs]
-                           + [(desk, "visitor") for desk in {id(p.counsellor): p.counsellor for p in pairs}.values()]):
+    for client, sender in [(p.visitor, "counsellor") for p in pairs] + [
+        (desk, "visitor") for desk in {id(p.counsellor): p.counsellor for p in pairs}.values()
+    ]:
         reader = threading.Thread(target=read_forever, args=(client, recorder, sender, stop), daemon=True)
         reader.start()
         readers.append(reader)
@@ -160,9 +171,10 @@ def run(relays: int, pairs: int, counsellors: int, rate: float, seconds: float, 
     limits = rate_limit_for(rate, pairs)
     try:
         with temporary_database(POSTGRES_URL) as database_url:
-            servers = [Relay(workdir, database_url, fake.url, redis_url=redis_url, worker=worker,
-                             env=limits).start()
-                       for _ in range(relays)]
+            servers = [
+                Relay(workdir, database_url, fake.url, redis_url=redis_url, worker=worker, env=limits).start()
+                for _ in range(relays)
+            ]
             made = set_up_pairs(servers[0], servers[-1], database_url, pairs, min(counsellors, pairs))
             recorder, sending_took, total = exchange(made, rate, seconds)
             worker_class = servers[0].worker_class()
@@ -180,19 +192,29 @@ def run(relays: int, pairs: int, counsellors: int, rate: float, seconds: float, 
     lost = total - recorder.received
     missing = sorted(set(recorder.sent) - recorder.arrived_numbers)
     where = "one relay, in-process broker" if relays == 1 else "visitors on relay A, counsellors on relay B, via Redis"
-    print(f"worker {worker} (gunicorn {worker_class}); {where}: {pairs} pairs, {rate:.0f} msg/s offered for {seconds:.0f} s "
-          f"(each visitor {rate / pairs / 2:.2f} msg/s; relay rate limit raised to {float(limits['RELAY_RATE_PER_SECOND']):.2f}/s)")
-    print(f"sent {total} in {sending_took:.1f} s ({total / sending_took:.0f} msg/s), delivered {recorder.received} "
-          f"in {recorder.span:.1f} s ({recorder.received / recorder.span:.0f} msg/s), "
-          f"not delivered (dropped, or still queued 30 s after the last send) {lost}, errors {len(recorder.errors)}")
+    print(
+        f"worker {worker} (gunicorn {worker_class}); {where}: {pairs} pairs, {rate:.0f} msg/s offered for {seconds:.0f} s "
+        f"(each visitor {rate / pairs / 2:.2f} msg/s; relay rate limit raised to {float(limits['RELAY_RATE_PER_SECOND']):.2f}/s)"
+    )
+    print(
+        f"sent {total} in {sending_took:.1f} s ({total / sending_took:.0f} msg/s), delivered {recorder.received} "
+        f"in {recorder.span:.1f} s ({recorder.received / recorder.span:.0f} msg/s), "
+        f"not delivered (dropped, or still queued 30 s after the last send) {lost}, errors {len(recorder.errors)}"
+    )
     print(f"delivery latency {summary_ms(recorder.latencies)}; relay worker RSS {memory}")
     if missing:
         print(f"never delivered (message numbers): {missing[:20]}")
     if recorder.errors:
         print(f"first error: {recorder.errors[0]}")
-    return {"missing": missing, "sent": total, "delivered": recorder.received, "latencies": recorder.latencies,
-            "errors": recorder.errors, "send_rate": total / sending_took,
-            "delivery_rate": recorder.received / recorder.span}
+    return {
+        "missing": missing,
+        "sent": total,
+        "delivered": recorder.received,
+        "latencies": recorder.latencies,
+        "errors": recorder.errors,
+        "send_rate": total / sending_took,
+        "delivery_rate": recorder.received / recorder.span,
+    }
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -202,9 +224,13 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--counsellors", type=int, default=20, help="accounts sharing the pairs' conversations")
     parser.add_argument("--rate", type=float, default=500.0, help="messages per second, all pairs together")
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--worker", choices=Relay.WORKERS, default="serve",
-                        help="serve: python -m relay serve as it chooses (gevent on PostgreSQL); "
-                             "gevent/threads: the same with RELAY_WORKER set")
+    parser.add_argument(
+        "--worker",
+        choices=Relay.WORKERS,
+        default="serve",
+        help="serve: python -m relay serve as it chooses (gevent on PostgreSQL); "
+        "gevent/threads: the same with RELAY_WORKER set",
+    )
     args = parser.parse_args(argv)
     header("visitor–counsellor pairs: throughput and delivery latency", "bench.pairs", argv)
     with tempfile.TemporaryDirectory(prefix="voordeur-bench-") as workdir:

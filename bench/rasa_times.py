@@ -7,6 +7,7 @@ starting `rasa run` with the trained model until /status names the loaded model.
     .venv/bin/python -m bench.rasa_times                 # train once, start 2x each way
     .venv/bin/python -m bench.rasa_times --smoke         # 1-epoch training, one startup
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,7 +37,9 @@ def train(workdir: Path, smoke: bool) -> tuple[float, Path]:
         command += ["--config", str(one_epoch_config(workdir))]
     log = workdir / "train.log"
     started = time.monotonic()
-    process = spawn(command, log, cwd=BOT, env={"RASA_CACHE_DIRECTORY": str(workdir / "cache"), "PYTHONPATH": str(REPO)})
+    process = spawn(
+        command, log, cwd=BOT, env={"RASA_CACHE_DIRECTORY": str(workdir / "cache"), "PYTHONPATH": str(REPO)}
+    )
     try:
         code = process.wait(timeout=1800)
     finally:
@@ -51,16 +54,30 @@ def scaled_endpoints(workdir: Path) -> Path:
     """bot/endpoints.scaled.yml with a database and lock prefix of this run's own."""
     suffix = workdir.name.replace("-", "_")[-12:].lower()
     text = (BOT / "endpoints.scaled.yml").read_text()
-    text = text.replace('db: "rasa"', f'db: "rasa_bench_{suffix}"').replace('key_prefix: "voordeur"',
-                                                                          f'key_prefix: "voordeur-bench-{suffix}"')
+    text = text.replace('db: "rasa"', f'db: "rasa_bench_{suffix}"').replace(
+        'key_prefix: "voordeur"', f'key_prefix: "voordeur-bench-{suffix}"'
+    )
     path = workdir / "endpoints.scaled.yml"
     path.write_text(text)
     return path
 
 
 def drop_database(name: str) -> None:
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc",
-                    f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=False, capture_output=True)
+    subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-qc",
+            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+        ],
+        check=False,
+        capture_output=True,
+    )
 
 
 def startup(workdir: Path, model: Path, endpoints: Path | None) -> float:
@@ -77,14 +94,18 @@ def run(smoke: bool, starts: int, skip_training: bool, workdir: Path) -> dict:
     if not skip_training:
         took, model = train(workdir, smoke)
         result["training_s"] = took
-        print(f"training{' (1 epoch per model: smoke size)' if smoke else ''}: {took:.1f} s, "
-              f"model {model.stat().st_size / 1e6:.1f} MB")
+        print(
+            f"training{' (1 epoch per model: smoke size)' if smoke else ''}: {took:.1f} s, "
+            f"model {model.stat().st_size / 1e6:.1f} MB"
+        )
     if not model.is_file():
         raise RuntimeError(f"no model at {model}: run `make bot-train` first")
     plain = [startup(workdir, model, None) for _ in range(starts)]
     result["startup_s"] = plain
-    print(f"Rasa startup, in-memory tracker: {', '.join(f'{s:.1f}' for s in plain)} s "
-          f"(median {statistics.median(plain):.1f} s)")
+    print(
+        f"Rasa startup, in-memory tracker: {', '.join(f'{s:.1f}' for s in plain)} s "
+        f"(median {statistics.median(plain):.1f} s)"
+    )
     if not smoke:
         endpoints = scaled_endpoints(workdir)
         try:
@@ -92,8 +113,10 @@ def run(smoke: bool, starts: int, skip_training: bool, workdir: Path) -> dict:
         finally:
             drop_database(re.search(r'db: "([^"]+)"', endpoints.read_text()).group(1))
         result["startup_scaled_s"] = scaled
-        print(f"Rasa startup, PostgreSQL tracker store + Redis lock store: {', '.join(f'{s:.1f}' for s in scaled)} s "
-              f"(median {statistics.median(scaled):.1f} s)")
+        print(
+            f"Rasa startup, PostgreSQL tracker store + Redis lock store: {', '.join(f'{s:.1f}' for s in scaled)} s "
+            f"(median {statistics.median(scaled):.1f} s)"
+        )
     return result
 
 

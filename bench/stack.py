@@ -3,6 +3,7 @@
 Everything runs on 127.0.0.1. Processes start in their own process group so that stopping one
 stops its children (gunicorn workers) too.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,6 +36,7 @@ RASA_TOKEN = os.environ.get("TEST_RASA_TOKEN") or secrets.token_urlsafe(32)
 
 # ---- the machine and the report -----------------------------------------------------------------
 
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -51,8 +53,10 @@ def machine() -> str:
     except (OSError, ValueError, IndexError):
         pass
     load = ", load %.2f %.2f %.2f" % os.getloadavg() if hasattr(os, "getloadavg") else ""
-    return (f"{cpu}, {os.cpu_count()} cores{memory}{load}; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores{memory}{load}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}"
+    )
 
 
 def header(title: str, module: str, argv: list[str] | None) -> None:
@@ -76,12 +80,15 @@ def summary_ms(values: list[float]) -> str:
     """Median, p95, p99 and max of durations given in seconds."""
     if not values:
         return "no samples"
-    return (f"n={len(values)} median={statistics.median(values) * 1000:.2f} ms "
-            f"p95={percentile(values, 95) * 1000:.2f} ms p99={percentile(values, 99) * 1000:.2f} ms "
-            f"max={max(values) * 1000:.2f} ms")
+    return (
+        f"n={len(values)} median={statistics.median(values) * 1000:.2f} ms "
+        f"p95={percentile(values, 95) * 1000:.2f} ms p99={percentile(values, 99) * 1000:.2f} ms "
+        f"max={max(values) * 1000:.2f} ms"
+    )
 
 
 # ---- processes ----------------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -112,8 +119,9 @@ def tail(path: Path, lines: int = 30) -> str:
 def spawn(command: list[str], log: Path, cwd: Path = REPO, env: dict | None = None) -> subprocess.Popen:
     full_env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONUNBUFFERED": "1", **(env or {})}
     with log.open("ab") as handle:
-        return subprocess.Popen(command, cwd=cwd, env=full_env, stdout=handle, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        return subprocess.Popen(
+            command, cwd=cwd, env=full_env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
 
 def wait_until(check, process: subprocess.Popen, log: Path, timeout: float, what: str) -> float:
@@ -141,9 +149,17 @@ class Relay:
 
     WORKERS = ("serve", "gevent", "threads")
 
-    def __init__(self, workdir: Path, database_url: str, rasa_url: str = "http://127.0.0.1:9",
-                 redis_url: str | None = None, port: int | None = None, worker: str = "serve",
-                 threads: int | None = None, env: dict | None = None):
+    def __init__(
+        self,
+        workdir: Path,
+        database_url: str,
+        rasa_url: str = "http://127.0.0.1:9",
+        redis_url: str | None = None,
+        port: int | None = None,
+        worker: str = "serve",
+        threads: int | None = None,
+        env: dict | None = None,
+    ):
         if worker not in self.WORKERS:
             raise ValueError(f"worker must be one of {self.WORKERS}")
         self.port = port or free_port()
@@ -151,8 +167,14 @@ class Relay:
         self.ws_url = f"ws://127.0.0.1:{self.port}"
         self.worker = worker
         self.log = workdir / f"relay-{self.port}.log"
-        self.env = {"DATABASE_URL": database_url, "RASA_URL": rasa_url, "RASA_TOKEN": RASA_TOKEN,
-                    "RELAY_SCHEDULE": "always", "RELAY_PORT": str(self.port), **(env or {})}
+        self.env = {
+            "DATABASE_URL": database_url,
+            "RASA_URL": rasa_url,
+            "RASA_TOKEN": RASA_TOKEN,
+            "RELAY_SCHEDULE": "always",
+            "RELAY_PORT": str(self.port),
+            **(env or {}),
+        }
         if worker != "serve":
             self.env["RELAY_WORKER"] = worker
         if redis_url:
@@ -166,8 +188,13 @@ class Relay:
 
     def start(self, timeout: float = 60) -> "Relay":
         self.process = spawn(self.command(), self.log, env=self.env)
-        wait_until(lambda: requests.get(f"{self.url}/api/status", timeout=2).status_code == 200,
-                   self.process, self.log, timeout, f"relay on {self.port}")
+        wait_until(
+            lambda: requests.get(f"{self.url}/api/status", timeout=2).status_code == 200,
+            self.process,
+            self.log,
+            timeout,
+            f"relay on {self.port}",
+        )
         return self
 
     def worker_class(self) -> str:
@@ -188,10 +215,28 @@ class Relay:
 
     def add_counsellor(self, username: str, password: str, name: str, regions="all") -> None:
         regions = regions if isinstance(regions, str) else ",".join(regions)
-        subprocess.run([PYTHON, "-m", "relay", "counsellor", "add", username, "--name", name, "--regions", regions,
-                        "--max-chats", "1000"],
-                       cwd=REPO, env={**os.environ, **self.env}, input=password + "\n", text=True, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [
+                PYTHON,
+                "-m",
+                "relay",
+                "counsellor",
+                "add",
+                username,
+                "--name",
+                name,
+                "--regions",
+                regions,
+                "--max-chats",
+                "1000",
+            ],
+            cwd=REPO,
+            env={**os.environ, **self.env},
+            input=password + "\n",
+            text=True,
+            check=True,
+            capture_output=True,
+        )
 
 
 def rss_kib(pid: int) -> int:
@@ -208,8 +253,14 @@ def thread_count(pid: int) -> int:
 class Rasa:
     """A Rasa server (and, with ``actions``, its own action server) on free ports."""
 
-    def __init__(self, workdir: Path, endpoints: Path | None = None, port: int | None = None,
-                 model: Path = MODEL, env: dict | None = None):
+    def __init__(
+        self,
+        workdir: Path,
+        endpoints: Path | None = None,
+        port: int | None = None,
+        model: Path = MODEL,
+        env: dict | None = None,
+    ):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workdir = workdir
@@ -229,12 +280,32 @@ class Rasa:
             if with_actions:
                 action_port = free_port()
                 endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
-                self.actions = spawn([str(BOT_BIN / "rasa"), "run", "actions", "--actions", "actions",
-                                      "-p", str(action_port)], self.workdir / f"actions-{action_port}.log",
-                                     cwd=REPO / "bot", env=self.env)
-        self.process = spawn([str(BOT_BIN / "rasa"), "run", "--enable-api", "--auth-token", RASA_TOKEN, "-m",
-                              str(self.model), "-i", "127.0.0.1", "-p", str(self.port), "--endpoints", str(endpoints)],
-                             self.log, cwd=REPO / "bot", env=self.env)
+                self.actions = spawn(
+                    [str(BOT_BIN / "rasa"), "run", "actions", "--actions", "actions", "-p", str(action_port)],
+                    self.workdir / f"actions-{action_port}.log",
+                    cwd=REPO / "bot",
+                    env=self.env,
+                )
+        self.process = spawn(
+            [
+                str(BOT_BIN / "rasa"),
+                "run",
+                "--enable-api",
+                "--auth-token",
+                RASA_TOKEN,
+                "-m",
+                str(self.model),
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "--endpoints",
+                str(endpoints),
+            ],
+            self.log,
+            cwd=REPO / "bot",
+            env=self.env,
+        )
 
         def loaded():
             status = requests.get(f"{self.url}/status", params={"token": RASA_TOKEN}, timeout=2).json()
@@ -248,6 +319,7 @@ class Rasa:
 
 
 # ---- databases ----------------------------------------------------------------------------------
+
 
 @contextmanager
 def temporary_database(base_url: str = POSTGRES_URL, prefix: str = "voordeur_bench") -> Iterator[str]:

@@ -6,6 +6,7 @@ frames and in the database, that every conversation was taken exactly once.
 
     .venv/bin/python -m bench.takes --relays 2 --conversations 200 --counsellors 20
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,15 @@ from collections import Counter
 from pathlib import Path
 
 from bench.clients import Counsellor, Visitor, create_counsellors
-from bench.stack import (POSTGRES_URL, FakeRasaProcess, Relay, header, redis_url_with_prefix, summary_ms,
-                         temporary_database)
+from bench.stack import (
+    POSTGRES_URL,
+    FakeRasaProcess,
+    Relay,
+    header,
+    redis_url_with_prefix,
+    summary_ms,
+    temporary_database,
+)
 
 PASSWORD = "bench-wachtwoord-1"
 
@@ -58,8 +66,9 @@ def assigned_in_database(database_url: str) -> int:
 
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        assigned = connection.execute(text(
-            "SELECT count(*) FROM conversations WHERE state = 'assigned' AND counsellor_id IS NOT NULL")).scalar()
+        assigned = connection.execute(
+            text("SELECT count(*) FROM conversations WHERE state = 'assigned' AND counsellor_id IS NOT NULL")
+        ).scalar()
     engine.dispose()
     return assigned
 
@@ -78,8 +87,10 @@ def run(relay_count: int, conversation_count: int, counsellor_count: int, workdi
                 desk.until(lambda f: f["type"] == "queue")
             barrier = threading.Barrier(len(desks))
             results: dict = {}
-            threads = [threading.Thread(target=race, args=(desk, conversations, barrier, results, i))
-                       for i, desk in enumerate(desks)]
+            threads = [
+                threading.Thread(target=race, args=(desk, conversations, barrier, results, i))
+                for i, desk in enumerate(desks)
+            ]
             started = time.perf_counter()
             for thread in threads:
                 thread.start()
@@ -99,10 +110,14 @@ def run(relay_count: int, conversation_count: int, counsellor_count: int, workdi
     refused = sum((r for _, r, _ in results.values()), Counter())
     durations = [d for _, _, ds in results.values() for d in ds]
     attempts = len(durations)
-    print(f"{counsellor_count} counsellors on {relay_count} relay(s) raced for {conversation_count} conversations: "
-          f"{attempts} take attempts in {took:.1f} s ({attempts / took:.0f}/s)")
-    print(f"taken once: {len(wins) - len(twice)}, taken twice: {len(twice)}, never taken: {len(never)}, "
-          f"assigned in the database: {assigned}; refusals {dict(refused)}")
+    print(
+        f"{counsellor_count} counsellors on {relay_count} relay(s) raced for {conversation_count} conversations: "
+        f"{attempts} take attempts in {took:.1f} s ({attempts / took:.0f}/s)"
+    )
+    print(
+        f"taken once: {len(wins) - len(twice)}, taken twice: {len(twice)}, never taken: {len(never)}, "
+        f"assigned in the database: {assigned}; refusals {dict(refused)}"
+    )
     print(f"take round trip {summary_ms(durations)}")
     return {"taken_twice": twice, "never_taken": never, "assigned": assigned, "wins": wins, "refused": refused}
 

@@ -2,6 +2,7 @@
 
 Exits non-zero when the gzipped total passes the budget (15 KB), as a11y-dialog's size script does.
 """
+
 from __future__ import annotations
 
 import gzip

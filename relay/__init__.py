@@ -1,4 +1,5 @@
 """The Voordeur relay: a Flask application between the visitor widget, Rasa and the counsellors."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

@@ -2,6 +2,7 @@
 
 This is the only module that reads ``os.environ``.
 """
+
 from __future__ import annotations
 
 import os
@@ -59,9 +60,23 @@ DEFAULTS = {
 }
 
 # Environment variables whose values are numbers or booleans rather than strings.
-_INTEGERS = {"RELAY_PORT", "RELAY_MAX_CHATS", "RELAY_THREADS", "RELAY_URGENCY_WORKERS", "CONSOLE_SESSION_HOURS", "RELAY_RATE_BURST"}
-_FLOATS = {"RASA_TIMEOUT", "RASA_PARSE_TIMEOUT", "RASA_PROBE_SECONDS", "RELAY_RETENTION_DAYS",
-           "RELAY_PURGE_INTERVAL", "RELAY_RATE_PER_SECOND", "DATABASE_LOCK_TIMEOUT"}
+_INTEGERS = {
+    "RELAY_PORT",
+    "RELAY_MAX_CHATS",
+    "RELAY_THREADS",
+    "RELAY_URGENCY_WORKERS",
+    "CONSOLE_SESSION_HOURS",
+    "RELAY_RATE_BURST",
+}
+_FLOATS = {
+    "RASA_TIMEOUT",
+    "RASA_PARSE_TIMEOUT",
+    "RASA_PROBE_SECONDS",
+    "RELAY_RETENTION_DAYS",
+    "RELAY_PURGE_INTERVAL",
+    "RELAY_RATE_PER_SECOND",
+    "DATABASE_LOCK_TIMEOUT",
+}
 _BOOLEANS = {"COOKIE_SECURE"}
 
 
@@ -95,7 +110,7 @@ def absolute_sqlite_url(url: str) -> str:
     prefix = "sqlite:///"
     if not url.startswith(prefix) or url.startswith(prefix + "/") or ":memory:" in url:
         return url
-    path = REPO_ROOT / url[len(prefix):]
+    path = REPO_ROOT / url[len(prefix) :]
     path.parent.mkdir(parents=True, exist_ok=True)
     return prefix + str(path)
 

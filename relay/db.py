@@ -1,4 +1,5 @@
 """The database of one app: an engine, a session factory and a unit of work per frame."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -25,8 +26,9 @@ class Database:
         # PostgreSQL: a second, smaller pool for units of work that are one statement (a message).
         # Its connections stay in autocommit, and it skips the ping before each use: callers try
         # once more on a connection that turned out dead (see ``one_statement``).
-        self._statement_engine = (make_engine(url, lock_timeout, one_statement=True)
-                                  if url.startswith("postgresql") else None)
+        self._statement_engine = (
+            make_engine(url, lock_timeout, one_statement=True) if url.startswith("postgresql") else None
+        )
 
     @property
     def one_statement_units(self) -> bool:
@@ -115,8 +117,7 @@ def make_engine(url: str, lock_timeout: float = 30.0, one_statement: bool = Fals
         return engine
     connect_args = {"options": f"-c lock_timeout={int(lock_timeout * 1000)}"} if url.startswith("postgresql") else {}
     if one_statement:
-        return create_engine(url, pool_size=5, max_overflow=15, isolation_level="AUTOCOMMIT",
-                             connect_args=connect_args)
+        return create_engine(url, pool_size=5, max_overflow=15, isolation_level="AUTOCOMMIT", connect_args=connect_args)
     return create_engine(url, pool_size=10, max_overflow=40, pool_pre_ping=True, connect_args=connect_args)
 
 
@@ -147,8 +148,9 @@ def init_app(app: Flask) -> None:
     def publish(channel: str, event: dict[str, Any]) -> None:
         get_broker(app).publish(channel, event)
 
-    app.extensions["relay_db"] = Database(app.config["DATABASE_URL"], app.config.get("DATABASE_LOCK_TIMEOUT", 30.0),
-                                          publish=publish)
+    app.extensions["relay_db"] = Database(
+        app.config["DATABASE_URL"], app.config.get("DATABASE_LOCK_TIMEOUT", 30.0), publish=publish
+    )
 
 
 def get_db(app: Flask | None = None) -> Database:

@@ -4,11 +4,12 @@ Default: Monday to Friday 09:00-17:00 Europe/Amsterdam, closed on Dutch public h
 region's own evening hours (``Region.extra_hours``). ``RELAY_SCHEDULE`` may be ``always``, ``closed``
 or the path of a YAML schedule file (format in docs/operations.md).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -133,8 +134,9 @@ def schedule_from_file(path: Path, region_list) -> Schedule:
     )
 
 
-def build_schedule(default_week: dict, region_list, include_extra_hours: bool = True,
-                   region_overrides: dict | None = None, **options) -> Schedule:
+def build_schedule(
+    default_week: dict, region_list, include_extra_hours: bool = True, region_overrides: dict | None = None, **options
+) -> Schedule:
     """A region's week is the default week plus its extra (evening) hours, unless overridden."""
     region_weeks = {}
     for region in region_list:

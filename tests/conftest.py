@@ -6,6 +6,7 @@ that database instead of a fresh SQLite file; its tables are dropped and migrate
 `TEST_RASA_TOKEN` is then the token it runs with. Rasa starts as `make run` starts it: its HTTP API
 takes RASA_TOKEN, which every relay started here is given.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,9 +19,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from bench.stack import RASA_TOKEN, free_port
+from bench.stack import RASA_TOKEN, free_port, tail
 from bench.stack import stop as stop_process_group
-from bench.stack import tail
 
 REPO = Path(__file__).resolve().parent.parent
 # tests/relay/ would otherwise shadow the relay package as a namespace package.
@@ -44,6 +44,7 @@ def _tail(path: Path, lines: int = 40) -> str:
 
 # ---- database ------------------------------------------------------------------------------------
 
+
 def fresh_database_url(tmp_path: Path) -> str:
     """A new SQLite file, or the PostgreSQL test database emptied (tables dropped, to migrate fresh)."""
     url = os.environ.get("TEST_DATABASE_URL")
@@ -66,17 +67,19 @@ def database_url(tmp_path) -> str:
 
 # ---- flaskr-style app and client ----------------------------------------------------------------
 
+
 @pytest.fixture
 def app(database_url):
     from relay import create_app
-    from relay.db import get_db
-    from relay.ops.migrate import upgrade_database
     from relay.bridge.rasa import RasaClient
     from relay.bridge.triage import get_model_opinions
+    from relay.db import get_db
+    from relay.ops.migrate import upgrade_database
 
     upgrade_database(database_url)
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "RELAY_SCHEDULE": "always",
-                      "RASA_URL": "http://127.0.0.1:9"})
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": database_url, "RELAY_SCHEDULE": "always", "RASA_URL": "http://127.0.0.1:9"}
+    )
     real_rasa = app.extensions["relay_rasa"]  # a test may put a scripted one in its place
     assert isinstance(real_rasa, RasaClient)
     yield app
@@ -91,6 +94,7 @@ def client(app):
 
 
 # ---- live Rasa -----------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def rasa_stack(tmp_path_factory):
@@ -111,18 +115,43 @@ def rasa_stack(tmp_path_factory):
 
     def start_actions() -> subprocess.Popen:
         with action_log.open("ab") as log:
-            return subprocess.Popen(action_command, cwd=REPO / "bot", env=env, stdout=log,
-                                    stderr=subprocess.STDOUT, start_new_session=True)
+            return subprocess.Popen(
+                action_command, cwd=REPO / "bot", env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
 
     actions = start_actions()
     with rasa_log.open("wb") as log:
         rasa = subprocess.Popen(
-            [str(BOT_PYTHON_BIN / "rasa"), "run", "--enable-api", "--auth-token", RASA_TOKEN, "-m", str(MODEL),
-             "-i", "127.0.0.1", "-p", str(rasa_port), "--endpoints", str(endpoints)],
-            cwd=REPO / "bot", env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                str(BOT_PYTHON_BIN / "rasa"),
+                "run",
+                "--enable-api",
+                "--auth-token",
+                RASA_TOKEN,
+                "-m",
+                str(MODEL),
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(rasa_port),
+                "--endpoints",
+                str(endpoints),
+            ],
+            cwd=REPO / "bot",
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{rasa_port}"
-    RASA_STACK.update(url=url, rasa_log=rasa_log, action_log=action_log, action_port=action_port,
-                      actions=actions, start_actions=start_actions)
+    RASA_STACK.update(
+        url=url,
+        rasa_log=rasa_log,
+        action_log=action_log,
+        action_port=action_port,
+        actions=actions,
+        start_actions=start_actions,
+    )
     try:
         _wait_for_model(url, rasa, rasa_log)
         yield url
@@ -149,6 +178,7 @@ def _wait_for_model(url: str, rasa: subprocess.Popen, log: Path) -> None:
 
 # ---- live relay ----------------------------------------------------------------------------------
 
+
 class RelayServer:
     """`python -m relay serve` as a subprocess; stop() and start() keep the port and the database."""
 
@@ -157,16 +187,28 @@ class RelayServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
         self.log = workdir / "relay.log"
-        self.env = {**os.environ, "DATABASE_URL": database_url, "RELAY_SCHEDULE": "always",
-                    "RASA_URL": rasa_url, "RASA_TOKEN": RASA_TOKEN, "RELAY_PORT": str(self.port), **(env or {})}
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "RELAY_SCHEDULE": "always",
+            "RASA_URL": rasa_url,
+            "RASA_TOKEN": RASA_TOKEN,
+            "RELAY_PORT": str(self.port),
+            **(env or {}),
+        }
         self.process: subprocess.Popen | None = None
 
     def start(self, **extra_env) -> "RelayServer":
         self.env.update({key: str(value) for key, value in extra_env.items()})
         with self.log.open("ab") as log:  # the child keeps its own copy of the handle
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "relay", "serve", "--port", str(self.port)], cwd=REPO, env=self.env,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                [sys.executable, "-m", "relay", "serve", "--port", str(self.port)],
+                cwd=REPO,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + RELAY_START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -196,8 +238,9 @@ class RelayServer:
         command = [sys.executable, "-m", "relay", "counsellor", "add", username, "--name", name, "--regions", regions]
         if max_chats is not None:
             command += ["--max-chats", str(max_chats)]
-        subprocess.run(command, cwd=REPO, env=self.env, input=password + "\n", text=True, check=True,
-                       capture_output=True)
+        subprocess.run(
+            command, cwd=REPO, env=self.env, input=password + "\n", text=True, check=True, capture_output=True
+        )
 
     def log_tail(self, lines: int = 60) -> str:
         return _tail(self.log, lines)

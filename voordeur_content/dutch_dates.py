@@ -12,8 +12,20 @@ from typing import Tuple
 # date.weekday() counts.
 WEEKDAY_KEYS: Tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAYS: Tuple[str, ...] = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-MONTHS: Tuple[str, ...] = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-                           "september", "oktober", "november", "december")
+MONTHS: Tuple[str, ...] = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 def weekday_name(day: date) -> str:
@@ -21,10 +33,10 @@ def weekday_name(day: date) -> str:
 
 
 def day_name(key: str) -> str:
-    """"mon" -> "maandag"."""
+    """ "mon" -> "maandag"."""
     return WEEKDAYS[WEEKDAY_KEYS.index(key)]
 
 
 def day_and_date(day: date) -> str:
-    """"maandag 30 november"."""
+    """ "maandag 30 november"."""
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"

@@ -9,8 +9,35 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
 _POSTCODE = re.compile(r"\b[1-9]\d{3}\s?([a-z]{2})\b", re.IGNORECASE)
 # Letter pairs that never end a postcode, or that are short Dutch words ("bel 0800 2000 en ...").
 _NOT_POSTCODE_LETTERS = {
-    "sa", "sd", "ss", "en", "in", "op", "om", "of", "te", "is", "ik", "je", "we", "ze", "er",
-    "al", "na", "nu", "af", "de", "ga", "zo", "me", "ja", "uw", "ie", "eh", "hé", "he",
+    "sa",
+    "sd",
+    "ss",
+    "en",
+    "in",
+    "op",
+    "om",
+    "of",
+    "te",
+    "is",
+    "ik",
+    "je",
+    "we",
+    "ze",
+    "er",
+    "al",
+    "na",
+    "nu",
+    "af",
+    "de",
+    "ga",
+    "zo",
+    "me",
+    "ja",
+    "uw",
+    "ie",
+    "eh",
+    "hé",
+    "he",
 }
 # Runs of digits with the separators people type in phone numbers: 06-12345678, +31 6 1234 5678.
 _DIGIT_RUN = re.compile(r"\+?\d[\d\s().-]{6,}\d")
@@ -20,7 +47,7 @@ def _is_bsn(digits: str) -> bool:
     """The "elfproef" that every BSN passes."""
     if len(digits) != 9 or digits == "000000000":
         return False
-    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1))) - int(digits[8])
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=False)) - int(digits[8])
     return total % 11 == 0
 
 

@@ -30,8 +30,24 @@ _CLAUSES = re.compile(r"[,;:!?\n]+|\.\s")
 _PREPOSITION = re.compile(r"\b(?:in|uit|bij|van|rond|nabij|vlakbij|omgeving)\s+")
 # The words that make an everyday word a place: "ik woon in Best", "gemeente Best"; not "dat is best",
 # "bij de buren".
-_PLACE_INTRODUCERS = frozenset(["in", "uit", "bij", "van", "rond", "nabij", "vlakbij", "omgeving", "regio",
-                                "gemeente", "stad", "dorp", "plaats", "provincie"])
+_PLACE_INTRODUCERS = frozenset(
+    [
+        "in",
+        "uit",
+        "bij",
+        "van",
+        "rond",
+        "nabij",
+        "vlakbij",
+        "omgeving",
+        "regio",
+        "gemeente",
+        "stad",
+        "dorp",
+        "plaats",
+        "provincie",
+    ]
+)
 # Inside a sentence only names of this length count: "Ee", "Ens" and "Epe" are words there.
 _SENTENCE_NAME_LENGTH = 4
 # One typo is forgiven in a Dutch name of this many letters or more, when the message is only that
@@ -153,8 +169,9 @@ def _index(path: Optional[Path] = None) -> _Index:
 
 def _build_places(data: Optional[Dict[str, Any]]) -> _Places:
     data = data or {}  # an emptied file: no places
-    places = {normalize(str(name)): (str(name), str(region_id))
-              for name, region_id in (data.get("places") or {}).items()}
+    places = {
+        normalize(str(name)): (str(name), str(region_id)) for name, region_id in (data.get("places") or {}).items()
+    }
     provinces: Dict[str, Tuple[str, Tuple[str, ...]]] = {}
     for province in data.get("provinces") or ():
         for spelling in [province["name"], *(province.get("spellings") or ())]:
@@ -180,8 +197,10 @@ def _lookup(path: Optional[Path], places_path: Optional[Path]) -> _Lookup:
 
 
 def _combine(index: _Index, places: _Places) -> _Lookup:
-    answers = {name: PlaceAnswer(PlaceKind.REGION, region=region, name=index.written[name])
-               for name, region in index.by_name.items()}
+    answers = {
+        name: PlaceAnswer(PlaceKind.REGION, region=region, name=index.written[name])
+        for name, region in index.by_name.items()
+    }
     for name, (written, region_id) in places.places.items():
         region = index.by_id.get(region_id)  # a places.yml id unknown to this regions file: skipped
         if region is not None:
@@ -194,16 +213,19 @@ def _combine(index: _Index, places: _Places) -> _Lookup:
             answers.setdefault(name, PlaceAnswer(PlaceKind.PROVINCE, regions=regions, name=province))
     for name, written in places.belgium.items():
         answers.setdefault(name, PlaceAnswer(PlaceKind.BELGIUM, name=written))
-    in_sentences = frozenset(name for name in answers
-                             if name in index.by_name or len(name) >= _SENTENCE_NAME_LENGTH)
+    in_sentences = frozenset(name for name in answers if name in index.by_name or len(name) >= _SENTENCE_NAME_LENGTH)
     typo_names: Dict[str, List[str]] = {}
     for name, answer in answers.items():
         if answer.kind is not PlaceKind.BELGIUM and len(name.replace(" ", "")) >= _TYPO_NAME_LENGTH:
             typo_names.setdefault(name[0], []).append(name)
-    return _Lookup(answers=answers, in_sentences=in_sentences,
-                   at_start=in_sentences - places.everyday_words, everyday=places.everyday_words,
-                   most_words=max((len(name.split()) for name in in_sentences), default=1),
-                   typo_names={letter: tuple(names) for letter, names in typo_names.items()})
+    return _Lookup(
+        answers=answers,
+        in_sentences=in_sentences,
+        at_start=in_sentences - places.everyday_words,
+        everyday=places.everyday_words,
+        most_words=max((len(name.split()) for name in in_sentences), default=1),
+        typo_names={letter: tuple(names) for letter, names in typo_names.items()},
+    )
 
 
 def load_regions(path: Optional[Path] = None) -> List[Region]:
@@ -254,14 +276,19 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
     if words in lookup.answers:
         return lookup.answers[words]
     leading = _LEADING_WORDS.match(words)
-    stripped = _TRAILING_WORDS.sub("", words[leading.end():] if leading else words)
+    stripped = _TRAILING_WORDS.sub("", words[leading.end() :] if leading else words)
     if stripped in lookup.answers:
-        introducer = words[:leading.end()].split()[-1] if leading else ""
+        introducer = words[: leading.end()].split()[-1] if leading else ""
         if stripped not in lookup.everyday or introducer in _PLACE_INTRODUCERS:
             return lookup.answers[stripped]
-    return (_name_then_words(stripped, lookup) or _name_after_preposition(words, lookup)
-            or _name_at_the_end(words, lookup) or _name_with_a_typo(words, lookup)
-            or _name_with_a_typo(stripped, lookup) or UNKNOWN_PLACE)
+    return (
+        _name_then_words(stripped, lookup)
+        or _name_after_preposition(words, lookup)
+        or _name_at_the_end(words, lookup)
+        or _name_with_a_typo(words, lookup)
+        or _name_with_a_typo(stripped, lookup)
+        or UNKNOWN_PLACE
+    )
 
 
 def _name_at_the_end(words: str, lookup: _Lookup) -> Optional[PlaceAnswer]:
@@ -294,7 +321,7 @@ def _name_after_preposition(words: str, lookup: _Lookup) -> Optional[PlaceAnswer
     name compared with the sentence."""
     found = []
     for match in _PREPOSITION.finditer(words):
-        after = words[match.end():].split()[:lookup.most_words]
+        after = words[match.end() :].split()[: lookup.most_words]
         for count in range(len(after), 0, -1):
             name = " ".join(after[:count])
             if name in lookup.in_sentences:
@@ -311,8 +338,7 @@ def _name_with_a_typo(words: str, lookup: _Lookup) -> Optional[PlaceAnswer]:
     from rapidfuzz import process
     from rapidfuzz.distance import OSA  # a swap of two letters counts as one typo
 
-    close = process.extract(words, lookup.typo_names.get(words[0], ()), scorer=OSA.distance,
-                            score_cutoff=1, limit=None)
+    close = process.extract(words, lookup.typo_names.get(words[0], ()), scorer=OSA.distance, score_cutoff=1, limit=None)
     answers = {lookup.answers[name] for name, _, _ in close}
     if len(answers) != 1:
         return None

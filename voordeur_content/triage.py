@@ -23,8 +23,21 @@ from voordeur_content import phone_numbers, triage_classifier
 from voordeur_content._files import dutch_word_counts, normalize
 from voordeur_content.triage_rules import TRIAGE_FILE, Rules, load_rules
 
-__all__ = ["TRIAGE_FILE", "Assessment", "Finding", "NONE", "RANK", "alert_frame", "assess", "assess_by_rules",
-           "findings", "message_moment", "more_serious", "warm_up", "weigh"]
+__all__ = [
+    "TRIAGE_FILE",
+    "Assessment",
+    "Finding",
+    "NONE",
+    "RANK",
+    "alert_frame",
+    "assess",
+    "assess_by_rules",
+    "findings",
+    "message_moment",
+    "more_serious",
+    "warm_up",
+    "weigh",
+]
 # How serious a category is: an alert is raised only when a message is more serious than what
 # the conversation already had (acute and suicide differ in guidance, so each is said once).
 RANK = {None: 0, "high": 1, "acute": 2, "suicide": 2}
@@ -62,7 +75,7 @@ class Finding:
 # ---- preparing text --------------------------------------------------------------------------------
 
 _SENTENCE_END = re.compile(r"[.!?;:\n\r]+|\s+maar\s+|\s+alleen\s+nu\s+", re.IGNORECASE)
-_LAUGHING = re.compile("[\U0001F602\U0001F923\U0001F606\U0001F605\U0001F61D\U0001F61C]")
+_LAUGHING = re.compile("[\U0001f602\U0001f923\U0001f606\U0001f605\U0001f61d\U0001f61c]")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 
 
@@ -79,8 +92,8 @@ def _correct(word: str, lexicon: Tuple[str, ...]) -> str:
     """A typo of a signal word ("vermoort", "bedrijgt") becomes that word; real words stay."""
     if len(word) < 5 or word in lexicon or word.isdigit():
         return word
-    from rapidfuzz.distance import Levenshtein
     from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
 
     limit = 1 if len(word) < 8 else 2
     match = process.extractOne(word, lexicon, scorer=Levenshtein.distance, score_cutoff=limit)
@@ -109,6 +122,7 @@ def prepare_sentences(text: str, rules: Optional[Rules] = None) -> List[str]:
 
 # ---- reading a sentence --------------------------------------------------------------------------
 
+
 def _moment_in(text: str, rules: Rules) -> Optional[str]:
     """The moment a sentence names; the longest marker wins ("nu" loses to "het gaat nu beter")."""
     best, best_length = None, 0
@@ -126,8 +140,9 @@ def _denied(sentence: str, start: int, end: int, phrase_words: FrozenSet[str], r
     return any(w in rules.negations and w not in phrase_words for w in before + inside + after)
 
 
-def _findings_in(sentence: str, sentence_moment: Optional[str], message_moment: Optional[str],
-                  rules: Rules) -> List[Finding]:
+def _findings_in(
+    sentence: str, sentence_moment: Optional[str], message_moment: Optional[str], rules: Rules
+) -> List[Finding]:
     found: List[Finding] = []
     if rules.idioms.search(sentence):  # an idiom ("dood van het lachen") counts for nothing, not even its time words
         sentence = rules.idioms.sub(" ", sentence)
@@ -140,13 +155,14 @@ def _findings_in(sentence: str, sentence_moment: Optional[str], message_moment: 
             match = pattern.search(sentence)
             if match is None or _denied(sentence, match.start(), match.end(), words, rules):
                 continue
-            before = sentence[:match.start()]
-            if rules.questions.search(before) or (rules.questions.search(sentence[match.end():])
-                                                  and sentence_moment != "now"):
+            before = sentence[: match.start()]
+            if rules.questions.search(before) or (
+                rules.questions.search(sentence[match.end() :]) and sentence_moment != "now"
+            ):
                 continue  # a question about violence, not an event
             if joking and signal.name != "suicide":
                 continue
-            if any(w in rules.animals for w in sentence[match.end():].split()[:2]):
+            if any(w in rules.animals for w in sentence[match.end() :].split()[:2]):
                 continue  # "hij schopt zijn hond": an animal, not a person
             conditional = bool(rules.conditionals.search(before)) and not signal.conditional_counts
             reported = bool(rules.reported.search(before))
@@ -183,7 +199,7 @@ def _read(text: str, rules: Rules) -> Tuple[List[str], List[Optional[str]], Opti
 def _findings(read: Tuple[List[str], List[Optional[str]], Optional[str]], rules: Rules) -> List[Finding]:
     sentences, moments, pressing = read
     found: List[Finding] = []
-    for sentence, moment in zip(sentences, moments):
+    for sentence, moment in zip(sentences, moments, strict=False):
         found.extend(_findings_in(sentence, moment, pressing, rules))
     return found
 
@@ -227,8 +243,11 @@ def _decide(chances: Dict[str, float], found: List[Finding], settings: Dict[str,
         return NONE
     if category == "acute" and any(f.category == "suicide" for f in found):
         category = "suicide"  # danger now and suicide both: 113's guidance, which also names 112
-    reason = next((f.signal for f in found if f.category == category), None) \
-        or next((f.signal for f in found if f.category is not None), None) or "classifier"
+    reason = (
+        next((f.signal for f in found if f.category == category), None)
+        or next((f.signal for f in found if f.category is not None), None)
+        or "classifier"
+    )
     return Assessment(category, reason)
 
 
@@ -262,8 +281,9 @@ def assess(text: str, path: Optional[Path] = None) -> Assessment:
     return _decide(model.probabilities(_features(read, found)), found, rules.classifier)
 
 
-def weigh(rules_view: Assessment, parse: Optional[Dict[str, Any]], threshold: float = 0.85,
-          benign: float = 0.5) -> Assessment:
+def weigh(
+    rules_view: Assessment, parse: Optional[Dict[str, Any]], threshold: float = 0.85, benign: float = 0.5
+) -> Assessment:
     """Combine the triage grade with Rasa's reading (a /model/parse result or the tracker's latest
     message).
 
@@ -303,6 +323,7 @@ def more_serious(new: Assessment, old_categories: Sequence[str]) -> bool:
 
 # ---- what the visitor is told --------------------------------------------------------------------
 
+
 def alert_text(category: str) -> str:
     try:
         return str(load_rules().grades[category]["text"]).strip()
@@ -321,8 +342,13 @@ def level_of(category: str) -> str:
 
 def alert_frame(category: str) -> Dict[str, Any]:
     """The visitor's alert frame (docs/protocol.md)."""
-    return {"type": "alert", "level": level_of(category), "category": category,
-            "text": alert_text(category), "phones": phones(category)}
+    return {
+        "type": "alert",
+        "level": level_of(category),
+        "category": category,
+        "text": alert_text(category),
+        "phones": phones(category),
+    }
 
 
 def warm_up() -> None:

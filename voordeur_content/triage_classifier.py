@@ -77,10 +77,10 @@ class Classifier:
         top = max(scores)
         exps = [math.exp(score - top) for score in scores]  # multinomial: softmax of the scores
         total = sum(exps)
-        return {label: e / total for label, e in zip(self.classes, exps)}
+        return {label: e / total for label, e in zip(self.classes, exps, strict=False)}
 
     def probabilities_by_sklearn(self, features: str) -> Dict[str, float]:
-        return dict(zip(self.classes, (float(p) for p in self._pipeline.predict_proba([features])[0])))
+        return dict(zip(self.classes, (float(p) for p in self._pipeline.predict_proba([features])[0]), strict=False))
 
 
 def train(examples: List[Dict[str, Any]], featurize: Callable[[str], str]) -> Classifier:
@@ -90,7 +90,8 @@ def train(examples: List[Dict[str, Any]], featurize: Callable[[str], str]) -> Cl
 
     words = make_union(
         TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True),
-        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+"))
+        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+"),
+    )
     pipeline = make_pipeline(words, LogisticRegression(C=30, max_iter=3000, class_weight="balanced"))
     pipeline.fit([featurize(e["text"]) for e in examples], [e["grade"] for e in examples])
     return Classifier(pipeline)

@@ -114,11 +114,16 @@ def _build(data: Dict[str, Any]) -> Rules:
             for phrase in spec.get(tense) or []:
                 phrase = str(phrase)
                 phrases.append((tense, phrase, compile_phrase(phrase, groups), _literal_words(phrase)))
-        signals.append(Signal(
-            name=str(name), conditional_counts=bool(spec.get("conditional_counts")),
-            now_in_sentence_only=bool(spec.get("now_in_sentence_only")),
-            grades={m: (None if table[m] in (None, "none") else table[m]) for m in MOMENTS},
-            phrases=tuple(phrases), any_phrase=_alternation((p for _, p, _, _ in phrases), groups)))
+        signals.append(
+            Signal(
+                name=str(name),
+                conditional_counts=bool(spec.get("conditional_counts")),
+                now_in_sentence_only=bool(spec.get("now_in_sentence_only")),
+                grades={m: (None if table[m] in (None, "none") else table[m]) for m in MOMENTS},
+                phrases=tuple(phrases),
+                any_phrase=_alternation((p for _, p, _, _ in phrases), groups),
+            )
+        )
     for entries in list(groups.values()) + [[p for s in signals for _, p, _, _ in s.phrases]]:
         for entry in entries:
             lexicon.update(w for w in normalize(entry.replace("*", " ")).split() if len(w) >= 5)
@@ -136,8 +141,10 @@ def _build(data: Dict[str, Any]) -> Rules:
         jokes=_alternation(data.get("jokes") or [], groups),
         idioms=_alternation(data.get("idioms") or [], groups),
         spelling=spelling,
-        classifier={"threshold": float((data.get("classifier") or {}).get("threshold", 0.35)),
-                    "suicide_threshold": float((data.get("classifier") or {}).get("suicide_threshold", 0.25))},
+        classifier={
+            "threshold": float((data.get("classifier") or {}).get("threshold", 0.35)),
+            "suicide_threshold": float((data.get("classifier") or {}).get("suicide_threshold", 0.25)),
+        },
         lexicon=tuple(sorted(lexicon)),
     )
 

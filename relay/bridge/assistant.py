@@ -2,6 +2,7 @@
 
 The Rasa call happens outside any database transaction, so a slow bot never holds a lock.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -10,13 +11,13 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from relay.bridge import triage
-from relay.domain import conversations, texts
-from relay.db import Database
-from relay.broker.events import events_of
-from relay.domain.models import Conversation, Message
 from relay.bridge.rasa import RasaUnavailable, get_rasa
-from relay.schedule import describe_opening, get_regions, get_schedule
+from relay.broker.events import events_of
+from relay.db import Database
+from relay.domain import conversations, texts
+from relay.domain.models import Conversation, Message
 from relay.domain.states import BOT
+from relay.schedule import describe_opening, get_regions, get_schedule
 from voordeur_content import regions as region_data
 from voordeur_content.triage import Assessment
 
@@ -60,12 +61,15 @@ def bot_turn(db: Database, conversation_id: str, message: str) -> TurnOutcome:
             conversation = conversations.lock_conversation(session, conversation_id)
             if conversation is None or conversation.state != BOT:
                 return outcome  # the visitor ended or was queued meanwhile; the answer is moot
-            outcome.messages.extend(conversations.store_messages(session, conversation_id, "bot", turn.messages).messages)
+            outcome.messages.extend(
+                conversations.store_messages(session, conversation_id, "bot", turn.messages).messages
+            )
             for signal in turn.signals:
                 apply_signal(session, conversation, signal, outcome)
     else:  # most turns: claiming the seqs checks the state and locks the row by itself
-        stored = conversations.store_messages(db, conversation_id, "bot", turn.messages,
-                                              claim=conversations.Claim.WITH_BOT)
+        stored = conversations.store_messages(
+            db, conversation_id, "bot", turn.messages, claim=conversations.Claim.WITH_BOT
+        )
         if not stored:
             return outcome  # the visitor ended or was queued meanwhile; the answer is moot
         outcome.messages.extend(stored.messages)
@@ -93,7 +97,9 @@ def answered_region_question(db: Database, conversation_id: str, message: str, o
     return True
 
 
-def assistant_unavailable(session: Session, conversation: Conversation, outcome: TurnOutcome, message: str = "") -> None:
+def assistant_unavailable(
+    session: Session, conversation: Conversation, outcome: TurnOutcome, message: str = ""
+) -> None:
     """Rasa does not answer. A visitor whose region is known (the bot's profile payload) and open
     goes straight to the queue, so a broken bot never stands between them and a person. Without a
     region the relay asks for the town itself and reads the answer with the shared town list."""
@@ -143,7 +149,9 @@ def _apply_profile(conversation: Conversation, signal: dict) -> None:
         conversation.region = region
 
 
-def hand_off(session: Session, conversation: Conversation, region_id: str | None, intake: dict, outcome: TurnOutcome) -> None:
+def hand_off(
+    session: Session, conversation: Conversation, region_id: str | None, intake: dict, outcome: TurnOutcome
+) -> None:
     """Queue the conversation for its region, or explain why a human cannot take it now.
 
     The bot gets the same schedule as metadata and normally says all this itself; the relay only

@@ -1,4 +1,5 @@
 """The bridge to Rasa: one REST turn, the parse endpoint, and decoding the bot's custom payloads."""
+
 from __future__ import annotations
 
 import json
@@ -28,7 +29,7 @@ class BotTurn:
     """What the bot said in one turn: visible messages and the relay signals it sent."""
 
     messages: list[dict] = field(default_factory=list)  # {"text": str, "buttons": [...] | None}
-    signals: list[dict] = field(default_factory=list)   # the {"voordeur": {...}} payloads
+    signals: list[dict] = field(default_factory=list)  # the {"voordeur": {...}} payloads
 
 
 def decode_turn(answers: list[dict]) -> BotTurn:
@@ -65,8 +66,15 @@ class RasaClient:
     relay could not purge its trackers or read its model, so it does not half use it.
     """
 
-    def __init__(self, base_url: str, timeout: float, parse_timeout: float, probe_interval: float = 2.0,
-                 max_connections: int = 50, token: str | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float,
+        parse_timeout: float,
+        probe_interval: float = 2.0,
+        max_connections: int = 50,
+        token: str | None = None,
+    ):
         self.base_url = base_url.rstrip("/")
         # Rasa 3.6 reads its token from the query string only (no header).
         self._auth_query = "?" + urlencode({"token": token}) if token else ""
@@ -107,8 +115,11 @@ class RasaClient:
         reason = f"Rasa refused the relay's RASA_TOKEN (HTTP {status} on {path})"
         if not self._refusal_logged:
             self._refusal_logged = True
-            log.error("%s: RASA_TOKEN must be the token Rasa runs with (rasa run --auth-token); until it is, "
-                      "visitors get the relay's own answers as when Rasa is down (docs/deploy.md)", reason)
+            log.error(
+                "%s: RASA_TOKEN must be the token Rasa runs with (rasa run --auth-token); until it is, "
+                "visitors get the relay's own answers as when Rasa is down (docs/deploy.md)",
+                reason,
+            )
         return reason
 
     def status(self) -> str | None:
@@ -143,6 +154,7 @@ class RasaClient:
     def check_at_start(self) -> None:
         """Ask Rasa once in the background at start-up: a Rasa that is still loading is known to be
         down before the first visitor writes, instead of costing that visitor a timeout."""
+
         def check() -> None:
             reason = self.status()
             if reason is not None:
@@ -160,8 +172,12 @@ class RasaClient:
     def _post(self, path: str, body: dict, timeout: float, with_token: bool = True) -> Any:
         url = self._api_url(path) if with_token else f"{self.base_url}{path}"
         response = self._http.request(
-            "POST", url, body=json.dumps(body).encode("utf-8"),
-            headers={"Content-Type": "application/json"}, timeout=urllib3.Timeout(total=timeout))
+            "POST",
+            url,
+            body=json.dumps(body).encode("utf-8"),
+            headers={"Content-Type": "application/json"},
+            timeout=urllib3.Timeout(total=timeout),
+        )
         if response.status in REFUSED:
             reason = self._refusal(response.status, path)
             self.mark_down(reason)
@@ -210,16 +226,23 @@ class RasaClient:
         wording serves both; they are read again every ``max_age`` seconds, after a new model."""
         if time.monotonic() - self._responses_read > max_age and self.available():
             try:
-                response = self._http.request("GET", self._api_url("/domain"), headers={"Accept": "application/json"},
-                                              timeout=urllib3.Timeout(total=self.parse_timeout))
+                response = self._http.request(
+                    "GET",
+                    self._api_url("/domain"),
+                    headers={"Accept": "application/json"},
+                    timeout=urllib3.Timeout(total=self.parse_timeout),
+                )
                 if response.status in REFUSED:
                     self.mark_down(self._refusal(response.status, "/domain"))
                 elif response.status < 400:
                     domain = json.loads(response.data)
                     self._responses = {}
                     for key, variants in (domain.get("responses") or {}).items():
-                        plain = [v for v in variants or [] if isinstance(v, dict) and v.get("text")
-                                 and not v.get("condition")]  # the Dutch text, not a variant for English
+                        plain = [
+                            v
+                            for v in variants or []
+                            if isinstance(v, dict) and v.get("text") and not v.get("condition")
+                        ]  # the Dutch text, not a variant for English
                         if plain:
                             self._responses[key] = plain[0]["text"]
                     self._responses_read = time.monotonic()

@@ -7,6 +7,7 @@ caller, so it is said once and then stays visible. Rasa's classifier is a second
 beside the socket on a few worker threads (`ModelOpinions`) while a human has or will have the
 chat; in the bot state the bot's own turn brings it (relay/bridge/assistant.py).
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,11 +18,11 @@ from typing import Callable
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
-from relay.domain import conversations
-from relay.db import get_db
-from relay.broker.events import events_of
-from relay.domain.models import Conversation
 from relay.bridge.rasa import get_rasa
+from relay.broker.events import events_of
+from relay.db import get_db
+from relay.domain import conversations
+from relay.domain.models import Conversation
 from relay.domain.states import QUEUED
 from voordeur_content import triage
 from voordeur_content.triage import Assessment
@@ -86,8 +87,13 @@ class ModelOpinions:
         self._waiting = 0
         self._idle = threading.Condition()
 
-    def submit(self, text: str, rules_view: Assessment, on_raise: Callable[[Assessment], str | None],
-               on_read: Callable[[dict | None, str | None], None] | None = None) -> bool:
+    def submit(
+        self,
+        text: str,
+        rules_view: Assessment,
+        on_raise: Callable[[Assessment], str | None],
+        on_read: Callable[[dict | None, str | None], None] | None = None,
+    ) -> bool:
         """Ask about ``text``; ``on_raise(assessment)`` runs on a worker when the weighed grade is
         more serious than the rules' own (it returns the category alerted, or None); then
         ``on_read(parse, alerted)`` gets Rasa's reading (None if Rasa did not answer). False when
@@ -102,8 +108,13 @@ class ModelOpinions:
         self._pool.submit(self._ask, text, rules_view, on_raise, on_read)
         return True
 
-    def _ask(self, text: str, rules_view: Assessment, on_raise: Callable[[Assessment], str | None],
-             on_read: Callable[[dict | None, str | None], None] | None) -> None:
+    def _ask(
+        self,
+        text: str,
+        rules_view: Assessment,
+        on_raise: Callable[[Assessment], str | None],
+        on_read: Callable[[dict | None, str | None], None] | None,
+    ) -> None:
         try:
             parse = get_rasa(self._app).parse(text)
             weighed = triage.weigh(rules_view, parse)

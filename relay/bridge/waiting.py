@@ -9,14 +9,15 @@ The answers are stored as the bot's messages, so the counsellor reads what the v
 Rasa's reading of the message is also its second opinion for triage (relay/bridge/triage.py asks it on a
 worker beside the socket), so one call serves both; without Rasa, the acknowledgement.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from relay.domain import conversations, queues, texts
-from relay.db import get_db
-from relay.domain.models import Message
 from relay.bridge.rasa import get_rasa
+from relay.db import get_db
+from relay.domain import conversations, queues, texts
+from relay.domain.models import Message
 from relay.domain.states import QUEUED
 
 # The bot's intents answered by its own response while a visitor waits: utter_<intent>, except where
@@ -64,8 +65,14 @@ def reply(conversation_id: str, parse: dict | None, alerted: str | None) -> list
             said.append(texts.waiting_already_queued(place))
         elif not said:
             # The first acknowledgement in this queue also says the visitor may call instead.
-            first = not session.scalar(select(func.count()).select_from(Message).where(
-                Message.conversation_id == conversation_id, Message.sender == "bot",
-                Message.created_at >= conversation.queued_at))
+            first = not session.scalar(
+                select(func.count())
+                .select_from(Message)
+                .where(
+                    Message.conversation_id == conversation_id,
+                    Message.sender == "bot",
+                    Message.created_at >= conversation.queued_at,
+                )
+            )
             said.append(texts.waiting_acknowledged(place, first))
         return conversations.store_messages(session, conversation_id, "bot", [{"text": line} for line in said]).messages

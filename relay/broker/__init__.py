@@ -8,6 +8,7 @@ Events are published only after the database commit they describe, and callbacks
 ``InProcessBroker`` serves one relay process; a Redis implementation (chosen by REDIS_URL) can
 replace it without changing any caller.
 """
+
 from __future__ import annotations
 
 import logging

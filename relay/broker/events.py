@@ -5,6 +5,7 @@ Callers never publish: they add events to the pending events of their unit of wo
 or drops them with the rollback (relay/db.py). Storing a message announces it by itself
 (relay/domain/conversations.py ``store_messages``).
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -29,8 +30,11 @@ def counsellor_channel(counsellor_id: int) -> str:
 def presence_event(conversation_id: str, status: str) -> tuple[str, dict[str, Any]]:
     """The visitor came back ("online") or dropped off ("offline"): nothing is stored, so this one
     is published at once rather than after a commit."""
-    return conversation_channel(conversation_id), {"event": "presence", "conversation": conversation_id,
-                                                   "visitor": status}
+    return conversation_channel(conversation_id), {
+        "event": "presence",
+        "conversation": conversation_id,
+        "visitor": status,
+    }
 
 
 class PendingEvents:
@@ -38,7 +42,9 @@ class PendingEvents:
         self.items: list[tuple[str, dict[str, Any]]] = []
 
     def conversation(self, conversation_id: str, event: str, **fields: Any) -> None:
-        self.items.append((conversation_channel(conversation_id), {"event": event, "conversation": conversation_id, **fields}))
+        self.items.append(
+            (conversation_channel(conversation_id), {"event": event, "conversation": conversation_id, **fields})
+        )
 
     def region_changed(self, region_id: str | None) -> None:
         if region_id:

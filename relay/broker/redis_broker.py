@@ -11,6 +11,7 @@ subscription, so a socket that listens and then reads the database misses nothin
 ``REDIS_URL`` may carry ``?prefix=<text>`` (default ``voordeur``): every channel is published as
 ``<prefix>:<channel>``, so several installations or test runs can share one Redis.
 """
+
 from __future__ import annotations
 
 import json
@@ -56,14 +57,20 @@ class RedisBroker(LocalListeners):
         # A bounded pool: a burst of publishers waits a moment for a free connection instead of
         # opening dozens more (each new one costs a connect and three round trips of handshake).
         self._pool = redis.BlockingConnectionPool.from_url(
-            redis_url, max_connections=CONNECTIONS, timeout=CONFIRM_SECONDS, socket_keepalive=True,
-            socket_connect_timeout=5, client_name=f"voordeur-relay:{self.prefix}")
+            redis_url,
+            max_connections=CONNECTIONS,
+            timeout=CONFIRM_SECONDS,
+            socket_keepalive=True,
+            socket_connect_timeout=5,
+            client_name=f"voordeur-relay:{self.prefix}",
+        )
         self._client = redis.Redis(connection_pool=self._pool)
         try:
             self._client.ping()
         except redis.RedisError as error:
-            raise RedisUnavailable(f"REDIS_URL is set but Redis does not answer ({error}); "
-                                   "refusing to start without it") from error
+            raise RedisUnavailable(
+                f"REDIS_URL is set but Redis does not answer ({error}); " "refusing to start without it"
+            ) from error
         self._lock = threading.Lock()
         self._listeners: dict[str, set[LocalSubscription]] = {}
         self._confirmations: dict[str, deque[threading.Event]] = {}
@@ -175,7 +182,7 @@ class RedisBroker(LocalListeners):
             return
         if kind != "message":
             return
-        channel = wire[len(self.prefix) + 1:]
+        channel = wire[len(self.prefix) + 1 :]
         with self._lock:
             listeners = list(self._listeners.get(channel, ()))
         if not listeners:

@@ -1,5 +1,6 @@
 """Conversations: opening, resuming by token, storing messages with their seq, and every change of
 state (the machine itself, with the transitions it allows: relay/domain/states.py)."""
+
 from __future__ import annotations
 
 import json
@@ -12,13 +13,27 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Connection, Select, Text, Update, bindparam, cast, func, insert, select, true, update
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Connection,
+    Select,
+    Text,
+    Update,
+    bindparam,
+    cast,
+    func,
+    insert,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
-from relay.domain import states
-from relay.db import Database
 from relay.broker.events import PendingEvents, events_of
+from relay.db import Database
+from relay.domain import states
 from relay.domain.models import Conversation, Message, utcnow
 from relay.domain.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState
 from relay.domain.tokens import hash_token, new_token
@@ -34,24 +49,27 @@ MESSAGES = Message.__table__
 class Claim(Enum):
     """Which conversations a message may be added to."""
 
-    ANY = "any"                  # any (a system or bot message inside a unit of work that checked already)
-    OPEN = "open"                # any not ended (a visitor's message)
+    ANY = "any"  # any (a system or bot message inside a unit of work that checked already)
+    OPEN = "open"  # any not ended (a visitor's message)
     ASSIGNED_TO = "assigned_to"  # assigned to the counsellor given as ``counsellor`` (a counsellor's message)
-    WITH_BOT = "with_bot"        # with the bot (the bot's answers)
+    WITH_BOT = "with_bot"  # with the bot (the bot's answers)
 
 
 def _claim_statement(*conditions: ColumnElement[bool]) -> Update:
-    return (update(CONVERSATIONS)
-            .where(CONVERSATIONS.c.id == bindparam("conversation_id"), *conditions)
-            .values(last_seq=CONVERSATIONS.c.last_seq + bindparam("count"))
-            .returning(CONVERSATIONS.c.last_seq, CONVERSATIONS.c.state, CONVERSATIONS.c.region))
+    return (
+        update(CONVERSATIONS)
+        .where(CONVERSATIONS.c.id == bindparam("conversation_id"), *conditions)
+        .values(last_seq=CONVERSATIONS.c.last_seq + bindparam("count"))
+        .returning(CONVERSATIONS.c.last_seq, CONVERSATIONS.c.state, CONVERSATIONS.c.region)
+    )
 
 
 CLAIMS: dict[Claim, Update] = {
     Claim.ANY: _claim_statement(),
     Claim.OPEN: _claim_statement(CONVERSATIONS.c.state != ENDED),
-    Claim.ASSIGNED_TO: _claim_statement(CONVERSATIONS.c.state == ASSIGNED,
-                                        CONVERSATIONS.c.counsellor_id == bindparam("counsellor")),
+    Claim.ASSIGNED_TO: _claim_statement(
+        CONVERSATIONS.c.state == ASSIGNED, CONVERSATIONS.c.counsellor_id == bindparam("counsellor")
+    ),
     Claim.WITH_BOT: _claim_statement(CONVERSATIONS.c.state == BOT),
 }
 INSERT_MESSAGE = insert(MESSAGES)
@@ -68,11 +86,22 @@ def _one_message_in_one_statement(claim: Claim) -> Select:
     """
     claimed = CLAIMS[claim].cte("claimed")
     columns = ["conversation_id", "seq", "sender", "text", "client_id", "created_at"]
-    stored = (insert(MESSAGES)
-              .from_select(columns, select(bindparam("conversation_id"), claimed.c.last_seq, bindparam("m_sender"),
-                                           bindparam("m_text"), bindparam("m_client_id"), bindparam("m_created_at")))
-              .returning(MESSAGES.c.seq)
-              .cte("stored"))
+    stored = (
+        insert(MESSAGES)
+        .from_select(
+            columns,
+            select(
+                bindparam("conversation_id"),
+                claimed.c.last_seq,
+                bindparam("m_sender"),
+                bindparam("m_text"),
+                bindparam("m_client_id"),
+                bindparam("m_created_at"),
+            ),
+        )
+        .returning(MESSAGES.c.seq)
+        .cte("stored")
+    )
     return select(claimed.c.last_seq, claimed.c.state, claimed.c.region).select_from(claimed.join(stored, true()))
 
 
@@ -88,17 +117,28 @@ def _several_messages_in_one_statement(claim: Claim) -> Select:
         SELECT claimed.last_seq, claimed.state, claimed.region, (SELECT count(*) FROM stored) FROM claimed
     """
     claimed = CLAIMS[claim].cte("claimed")
-    answers = (func.unnest(bindparam("texts", type_=ARRAY(Text)), bindparam("buttons", type_=ARRAY(Text)))
-               .table_valued("text", "buttons", with_ordinality="n").render_derived(name="answer"))
+    answers = (
+        func.unnest(bindparam("texts", type_=ARRAY(Text)), bindparam("buttons", type_=ARRAY(Text)))
+        .table_valued("text", "buttons", with_ordinality="n")
+        .render_derived(name="answer")
+    )
     columns = ["conversation_id", "seq", "sender", "text", "buttons", "created_at"]
-    stored = (insert(MESSAGES)
-              .from_select(columns, select(bindparam("conversation_id"),
-                                           claimed.c.last_seq - bindparam("count") + answers.c.n,
-                                           bindparam("m_sender"), answers.c.text,
-                                           cast(answers.c.buttons, MESSAGES.c.buttons.type),
-                                           bindparam("m_created_at")).select_from(claimed.join(answers, true())))
-              .returning(MESSAGES.c.seq)
-              .cte("stored"))
+    stored = (
+        insert(MESSAGES)
+        .from_select(
+            columns,
+            select(
+                bindparam("conversation_id"),
+                claimed.c.last_seq - bindparam("count") + answers.c.n,
+                bindparam("m_sender"),
+                answers.c.text,
+                cast(answers.c.buttons, MESSAGES.c.buttons.type),
+                bindparam("m_created_at"),
+            ).select_from(claimed.join(answers, true())),
+        )
+        .returning(MESSAGES.c.seq)
+        .cte("stored")
+    )
     # A data-modifying CTE runs whether or not it is read; reading it keeps the intent plain.
     stored_count = select(func.count()).select_from(stored).scalar_subquery()
     return select(claimed.c.last_seq, claimed.c.state, claimed.c.region, stored_count.label("stored"))
@@ -110,8 +150,6 @@ for _claim in (Claim.OPEN, Claim.ASSIGNED_TO):
 _several_messages_in_one_statement(Claim.WITH_BOT)
 
 
-
-
 def find_by_token(session: Session, token: str) -> Conversation | None:
     if not isinstance(token, str) or not token:
         return None
@@ -120,9 +158,7 @@ def find_by_token(session: Session, token: str) -> Conversation | None:
 
 def lock_conversation(session: Session, conversation_id: str) -> Conversation | None:
     """Load a conversation with a row lock (PostgreSQL); SQLite transactions are serialised anyway."""
-    return session.scalars(
-        select(Conversation).where(Conversation.id == conversation_id).with_for_update()
-    ).first()
+    return session.scalars(select(Conversation).where(Conversation.id == conversation_id).with_for_update()).first()
 
 
 # ---- state changes: the only writers of Conversation.state -----------------------------------------
@@ -131,8 +167,9 @@ def lock_conversation(session: Session, conversation_id: str) -> Conversation | 
 def open_conversation(session: Session) -> tuple[Conversation, str]:
     """A new conversation, with the bot; and the visitor's token (only its hash is stored)."""
     token = new_token()
-    conversation = Conversation(id=secrets.token_urlsafe(12), token_hash=hash_token(token), state=states.INITIAL,
-                                intake={})
+    conversation = Conversation(
+        id=secrets.token_urlsafe(12), token_hash=hash_token(token), state=states.INITIAL, intake={}
+    )
     session.add(conversation)
     session.flush()
     return conversation, token
@@ -157,8 +194,15 @@ def assign(session: Session, conversation: Conversation, counsellor_id: int) -> 
 def requeue(session: Session, conversation: Conversation, region: str, counsellor_id: int) -> bool:
     """assigned → queued: the counsellor ``counsellor_id`` transfers the chat to ``region``'s queue
     (``queued_at`` stays: the conversation keeps its place in time). False when it is not theirs."""
-    return _move(session, conversation, QUEUED, Conversation.counsellor_id == counsellor_id,
-                 region=region, counsellor_id=None, assigned_at=None)
+    return _move(
+        session,
+        conversation,
+        QUEUED,
+        Conversation.counsellor_id == counsellor_id,
+        region=region,
+        counsellor_id=None,
+        assigned_at=None,
+    )
 
 
 def end(session: Session, conversation: Conversation, by: str) -> bool:
@@ -166,8 +210,13 @@ def end(session: Session, conversation: Conversation, by: str) -> bool:
     return _move(session, conversation, ENDED, ended_by=by, ended_at=utcnow())
 
 
-def _move(session: Session, conversation: Conversation, target: ConversationState,
-          *conditions: ColumnElement[bool], **values: Any) -> bool:
+def _move(
+    session: Session,
+    conversation: Conversation,
+    target: ConversationState,
+    *conditions: ColumnElement[bool],
+    **values: Any,
+) -> bool:
     """Change the state of ``conversation`` to ``target`` with ``values``, if the machine allows it.
 
     Raises IllegalTransition, before writing anything, when the state the caller holds may not
@@ -175,12 +224,18 @@ def _move(session: Session, conversation: Conversation, target: ConversationStat
     reached from (and meets ``conditions``): a relay that changed it meanwhile wins, and this
     returns False. Either way ``conversation`` is refreshed to what is now stored."""
     states.check(conversation.state, target)
-    moved = typing.cast(CursorResult[Any], session.execute(  # an UPDATE's result has a rowcount
-        update(Conversation)
-        .where(Conversation.id == conversation.id, Conversation.state.in_(states.sources(target)), *conditions)
-        .values(state=target, **values)
-        .execution_options(synchronize_session=False)
-    )).rowcount == 1
+    moved = (
+        typing.cast(
+            CursorResult[Any],
+            session.execute(  # an UPDATE's result has a rowcount
+                update(Conversation)
+                .where(Conversation.id == conversation.id, Conversation.state.in_(states.sources(target)), *conditions)
+                .values(state=target, **values)
+                .execution_options(synchronize_session=False)
+            ),
+        ).rowcount
+        == 1
+    )
     session.refresh(conversation)
     return moved
 
@@ -203,9 +258,16 @@ class Stored:
         return self.matched
 
 
-def store_messages(unit: Database | Session, conversation_id: str, sender: str,
-                   messages: str | Sequence[Mapping[str, Any]], *, claim: Claim = Claim.ANY,
-                   counsellor: int | None = None, client_id: str | None = None) -> Stored:
+def store_messages(
+    unit: Database | Session,
+    conversation_id: str,
+    sender: str,
+    messages: str | Sequence[Mapping[str, Any]],
+    *,
+    claim: Claim = Claim.ANY,
+    counsellor: int | None = None,
+    client_id: str | None = None,
+) -> Stored:
     """Store a message (a text) or several (the bot's answers, {"text", "buttons"}) with the next
     seqs of their conversation, if it matches ``claim`` (``Claim.ASSIGNED_TO`` with ``counsellor``),
     and announce each stored message on the conversation's channel once it is committed.
@@ -242,52 +304,111 @@ def store_messages(unit: Database | Session, conversation_id: str, sender: str,
     return stored
 
 
-def _store_as_own_unit(db: Database, claim: Claim, parameters: dict[str, Any], sender: str,
-                       answers: list[Mapping[str, Any]], client_id: str | None) -> Stored:
+def _store_as_own_unit(
+    db: Database,
+    claim: Claim,
+    parameters: dict[str, Any],
+    sender: str,
+    answers: list[Mapping[str, Any]],
+    client_id: str | None,
+) -> Stored:
     if not db.one_statement_units:
         with db.connection() as connection:
             return _claim_and_insert(connection, claim, parameters, sender, answers, client_id)
     now = utcnow()
     if len(answers) == 1 and not answers[0].get("buttons"):
-        rows = db.one_statement(_one_message_in_one_statement(claim), {
-            **parameters, "m_sender": sender, "m_text": answers[0]["text"], "m_client_id": client_id,
-            "m_created_at": now})
+        rows = db.one_statement(
+            _one_message_in_one_statement(claim),
+            {
+                **parameters,
+                "m_sender": sender,
+                "m_text": answers[0]["text"],
+                "m_client_id": client_id,
+                "m_created_at": now,
+            },
+        )
     else:
-        buttons = [json.dumps(answer["buttons"], ensure_ascii=False) if answer.get("buttons") else None
-                   for answer in answers]
-        rows = db.one_statement(_several_messages_in_one_statement(claim), {
-            **parameters, "m_sender": sender, "m_created_at": now,
-            "texts": [answer["text"] for answer in answers], "buttons": buttons})
+        buttons = [
+            json.dumps(answer["buttons"], ensure_ascii=False) if answer.get("buttons") else None for answer in answers
+        ]
+        rows = db.one_statement(
+            _several_messages_in_one_statement(claim),
+            {
+                **parameters,
+                "m_sender": sender,
+                "m_created_at": now,
+                "texts": [answer["text"] for answer in answers],
+                "buttons": buttons,
+            },
+        )
     if not rows:
         return Stored()
     claimed = rows[0]
     first_seq = claimed.last_seq - len(answers) + 1
-    return Stored(_message_objects(parameters["conversation_id"], first_seq, sender, answers, client_id, now),
-                  claimed.state, claimed.region, matched=True)
+    return Stored(
+        _message_objects(parameters["conversation_id"], first_seq, sender, answers, client_id, now),
+        claimed.state,
+        claimed.region,
+        matched=True,
+    )
 
 
-def _claim_and_insert(connection: Connection, claim: Claim, parameters: dict[str, Any], sender: str,
-                      answers: list[Mapping[str, Any]], client_id: str | None) -> Stored:
+def _claim_and_insert(
+    connection: Connection,
+    claim: Claim,
+    parameters: dict[str, Any],
+    sender: str,
+    answers: list[Mapping[str, Any]],
+    client_id: str | None,
+) -> Stored:
     """Two statements in the caller's transaction: one UPDATE hands out the seqs, one INSERT stores
     the messages."""
     claimed = connection.execute(CLAIMS[claim], parameters).one_or_none()
     if claimed is None:
         return Stored()
     now = utcnow()
-    messages = _message_objects(parameters["conversation_id"], claimed.last_seq - len(answers) + 1, sender,
-                                answers, client_id, now)
-    connection.execute(INSERT_MESSAGE, [
-        {"conversation_id": m.conversation_id, "seq": m.seq, "sender": sender, "text": m.text,
-         "buttons": m.buttons, "client_id": m.client_id, "created_at": now} for m in messages])
+    messages = _message_objects(
+        parameters["conversation_id"], claimed.last_seq - len(answers) + 1, sender, answers, client_id, now
+    )
+    connection.execute(
+        INSERT_MESSAGE,
+        [
+            {
+                "conversation_id": m.conversation_id,
+                "seq": m.seq,
+                "sender": sender,
+                "text": m.text,
+                "buttons": m.buttons,
+                "client_id": m.client_id,
+                "created_at": now,
+            }
+            for m in messages
+        ],
+    )
     return Stored(messages, claimed.state, claimed.region, matched=True)
 
 
-def _message_objects(conversation_id: str, first_seq: int, sender: str, answers: list[Mapping[str, Any]],
-                     client_id: str | None, created_at: datetime) -> list[Message]:
+def _message_objects(
+    conversation_id: str,
+    first_seq: int,
+    sender: str,
+    answers: list[Mapping[str, Any]],
+    client_id: str | None,
+    created_at: datetime,
+) -> list[Message]:
     """Messages with consecutive seqs as plain objects (not in any session), for building frames."""
-    return [Message(conversation_id=conversation_id, seq=first_seq + offset, sender=sender, text=answer["text"],
-                    buttons=answer.get("buttons") or None, client_id=client_id, created_at=created_at)
-            for offset, answer in enumerate(answers)]
+    return [
+        Message(
+            conversation_id=conversation_id,
+            seq=first_seq + offset,
+            sender=sender,
+            text=answer["text"],
+            buttons=answer.get("buttons") or None,
+            client_id=client_id,
+            created_at=created_at,
+        )
+        for offset, answer in enumerate(answers)
+    ]
 
 
 def find_by_client_id(session: Session, conversation_id: str, client_id: str) -> Message | None:
@@ -299,9 +420,12 @@ def find_by_client_id(session: Session, conversation_id: str, client_id: str) ->
 def offered_payloads(executor: Session | Connection, conversation_id: str) -> set[str]:
     """The button payloads of the bot's latest message that had buttons."""
     buttons = executor.execute(
-        select(MESSAGES.c.buttons).where(MESSAGES.c.conversation_id == conversation_id, MESSAGES.c.sender == "bot",
-                                         MESSAGES.c.buttons.is_not(None))
-        .order_by(MESSAGES.c.seq.desc()).limit(1)
+        select(MESSAGES.c.buttons)
+        .where(
+            MESSAGES.c.conversation_id == conversation_id, MESSAGES.c.sender == "bot", MESSAGES.c.buttons.is_not(None)
+        )
+        .order_by(MESSAGES.c.seq.desc())
+        .limit(1)
     ).scalar()
     return {button.get("payload") for button in buttons or [] if isinstance(button, dict)}
 
@@ -330,8 +454,14 @@ class ShownSeqs:
 
 def message_frame(message: Message, conversation_id: str | None = None) -> dict:
     """The ``message`` frame of a stored message; with ``conversation`` for counsellors."""
-    frame = {"type": "message", "from": message.sender, "text": message.text, "seq": message.seq,
-             "buttons": list(message.buttons or []), "at": _iso(message.created_at)}
+    frame = {
+        "type": "message",
+        "from": message.sender,
+        "text": message.text,
+        "seq": message.seq,
+        "buttons": list(message.buttons or []),
+        "at": _iso(message.created_at),
+    }
     if message.client_id:
         frame["id"] = message.client_id
     if conversation_id:
@@ -340,9 +470,7 @@ def message_frame(message: Message, conversation_id: str | None = None) -> dict:
 
 
 def transcript(session: Session, conversation_id: str, for_counsellor: bool = False) -> list[dict]:
-    messages = session.scalars(
-        select(Message).where(Message.conversation_id == conversation_id).order_by(Message.seq)
-    )
+    messages = session.scalars(select(Message).where(Message.conversation_id == conversation_id).order_by(Message.seq))
     return [message_frame(m, conversation_id if for_counsellor else None) for m in messages]
 
 

@@ -5,6 +5,7 @@ mentioned at most once per conversation: the kinds reminded of are stored on the
 (``reminded_kinds``), never read back from the reminder's sentence, so rewording it changes nothing
 for conversations in progress.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select, update
@@ -41,7 +42,10 @@ def personal_data_reminder(session: Session, conversation_id: str, found: list[s
     new = [kind for kind in found if kind not in already]
     if not new:
         return None
-    session.execute(update(Conversation).where(Conversation.id == conversation_id)
-                    .values(reminded_kinds=",".join(sorted(already | set(new))))
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id)
+        .values(reminded_kinds=",".join(sorted(already | set(new))))
+        .execution_options(synchronize_session=False)
+    )
     return conversations.store_messages(session, conversation_id, "system", reminder_text(new)).messages[0]

@@ -5,6 +5,7 @@ then the oldest ``queued_at``, then the id (a stable tie-break).
 Taking is decided by the database: a conditional UPDATE that only succeeds while the conversation
 is still queued, so exactly one of many simultaneous takers wins, across processes.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -52,8 +53,9 @@ def position(session: Session, conversation: Conversation) -> int | None:
         and_(Conversation.queued_at == conversation.queued_at, Conversation.id < conversation.id),
     )
     # Ahead of me: everyone of a higher priority, and everyone of mine who came earlier.
-    before_me = or_(Conversation.priority > conversation.priority,
-                    and_(Conversation.priority == conversation.priority, earlier))
+    before_me = or_(
+        Conversation.priority > conversation.priority, and_(Conversation.priority == conversation.priority, earlier)
+    )
     ahead = session.scalar(
         select(func.count()).select_from(Conversation).where(queued_in([conversation.region]), before_me)
     )
@@ -68,13 +70,15 @@ class TakeResult:
 
 def open_chat_count(session: Session, counsellor_id: int) -> int:
     return session.scalar(
-        select(func.count()).select_from(Conversation).where(
-            Conversation.counsellor_id == counsellor_id, Conversation.state == ASSIGNED
-        )
+        select(func.count())
+        .select_from(Conversation)
+        .where(Conversation.counsellor_id == counsellor_id, Conversation.state == ASSIGNED)
     )
 
 
-def take(session: Session, counsellor: Counsellor, region_ids: Collection[str], conversation_id: str | None) -> TakeResult:
+def take(
+    session: Session, counsellor: Counsellor, region_ids: Collection[str], conversation_id: str | None
+) -> TakeResult:
     """Assign a queued conversation (a given one, or the next by priority) to a counsellor."""
     # Lock the counsellor's row so two of their own sockets cannot both pass the chat limit.
     session.execute(select(Counsellor.id).where(Counsellor.id == counsellor.id).with_for_update())
@@ -84,8 +88,11 @@ def take(session: Session, counsellor: Counsellor, region_ids: Collection[str], 
         return _take_one(session, counsellor, region_ids, conversation_id)
     for _attempt in range(5):
         candidate = session.scalar(
-            select(Conversation.id).where(queued_in(region_ids)).order_by(*QUEUE_ORDER)
-            .limit(1).with_for_update(skip_locked=True)
+            select(Conversation.id)
+            .where(queued_in(region_ids))
+            .order_by(*QUEUE_ORDER)
+            .limit(1)
+            .with_for_update(skip_locked=True)
         )
         if candidate is None:
             return TakeResult(error="queue_empty")
@@ -95,7 +102,9 @@ def take(session: Session, counsellor: Counsellor, region_ids: Collection[str], 
     return TakeResult(error="queue_empty")
 
 
-def _take_one(session: Session, counsellor: Counsellor, region_ids: Collection[str], conversation_id: str) -> TakeResult:
+def _take_one(
+    session: Session, counsellor: Counsellor, region_ids: Collection[str], conversation_id: str
+) -> TakeResult:
     conversation = session.get(Conversation, conversation_id)
     if conversation is None or conversation.region not in region_ids or conversation.state not in (QUEUED, ASSIGNED):
         return TakeResult(error="not_found")

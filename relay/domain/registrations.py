@@ -1,4 +1,5 @@
 """The anonymous advice registration: its choices, storing one per conversation, and CSV export."""
+
 from __future__ import annotations
 
 import csv
@@ -59,13 +60,16 @@ def register(session: Session, options: dict, counsellor_id: int, data: dict) ->
         raise RegistrationError("not_ended", "Registreer een gesprek nadat het is afgesloten.")
     # The flag is set with a conditional update, so two submissions cannot both be stored.
     claimed = session.execute(
-        update(Conversation).where(Conversation.id == conversation.id, Conversation.registered.is_(False))
-        .values(registered=True).execution_options(synchronize_session=False)
+        update(Conversation)
+        .where(Conversation.id == conversation.id, Conversation.registered.is_(False))
+        .values(registered=True)
+        .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:
         raise RegistrationError("already_registered", "Dit gesprek is al geregistreerd.")
-    registration = Registration(day=utcnow().date().isoformat(), region=conversation.region,
-                                urgent=conversation.urgent, **fields)
+    registration = Registration(
+        day=utcnow().date().isoformat(), region=conversation.region, urgent=conversation.urgent, **fields
+    )
     session.add(registration)
     session.flush()
     return registration
@@ -76,8 +80,18 @@ def export_csv(session: Session) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for row in session.scalars(select(Registration).order_by(Registration.id)):
-        writer.writerow([row.id, row.day, row.region or "", ";".join(row.kinds), row.role,
-                         _defuse(row.advice), ";".join(row.referrals), "ja" if row.urgent else "nee"])
+        writer.writerow(
+            [
+                row.id,
+                row.day,
+                row.region or "",
+                ";".join(row.kinds),
+                row.role,
+                _defuse(row.advice),
+                ";".join(row.referrals),
+                "ja" if row.urgent else "nee",
+            ]
+        )
     return out.getvalue()
 
 

@@ -5,6 +5,7 @@ that change a conversation's state (relay/domain/conversations.py: ``open_conver
 ``assign``, ``requeue``, ``end``) are the only writers of it, and each asks ``check`` first.
 docs/architecture.md draws the same table (a test keeps the two alike).
 """
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -13,8 +14,8 @@ from enum import StrEnum
 class ConversationState(StrEnum):
     """The values are what the database stores and what the ``session`` frame sends."""
 
-    BOT = "bot"            # with the assistant
-    QUEUED = "queued"      # waiting in a region's queue
+    BOT = "bot"  # with the assistant
+    QUEUED = "queued"  # waiting in a region's queue
     ASSIGNED = "assigned"  # with a counsellor
     ENDED = "ended"
 
@@ -26,8 +27,10 @@ INITIAL = BOT
 
 # Every allowed transition, with what triggers it.
 TRANSITIONS: dict[tuple[ConversationState, ConversationState], str] = {
-    (BOT, QUEUED): ("the hand-off (the bot's handoff signal, a town typed while one is awaited, "
-                     "or Rasa down with a known open region)"),
+    (BOT, QUEUED): (
+        "the hand-off (the bot's handoff signal, a town typed while one is awaited, "
+        "or Rasa down with a known open region)"
+    ),
     (QUEUED, ASSIGNED): "a counsellor takes the chat",
     (ASSIGNED, QUEUED): "the counsellor transfers the chat to another region",
     (BOT, ENDED): "the visitor ends the chat",

@@ -1,4 +1,5 @@
 """Everything the relay itself says to visitors and counsellors, in Dutch, in one place."""
+
 from __future__ import annotations
 
 from voordeur_content import phone_numbers
@@ -73,8 +74,10 @@ def waiting_acknowledged(place: int | None, first: bool = False) -> str:
 
 
 def waiting_already_queued(place: int | None) -> str:
-    return (f"Je staat al in de wachtrij voor een medewerker. {_place(place)} "
-            "Je kunt alvast schrijven wat je wilt vertellen.").replace("  ", " ")
+    return (
+        f"Je staat al in de wachtrij voor een medewerker. {_place(place)} "
+        "Je kunt alvast schrijven wat je wilt vertellen."
+    ).replace("  ", " ")
 
 
 def counsellor_joined(name: str, region_name: str) -> str:

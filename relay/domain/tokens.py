@@ -2,6 +2,7 @@
 
 Only the hash is stored, so a copy of the database cannot resume a chat or log in as a counsellor.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """The relay's commands: serve, counsellor add, registrations export, purge, db upgrade, db create."""
+
 from __future__ import annotations
 
 import argparse
@@ -41,9 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def counsellor_add(args) -> int:
     from relay import create_app
-    from relay.web import auth
     from relay.db import get_db
     from relay.schedule import get_regions
+    from relay.web import auth
 
     password = sys.stdin.readline().rstrip("\r\n")
     if len(password) < 8:
@@ -60,8 +61,14 @@ def counsellor_add(args) -> int:
             return 2
         regions = ",".join(wanted)
     with app.app_context(), get_db(app).transaction() as session:
-        counsellor = auth.save_counsellor(session, args.username, args.name, regions, password,
-                                          max_chats=args.max_chats or app.config["RELAY_MAX_CHATS"])
+        counsellor = auth.save_counsellor(
+            session,
+            args.username,
+            args.name,
+            regions,
+            password,
+            max_chats=args.max_chats or app.config["RELAY_MAX_CHATS"],
+        )
         print(f"counsellor {counsellor.username} saved ({regions})")
     get_db(app).dispose()
     return 0
@@ -87,8 +94,10 @@ def purge_command(args) -> int:
     app = create_app()
     result = purge(app, args.days)
     get_db(app).dispose()
-    print(f"purged {len(result.conversations)} conversation(s), {result.messages} message(s); "
-          f"Rasa trackers emptied: {result.trackers_purged}, not reached: {result.tracker_failures}")
+    print(
+        f"purged {len(result.conversations)} conversation(s), {result.messages} message(s); "
+        f"Rasa trackers emptied: {result.trackers_purged}, not reached: {result.tracker_failures}"
+    )
     return 0
 
 

@@ -10,6 +10,7 @@ This module is imported before anything else by ``python -m relay`` and imports 
 itself: gevent must patch the standard library before psycopg is imported, because psycopg picks
 its way of waiting for the database when it is first imported.
 """
+
 from __future__ import annotations
 
 import sys

@@ -1,5 +1,6 @@
 """Creating the database and running the Alembic migrations (at `serve` start, `python -m relay db upgrade`
 and `python -m relay db create`)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -44,8 +45,9 @@ def create_database(database_url: str) -> bool:
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            if connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                  {"name": target.database}).scalar():
+            if connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+            ).scalar():
                 return False
             quoted = connection.dialect.identifier_preparer.quote(target.database)
             connection.execute(text(f"CREATE DATABASE {quoted}"))

@@ -4,6 +4,7 @@
 seconds. What is kept and for how long is in docs/privacy.md; tests/relay/test_retention.py holds
 this module to that document.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,13 +40,17 @@ class PurgeResult:
 def expired_conversation_ids(session: Session, cutoff: datetime) -> list[str]:
     """Conversations with no activity since ``cutoff``: opened, last message and end all before it."""
     recent_message = exists().where(Message.conversation_id == Conversation.id, Message.created_at >= cutoff)
-    return list(session.scalars(
-        select(Conversation.id).where(
-            Conversation.created_at < cutoff,
-            (Conversation.ended_at.is_(None)) | (Conversation.ended_at < cutoff),
-            ~recent_message,
-        ).limit(BATCH)
-    ))
+    return list(
+        session.scalars(
+            select(Conversation.id)
+            .where(
+                Conversation.created_at < cutoff,
+                (Conversation.ended_at.is_(None)) | (Conversation.ended_at < cutoff),
+                ~recent_message,
+            )
+            .limit(BATCH)
+        )
+    )
 
 
 def purge_relay(session: Session, retention_days: float, now: datetime | None = None) -> PurgeResult:
@@ -60,20 +65,29 @@ def purge_relay(session: Session, retention_days: float, now: datetime | None = 
         result.messages = session.execute(
             delete(Message).where(Message.conversation_id.in_(ids)).execution_options(synchronize_session=False)
         ).rowcount
-        session.execute(delete(Conversation).where(Conversation.id.in_(ids)).execution_options(synchronize_session=False))
+        session.execute(
+            delete(Conversation).where(Conversation.id.in_(ids)).execution_options(synchronize_session=False)
+        )
     result.conversations = ids
     result.console_sessions = session.execute(
         delete(CounsellorSession).where(CounsellorSession.expires_at < now).execution_options(synchronize_session=False)
     ).rowcount
     result.login_failures = session.execute(
-        delete(LoginFailure).where(LoginFailure.at < now - timedelta(days=LOGIN_FAILURE_DAYS))
+        delete(LoginFailure)
+        .where(LoginFailure.at < now - timedelta(days=LOGIN_FAILURE_DAYS))
         .execution_options(synchronize_session=False)
     ).rowcount
     return result
 
 
-def purge_rasa(rasa_url: str, conversation_ids: list[str], tracker_store_url: str | None, result: PurgeResult,
-               timeout: float = 10.0, token: str | None = None) -> None:
+def purge_rasa(
+    rasa_url: str,
+    conversation_ids: list[str],
+    tracker_store_url: str | None,
+    result: PurgeResult,
+    timeout: float = 10.0,
+    token: str | None = None,
+) -> None:
     """Empty Rasa's trackers of purged conversations.
 
     The HTTP API (with Rasa's ``--auth-token``, ``token``) replaces a tracker's events with none:
@@ -87,24 +101,32 @@ def purge_rasa(rasa_url: str, conversation_ids: list[str], tracker_store_url: st
         try:
             with engine.begin() as connection:
                 for start in range(0, len(conversation_ids), BATCH):
-                    chunk = conversation_ids[start:start + BATCH]
-                    connection.execute(text("DELETE FROM events WHERE sender_id IN :ids")
-                                       .bindparams(bindparam("ids", expanding=True)), {"ids": chunk})
+                    chunk = conversation_ids[start : start + BATCH]
+                    connection.execute(
+                        text("DELETE FROM events WHERE sender_id IN :ids").bindparams(bindparam("ids", expanding=True)),
+                        {"ids": chunk},
+                    )
         finally:
             engine.dispose()
     with requests.Session() as http:
         for done, conversation_id in enumerate(conversation_ids):
             try:
-                response = http.put(f"{rasa_url.rstrip('/')}/conversations/{conversation_id}/tracker/events",
-                                    params={"token": token} if token else None, json=[], timeout=timeout)
+                response = http.put(
+                    f"{rasa_url.rstrip('/')}/conversations/{conversation_id}/tracker/events",
+                    params={"token": token} if token else None,
+                    json=[],
+                    timeout=timeout,
+                )
             except requests.RequestException:  # never logged: its text holds the URL, and so the token
                 result.tracker_failures += 1
                 continue
             if response.status_code in (401, 403):  # so would every other one
                 result.tracker_failures += len(conversation_ids) - done
-                log.error("Rasa refused the relay's RASA_TOKEN (HTTP %d) when emptying trackers: RASA_TOKEN "
-                          "must be the token Rasa runs with (rasa run --auth-token; docs/deploy.md)",
-                          response.status_code)
+                log.error(
+                    "Rasa refused the relay's RASA_TOKEN (HTTP %d) when emptying trackers: RASA_TOKEN "
+                    "must be the token Rasa runs with (rasa run --auth-token; docs/deploy.md)",
+                    response.status_code,
+                )
                 break
             if response.ok:
                 result.trackers_purged += 1
@@ -126,8 +148,13 @@ def purge(app: Flask, retention_days: float | None = None) -> PurgeResult:
         total.messages += batch.messages
         total.console_sessions += batch.console_sessions
         total.login_failures += batch.login_failures
-        purge_rasa(app.config["RASA_URL"], batch.conversations, app.config.get("RASA_TRACKER_STORE_URL"), total,
-                   token=app.config.get("RASA_TOKEN"))
+        purge_rasa(
+            app.config["RASA_URL"],
+            batch.conversations,
+            app.config.get("RASA_TRACKER_STORE_URL"),
+            total,
+            token=app.config.get("RASA_TOKEN"),
+        )
         if len(batch.conversations) < BATCH:
             break
     if total.conversations:

@@ -1,4 +1,5 @@
 """Running the relay for real use: gunicorn with one worker, on gevent or threads (relay/ops/concurrency.py)."""
+
 from __future__ import annotations
 
 import logging
@@ -8,8 +9,8 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 
 from relay import create_app
-from relay.ops.concurrency import GEVENT, gevent_active, worker_kind
 from relay.config import load_config
+from relay.ops.concurrency import GEVENT, gevent_active, worker_kind
 from relay.ops.migrate import upgrade_database
 
 log = logging.getLogger(__name__)
@@ -88,26 +89,32 @@ def serve(host: str, port: int | None) -> None:
     options = worker_options(config)
     if options["worker_class"] == "gevent":
         if not gevent_active():
-            raise RuntimeError("the gevent worker needs the process patched first: start it with "
-                               "`python -m relay serve` (or set RELAY_WORKER=threads)")
+            raise RuntimeError(
+                "the gevent worker needs the process patched first: start it with "
+                "`python -m relay serve` (or set RELAY_WORKER=threads)"
+            )
         if config["DATABASE_URL"].startswith("sqlite"):
-            log.warning("RELAY_WORKER=gevent with SQLite: while the database file is locked, "
-                        "every socket of this process waits")
+            log.warning(
+                "RELAY_WORKER=gevent with SQLite: while the database file is locked, "
+                "every socket of this process waits"
+            )
     upgrade_database(config["DATABASE_URL"])
-    RelayServer({
-        "bind": f"{host}:{port or config['RELAY_PORT']}",
-        # One worker keeps the in-process broker whole; REDIS_URL is the way to more processes.
-        **options,
-        # A socket holds its thread (or greenlet) for the whole chat; the worker still heartbeats.
-        "timeout": 60,
-        "graceful_timeout": 5,
-        "keepalive": 5,
-        "accesslog": "-",
-        "access_log_format": ACCESS_LOG_FORMAT,
-        "errorlog": "-",
-        "logger_class": PrivateLogger,
-        "loglevel": "info",
-        "proc_name": "voordeur-relay",
-        # Several relays (tests, side-by-side processes) must not fight over one control socket.
-        "control_socket_disable": True,
-    }).run()
+    RelayServer(
+        {
+            "bind": f"{host}:{port or config['RELAY_PORT']}",
+            # One worker keeps the in-process broker whole; REDIS_URL is the way to more processes.
+            **options,
+            # A socket holds its thread (or greenlet) for the whole chat; the worker still heartbeats.
+            "timeout": 60,
+            "graceful_timeout": 5,
+            "keepalive": 5,
+            "accesslog": "-",
+            "access_log_format": ACCESS_LOG_FORMAT,
+            "errorlog": "-",
+            "logger_class": PrivateLogger,
+            "loglevel": "info",
+            "proc_name": "voordeur-relay",
+            # Several relays (tests, side-by-side processes) must not fight over one control socket.
+            "control_socket_disable": True,
+        }
+    ).run()

@@ -3,6 +3,7 @@
 The socket needs the console's session cookie and the relay's own Origin. A counsellor sees the
 queues of their regions and acts only on conversations assigned to them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,17 +13,17 @@ from typing import Iterator
 from flask import Blueprint, Flask, abort, current_app, request
 from sqlalchemy import select
 
-from relay.domain import conversations, queues, texts
-from relay.sockets import frames
-from relay.web.auth import counsellor_of_request, region_ids_of
 from relay.broker import get_broker
-from relay.db import get_db
 from relay.broker.events import conversation_channel, counsellor_channel, events_of, region_channel
+from relay.db import get_db
+from relay.domain import conversations, queues, texts
 from relay.domain.models import Conversation, Counsellor, utcnow
-from relay.sockets.origins import same_origin
-from relay.schedule import get_regions, get_schedule
 from relay.domain.states import ASSIGNED, ENDED
+from relay.schedule import get_regions, get_schedule
+from relay.sockets import frames
 from relay.sockets.frames import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
+from relay.sockets.origins import same_origin
+from relay.web.auth import counsellor_of_request, region_ids_of
 from voordeur_content import regions as region_data
 
 bp = Blueprint("counsellor", __name__)
@@ -45,8 +46,13 @@ class CounsellorSocket:
 
     @classmethod
     def for_counsellor(cls, counsellor: Counsellor) -> "CounsellorSocket":
-        return cls(counsellor_id=counsellor.id, username=counsellor.username, name=counsellor.name,
-                   regions=region_ids_of(counsellor, [r.id for r in get_regions()]), max_chats=counsellor.max_chats)
+        return cls(
+            counsellor_id=counsellor.id,
+            username=counsellor.username,
+            name=counsellor.name,
+            regions=region_ids_of(counsellor, [r.id for r in get_regions()]),
+            max_chats=counsellor.max_chats,
+        )
 
     def listen(self, channel: str) -> None:
         if self.subscription is None:
@@ -73,14 +79,22 @@ def counsellor_connected(counsellor: CounsellorSocket) -> Iterator[dict]:
     counsellor.listen(counsellor_channel(counsellor.counsellor_id))
     for region in counsellor.regions:
         counsellor.listen(region_channel(region))
-    yield {"type": "hello", "username": counsellor.username, "name": counsellor.name,
-           "regions": counsellor.regions, "max_chats": counsellor.max_chats}
+    yield {
+        "type": "hello",
+        "username": counsellor.username,
+        "name": counsellor.name,
+        "regions": counsellor.regions,
+        "max_chats": counsellor.max_chats,
+    }
     yield from queue_frames(counsellor, force=True)
     with get_db().transaction() as session:
-        open_ids = list(session.scalars(
-            select(Conversation.id)
-            .where(Conversation.counsellor_id == counsellor.counsellor_id, Conversation.state == ASSIGNED)
-            .order_by(Conversation.assigned_at)))
+        open_ids = list(
+            session.scalars(
+                select(Conversation.id)
+                .where(Conversation.counsellor_id == counsellor.counsellor_id, Conversation.state == ASSIGNED)
+                .order_by(Conversation.assigned_at)
+            )
+        )
     for conversation_id in open_ids:
         yield from follow(counsellor, conversation_id)
     yield from registrations_due(counsellor)
@@ -93,19 +107,38 @@ def registrations_due(counsellor: CounsellorSocket) -> Iterator[dict]:
     lifetime (CONSOLE_SESSION_HOURS), so forgotten ones do not come back for ever."""
     since = utcnow() - timedelta(hours=current_app.config["CONSOLE_SESSION_HOURS"])
     with get_db().transaction() as session:
-        due = list(session.scalars(
-            select(Conversation)
-            .where(Conversation.counsellor_id == counsellor.counsellor_id, Conversation.state == ENDED,
-                   Conversation.registered.is_(False), Conversation.ended_at >= since)
-            .order_by(Conversation.ended_at)))
+        due = list(
+            session.scalars(
+                select(Conversation)
+                .where(
+                    Conversation.counsellor_id == counsellor.counsellor_id,
+                    Conversation.state == ENDED,
+                    Conversation.registered.is_(False),
+                    Conversation.ended_at >= since,
+                )
+                .order_by(Conversation.ended_at)
+            )
+        )
         transcripts = {c.id: conversations.transcript(session, c.id, for_counsellor=True) for c in due}
     for conversation in due:
-        yield {"type": "taken", "conversation": conversation.id, "nickname": conversation.nickname or "Anoniem",
-               "region": conversation.region, "urgent": conversation.urgent, "risk": conversation.risk,
-               "risk_reason": conversation.risk_reason, "intake": conversation.intake or {},
-               "transcript": transcripts[conversation.id], "state": ENDED}
-        yield {"type": "ended", "conversation": conversation.id, "by": conversation.ended_by or "system",
-               "registration_due": True}
+        yield {
+            "type": "taken",
+            "conversation": conversation.id,
+            "nickname": conversation.nickname or "Anoniem",
+            "region": conversation.region,
+            "urgent": conversation.urgent,
+            "risk": conversation.risk,
+            "risk_reason": conversation.risk_reason,
+            "intake": conversation.intake or {},
+            "transcript": transcripts[conversation.id],
+            "state": ENDED,
+        }
+        yield {
+            "type": "ended",
+            "conversation": conversation.id,
+            "by": conversation.ended_by or "system",
+            "registration_due": True,
+        }
 
 
 def queue_frames(counsellor: CounsellorSocket, force: bool = False) -> Iterator[dict]:
@@ -127,10 +160,17 @@ def follow(counsellor: CounsellorSocket, conversation_id: str) -> Iterator[dict]
         conversation = session.get(Conversation, conversation_id)
         history = conversations.transcript(session, conversation_id, for_counsellor=True)
     counsellor.open_chats[conversation_id] = conversations.ShownSeqs(floor=history[-1]["seq"] if history else 0)
-    yield {"type": "taken", "conversation": conversation.id, "nickname": conversation.nickname or "Anoniem",
-           "region": conversation.region, "urgent": conversation.urgent, "risk": conversation.risk,
-           "risk_reason": conversation.risk_reason, "intake": conversation.intake or {},
-           "transcript": history}
+    yield {
+        "type": "taken",
+        "conversation": conversation.id,
+        "nickname": conversation.nickname or "Anoniem",
+        "region": conversation.region,
+        "urgent": conversation.urgent,
+        "risk": conversation.risk,
+        "risk_reason": conversation.risk_reason,
+        "intake": conversation.intake or {},
+        "transcript": history,
+    }
 
 
 def unfollow(counsellor: CounsellorSocket, conversation_id: str) -> None:
@@ -163,8 +203,9 @@ def take(counsellor: CounsellorSocket, conversation_id: str | None) -> Iterator[
         if result.conversation is not None:
             taken = result.conversation
             region = region_data.get_region(taken.region)
-            conversations.store_messages(session, taken.id, "system",
-                                         texts.counsellor_joined(me.name, region.name if region else "Veilig Thuis"))
+            conversations.store_messages(
+                session, taken.id, "system", texts.counsellor_joined(me.name, region.name if region else "Veilig Thuis")
+            )
             events = events_of(session)
             events.conversation(taken.id, "agent", kind="counsellor", name=me.name, region=taken.region)
             events.region_changed(taken.region)
@@ -175,7 +216,9 @@ def take(counsellor: CounsellorSocket, conversation_id: str | None) -> Iterator[
     yield from follow(counsellor, result.conversation.id)
 
 
-def _own_assigned(session, counsellor: CounsellorSocket, conversation_id: str) -> tuple[Conversation | None, str | None]:
+def _own_assigned(
+    session, counsellor: CounsellorSocket, conversation_id: str
+) -> tuple[Conversation | None, str | None]:
     conversation = conversations.lock_conversation(session, conversation_id)
     if conversation is None:
         return None, "not_found"
@@ -186,8 +229,14 @@ def _own_assigned(session, counsellor: CounsellorSocket, conversation_id: str) -
 
 def counsellor_message(counsellor: CounsellorSocket, conversation_id: str, text: str) -> Iterator[dict]:
     db = get_db()
-    stored = conversations.store_messages(db, conversation_id, "counsellor", text,
-                                          claim=conversations.Claim.ASSIGNED_TO, counsellor=counsellor.counsellor_id)
+    stored = conversations.store_messages(
+        db,
+        conversation_id,
+        "counsellor",
+        text,
+        claim=conversations.Claim.ASSIGNED_TO,
+        counsellor=counsellor.counsellor_id,
+    )
     if not stored:  # the rare case: say why
         with db.transaction() as session:
             found = session.get(Conversation, conversation_id) is not None
@@ -257,12 +306,21 @@ def counsellor_event_frames(counsellor: CounsellorSocket, channel: str, event: d
         if counsellor.open_chats[conversation_id].first_time(frame["seq"]):
             yield frame
     elif kind == "alert":
-        yield {"type": "alert", "conversation": conversation_id, "level": event.get("level", "urgent"),
-               "category": event.get("category"), "reason": event.get("reason")}
+        yield {
+            "type": "alert",
+            "conversation": conversation_id,
+            "level": event.get("level", "urgent"),
+            "category": event.get("category"),
+            "reason": event.get("reason"),
+        }
     elif kind == "ended":
         unfollow(counsellor, conversation_id)
-        yield {"type": "ended", "conversation": conversation_id, "by": event.get("by", "system"),
-               "registration_due": True}
+        yield {
+            "type": "ended",
+            "conversation": conversation_id,
+            "by": event.get("by", "system"),
+            "registration_due": True,
+        }
     elif kind == "queued":
         unfollow(counsellor, conversation_id)
     elif kind == "presence":
@@ -283,10 +341,13 @@ def check_session_and_origin():
 def counsellor_socket(ws):
     counsellor = CounsellorSocket.for_counsellor(request.environ["voordeur.counsellor"])
     try:
-        run_socket(ws, counsellor.inbox,
-                   on_frame=lambda raw: handle_counsellor_frame(counsellor, raw),
-                   on_event=lambda channel, event: counsellor_event_frames(counsellor, channel, event),
-                   start=counsellor_connected(counsellor))
+        run_socket(
+            ws,
+            counsellor.inbox,
+            on_frame=lambda raw: handle_counsellor_frame(counsellor, raw),
+            on_event=lambda channel, event: counsellor_event_frames(counsellor, channel, event),
+            start=counsellor_connected(counsellor),
+        )
     finally:
         counsellor.close()
 

@@ -5,6 +5,7 @@ sends and the broker events meant for it. simple-websocket's reader thread, whic
 frames, also wakes that inbox (``InboxEvent``), so no third thread per socket is needed. A socket's
 state is touched by its worker only, and only the worker sends.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Which sites may embed the widget (RELAY_ALLOWED_ORIGINS) and what counts as the relay itself."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

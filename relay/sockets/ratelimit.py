@@ -1,4 +1,5 @@
 """A token bucket per visitor socket: a burst of messages is fine, a flood is slowed down."""
+
 from __future__ import annotations
 
 import time

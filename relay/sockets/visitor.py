@@ -3,6 +3,7 @@
 Both functions are generators of the frames to send to this visitor; they carry all the logic and
 are what the unit tests call.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,17 +13,17 @@ from flask import Blueprint, Flask, abort, current_app, request
 from sqlalchemy.exc import IntegrityError
 
 from relay.bridge import assistant, triage, waiting
-from relay.domain import conversations, queues, texts
-from relay.sockets import frames
 from relay.broker import get_broker
-from relay.db import get_db
-from relay.sockets.origins import allowed_origin
 from relay.broker.events import conversation_channel, events_of, presence_event, region_channel
+from relay.db import get_db
+from relay.domain import conversations, queues, texts
 from relay.domain.models import Counsellor, Message
 from relay.domain.privacy import mentions_personal_data, personal_data_reminder
 from relay.domain.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState
-from relay.sockets.ratelimit import TokenBucket
+from relay.sockets import frames
 from relay.sockets.frames import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
+from relay.sockets.origins import allowed_origin
+from relay.sockets.ratelimit import TokenBucket
 from voordeur_content import regions as region_data
 from voordeur_content import triage as triage_rules
 
@@ -85,7 +86,9 @@ def handle_visitor_frame(visitor: VisitorSocket, raw) -> Iterator[dict]:
 
 def message_allowed(visitor: VisitorSocket) -> bool:
     if visitor.limiter is None:
-        visitor.limiter = TokenBucket(current_app.config["RELAY_RATE_BURST"], current_app.config["RELAY_RATE_PER_SECOND"])
+        visitor.limiter = TokenBucket(
+            current_app.config["RELAY_RATE_BURST"], current_app.config["RELAY_RATE_PER_SECOND"]
+        )
     return visitor.limiter.allow(visitor.inbox.arrived)
 
 
@@ -115,8 +118,14 @@ def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
         agent = agent_frame(session, conversation)
     visitor.shown = conversations.ShownSeqs(floor=history[-1]["seq"] if history else 0)
     visitor.ended_sent = conversation.state == ENDED
-    yield {"type": "session", "token": token, "conversation": conversation.id, "resumed": resumed,
-           "state": conversation.state, "history": history}
+    yield {
+        "type": "session",
+        "token": token,
+        "conversation": conversation.id,
+        "resumed": resumed,
+        "state": conversation.state,
+        "history": history,
+    }
     yield agent
     alert = triage.visitor_alert(conversation) if resumed else None
     if alert is not None:  # the widget's safety banner comes back after a reload
@@ -171,23 +180,26 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
         ask_model_opinion(visitor, text, rules_view, answer_while_waiting=state == QUEUED, alerted=category)
 
 
-def store_visitor_message(conversation_id: str, text: str, client_id: str | None, payload: str | None
-                          ) -> tuple[Message | None, ConversationState | None, Message | None, str | None]:
+def store_visitor_message(
+    conversation_id: str, text: str, client_id: str | None, payload: str | None
+) -> tuple[Message | None, ConversationState | None, Message | None, str | None]:
     """Store a visitor's message unless the chat ended: (message, the conversation's state after,
     privacy reminder or None, the payload if the bot offered it) or (None, None, None, None)."""
     db = get_db()
     personal = mentions_personal_data(text)
     if not payload and not personal:  # nearly every message: one round trip
-        stored = conversations.store_messages(db, conversation_id, "visitor", text,
-                                              claim=conversations.Claim.OPEN, client_id=client_id)
+        stored = conversations.store_messages(
+            db, conversation_id, "visitor", text, claim=conversations.Claim.OPEN, client_id=client_id
+        )
         return (stored.messages[0], stored.state, None, None) if stored else (None, None, None, None)
     with db.transaction() as session:
         # Only a payload of a button the bot offered goes to Rasa; anything else is sent as the text,
         # so a visitor cannot steer the bot with hand-made intents.
         if payload and payload not in conversations.offered_payloads(session, conversation_id):
             payload = None
-        stored = conversations.store_messages(session, conversation_id, "visitor", text,
-                                              claim=conversations.Claim.OPEN, client_id=client_id)
+        stored = conversations.store_messages(
+            session, conversation_id, "visitor", text, claim=conversations.Claim.OPEN, client_id=client_id
+        )
         if not stored:
             return None, None, None, None
         return stored.messages[0], stored.state, personal_data_reminder(session, conversation_id, personal), payload
@@ -214,8 +226,13 @@ def run_bot_turn(visitor: VisitorSocket, message: str) -> Iterator[dict]:
         yield from queue_update(visitor, outcome.queued_region)
 
 
-def ask_model_opinion(visitor: VisitorSocket, text: str, rules_view: triage_rules.Assessment,
-                      answer_while_waiting: bool = False, alerted: str | None = None) -> None:
+def ask_model_opinion(
+    visitor: VisitorSocket,
+    text: str,
+    rules_view: triage_rules.Assessment,
+    answer_while_waiting: bool = False,
+    alerted: str | None = None,
+) -> None:
     """While a human has (or will have) the chat, Rasa's model reads the message beside the socket;
     a more serious grade comes back through this socket's inbox. A visitor who waits in the queue is
     answered after that reading (relay/bridge/waiting.py), through the conversation's channel."""
@@ -248,7 +265,9 @@ def visitor_end(visitor: VisitorSocket) -> Iterator[dict]:
         # Not locked: a take may change its state meanwhile; ``end`` still ends it then, unless it ended.
         ended = conversation.state != ENDED and conversations.end(session, conversation, "visitor")
         if ended:
-            message = conversations.store_messages(session, conversation.id, "system", texts.ENDED_BY_VISITOR).messages[0]
+            message = conversations.store_messages(session, conversation.id, "system", texts.ENDED_BY_VISITOR).messages[
+                0
+            ]
             events = events_of(session)
             events.conversation(conversation.id, "ended", by="visitor")
             if was_queued:
@@ -318,9 +337,12 @@ def check_origin():
 def visitor_socket(ws):
     visitor = VisitorSocket()
     try:
-        run_socket(ws, visitor.inbox,
-                   on_frame=lambda raw: handle_visitor_frame(visitor, raw),
-                   on_event=lambda channel, event: visitor_event_frames(visitor, channel, event))
+        run_socket(
+            ws,
+            visitor.inbox,
+            on_frame=lambda raw: handle_visitor_frame(visitor, raw),
+            on_event=lambda channel, event: visitor_event_frames(visitor, channel, event),
+        )
     finally:
         visitor.close()
         if visitor.conversation_id is not None:

@@ -1,4 +1,5 @@
 """Counsellor accounts (argon2 hashes) and console sessions (HttpOnly, SameSite=Strict cookie)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,10 +10,10 @@ from flask import Response, current_app, request
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from relay.ops.concurrency import run_blocking
 from relay.db import get_db
 from relay.domain.models import Counsellor, CounsellorSession, LoginFailure, utcnow
 from relay.domain.tokens import hash_token, new_token
+from relay.ops.concurrency import run_blocking
 
 COOKIE_NAME = "voordeur_console"
 hasher = PasswordHasher()
@@ -27,8 +28,9 @@ def region_ids_of(counsellor: Counsellor, all_region_ids: list[str]) -> list[str
     return [r for r in all_region_ids if r in wanted]
 
 
-def save_counsellor(session: Session, username: str, name: str, regions: str, password: str,
-                    max_chats: int | None = None) -> Counsellor:
+def save_counsellor(
+    session: Session, username: str, name: str, regions: str, password: str, max_chats: int | None = None
+) -> Counsellor:
     """Create or update an account (the `counsellor add` command)."""
     counsellor = session.scalars(select(Counsellor).where(Counsellor.username == username)).first()
     if counsellor is None:
@@ -68,8 +70,11 @@ FAILURE_WINDOW = timedelta(minutes=15)
 
 
 def is_throttled(session: Session, username: str) -> bool:
-    recent = session.scalar(select(func.count()).select_from(LoginFailure).where(
-        LoginFailure.username == username, LoginFailure.at > utcnow() - FAILURE_WINDOW))
+    recent = session.scalar(
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.username == username, LoginFailure.at > utcnow() - FAILURE_WINDOW)
+    )
     return recent >= MAX_FAILURES
 
 
@@ -86,8 +91,11 @@ def start_session(session: Session, counsellor: Counsellor, hours: int) -> str:
     # Expired logins are of no use to anyone; clear them whenever someone logs in.
     session.execute(delete(CounsellorSession).where(CounsellorSession.expires_at <= utcnow()))
     token = new_token()
-    session.add(CounsellorSession(token_hash=hash_token(token), counsellor_id=counsellor.id,
-                                  expires_at=utcnow() + timedelta(hours=hours)))
+    session.add(
+        CounsellorSession(
+            token_hash=hash_token(token), counsellor_id=counsellor.id, expires_at=utcnow() + timedelta(hours=hours)
+        )
+    )
     return token
 
 
@@ -117,8 +125,12 @@ def end_session(session: Session, token: str | None) -> None:
 
 
 def set_session_cookie(response: Response, token: str, hours: int) -> None:
-    response.set_cookie(COOKIE_NAME, token, max_age=hours * 3600, httponly=True, samesite="Strict",
-                        secure=current_app.config["COOKIE_SECURE"] or request.is_secure, path="/")
-
-
-
+    response.set_cookie(
+        COOKIE_NAME,
+        token,
+        max_age=hours * 3600,
+        httponly=True,
+        samesite="Strict",
+        secure=current_app.config["COOKIE_SECURE"] or request.is_secure,
+        path="/",
+    )

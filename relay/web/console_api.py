@@ -1,15 +1,17 @@
 """The console's HTTP API: login, logout, who am I, canned replies, registrations."""
+
 from __future__ import annotations
 
 from functools import wraps
 from typing import Any, Callable
+
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 
-from relay.domain import registrations
-from relay.web import auth
 from relay.db import get_db
-from relay.sockets.origins import same_origin
+from relay.domain import registrations
 from relay.schedule import get_regions
+from relay.sockets.origins import same_origin
+from relay.web import auth
 from voordeur_content import load_content
 
 bp = Blueprint("console_api", __name__, url_prefix="/api/console")
@@ -42,9 +44,12 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _profile(counsellor) -> dict:
-    return {"username": counsellor.username, "name": counsellor.name,
-            "regions": auth.region_ids_of(counsellor, [r.id for r in get_regions()]),
-            "max_chats": counsellor.max_chats}
+    return {
+        "username": counsellor.username,
+        "name": counsellor.name,
+        "regions": auth.region_ids_of(counsellor, [r.id for r in get_regions()]),
+        "max_chats": counsellor.max_chats,
+    }
 
 
 @bp.post("/login")
@@ -124,8 +129,7 @@ def create_registration():
 def registrations_csv():
     with get_db().transaction() as session:
         body = registrations.export_csv(session)
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=registraties.csv"})
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=registraties.csv"})
 
 
 def init_app(app: Flask) -> None:

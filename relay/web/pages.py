@@ -1,12 +1,13 @@
 """Pages and static files: the demo host page, the widget, the console, and /api/status."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request, send_from_directory
 
-from relay.sockets.origins import allowed_origin
 from relay.schedule import get_regions, get_schedule
+from relay.sockets.origins import allowed_origin
 from voordeur_content import phone_numbers
 
 bp = Blueprint("pages", __name__)
@@ -59,14 +60,16 @@ def console_file(filename: str):
 def status() -> Response:
     regions = get_regions()
     state = get_schedule().status_this_minute(regions)
-    response = jsonify({
-        "open": state["any_open"],
-        # The widget's launcher shows these two (widget/widget.js); read per request, so a changed
-        # number in content/phone_numbers.yml reaches it without a restart.
-        "phone": phone_numbers.number(phone_numbers.VEILIG_THUIS),
-        "emergency": phone_numbers.number(phone_numbers.EMERGENCY),
-        "regions": [{"id": r.id, "name": r.name, **state["regions"][r.id]} for r in regions],
-    })
+    response = jsonify(
+        {
+            "open": state["any_open"],
+            # The widget's launcher shows these two (widget/widget.js); read per request, so a changed
+            # number in content/phone_numbers.yml reaches it without a restart.
+            "phone": phone_numbers.number(phone_numbers.VEILIG_THUIS),
+            "emergency": phone_numbers.number(phone_numbers.EMERGENCY),
+            "regions": [{"id": r.id, "name": r.name, **state["regions"][r.id]} for r in regions],
+        }
+    )
     # The widget asks this from the host site's page: allow it (public data, no cookies).
     origin = request.headers.get("Origin")
     if current_app.config.get("RELAY_ALLOWED_ORIGINS", "*").strip() == "*":

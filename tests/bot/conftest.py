@@ -18,8 +18,17 @@ from rasa_sdk import Tracker  # noqa: E402
 from rasa_sdk.executor import CollectingDispatcher  # noqa: E402
 
 SLOTS = [
-    "nickname", "region", "about", "situation", "safe_now", "age_group", "region_ask_town",
-    "urgent", "urgent_category", "handoff_requested", "requested_slot",
+    "nickname",
+    "region",
+    "about",
+    "situation",
+    "safe_now",
+    "age_group",
+    "region_ask_town",
+    "urgent",
+    "urgent_category",
+    "handoff_requested",
+    "requested_slot",
 ]
 
 
@@ -78,8 +87,10 @@ def form_tracker(text: str, requested_slot: str, intent: str = "inform", **kwarg
         intent=intent,
         slots=slots,
         active_loop="intake_form",
-        after_user=[{"event": "slot", "name": "requested_slot", "value": requested_slot},
-                    {"event": "action", "name": "intake_form"}],
+        after_user=[
+            {"event": "slot", "name": "requested_slot", "value": requested_slot},
+            {"event": "action", "name": "intake_form"},
+        ],
         **kwargs,
     )
 

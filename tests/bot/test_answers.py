@@ -1,44 +1,76 @@
 import pytest
-
 from actions import answers
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("noem me maar Sam", "Sam"), ("ik heet Lisa", "Lisa"), ("Zon", "Zon"),
-    ("mijn bijnaam is Roos", "Roos"), ("je mag me Tijger noemen", "Tijger"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("noem me maar Sam", "Sam"),
+        ("ik heet Lisa", "Lisa"),
+        ("Zon", "Zon"),
+        ("mijn bijnaam is Roos", "Roos"),
+        ("je mag me Tijger noemen", "Tijger"),
+    ],
+)
 def test_clean_nickname(text, expected):
     assert answers.clean_nickname(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("over mezelf", "self"), ("het gaat om mij", "self"), ("over mijn buurvrouw", "other"),
-    ("iemand anders", "other"), ("hmm", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("over mezelf", "self"),
+        ("het gaat om mij", "self"),
+        ("over mijn buurvrouw", "other"),
+        ("iemand anders", "other"),
+        ("hmm", None),
+    ],
+)
 def test_parse_about(text, expected):
     assert answers.parse_about(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("mijn man", "partner"), ("mijn ex", "partner"), ("een kind", "child"), ("mijn dochter", "child"),
-    ("mijn oma", "elderly"), ("iets anders", "other"), ("mijn broer", "other"), ("pfff", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("mijn man", "partner"),
+        ("mijn ex", "partner"),
+        ("een kind", "child"),
+        ("mijn dochter", "child"),
+        ("mijn oma", "elderly"),
+        ("iets anders", "other"),
+        ("mijn broer", "other"),
+        ("pfff", None),
+    ],
+)
 def test_parse_situation(text, expected):
     assert answers.parse_situation(text) == expected
 
 
-@pytest.mark.parametrize("intent, text, expected", [
-    ("affirm", "ja", "yes"), ("deny", "nee", "no"), ("inform", "nee ik ben niet veilig", "no"),
-    ("inform", "ja hoor", "yes"), ("inform", "misschien", None),
-])
+@pytest.mark.parametrize(
+    "intent, text, expected",
+    [
+        ("affirm", "ja", "yes"),
+        ("deny", "nee", "no"),
+        ("inform", "nee ik ben niet veilig", "no"),
+        ("inform", "ja hoor", "yes"),
+        ("inform", "misschien", None),
+    ],
+)
 def test_parse_yes_no(intent, text, expected):
     assert answers.parse_yes_no(intent, text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("ik ben 15", "under_18"), ("42 jaar", "18_plus"), ("jonger dan 18", "under_18"),
-    ("volwassen", "18_plus"), ("geen idee", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("ik ben 15", "under_18"),
+        ("42 jaar", "18_plus"),
+        ("jonger dan 18", "under_18"),
+        ("volwassen", "18_plus"),
+        ("geen idee", None),
+    ],
+)
 def test_parse_age_group(text, expected):
     assert answers.parse_age_group(text) == expected
 
@@ -49,10 +81,20 @@ def test_dont_know():
     assert not answers.dont_know("inform", "Zwolle")
 
 
-@pytest.mark.parametrize("intent, expected", [
-    ("request_human", True), ("urgent_danger", True), ("urgent_suicide", True), ("faq_hours", True),
-    ("greet", True), ("goodbye", True), ("inform", False), ("nlu_fallback", False), ("describe_situation", False),
-])
+@pytest.mark.parametrize(
+    "intent, expected",
+    [
+        ("request_human", True),
+        ("urgent_danger", True),
+        ("urgent_suicide", True),
+        ("faq_hours", True),
+        ("greet", True),
+        ("goodbye", True),
+        ("inform", False),
+        ("nlu_fallback", False),
+        ("describe_situation", False),
+    ],
+)
 def test_not_an_answer(intent, expected):
     from conftest import make_tracker
 

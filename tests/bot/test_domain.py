@@ -5,7 +5,6 @@ story or rule"; this test is the real check that no response is dead or missing.
 """
 
 import re
-from pathlib import Path
 
 from conftest import BOT_DIR
 
@@ -33,8 +32,11 @@ def test_every_response_used_by_actions_exists(domain):
 
 
 def test_urgent_intents_follow_the_naming_contract(domain):
-    urgent = sorted(i if isinstance(i, str) else next(iter(i)) for i in domain["intents"]
-                    if (i if isinstance(i, str) else next(iter(i))).startswith("urgent_"))
+    urgent = sorted(
+        i if isinstance(i, str) else next(iter(i))
+        for i in domain["intents"]
+        if (i if isinstance(i, str) else next(iter(i))).startswith("urgent_")
+    )
     assert urgent == ["urgent_danger", "urgent_suicide"]
     assert "request_human" in [i if isinstance(i, str) else next(iter(i)) for i in domain["intents"]]
 
@@ -58,8 +60,11 @@ def test_every_question_has_a_short_answer_for_when_it_is_asked_again(domain):
     questions = [name for name in domain["responses"] if name.startswith("utter_faq_") and name != "utter_faq_english"]
     assert len(questions) >= 25
     for name in questions:
-        short = [v for v in domain["responses"][name]
-                 if v.get("condition") == [{"type": "slot", "name": "faq_asked_before", "value": True}]]
+        short = [
+            v
+            for v in domain["responses"][name]
+            if v.get("condition") == [{"type": "slot", "name": "faq_asked_before", "value": True}]
+        ]
         assert len(short) == 1, name
         assert short[0]["text"].startswith("Zoals ik net zei: "), name
         full = next(v["text"] for v in domain["responses"][name] if not v.get("condition"))

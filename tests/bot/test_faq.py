@@ -3,9 +3,8 @@
 import asyncio
 
 import pytest
-from conftest import BOT_DIR, make_tracker
-
 from actions.every_message import ActionEveryMessage
+from conftest import BOT_DIR, make_tracker
 
 
 def slot(name, value):
@@ -13,8 +12,10 @@ def slot(name, value):
 
 
 def asked(intent, text="?"):
-    return [{"event": "user", "text": text, "parse_data": {"intent": {"name": intent, "confidence": 0.9}}},
-            {"event": "bot", "text": "...", "metadata": {"utter_action": f"utter_{intent}"}}]
+    return [
+        {"event": "user", "text": text, "parse_data": {"intent": {"name": intent, "confidence": 0.9}}},
+        {"event": "bot", "text": "...", "metadata": {"utter_action": f"utter_{intent}"}},
+    ]
 
 
 def every_message(tracker, dispatcher, domain):
@@ -35,9 +36,9 @@ def answer_text(nlg_domain, response, events):
     from rasa.shared.core.trackers import DialogueStateTracker
 
     tracker = DialogueStateTracker.from_events(
-        "test", [SlotSet(e["name"], e["value"]) for e in events], slots=nlg_domain.slots)
-    generated = asyncio.run(TemplatedNaturalLanguageGenerator(nlg_domain.responses).generate(
-        response, tracker, "rest"))
+        "test", [SlotSet(e["name"], e["value"]) for e in events], slots=nlg_domain.slots
+    )
+    generated = asyncio.run(TemplatedNaturalLanguageGenerator(nlg_domain.responses).generate(response, tracker, "rest"))
     return generated["text"]
 
 
@@ -80,6 +81,8 @@ def test_a_repeated_message_that_is_no_question_changes_nothing(dispatcher, doma
 def test_a_question_whose_answer_was_not_given_is_answered_in_full_next_time(dispatcher, domain):
     # "ik woon in gorkum" read as a question about Belgium got utter_town_unknown, not the 1712 answer.
     tracker = make_tracker("ik woon in antwerpen", intent="faq_belgium")
-    tracker.events[:0] = [asked("faq_belgium", "ik woon in gorkum")[0],
-                          {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_town_unknown"}}]
+    tracker.events[:0] = [
+        asked("faq_belgium", "ik woon in gorkum")[0],
+        {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_town_unknown"}},
+    ]
     assert every_message(tracker, dispatcher, domain) == []

@@ -1,13 +1,17 @@
 import asyncio
 
+from actions.greeting import ActionAnswerBelgium, ActionGreet
 from conftest import make_tracker, texts
 
-from actions.greeting import ActionAnswerBelgium, ActionGreet
-
-CLOSED = {"voordeur": {"any_open": False, "regions": {
-    "utrecht": {"open": False, "next_open": "2026-11-30T09:00:00+01:00"},
-    "twente": {"open": False, "next_open": "2026-12-01T09:00:00+01:00"},
-}}}
+CLOSED = {
+    "voordeur": {
+        "any_open": False,
+        "regions": {
+            "utrecht": {"open": False, "next_open": "2026-11-30T09:00:00+01:00"},
+            "twente": {"open": False, "next_open": "2026-12-01T09:00:00+01:00"},
+        },
+    }
+}
 
 
 def run(tracker, dispatcher, domain):

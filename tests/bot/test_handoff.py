@@ -1,11 +1,17 @@
 import asyncio
 
+from actions.handoff import ActionHandoff, ActionRequestHuman
 from conftest import make_tracker, texts
 
-from actions.handoff import ActionHandoff, ActionRequestHuman
-
-FULL = {"nickname": "Sam", "region": "utrecht", "about": "self", "situation": "partner",
-        "safe_now": "yes", "age_group": "18_plus", "urgent": None}
+FULL = {
+    "nickname": "Sam",
+    "region": "utrecht",
+    "about": "self",
+    "situation": "partner",
+    "safe_now": "yes",
+    "age_group": "18_plus",
+    "urgent": None,
+}
 
 
 def run(action, tracker, dispatcher, domain):
@@ -13,9 +19,13 @@ def run(action, tracker, dispatcher, domain):
 
 
 def handoff_payload(**overrides):
-    payload = {"type": "handoff", "nickname": "Sam", "region": "utrecht", "urgent": False,
-               "intake": {"about": "self", "situation": "partner", "safe_now": True, "age_group": "18_plus",
-                          "language": None}}
+    payload = {
+        "type": "handoff",
+        "nickname": "Sam",
+        "region": "utrecht",
+        "urgent": False,
+        "intake": {"about": "self", "situation": "partner", "safe_now": True, "age_group": "18_plus", "language": None},
+    }
     payload.update(overrides)
     return {"voordeur": payload}
 
@@ -46,18 +56,38 @@ def test_handoff_payload_carries_the_intake(dispatcher, domain):
 
 
 def test_skipped_answers_are_null_and_urgent_is_flagged(dispatcher, domain):
-    slots = {"nickname": "skipped", "region": "twente", "about": "skipped", "situation": None,
-             "safe_now": "no", "age_group": None, "urgent": True}
+    slots = {
+        "nickname": "skipped",
+        "region": "twente",
+        "about": "skipped",
+        "situation": None,
+        "safe_now": "no",
+        "age_group": None,
+        "urgent": True,
+    }
     run(ActionHandoff(), make_tracker("twente", slots=slots), dispatcher, domain)
-    assert texts(dispatcher) == ["utter_handoff", "utter_handoff_urgent", {"voordeur": {
-        "type": "handoff", "nickname": None, "region": "twente", "urgent": True,
-        "intake": {"about": None, "situation": None, "safe_now": False, "age_group": None,
-                   "language": None}}}]
+    assert texts(dispatcher) == [
+        "utter_handoff",
+        "utter_handoff_urgent",
+        {
+            "voordeur": {
+                "type": "handoff",
+                "nickname": None,
+                "region": "twente",
+                "urgent": True,
+                "intake": {"about": None, "situation": None, "safe_now": False, "age_group": None, "language": None},
+            }
+        },
+    ]
 
 
 def test_closed_region_says_when_it_opens_and_still_hands_off(dispatcher, domain):
-    metadata = {"voordeur": {"any_open": False, "regions": {
-        "utrecht": {"open": False, "next_open": "2026-11-30T09:00:00+01:00"}}}}
+    metadata = {
+        "voordeur": {
+            "any_open": False,
+            "regions": {"utrecht": {"open": False, "next_open": "2026-11-30T09:00:00+01:00"}},
+        }
+    }
     run(ActionHandoff(), make_tracker("x", slots=FULL, metadata=metadata), dispatcher, domain)
     assert texts(dispatcher) == ["utter_handoff_closed", handoff_payload()]
     assert dispatcher.messages[0]["next_open"] == "maandag 30 november om 9:00"

@@ -1,8 +1,7 @@
 import asyncio
 
-from conftest import make_tracker, texts
-
 from actions.hours import ActionTellHours, evening_hours_text
+from conftest import make_tracker, texts
 
 
 def test_evening_hours_come_from_the_regions_file():

@@ -1,9 +1,8 @@
 import asyncio
 
 import pytest
-from conftest import form_tracker, make_tracker, texts
-
 from actions.intake import ActionAskRegion, ValidateIntakeForm
+from conftest import form_tracker, make_tracker, texts
 
 
 def slot(name, value):
@@ -15,6 +14,7 @@ def validate(tracker, dispatcher, domain):
 
 
 # ---- nickname -----------------------------------------------------------------------------------
+
 
 def test_nickname_is_taken_and_reported_to_the_relay(dispatcher, domain):
     events = validate(form_tracker("noem me maar Sam", "nickname"), dispatcher, domain)
@@ -41,8 +41,9 @@ def test_nickname_can_be_skipped(dispatcher, domain):
 
 
 def test_a_long_sentence_is_not_a_nickname_and_is_answered_as_a_person_would(dispatcher, domain):
-    events = validate(form_tracker("ik weet eigenlijk niet zo goed wat ik hier moet zeggen", "nickname"),
-                      dispatcher, domain)
+    events = validate(
+        form_tracker("ik weet eigenlijk niet zo goed wat ik hier moet zeggen", "nickname"), dispatcher, domain
+    )
     assert events[0] == slot("nickname", None)
     assert texts(dispatcher) == ["utter_story_noted"]  # not "too long for a nickname"
 
@@ -56,18 +57,25 @@ def test_a_question_during_the_nickname_is_left_to_the_rules(dispatcher, domain)
 
 def test_the_same_message_is_not_an_answer_after_an_interruption(dispatcher, domain):
     tracker = make_tracker(
-        "is dit anoniem?", intent="inform", slots={"requested_slot": "nickname"}, active_loop="intake_form",
-        after_user=[{"event": "action", "name": "utter_faq_anonymous"},
-                    {"event": "action", "name": "intake_form"}],
+        "is dit anoniem?",
+        intent="inform",
+        slots={"requested_slot": "nickname"},
+        active_loop="intake_form",
+        after_user=[{"event": "action", "name": "utter_faq_anonymous"}, {"event": "action", "name": "intake_form"}],
     )
     assert validate(tracker, dispatcher, domain) == []
 
 
 # ---- region -------------------------------------------------------------------------------------
 
+
 def test_region_button(dispatcher, domain):
-    tracker = form_tracker('/inform{"region":"utrecht"}', "region", slots={"nickname": "Sam"},
-                           entities=[{"entity": "region", "value": "utrecht"}])
+    tracker = form_tracker(
+        '/inform{"region":"utrecht"}',
+        "region",
+        slots={"nickname": "Sam"},
+        entities=[{"entity": "region", "value": "utrecht"}],
+    )
     events = validate(tracker, dispatcher, domain)
     assert events == [slot("region", "utrecht"), slot("region_ask_town", False)]
     assert texts(dispatcher) == [{"voordeur": {"type": "profile", "nickname": "Sam", "region": "utrecht"}}]
@@ -103,8 +111,12 @@ def test_unknown_town_asks_again(dispatcher, domain):
 
 def test_a_second_unknown_town_gets_a_way_forward_instead_of_a_third_question(dispatcher, domain):
     events = validate(region_tracker("Xyzdorp", 2, slots={"nickname": "Sam"}), dispatcher, domain)
-    assert events == [slot("region", "skipped"), slot("region_ask_town", False), slot("handoff_requested", True),
-                      slot("requested_slot", None)]
+    assert events == [
+        slot("region", "skipped"),
+        slot("region_ask_town", False),
+        slot("handoff_requested", True),
+        slot("requested_slot", None),
+    ]
     assert texts(dispatcher) == ["utter_region_way_forward"]
 
 
@@ -115,11 +127,17 @@ def test_dont_know_the_region_asks_for_the_town(dispatcher, domain):
 
 
 def test_dont_know_the_town_either_points_to_the_phone(dispatcher, domain):
-    tracker = form_tracker("geen idee", "region", intent="dont_know", slots={"region_ask_town": True, "nickname": "Sam"})
+    tracker = form_tracker(
+        "geen idee", "region", intent="dont_know", slots={"region_ask_town": True, "nickname": "Sam"}
+    )
     tracker.events[:0] = asked("utter_ask_region") + asked("utter_ask_town")
     events = validate(tracker, dispatcher, domain)
-    assert events == [slot("region", "skipped"), slot("region_ask_town", False), slot("handoff_requested", True),
-                      slot("requested_slot", None)]
+    assert events == [
+        slot("region", "skipped"),
+        slot("region_ask_town", False),
+        slot("handoff_requested", True),
+        slot("requested_slot", None),
+    ]
     assert texts(dispatcher) == ["utter_region_way_forward"]
 
 
@@ -140,12 +158,21 @@ def test_the_region_is_asked_again_after_the_way_forward_when_the_visitor_asks_f
     assert texts(dispatcher) == ["utter_town_unknown"]
 
 
-@pytest.mark.parametrize("text, region", [
-    # The short answers the bot once read by their last word; voordeur_content's place_answer reads them.
-    ("ik woon in zwolle", "ijsselland"), ("uit nieuwleusen", "ijsselland"), ("regio utrecht", "utrecht"),
-    ("ok dan, Hoorn", "noord-holland-noord"), ("ja hoor zwolle", "ijsselland"), ("nou, Deventer", "ijsselland"),
-    ("oke, zeist", "utrecht"), ("dat is apeldoorn", "noord-oost-gelderland"), ("gemeente Ede", "gelderland-midden"),
-])
+@pytest.mark.parametrize(
+    "text, region",
+    [
+        # The short answers the bot once read by their last word; voordeur_content's place_answer reads them.
+        ("ik woon in zwolle", "ijsselland"),
+        ("uit nieuwleusen", "ijsselland"),
+        ("regio utrecht", "utrecht"),
+        ("ok dan, Hoorn", "noord-holland-noord"),
+        ("ja hoor zwolle", "ijsselland"),
+        ("nou, Deventer", "ijsselland"),
+        ("oke, zeist", "utrecht"),
+        ("dat is apeldoorn", "noord-oost-gelderland"),
+        ("gemeente Ede", "gelderland-midden"),
+    ],
+)
 def test_a_town_at_the_end_of_a_short_answer_is_its_region(text, region, dispatcher, domain):
     events = validate(region_tracker(text, 1), dispatcher, domain)
     assert events == [slot("region", region), slot("region_ask_town", False)]
@@ -170,9 +197,13 @@ def test_ask_region_after_dont_know_asks_for_the_town_and_keeps_the_buttons(disp
 
 # ---- optional questions -------------------------------------------------------------------------
 
+
 def test_about_button_and_typed_answer(dispatcher, domain):
-    events = validate(form_tracker('/inform{"about":"other"}', "about",
-                                   entities=[{"entity": "about", "value": "other"}]), dispatcher, domain)
+    events = validate(
+        form_tracker('/inform{"about":"other"}', "about", entities=[{"entity": "about", "value": "other"}]),
+        dispatcher,
+        domain,
+    )
     assert events == [slot("about", "other")]
     events = validate(form_tracker("over mezelf", "about"), CollectingDispatcherFactory(), domain)
     assert events == [slot("about", "self")]
@@ -191,13 +222,18 @@ def test_typed_situation(dispatcher, domain):
 def test_not_safe_takes_the_urgent_path(dispatcher, domain):
     events = validate(form_tracker("/deny", "safe_now", intent="deny"), dispatcher, domain)
     assert events == [
-        slot("safe_now", "no"), slot("urgent", True), slot("urgent_category", "acute"),
+        slot("safe_now", "no"),
+        slot("urgent", True),
+        slot("urgent_category", "acute"),
         slot("handoff_requested", True),
         # Only nickname and region are required now, and both are missing.
         slot("requested_slot", "nickname"),
     ]
-    assert texts(dispatcher) == ["utter_urgent_acute", {"voordeur": {"type": "risk", "category": "acute",
-                                                                     "reason": "not_safe_now"}}, "utter_urgent_queue"]
+    assert texts(dispatcher) == [
+        "utter_urgent_acute",
+        {"voordeur": {"type": "risk", "category": "acute", "reason": "not_safe_now"}},
+        "utter_urgent_queue",
+    ]
 
 
 def test_safe_now_yes(dispatcher, domain):
@@ -213,12 +249,18 @@ def test_under_18_hears_of_de_kindertelefoon(dispatcher, domain):
 
 
 def test_optional_question_can_be_skipped(dispatcher, domain):
-    assert validate(form_tracker("/skip", "age_group", intent="skip"), dispatcher, domain) == [slot("age_group", "skipped")]
+    assert validate(form_tracker("/skip", "age_group", intent="skip"), dispatcher, domain) == [
+        slot("age_group", "skipped")
+    ]
 
 
 def test_handoff_request_shrinks_the_intake_to_nickname_and_region(dispatcher, domain):
-    tracker = form_tracker("/inform{\"region\":\"twente\"}", "region", entities=[{"entity": "region", "value": "twente"}],
-                           slots={"nickname": "Mo", "handoff_requested": True})
+    tracker = form_tracker(
+        '/inform{"region":"twente"}',
+        "region",
+        entities=[{"entity": "region", "value": "twente"}],
+        slots={"nickname": "Mo", "handoff_requested": True},
+    )
     events = validate(tracker, dispatcher, domain)
     assert events == [slot("region", "twente"), slot("region_ask_town", False), slot("requested_slot", None)]
 
@@ -231,8 +273,9 @@ def CollectingDispatcherFactory():
 
 def test_not_safe_after_phrase_guidance_is_not_guided_twice(dispatcher, domain):
     tracker = form_tracker("nee, hij heeft een mes", "safe_now", intent="deny")
-    tracker.events.insert(-2, {"event": "bot", "text": None,
-                               "data": {"custom": {"voordeur": {"type": "risk", "category": "acute"}}}})
+    tracker.events.insert(
+        -2, {"event": "bot", "text": None, "data": {"custom": {"voordeur": {"type": "risk", "category": "acute"}}}}
+    )
     events = validate(tracker, dispatcher, domain)
     assert events[:2] == [slot("safe_now", "no"), slot("handoff_requested", True)]
     assert texts(dispatcher) == []
@@ -241,17 +284,18 @@ def test_not_safe_after_phrase_guidance_is_not_guided_twice(dispatcher, domain):
 def test_a_story_instead_of_a_nickname_or_region_is_acknowledged(dispatcher, domain):
     story = "mijn man scheldt me al jaren uit en ik weet niet wat ik moet doen"
     # The story is no answer; the intake goes on with only what a counsellor needs (nickname, region).
-    assert validate(form_tracker(story, "nickname", intent="describe_situation"), dispatcher, domain)[0] == \
-        slot("nickname", None)
-    assert validate(form_tracker(story, "region", intent="describe_situation"), dispatcher, domain)[0] == \
-        slot("region", None)
+    assert validate(form_tracker(story, "nickname", intent="describe_situation"), dispatcher, domain)[0] == slot(
+        "nickname", None
+    )
+    assert validate(form_tracker(story, "region", intent="describe_situation"), dispatcher, domain)[0] == slot(
+        "region", None
+    )
     assert texts(dispatcher) == ["utter_story_noted", "utter_story_noted"]
 
 
 def test_a_question_or_a_worry_instead_of_a_nickname_is_answered_as_what_it_is(dispatcher, domain):
     for text in ("wat moet ik doen?", "misschien stel ik me aan"):
-        assert validate(form_tracker(text, "nickname", intent="inform"), dispatcher, domain) == [
-            slot("nickname", None)]
+        assert validate(form_tracker(text, "nickname", intent="inform"), dispatcher, domain) == [slot("nickname", None)]
     assert texts(dispatcher) == ["utter_story_noted", "utter_story_noted"]
 
 
@@ -262,8 +306,14 @@ def test_a_long_name_is_still_too_long(dispatcher, domain):
 
 def test_after_a_story_the_optional_questions_are_not_asked(dispatcher, domain):
     tracker = form_tracker("Zwolle", "region", slots={"nickname": "Mo"})
-    tracker.events.insert(0, {"event": "user", "text": "mijn man slaat me al jaren",
-                              "parse_data": {"intent": {"name": "describe_situation", "confidence": 0.9}}})
+    tracker.events.insert(
+        0,
+        {
+            "event": "user",
+            "text": "mijn man slaat me al jaren",
+            "parse_data": {"intent": {"name": "describe_situation", "confidence": 0.9}},
+        },
+    )
     events = validate(tracker, dispatcher, domain)
     assert slot("region", "ijsselland") in events and slot("requested_slot", None) in events
 
@@ -302,10 +352,13 @@ def test_no_question_is_asked_a_third_time(dispatcher, domain):
     tracker.events[:0] = [asked, asked]
     assert validate(tracker, dispatcher, domain) == []
     # Then the form runs again on the same message: asked twice, it goes on without a name.
-    tracker = make_tracker("is dit anoniem?", intent="faq_anonymous", slots={"requested_slot": "nickname"},
-                           active_loop="intake_form",
-                           after_user=[{"event": "action", "name": "utter_faq_anonymous"},
-                                       {"event": "action", "name": "intake_form"}])
+    tracker = make_tracker(
+        "is dit anoniem?",
+        intent="faq_anonymous",
+        slots={"requested_slot": "nickname"},
+        active_loop="intake_form",
+        after_user=[{"event": "action", "name": "utter_faq_anonymous"}, {"event": "action", "name": "intake_form"}],
+    )
     tracker.events[:0] = [asked, asked]
     events = validate(tracker, dispatcher, domain)
     assert events[0] == slot("nickname", "skipped")
@@ -313,16 +366,23 @@ def test_no_question_is_asked_a_third_time(dispatcher, domain):
 
 def test_a_town_told_in_the_greeting_is_not_asked_for_again(dispatcher, domain):
     tracker = form_tracker("Sam", "nickname")
-    tracker.events.insert(0, {"event": "user", "text": "hallo, ik woon in Deventer",
-                              "parse_data": {"intent": {"name": "greet", "confidence": 0.9}}})
+    tracker.events.insert(
+        0,
+        {
+            "event": "user",
+            "text": "hallo, ik woon in Deventer",
+            "parse_data": {"intent": {"name": "greet", "confidence": 0.9}},
+        },
+    )
     events = validate(tracker, dispatcher, domain)
     assert slot("nickname", "Sam") in events and slot("region", "ijsselland") in events
 
 
 def test_a_story_after_two_region_questions_gets_the_way_forward_not_a_third_question(dispatcher, domain):
     asked = {"event": "bot", "text": "In welke regio woon je?", "metadata": {"utter_action": "utter_ask_region"}}
-    tracker = form_tracker("mijn man noemt me elke dag dom waar de kinderen bij zijn", "region",
-                           intent="describe_situation")
+    tracker = form_tracker(
+        "mijn man noemt me elke dag dom waar de kinderen bij zijn", "region", intent="describe_situation"
+    )
     tracker.events[:0] = [asked, asked]
     events = validate(tracker, dispatcher, domain)
     assert slot("region", "skipped") in events

@@ -1,8 +1,7 @@
 from datetime import datetime, timedelta, timezone
 
-from conftest import make_tracker
-
 from actions import schedule
+from conftest import make_tracker
 
 
 def meta(**regions):
@@ -17,10 +16,13 @@ def test_without_metadata_the_chat_counts_as_open():
 
 
 def test_region_state_comes_from_the_metadata():
-    tracker = make_tracker("hoi", metadata=meta(
-        utrecht={"open": False, "next_open": "2026-11-30T09:00:00+01:00"},
-        twente={"open": True, "next_open": None},
-    ))
+    tracker = make_tracker(
+        "hoi",
+        metadata=meta(
+            utrecht={"open": False, "next_open": "2026-11-30T09:00:00+01:00"},
+            twente={"open": True, "next_open": None},
+        ),
+    )
     assert schedule.is_open(tracker, "utrecht") is False
     assert schedule.is_open(tracker, "twente") is True
     assert schedule.is_open(tracker) is True
@@ -29,10 +31,13 @@ def test_region_state_comes_from_the_metadata():
 
 
 def test_next_open_is_the_earliest_region_and_shown_in_dutch_local_time():
-    tracker = make_tracker("hoi", metadata=meta(
-        utrecht={"open": False, "next_open": "2026-12-01T08:00:00Z"},
-        twente={"open": False, "next_open": "2026-11-30T08:00:00Z"},
-    ))
+    tracker = make_tracker(
+        "hoi",
+        metadata=meta(
+            utrecht={"open": False, "next_open": "2026-12-01T08:00:00Z"},
+            twente={"open": False, "next_open": "2026-11-30T08:00:00Z"},
+        ),
+    )
     moment = schedule.next_open(tracker)
     assert schedule.dutch_moment(moment) == "maandag 30 november om 9:00"
     assert schedule.dutch_moment(schedule.next_open(tracker, "utrecht")) == "dinsdag 1 december om 9:00"

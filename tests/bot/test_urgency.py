@@ -1,9 +1,8 @@
 import asyncio
 
-from conftest import form_tracker, make_tracker, texts
-
 from actions.every_message import ActionEveryMessage
 from actions.urgency import ActionUrgent, assessment_of
+from conftest import form_tracker, make_tracker, texts
 
 
 def risk(category, reason):
@@ -63,8 +62,11 @@ def test_the_rules_catch_what_the_classifier_missed(dispatcher, domain):
 def test_the_check_stays_quiet_when_the_classifier_already_spoke(dispatcher, domain):
     tracker = make_tracker("hij heeft een mes", intent="urgent_danger")
     assert run(ActionEveryMessage(), tracker, dispatcher, domain) == []
-    tracker = make_tracker("hij heeft een mes", intent="inform", after_user=[
-        {"event": "bot", "text": None, "data": {"custom": risk("acute", "weapon")}}])
+    tracker = make_tracker(
+        "hij heeft een mes",
+        intent="inform",
+        after_user=[{"event": "bot", "text": None, "data": {"custom": risk("acute", "weapon")}}],
+    )
     assert run(ActionEveryMessage(), tracker, dispatcher, domain) == []
 
 

@@ -1,5 +1,6 @@
 """Helpers for the browser tests: a recorded page, axe checks, acting as a visitor (the widget on the
 demo page) and as a counsellor (the console)."""
+
 from __future__ import annotations
 
 import re
@@ -8,8 +9,16 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 BOT_TIMEOUT = 45_000  # Rasa shares two cores with everything else
 EXIT_URL = "https://www.buienradar.nl/"
 
@@ -40,10 +49,12 @@ def assert_accessible(axe, page, state: str) -> None:
     results = axe.run(page)
     bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert not bad, f"{state}: " + "; ".join(
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}" for v in bad)
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}" for v in bad
+    )
 
 
 # ---- the visitor ---------------------------------------------------------------------------------
+
 
 def bot_said(page, pattern: str, timeout: int = BOT_TIMEOUT):
     """Wait until the assistant said something matching pattern (loosely: the bot's wording may change)."""
@@ -101,6 +112,7 @@ def session_storage(page) -> dict:
 
 
 # ---- the counsellor ------------------------------------------------------------------------------
+
 
 def console_login(page, url: str, username: str, password: str) -> None:
     page.goto(url + "/console")

@@ -1,12 +1,12 @@
 """Browser fixtures: Debian's Chromium driven by Playwright's sync API. The live relay and Rasa come
 from tests/conftest.py (`relay_server`, `rasa_stack`); the helpers live in browser_helpers.py."""
+
 from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
-
 from browser_helpers import ARGS, CHROMIUM, EXIT_URL, Watched
+from playwright.sync_api import sync_playwright
 
 
 @pytest.fixture(scope="session")
@@ -26,8 +26,12 @@ def open_page(browser):
         options.setdefault("viewport", {"width": 1280, "height": 800})
         context = browser.new_context(**options)
         # The quick exit leaves for a neutral site; answer it here so the tests stay offline.
-        context.route(EXIT_URL + "**", lambda route: route.fulfill(
-            status=200, content_type="text/html", body="<!doctype html><title>Het weer</title><p>Zon.</p>"))
+        context.route(
+            EXIT_URL + "**",
+            lambda route: route.fulfill(
+                status=200, content_type="text/html", body="<!doctype html><title>Het weer</title><p>Zon.</p>"
+            ),
+        )
         contexts.append(context)
         return Watched(context)
 

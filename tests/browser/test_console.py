@@ -1,9 +1,9 @@
 """The counsellor console on its own: login, logout, an expired session, accessibility."""
+
 from __future__ import annotations
 
-from playwright.sync_api import expect
-
 from browser_helpers import assert_accessible, assert_modules_only, console_login
+from playwright.sync_api import expect
 
 
 def test_login_logout_and_expiry(relay_server, open_page, axe):

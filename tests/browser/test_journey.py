@@ -1,14 +1,22 @@
 """The whole journey: a visitor on the demo page and a counsellor in the console, in two browser contexts,
 against the real relay and the real Rasa assistant."""
+
 from __future__ import annotations
 
 import re
 from urllib.parse import urlsplit
 
+from browser_helpers import (
+    BOT_TIMEOUT,
+    assert_accessible,
+    assert_modules_only,
+    console_login,
+    session_storage,
+    start_chat,
+    to_queue,
+    visitor_says,
+)
 from playwright.sync_api import expect
-
-from browser_helpers import (BOT_TIMEOUT, assert_accessible, assert_modules_only, console_login, session_storage,
-                             start_chat, to_queue, visitor_says)
 
 NICK = "<b>Sam</b>"
 # Lets a test cut the visitor's socket and keep reconnects failing (a 404 on the relay) until restored.
@@ -33,7 +41,8 @@ def test_visitor_and_counsellor_journey(relay_server, open_page, axe):
     # Count the console's beeps: every beep makes oscillators through the Web Audio API.
     counsellor.context.add_init_script(
         "window.__beeps = 0; const make = AudioContext.prototype.createOscillator;"
-        "AudioContext.prototype.createOscillator = function () { window.__beeps++; return make.call(this); };")
+        "AudioContext.prototype.createOscillator = function () { window.__beeps++; return make.call(this); };"
+    )
     console = counsellor.page
     console_login(console, relay_server.url, "anna", "geheim-wachtwoord-1")
     expect(console.locator("#me")).to_contain_text("Anna")
@@ -87,7 +96,7 @@ def test_visitor_and_counsellor_journey(relay_server, open_page, axe):
     item.get_by_role("button", name="Neem dit gesprek").click()
     card = console.locator("article.card").filter(has_text=NICK)
     expect(card).to_be_visible()
-    expect(card.locator(".msg.bot").first).to_be_visible()            # the assistant's part is there
+    expect(card.locator(".msg.bot").first).to_be_visible()  # the assistant's part is there
     expect(card.locator(".msg.visitor .text").filter(has_text=NICK)).to_have_count(1)
     expect(console.locator("#queue li")).to_have_count(1)
 

@@ -1,12 +1,12 @@
 """A visitor who types faster than the rate limit loses nothing: the widget keeps the message as
 "sending", says why, and sends it again until the relay stores it."""
+
 from __future__ import annotations
 
 import json
 
-from playwright.sync_api import expect
-
 from browser_helpers import BOT_TIMEOUT, start_chat
+from playwright.sync_api import expect
 
 
 def test_a_rate_limited_message_is_sent_again_not_lost(relay_server, open_page):
@@ -14,9 +14,15 @@ def test_a_rate_limited_message_is_sent_again_not_lost(relay_server, open_page):
     relay_server.start(RELAY_RATE_BURST=1, RELAY_RATE_PER_SECOND=0.1)
     page = open_page().page
     errors: list[str] = []
-    page.on("websocket", lambda ws: ws.on(
-        "framereceived", lambda payload: errors.append(json.loads(payload).get("code"))
-        if isinstance(payload, str) and '"error"' in payload else None))
+    page.on(
+        "websocket",
+        lambda ws: ws.on(
+            "framereceived",
+            lambda payload: errors.append(json.loads(payload).get("code"))
+            if isinstance(payload, str) and '"error"' in payload
+            else None,
+        ),
+    )
     start_chat(page, relay_server.url)
 
     box = page.get_by_label("Je bericht")

@@ -1,5 +1,6 @@
 """The visitor widget on its own: closing and reopening, reload, the quick exit, a dropped connection,
 small screens. Against the real relay and the real assistant."""
+
 from __future__ import annotations
 
 import re
@@ -7,10 +8,17 @@ import subprocess
 import sys
 from urllib.parse import urlsplit
 
+from browser_helpers import (
+    BOT_TIMEOUT,
+    EXIT_URL,
+    assert_accessible,
+    bot_count,
+    session_storage,
+    start_chat,
+    visitor_says,
+    wait_bot_reply,
+)
 from playwright.sync_api import expect
-
-from browser_helpers import (BOT_TIMEOUT, EXIT_URL, assert_accessible, bot_count, session_storage,
-                             start_chat, visitor_says, wait_bot_reply)
 
 
 def log_texts(page) -> list[str]:
@@ -159,10 +167,16 @@ def test_embedded_on_another_site_with_one_tag(relay_server, open_page, tmp_path
     """A host page on another origin embeds the widget with the one-line snippet only."""
     (tmp_path / "index.html").write_text(
         '<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Gemeente</title></head>'
-        f'<body><main><h1>Hulp bij geweld thuis</h1></main>'
-        f'<script src="{relay_server.url}/widget/widget.js" async></script></body></html>')
-    host = subprocess.Popen([sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1"], cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        f"<body><main><h1>Hulp bij geweld thuis</h1></main>"
+        f'<script src="{relay_server.url}/widget/widget.js" async></script></body></html>'
+    )
+    host = subprocess.Popen(
+        [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         port = re.search(r"port (\d+)", host.stdout.readline()).group(1)
         site = f"http://127.0.0.1:{port}/"

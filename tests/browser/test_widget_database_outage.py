@@ -1,5 +1,6 @@
 """The database away when a visitor opens the chat: the widget is told, reconnects by itself, and the
 chat starts once the database is back (no reload, no restart of the relay)."""
+
 from __future__ import annotations
 
 import sys
@@ -7,9 +8,8 @@ import threading
 import time
 from pathlib import Path
 
-from playwright.sync_api import expect
-
 from browser_helpers import BOT_TIMEOUT, bot_said
+from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "faults"))
 from test_database_outage import database_locked  # noqa: E402

@@ -1,5 +1,6 @@
 """Every phone number the chat gives is in content/phone_numbers.yml, so that a changed number cannot
 be forgotten in one place: the texts that must write numbers out are checked against that file."""
+
 import re
 from pathlib import Path
 
@@ -48,21 +49,24 @@ def _content_texts():
     yield "widget/demo.html", (REPO / "widget" / "demo.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("source", [_bot_responses, _relay_texts, _content_texts],
-                         ids=["bot responses", "relay texts", "content and demo page"])
+@pytest.mark.parametrize(
+    "source",
+    [_bot_responses, _relay_texts, _content_texts],
+    ids=["bot responses", "relay texts", "content and demo page"],
+)
 def test_every_number_written_out_is_in_the_data_file(source):
-    unknown = [f"{where}: {number}" for where, text in source()
-               for number in phone_numbers.unknown_numbers_in(text)]
-    assert not unknown, ("phone numbers that content/phone_numbers.yml does not list (a number changed "
-                         "there and not here, or a new one to add there):\n" + "\n".join(unknown))
+    unknown = [f"{where}: {number}" for where, text in source() for number in phone_numbers.unknown_numbers_in(text)]
+    assert not unknown, (
+        "phone numbers that content/phone_numbers.yml does not list (a number changed "
+        "there and not here, or a new one to add there):\n" + "\n".join(unknown)
+    )
 
 
 def test_the_texts_do_write_the_numbers_out():
     """The check above would pass on texts without numbers: it must see the numbers it checks."""
     found = {n for _, text in _bot_responses() for n in phone_numbers.numbers_in(text)}
     assert {"0800 2000", "112", "113", "0800 0113", "0800 0432", "1712"} <= found
-    assert phone_numbers.unknown_numbers_in("Bel 0800 2001 of 114, of om 17:00 uur 0800 2000.") == [
-        "0800 2001", "114"]
+    assert phone_numbers.unknown_numbers_in("Bel 0800 2001 of 114, of om 17:00 uur 0800 2000.") == ["0800 2001", "114"]
 
 
 def test_the_numbers_the_code_relies_on():
@@ -86,16 +90,20 @@ def test_the_widget_fallback_equals_the_data_file():
     fallback = re.search(r'helpline: "([^"]+)",\s*emergency: "([^"]+)",', source)
     assert fallback, "widget.js: the T.helpline / T.emergency fallback is gone or reworded; adapt this test"
     assert fallback.groups() == (phone_numbers.number("veilig_thuis"), phone_numbers.number("emergency"))
-    literal = {n for n in phone_numbers.numbers_in(source.replace(fallback.group(0), ""))
-               if n in {e.number for e in phone_numbers.phone_numbers().values()}}
+    literal = {
+        n
+        for n in phone_numbers.numbers_in(source.replace(fallback.group(0), ""))
+        if n in {e.number for e in phone_numbers.phone_numbers().values()}
+    }
     assert not literal, f"widget.js writes phone numbers outside its one fallback: {literal}"
 
 
 def test_a_changed_number_reaches_the_alerts_without_a_restart(tmp_path):
     text = (REPO / "content" / "phone_numbers.yml").read_text(encoding="utf-8")
     (tmp_path / "phone_numbers.yml").write_text(text.replace('"0800 2000"', '"0800 2020"'), encoding="utf-8")
-    (tmp_path / "triage.yml").write_text((REPO / "content" / "triage.yml").read_text(encoding="utf-8"),
-                                         encoding="utf-8")
+    (tmp_path / "triage.yml").write_text(
+        (REPO / "content" / "triage.yml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     use_content_dir(tmp_path)
     try:
         assert triage.alert_frame("high")["phones"] == ["0800 2020", "112"]

@@ -28,89 +28,148 @@ def places_file():
         return yaml.safe_load(handle)
 
 
-@pytest.mark.parametrize("village, region", [
-    ("Nieuwleusen", "ijsselland"),  # gemeente Dalfsen
-    ("Lemelerveld", "ijsselland"),
-    ("Dedemsvaart", "ijsselland"),  # Hardenberg
-    ("Zwartebroek", "gelderland-midden"),  # Barneveld
-    ("Hoevelaken", "gelderland-midden"),  # Nijkerk
-    ("Bemmel", "gelderland-midden"),  # Lingewaard
-    ("Wezep", "noord-oost-gelderland"),  # Oldebroek, next to Hattem
-    ("Didam", "noord-oost-gelderland"),  # Montferland, next to Zevenaar
-    ("Lent", "gelderland-zuid"),  # Nijmegen
-    ("Spakenburg", "utrecht"),  # Bunschoten
-    ("Driebergen", "utrecht"),
-    ("De Westereen", "friesland"), ("Zwaagwesteinde", "friesland"),  # its Dutch name
-    ("Burgum", "friesland"), ("Bergum", "friesland"), ("De Jouwer", "friesland"),
-    ("Scheveningen", "haaglanden"), ("'s-Gravenzande", "haaglanden"), ("Gravenzande", "haaglanden"),
-    ("Hoogvliet", "rotterdam-rijnmond"),
-    ("Nieuwerkerk aan den IJssel", "hollands-midden"),  # Zuidplas, next to Capelle
-    ("Badhoevedorp", "kennemerland"),  # Haarlemmermeer, next to Amstelveen
-    ("Muiden", "gooi-en-vechtstreek"),  # Gooise Meren, next to Amsterdam's Weesp
-    ("Volendam", "zaanstreek-waterland"),
-    ("Renesse", "zeeland"),
-    ("Raamsdonksveer", "west-brabant"),
-    ("Gemert", "zuidoost-brabant"),  # Gemert-Bakel, next to Boekel
-    ("Sint-Oedenrode", "brabant-noordoost"), ("st oedenrode", "brabant-noordoost"),
-    ("Ter Apel", "groningen"),
-    ("Holten", "twente"),
-])
+@pytest.mark.parametrize(
+    "village, region",
+    [
+        ("Nieuwleusen", "ijsselland"),  # gemeente Dalfsen
+        ("Lemelerveld", "ijsselland"),
+        ("Dedemsvaart", "ijsselland"),  # Hardenberg
+        ("Zwartebroek", "gelderland-midden"),  # Barneveld
+        ("Hoevelaken", "gelderland-midden"),  # Nijkerk
+        ("Bemmel", "gelderland-midden"),  # Lingewaard
+        ("Wezep", "noord-oost-gelderland"),  # Oldebroek, next to Hattem
+        ("Didam", "noord-oost-gelderland"),  # Montferland, next to Zevenaar
+        ("Lent", "gelderland-zuid"),  # Nijmegen
+        ("Spakenburg", "utrecht"),  # Bunschoten
+        ("Driebergen", "utrecht"),
+        ("De Westereen", "friesland"),
+        ("Zwaagwesteinde", "friesland"),  # its Dutch name
+        ("Burgum", "friesland"),
+        ("Bergum", "friesland"),
+        ("De Jouwer", "friesland"),
+        ("Scheveningen", "haaglanden"),
+        ("'s-Gravenzande", "haaglanden"),
+        ("Gravenzande", "haaglanden"),
+        ("Hoogvliet", "rotterdam-rijnmond"),
+        ("Nieuwerkerk aan den IJssel", "hollands-midden"),  # Zuidplas, next to Capelle
+        ("Badhoevedorp", "kennemerland"),  # Haarlemmermeer, next to Amstelveen
+        ("Muiden", "gooi-en-vechtstreek"),  # Gooise Meren, next to Amsterdam's Weesp
+        ("Volendam", "zaanstreek-waterland"),
+        ("Renesse", "zeeland"),
+        ("Raamsdonksveer", "west-brabant"),
+        ("Gemert", "zuidoost-brabant"),  # Gemert-Bakel, next to Boekel
+        ("Sint-Oedenrode", "brabant-noordoost"),
+        ("st oedenrode", "brabant-noordoost"),
+        ("Ter Apel", "groningen"),
+        ("Holten", "twente"),
+    ],
+)
 def test_villages_map_to_their_region(village, region):
     assert region_id(village) == region
 
 
-@pytest.mark.parametrize("municipality, region", [
-    ("Barneveld", "gelderland-midden"), ("Nijkerk", "gelderland-midden"), ("Doesburg", "gelderland-midden"),
-    ("Heerde", "noord-oost-gelderland"), ("Oldebroek", "noord-oost-gelderland"), ("Bunschoten", "utrecht"),
-    ("Achtkarspelen", "friesland"), ("Tytsjerksteradiel", "friesland"), ("Noardeast-Fryslân", "friesland"),
-    ("De Fryske Marren", "friesland"), ("Waadhoeke", "friesland"), ("Dantumadiel", "friesland"),
-    # former municipalities, by the region of the one they merged into
-    ("Boxmeer", "brabant-noordoost"), ("Schijndel", "brabant-noordoost"), ("Leerdam", "utrecht"),
-    ("Werkendam", "west-brabant"), ("Oud-Beijerland", "rotterdam-rijnmond"),
-    ("Noordwijkerhout", "hollands-midden"), ("Weesp", "amsterdam-amstelland"),
-    ("Beemster", "zaanstreek-waterland"), ("Groesbeek", "gelderland-zuid"),
-])
+@pytest.mark.parametrize(
+    "municipality, region",
+    [
+        ("Barneveld", "gelderland-midden"),
+        ("Nijkerk", "gelderland-midden"),
+        ("Doesburg", "gelderland-midden"),
+        ("Heerde", "noord-oost-gelderland"),
+        ("Oldebroek", "noord-oost-gelderland"),
+        ("Bunschoten", "utrecht"),
+        ("Achtkarspelen", "friesland"),
+        ("Tytsjerksteradiel", "friesland"),
+        ("Noardeast-Fryslân", "friesland"),
+        ("De Fryske Marren", "friesland"),
+        ("Waadhoeke", "friesland"),
+        ("Dantumadiel", "friesland"),
+        # former municipalities, by the region of the one they merged into
+        ("Boxmeer", "brabant-noordoost"),
+        ("Schijndel", "brabant-noordoost"),
+        ("Leerdam", "utrecht"),
+        ("Werkendam", "west-brabant"),
+        ("Oud-Beijerland", "rotterdam-rijnmond"),
+        ("Noordwijkerhout", "hollands-midden"),
+        ("Weesp", "amsterdam-amstelland"),
+        ("Beemster", "zaanstreek-waterland"),
+        ("Groesbeek", "gelderland-zuid"),
+    ],
+)
 def test_municipalities_map_to_their_region(municipality, region):
     assert region_id(municipality) == region
 
 
-@pytest.mark.parametrize("text, region", [
-    ("ik woon in Nijkerk", "gelderland-midden"), ("gemeente Barneveld", "gelderland-midden"),
-    ("ik kom uit de buurt van Nieuwleusen", "ijsselland"), ("Nieuwleusen centrum", "ijsselland"),
-    ("ik zit op school in Ossendrecht", "west-brabant"),
-    ("mijn moeder woont in Brussel en ik in Breda", "west-brabant"),  # the Dutch place is the visitor's
-])
+@pytest.mark.parametrize(
+    "text, region",
+    [
+        ("ik woon in Nijkerk", "gelderland-midden"),
+        ("gemeente Barneveld", "gelderland-midden"),
+        ("ik kom uit de buurt van Nieuwleusen", "ijsselland"),
+        ("Nieuwleusen centrum", "ijsselland"),
+        ("ik zit op school in Ossendrecht", "west-brabant"),
+        ("mijn moeder woont in Brussel en ik in Breda", "west-brabant"),  # the Dutch place is the visitor's
+    ],
+)
 def test_places_in_short_sentences(text, region):
     assert region_id(text) == region
 
 
-@pytest.mark.parametrize("typed, region", [
-    ("zoetermer", "haaglanden"), ("amsterdma", "amsterdam-amstelland"), ("apeldorn", "noord-oost-gelderland"),
-    ("barneveldt", "gelderland-midden"), ("nieuwlusen", "ijsselland"), ("den haga", "haaglanden"),
-])
+@pytest.mark.parametrize(
+    "typed, region",
+    [
+        ("zoetermer", "haaglanden"),
+        ("amsterdma", "amsterdam-amstelland"),
+        ("apeldorn", "noord-oost-gelderland"),
+        ("barneveldt", "gelderland-midden"),
+        ("nieuwlusen", "ijsselland"),
+        ("den haga", "haaglanden"),
+    ],
+)
 def test_one_typo_in_a_name_alone(typed, region):
     assert region_id(typed) == region
 
 
-@pytest.mark.parametrize("text", [
-    "mijn zus woont in zoetermer",  # a typo only counts when the message is just the name
-    "helpen", "school", "anders", "worden", "houden",  # Dutch words one letter from Herpen, Schoorl, ...
-    "geert", "hatem",  # first names of five letters: too short to guess
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mijn zus woont in zoetermer",  # a typo only counts when the message is just the name
+        "helpen",
+        "school",
+        "anders",
+        "worden",
+        "houden",  # Dutch words one letter from Herpen, Schoorl, ...
+        "geert",
+        "hatem",  # first names of five letters: too short to guess
+    ],
+)
 def test_no_typo_guessing_in_sentences_or_for_words(text):
     assert regions.place_answer(text).kind is PlaceKind.UNKNOWN
 
 
-@pytest.mark.parametrize("text, name, region_ids", [
-    ("overijssel", "Overijssel", ["ijsselland", "twente"]),
-    ("noord-brabant", "Noord-Brabant", BRABANT), ("Noord Brabant", "Noord-Brabant", BRABANT),
-    ("brabant", "Noord-Brabant", BRABANT), ("ik woon in brabant", "Noord-Brabant", BRABANT),
-    ("zuid holland", "Zuid-Holland", ["hollands-midden", "haaglanden", "rotterdam-rijnmond", "zuid-holland-zuid"]),
-    ("Noord-Holland", "Noord-Holland", ["noord-holland-noord", "zaanstreek-waterland", "kennemerland",
-                                        "amsterdam-amstelland", "gooi-en-vechtstreek"]),
-    ("gelderland", "Gelderland", ["noord-oost-gelderland", "gelderland-midden", "gelderland-zuid"]),
-    ("limburg", "Limburg", ["noord-en-midden-limburg", "zuid-limburg"]),
-])
+@pytest.mark.parametrize(
+    "text, name, region_ids",
+    [
+        ("overijssel", "Overijssel", ["ijsselland", "twente"]),
+        ("noord-brabant", "Noord-Brabant", BRABANT),
+        ("Noord Brabant", "Noord-Brabant", BRABANT),
+        ("brabant", "Noord-Brabant", BRABANT),
+        ("ik woon in brabant", "Noord-Brabant", BRABANT),
+        ("zuid holland", "Zuid-Holland", ["hollands-midden", "haaglanden", "rotterdam-rijnmond", "zuid-holland-zuid"]),
+        (
+            "Noord-Holland",
+            "Noord-Holland",
+            [
+                "noord-holland-noord",
+                "zaanstreek-waterland",
+                "kennemerland",
+                "amsterdam-amstelland",
+                "gooi-en-vechtstreek",
+            ],
+        ),
+        ("gelderland", "Gelderland", ["noord-oost-gelderland", "gelderland-midden", "gelderland-zuid"]),
+        ("limburg", "Limburg", ["noord-en-midden-limburg", "zuid-limburg"]),
+    ],
+)
 def test_a_province_of_several_regions_offers_them(text, name, region_ids):
     answer = regions.place_answer(text)
     assert answer.kind is PlaceKind.PROVINCE
@@ -119,37 +178,89 @@ def test_a_province_of_several_regions_offers_them(text, name, region_ids):
     assert regions.region_for_town(text) is None
 
 
-@pytest.mark.parametrize("text, region", [
-    ("fryslân", "friesland"), ("drenthe", "drenthe"), ("flevoland", "flevoland"), ("zeeland", "zeeland"),
-    ("provincie utrecht", "utrecht"), ("groningen", "groningen"),
-])
+@pytest.mark.parametrize(
+    "text, region",
+    [
+        ("fryslân", "friesland"),
+        ("drenthe", "drenthe"),
+        ("flevoland", "flevoland"),
+        ("zeeland", "zeeland"),
+        ("provincie utrecht", "utrecht"),
+        ("groningen", "groningen"),
+    ],
+)
 def test_a_province_of_one_region_is_that_region(text, region):
     answer = regions.place_answer(text)
     assert (answer.kind, answer.region.id) == (PlaceKind.REGION, region)
 
 
-@pytest.mark.parametrize("text", [
-    "antwerpen", "ik woon in gent", "belgie", "België", "vlaanderen", "wallonie", "brussel", "Bruxelles",
-    "Liège", "ik kom uit Kortrijk", "Sint-Niklaas", "Anvers", "Mechelen",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "antwerpen",
+        "ik woon in gent",
+        "belgie",
+        "België",
+        "vlaanderen",
+        "wallonie",
+        "brussel",
+        "Bruxelles",
+        "Liège",
+        "ik kom uit Kortrijk",
+        "Sint-Niklaas",
+        "Anvers",
+        "Mechelen",
+    ],
+)
 def test_belgium(text):
     assert regions.place_answer(text).kind is PlaceKind.BELGIUM
     assert regions.region_for_town(text) is None
 
 
-@pytest.mark.parametrize("text, region", [
-    ("Deurne", "zuidoost-brabant"), ("Zwijndrecht", "zuid-holland-zuid"), ("Heusden", "midden-brabant"),
-])
+@pytest.mark.parametrize(
+    "text, region",
+    [
+        ("Deurne", "zuidoost-brabant"),
+        ("Zwijndrecht", "zuid-holland-zuid"),
+        ("Heusden", "midden-brabant"),
+    ],
+)
 def test_a_dutch_municipality_wins_over_a_belgian_namesake(text, region):
     assert region_id(text) == region
 
 
-@pytest.mark.parametrize("text", [
-    "hij slaat me", "ik weet het niet", "best wel eng", "help", "nee", "ik ben bang", "mijn man",
-    "weet ik niet", "geen idee", "ik wil praten", "echt niet", "leek me goed", "dat is best", "thuis",
-    "in de stad", "in het noorden", "in de binnenstad", "bij de buren", "in de winkel", "houten vloer",
-    "ja", "ok", "hallo", "ik ben 15", "mijn vader drinkt", "hij is weg", "nu even niet",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hij slaat me",
+        "ik weet het niet",
+        "best wel eng",
+        "help",
+        "nee",
+        "ik ben bang",
+        "mijn man",
+        "weet ik niet",
+        "geen idee",
+        "ik wil praten",
+        "echt niet",
+        "leek me goed",
+        "dat is best",
+        "thuis",
+        "in de stad",
+        "in het noorden",
+        "in de binnenstad",
+        "bij de buren",
+        "in de winkel",
+        "houten vloer",
+        "ja",
+        "ok",
+        "hallo",
+        "ik ben 15",
+        "mijn vader drinkt",
+        "hij is weg",
+        "nu even niet",
+    ],
+)
 def test_ordinary_sentences_are_no_place(text):
     assert regions.place_answer(text) == regions.UNKNOWN_PLACE
     assert regions.region_for_town(text) is None
@@ -160,10 +271,16 @@ def test_villages_named_like_everyday_words_are_left_out(word):
     assert regions.place_answer(word).kind is PlaceKind.UNKNOWN
 
 
-@pytest.mark.parametrize("text, region", [
-    ("Best", "zuidoost-brabant"), ("ik woon in best", "zuidoost-brabant"), ("gemeente Best", "zuidoost-brabant"),
-    ("Houten", "utrecht"), ("Buren", "gelderland-zuid"),
-])
+@pytest.mark.parametrize(
+    "text, region",
+    [
+        ("Best", "zuidoost-brabant"),
+        ("ik woon in best", "zuidoost-brabant"),
+        ("gemeente Best", "zuidoost-brabant"),
+        ("Houten", "utrecht"),
+        ("Buren", "gelderland-zuid"),
+    ],
+)
 def test_a_town_of_regions_yml_that_is_a_word_counts_alone_or_after_in(text, region):
     assert region_id(text) == region
 
@@ -176,8 +293,9 @@ def test_a_short_name_counts_alone_but_not_inside_a_sentence():
 
 def test_the_answer_is_a_frozen_record():
     answer = regions.place_answer("Zwartebroek")
-    assert answer == regions.PlaceAnswer(PlaceKind.REGION, region=regions.get_region("gelderland-midden"),
-                                         name="Zwartebroek")
+    assert answer == regions.PlaceAnswer(
+        PlaceKind.REGION, region=regions.get_region("gelderland-midden"), name="Zwartebroek"
+    )
     assert answer.kind == "region"  # the bot and the relay may compare with the plain word
     with pytest.raises(AttributeError):
         answer.kind = PlaceKind.UNKNOWN
@@ -212,6 +330,7 @@ def test_a_changed_places_file_is_read_again(tmp_path):
     assert regions.place_answer("Gent", places_path=path).kind is PlaceKind.BELGIUM
     path.write_text("places:\n  Aadorpje: drenthe\n")
     import os
+
     os.utime(path, (1, 1))
     assert regions.region_for_town("aadorpje", places_path=path).id == "drenthe"
     assert regions.place_answer("Gent", places_path=path).kind is PlaceKind.UNKNOWN
@@ -224,9 +343,18 @@ def test_a_place_of_an_unknown_region_is_ignored(tmp_path):
 
 
 def test_lookup_stays_well_under_a_millisecond():
-    sentences = ["hij slaat me al jaren", "ik woon in Zwartebroek", "weet ik niet", "Nieuwleusen",
-                 "mijn man is heel boos en ik ben bang dat hij terugkomt", "ik kom uit de buurt van Breda",
-                 "zoetermer", "best wel eng", "kunnen jullie mij helpen", "ik wil met iemand praten"] * 30
+    sentences = [
+        "hij slaat me al jaren",
+        "ik woon in Zwartebroek",
+        "weet ik niet",
+        "Nieuwleusen",
+        "mijn man is heel boos en ik ben bang dat hij terugkomt",
+        "ik kom uit de buurt van Breda",
+        "zoetermer",
+        "best wel eng",
+        "kunnen jullie mij helpen",
+        "ik wil met iemand praten",
+    ] * 30
     regions.region_for_town("warm up the files and the word list: zoetermer")
     regions.region_for_town("zoetermer")
     started = time.perf_counter()

@@ -3,36 +3,100 @@ import pytest
 from voordeur_content import regions
 
 REGION_IDS = [
-    "groningen", "friesland", "drenthe", "ijsselland", "twente", "noord-oost-gelderland",
-    "gelderland-midden", "gelderland-zuid", "utrecht", "gooi-en-vechtstreek", "flevoland",
-    "noord-holland-noord", "zaanstreek-waterland", "kennemerland", "amsterdam-amstelland",
-    "hollands-midden", "haaglanden", "rotterdam-rijnmond", "zuid-holland-zuid", "zeeland",
-    "west-brabant", "midden-brabant", "brabant-noordoost", "zuidoost-brabant",
-    "noord-en-midden-limburg", "zuid-limburg",
+    "groningen",
+    "friesland",
+    "drenthe",
+    "ijsselland",
+    "twente",
+    "noord-oost-gelderland",
+    "gelderland-midden",
+    "gelderland-zuid",
+    "utrecht",
+    "gooi-en-vechtstreek",
+    "flevoland",
+    "noord-holland-noord",
+    "zaanstreek-waterland",
+    "kennemerland",
+    "amsterdam-amstelland",
+    "hollands-midden",
+    "haaglanden",
+    "rotterdam-rijnmond",
+    "zuid-holland-zuid",
+    "zeeland",
+    "west-brabant",
+    "midden-brabant",
+    "brabant-noordoost",
+    "zuidoost-brabant",
+    "noord-en-midden-limburg",
+    "zuid-limburg",
 ]
 
 # The 60 largest municipalities (CBS), with the region of their Veilig Thuis.
 LARGEST_TOWNS = {
-    "Amsterdam": "amsterdam-amstelland", "Rotterdam": "rotterdam-rijnmond", "Den Haag": "haaglanden",
-    "Utrecht": "utrecht", "Eindhoven": "zuidoost-brabant", "Groningen": "groningen", "Tilburg": "midden-brabant",
-    "Almere": "flevoland", "Breda": "west-brabant", "Nijmegen": "gelderland-zuid",
-    "Apeldoorn": "noord-oost-gelderland", "Arnhem": "gelderland-midden", "Haarlem": "kennemerland",
-    "Haarlemmermeer": "kennemerland", "Amersfoort": "utrecht", "Enschede": "twente", "Zaanstad": "zaanstreek-waterland",
-    "'s-Hertogenbosch": "brabant-noordoost", "Zwolle": "ijsselland", "Leiden": "hollands-midden",
-    "Zoetermeer": "haaglanden", "Leeuwarden": "friesland", "Ede": "gelderland-midden", "Maastricht": "zuid-limburg",
-    "Dordrecht": "zuid-holland-zuid", "Westland": "haaglanden", "Alphen aan den Rijn": "hollands-midden",
-    "Alkmaar": "noord-holland-noord", "Emmen": "drenthe", "Delft": "haaglanden", "Venlo": "noord-en-midden-limburg",
-    "Deventer": "ijsselland", "Sittard-Geleen": "zuid-limburg", "Helmond": "zuidoost-brabant",
-    "Oss": "brabant-noordoost", "Amstelveen": "amsterdam-amstelland", "Hilversum": "gooi-en-vechtstreek",
-    "Súdwest-Fryslân": "friesland", "Heerlen": "zuid-limburg", "Nissewaard": "rotterdam-rijnmond",
-    "Hengelo": "twente", "Meierijstad": "brabant-noordoost", "Purmerend": "zaanstreek-waterland",
-    "Lelystad": "flevoland", "Roosendaal": "west-brabant", "Schiedam": "rotterdam-rijnmond",
-    "Leidschendam-Voorburg": "haaglanden", "Hoorn": "noord-holland-noord", "Vlaardingen": "rotterdam-rijnmond",
-    "Almelo": "twente", "Gouda": "hollands-midden", "Katwijk": "hollands-midden", "Zeist": "utrecht",
-    "Capelle aan den IJssel": "rotterdam-rijnmond", "Lansingerland": "rotterdam-rijnmond", "Velsen": "kennemerland",
-    "Bergen op Zoom": "west-brabant", "Roermond": "noord-en-midden-limburg", "Assen": "drenthe",
-    "Doetinchem": "noord-oost-gelderland", "Den Helder": "noord-holland-noord", "Veenendaal": "utrecht",
-    "Middelburg": "zeeland", "Dijk en Waard": "noord-holland-noord",
+    "Amsterdam": "amsterdam-amstelland",
+    "Rotterdam": "rotterdam-rijnmond",
+    "Den Haag": "haaglanden",
+    "Utrecht": "utrecht",
+    "Eindhoven": "zuidoost-brabant",
+    "Groningen": "groningen",
+    "Tilburg": "midden-brabant",
+    "Almere": "flevoland",
+    "Breda": "west-brabant",
+    "Nijmegen": "gelderland-zuid",
+    "Apeldoorn": "noord-oost-gelderland",
+    "Arnhem": "gelderland-midden",
+    "Haarlem": "kennemerland",
+    "Haarlemmermeer": "kennemerland",
+    "Amersfoort": "utrecht",
+    "Enschede": "twente",
+    "Zaanstad": "zaanstreek-waterland",
+    "'s-Hertogenbosch": "brabant-noordoost",
+    "Zwolle": "ijsselland",
+    "Leiden": "hollands-midden",
+    "Zoetermeer": "haaglanden",
+    "Leeuwarden": "friesland",
+    "Ede": "gelderland-midden",
+    "Maastricht": "zuid-limburg",
+    "Dordrecht": "zuid-holland-zuid",
+    "Westland": "haaglanden",
+    "Alphen aan den Rijn": "hollands-midden",
+    "Alkmaar": "noord-holland-noord",
+    "Emmen": "drenthe",
+    "Delft": "haaglanden",
+    "Venlo": "noord-en-midden-limburg",
+    "Deventer": "ijsselland",
+    "Sittard-Geleen": "zuid-limburg",
+    "Helmond": "zuidoost-brabant",
+    "Oss": "brabant-noordoost",
+    "Amstelveen": "amsterdam-amstelland",
+    "Hilversum": "gooi-en-vechtstreek",
+    "Súdwest-Fryslân": "friesland",
+    "Heerlen": "zuid-limburg",
+    "Nissewaard": "rotterdam-rijnmond",
+    "Hengelo": "twente",
+    "Meierijstad": "brabant-noordoost",
+    "Purmerend": "zaanstreek-waterland",
+    "Lelystad": "flevoland",
+    "Roosendaal": "west-brabant",
+    "Schiedam": "rotterdam-rijnmond",
+    "Leidschendam-Voorburg": "haaglanden",
+    "Hoorn": "noord-holland-noord",
+    "Vlaardingen": "rotterdam-rijnmond",
+    "Almelo": "twente",
+    "Gouda": "hollands-midden",
+    "Katwijk": "hollands-midden",
+    "Zeist": "utrecht",
+    "Capelle aan den IJssel": "rotterdam-rijnmond",
+    "Lansingerland": "rotterdam-rijnmond",
+    "Velsen": "kennemerland",
+    "Bergen op Zoom": "west-brabant",
+    "Roermond": "noord-en-midden-limburg",
+    "Assen": "drenthe",
+    "Doetinchem": "noord-oost-gelderland",
+    "Den Helder": "noord-holland-noord",
+    "Veenendaal": "utrecht",
+    "Middelburg": "zeeland",
+    "Dijk en Waard": "noord-holland-noord",
 }
 
 
@@ -73,14 +137,27 @@ def test_largest_towns_map_to_their_region(town, region_id):
     assert regions.region_for_town(town).id == region_id
 
 
-@pytest.mark.parametrize("text, region_id", [
-    ("den bosch", "brabant-noordoost"), ("Den Bosch", "brabant-noordoost"), ("s-hertogenbosch", "brabant-noordoost"),
-    ("A'dam", "amsterdam-amstelland"), ("a’dam", "amsterdam-amstelland"), ("Den Haag", "haaglanden"),
-    ("den  haag ", "haaglanden"), ("'s-Gravenhage", "haaglanden"), ("DEN HAAG", "haaglanden"),
-    ("ik woon in Zwolle", "ijsselland"), ("in de buurt van Bergen op Zoom", "west-brabant"),
-    ("Amsterdam Zuid", "amsterdam-amstelland"), ("sudwest fryslan", "friesland"), ("Twente", "twente"),
-    ("gemeente Ede", "gelderland-midden"), ("Capelle a/d IJssel", "rotterdam-rijnmond"),
-])
+@pytest.mark.parametrize(
+    "text, region_id",
+    [
+        ("den bosch", "brabant-noordoost"),
+        ("Den Bosch", "brabant-noordoost"),
+        ("s-hertogenbosch", "brabant-noordoost"),
+        ("A'dam", "amsterdam-amstelland"),
+        ("a’dam", "amsterdam-amstelland"),
+        ("Den Haag", "haaglanden"),
+        ("den  haag ", "haaglanden"),
+        ("'s-Gravenhage", "haaglanden"),
+        ("DEN HAAG", "haaglanden"),
+        ("ik woon in Zwolle", "ijsselland"),
+        ("in de buurt van Bergen op Zoom", "west-brabant"),
+        ("Amsterdam Zuid", "amsterdam-amstelland"),
+        ("sudwest fryslan", "friesland"),
+        ("Twente", "twente"),
+        ("gemeente Ede", "gelderland-midden"),
+        ("Capelle a/d IJssel", "rotterdam-rijnmond"),
+    ],
+)
 def test_region_for_town_is_tolerant(text, region_id):
     found = regions.region_for_town(text)
     assert (found.id if found else None) == region_id
@@ -97,12 +174,15 @@ def test_a_changed_file_is_read_again(tmp_path):
     assert regions.region_for_town("aadorp", path=path).id == "a"
     path.write_text("regions:\n  - {id: b, name: Veilig Thuis B, short_name: B, towns: [Aadorp]}\n")
     import os
+
     os.utime(path, (1, 1))
     assert regions.region_for_town("aadorp", path=path).id == "b"
 
 
 def test_invalid_extra_hours_are_refused(tmp_path):
     path = tmp_path / "regions.yml"
-    path.write_text("regions:\n  - {id: a, name: A, short_name: A, towns: [X], extra_hours: {maandag: ['18:00-21:00']}}\n")
+    path.write_text(
+        "regions:\n  - {id: a, name: A, short_name: A, towns: [X], extra_hours: {maandag: ['18:00-21:00']}}\n"
+    )
     with pytest.raises(ValueError):
         regions.load_regions(path=path)

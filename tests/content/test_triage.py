@@ -1,41 +1,52 @@
 """The triage rules (content/triage.yml through voordeur_content.triage): grades as a visitor's
 words deserve them, and an editor's file that cannot work fails loudly."""
+
 import pytest
 
 from voordeur_content import triage
 
 
-@pytest.mark.parametrize("text, category, reason", [
-    ("hij slaat me nu", "acute", "violence"),
-    ("k word nu geslagen", "acute", "violence"),
-    ("hy heeft n mes", "acute", "weapon"),
-    ("HIJ SLAAT ME HELP", "acute", "violence"),
-    ("ik hoor de buurvrouw nu gillen", "acute", "violence"),
-    ("ik word nu bedreigd, wat moet ik doen", "acute", "threat_to_kill"),
-    ("mijn ex staat voor de deur", "acute", "stalking"),
-    ("ik wil niet meer leven", "suicide", "suicide"),
-    ("ik heb net 30 paracetamol genomen", "suicide", "suicide"),
-    ("Ik woon al tien jaar met hem. Hij drinkt veel. Gisteren kneep hij mijn keel dicht.", "high", "strangulation"),
-    ("hij zei dat hij me vermoordt als ik wegga", "high", "threat_to_kill"),
-    ("ik wordt bedreigt door mn ex", "high", "threat_to_kill"),
-])
+@pytest.mark.parametrize(
+    "text, category, reason",
+    [
+        ("hij slaat me nu", "acute", "violence"),
+        ("k word nu geslagen", "acute", "violence"),
+        ("hy heeft n mes", "acute", "weapon"),
+        ("HIJ SLAAT ME HELP", "acute", "violence"),
+        ("ik hoor de buurvrouw nu gillen", "acute", "violence"),
+        ("ik word nu bedreigd, wat moet ik doen", "acute", "threat_to_kill"),
+        ("mijn ex staat voor de deur", "acute", "stalking"),
+        ("ik wil niet meer leven", "suicide", "suicide"),
+        ("ik heb net 30 paracetamol genomen", "suicide", "suicide"),
+        ("Ik woon al tien jaar met hem. Hij drinkt veel. Gisteren kneep hij mijn keel dicht.", "high", "strangulation"),
+        ("hij zei dat hij me vermoordt als ik wegga", "high", "threat_to_kill"),
+        ("ik wordt bedreigt door mn ex", "high", "threat_to_kill"),
+    ],
+)
 def test_danger_in_the_visitors_own_words(text, category, reason):
     assert triage.assess(text) == triage.Assessment(category, reason)
 
 
-@pytest.mark.parametrize("text", [
-    "vorig jaar sloeg hij me",
-    "hij heeft me nooit geslagen",
-    "ik ben niet in gevaar",
-    "wat moet ik doen als hij me slaat?",
-    "de buurman schopt zijn hond",
-    "mijn moeder vermoordt me als ik te laat ben haha",
-    "ik ga dood van het lachen",
-    "zoetermeer", "utrecht", "nieuwleusen", "dewi", "hallo",
-    "kan een man ook slachtoffer zijn?",
-    "is dit echt anoniem?",
-    "/inform{\"region\": \"utrecht\"}",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vorig jaar sloeg hij me",
+        "hij heeft me nooit geslagen",
+        "ik ben niet in gevaar",
+        "wat moet ik doen als hij me slaat?",
+        "de buurman schopt zijn hond",
+        "mijn moeder vermoordt me als ik te laat ben haha",
+        "ik ga dood van het lachen",
+        "zoetermeer",
+        "utrecht",
+        "nieuwleusen",
+        "dewi",
+        "hallo",
+        "kan een man ook slachtoffer zijn?",
+        "is dit echt anoniem?",
+        '/inform{"region": "utrecht"}',
+    ],
+)
 def test_no_alert_for_the_past_denials_questions_jokes_places_and_names(text):
     assert not triage.assess(text)
 
@@ -84,21 +95,35 @@ def test_an_editors_new_phrase_works_without_a_restart(tmp_path):
     text = (triage.TRIAGE_FILE).read_text(encoding="utf-8")
     path.write_text(text, encoding="utf-8")
     assert not triage.assess_by_rules("hij zwiept met de zweep", path=path)
-    path.write_text(text.replace("    ongoing:\n      - heeft een <wapen>",
-                                 "    ongoing:\n      - zwiept met\n      - heeft een <wapen>"), encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "    ongoing:\n      - heeft een <wapen>", "    ongoing:\n      - zwiept met\n      - heeft een <wapen>"
+        ),
+        encoding="utf-8",
+    )
     import os
+
     os.utime(path, (1, 10**9))  # a new modification time, as an editor's save gives
     assert triage.assess_by_rules("hij zwiept met de zweep", path=path) == triage.Assessment("acute", "weapon")
 
 
-@pytest.mark.parametrize("broken, message", [
-    ("grades: {acute: {}}\n", "grades"),
-    ("grades: {acute: {}, suicide: {}, high: {}}\nsignals:\n  x:\n    grades: {now: acute}\n", "grades must name"),
-    ("grades: {acute: {}, suicide: {}, high: {}}\nsignals:\n  x:\n    grades: {now: acute, ongoing: red,"
-     " recent: none, past: none}\n", "unknown grades"),
-    ("grades: {acute: {}, suicide: {}, high: {}}\nsignals:\n  x:\n    grades: {now: acute, ongoing: high,"
-     " recent: none, past: none}\n    ongoing: [slaat <niemand>]\n", "unknown group"),
-])
+@pytest.mark.parametrize(
+    "broken, message",
+    [
+        ("grades: {acute: {}}\n", "grades"),
+        ("grades: {acute: {}, suicide: {}, high: {}}\nsignals:\n  x:\n    grades: {now: acute}\n", "grades must name"),
+        (
+            "grades: {acute: {}, suicide: {}, high: {}}\nsignals:\n  x:\n    grades: {now: acute, ongoing: red,"
+            " recent: none, past: none}\n",
+            "unknown grades",
+        ),
+        (
+            "grades: {acute: {}, suicide: {}, high: {}}\nsignals:\n  x:\n    grades: {now: acute, ongoing: high,"
+            " recent: none, past: none}\n    ongoing: [slaat <niemand>]\n",
+            "unknown group",
+        ),
+    ],
+)
 def test_a_broken_file_fails_loudly(tmp_path, broken, message):
     path = tmp_path / "triage.yml"
     path.write_text(broken, encoding="utf-8")
@@ -110,8 +135,12 @@ def test_the_classifier_by_hand_gives_what_scikit_learn_gives():
     from voordeur_content import triage_classifier
 
     model = triage_classifier.classifier(triage._features_of)
-    for text in ("hij slaat me nu en ik wil dood", "hallo", "k durf ni naar huis, mn pa gaat mij kloppen",
-                 "Ik woon al tien jaar met hem. Gisteren kneep hij mijn keel dicht."):
+    for text in (
+        "hij slaat me nu en ik wil dood",
+        "hallo",
+        "k durf ni naar huis, mn pa gaat mij kloppen",
+        "Ik woon al tien jaar met hem. Gisteren kneep hij mijn keel dicht.",
+    ):
         features = triage._features_of(text)
         by_hand, by_sklearn = model.probabilities(features), model.probabilities_by_sklearn(features)
         assert by_hand.keys() == by_sklearn.keys()

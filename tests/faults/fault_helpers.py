@@ -5,6 +5,7 @@ The fixtures live here, not in a conftest.py, so that `pytest tests/relay tests/
 does not shadow tests/relay/conftest.py (both would be imported as the module `conftest`). Test
 modules import the fixtures they use from here.
 """
+
 from __future__ import annotations
 
 import sys
@@ -15,9 +16,7 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "relay"))  # live_clients
-sys.path.insert(0, str(HERE.parent.parent))     # relay/ as a package, not the test folder
-
-
+sys.path.insert(0, str(HERE.parent.parent))  # relay/ as a package, not the test folder
 
 
 @pytest.fixture(scope="session")

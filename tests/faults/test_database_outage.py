@@ -5,6 +5,7 @@ On SQLite another connection holds the write lock (BEGIN EXCLUSIVE); on PostgreS
 connection holds an exclusive lock on the conversations, and afterwards every relay connection
 is terminated.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,10 +13,9 @@ import sqlite3
 import uuid
 from contextlib import contextmanager
 
-from sqlalchemy import create_engine, text
-
 from fault_helpers import closed_port_url, make_relay, root  # noqa: F401 (fixtures; puts live_clients on the path)
 from live_clients import Counsellor, Visitor
+from sqlalchemy import create_engine, text
 
 PASSWORD = "geheim-wachtwoord-1"
 ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
@@ -50,9 +50,14 @@ def terminate_other_connections(database_url: str) -> int:
     engine = create_engine(database_url)
     try:
         with engine.begin() as connection:
-            return len(connection.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()")).all())
+            return len(
+                connection.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                ).all()
+            )
     finally:
         engine.dispose()
 
@@ -61,11 +66,13 @@ def stored_messages(database_url: str, conversation: str) -> list[tuple[int, str
     engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(text(
-                "SELECT seq, text, client_id FROM messages WHERE conversation_id = :c ORDER BY seq"),
-                {"c": conversation}).all()
-            last_seq = connection.execute(text("SELECT last_seq FROM conversations WHERE id = :c"),
-                                          {"c": conversation}).scalar_one()
+            rows = connection.execute(
+                text("SELECT seq, text, client_id FROM messages WHERE conversation_id = :c ORDER BY seq"),
+                {"c": conversation},
+            ).all()
+            last_seq = connection.execute(
+                text("SELECT last_seq FROM conversations WHERE id = :c"), {"c": conversation}
+            ).scalar_one()
     finally:
         engine.dispose()
     assert last_seq == (rows[-1][0] if rows else 0), "a seq was handed out for a message never stored"
@@ -106,8 +113,8 @@ def test_database_briefly_unavailable(make_relay, closed_port_url, database_url)
     anna.send({"type": "message", "conversation": session["conversation"], "text": "Ja, ik ben er."})
     assert visitor.until(lambda f: f["type"] == "message" and f["from"] == "counsellor")[-1]["text"] == "Ja, ik ben er."
     after = stored_messages(database_url, session["conversation"])
-    assert after[:len(before)] == before
-    assert [row[1] for row in after[len(before):]] == ["Ben je er nog?", "Ja, ik ben er."]
+    assert after[: len(before)] == before
+    assert [row[1] for row in after[len(before) :]] == ["Ben je er nog?", "Ja, ik ben er."]
 
     # A new visitor can start too.
     newcomer = Visitor(relay)

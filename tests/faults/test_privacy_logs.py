@@ -3,16 +3,16 @@
 Rasa and the action server run with the Procfile's settings (tests/conftest.py uses the same
 SANIC_PRIVACY_ENV): no Sanic access log, and the action server bound to 127.0.0.1 only.
 """
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, select, table, column
-
 from fault_helpers import root  # noqa: F401 (fixture; puts live_clients on the path)
 from live_clients import Counsellor, Visitor, follow_bot_to_queue
+from sqlalchemy import column, create_engine, inspect, select, table
 
 pytestmark = pytest.mark.rasa
 REPO = Path(__file__).resolve().parents[2]
@@ -54,8 +54,11 @@ def listening_addresses(port: int) -> set[str]:
 
 
 def client_addresses(log: Path) -> list[str]:
-    return [line for line in log.read_text(errors="replace").splitlines()
-            if ADDRESS.search(line) and not OWN_BIND.search(line)]
+    return [
+        line
+        for line in log.read_text(errors="replace").splitlines()
+        if ADDRESS.search(line) and not OWN_BIND.search(line)
+    ]
 
 
 def test_no_client_address_in_any_log_or_the_database(root, relay_server, database_url):

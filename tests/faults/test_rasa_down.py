@@ -2,15 +2,16 @@
 
 Each fault is real: a closed port, a server that accepts but never answers, a stopped action server.
 """
+
 from __future__ import annotations
 
 import socket
 import time
 
 import pytest
-
 from fault_helpers import closed_port_url, make_relay, root, slow_server, wait_until  # noqa: F401 (fixtures)
 from live_clients import Counsellor, Visitor
+
 from voordeur_content import triage
 
 PASSWORD = "geheim-wachtwoord-1"
@@ -133,8 +134,10 @@ def test_with_rasa_hanging_each_message_is_not_sent_to_rasa_again(make_relay, sl
     asked = slow_server.requests
     for text in ("hallo?", "is daar iemand", "ik weet niet waar ik woon"):
         visitor.say(text)
-        assert "reageert nu even niet" in visitor.until(
-            lambda f: f["type"] == "message" and f["from"] == "system")[-1]["text"]
+        assert (
+            "reageert nu even niet"
+            in visitor.until(lambda f: f["type"] == "message" and f["from"] == "system")[-1]["text"]
+        )
     # Three messages take milliseconds: at most one probe GET (every RASA_PROBE_SECONDS) can have
     # reached the hanging server in between; asking Rasa per message would make it three or more.
     assert slow_server.requests - asked <= 1

@@ -4,6 +4,7 @@ Rasa here is the session's real Rasa, started like the Procfile's with the token
 A relay with the wrong token says so in its log and treats Rasa as down: the visitor gets the relay's
 own answers and still reaches a person.
 """
+
 from __future__ import annotations
 
 import logging
@@ -12,10 +13,10 @@ from pathlib import Path
 
 import pytest
 import requests
-
-from bench.stack import RASA_TOKEN
 from fault_helpers import make_relay, root, wait_until  # noqa: F401 (fixtures; puts live_clients on the path)
 from test_rasa_down import URGENT_TEXT, a_visitor_gets_help_without_the_assistant
+
+from bench.stack import RASA_TOKEN
 from voordeur_content import triage
 
 pytestmark = pytest.mark.rasa
@@ -37,8 +38,9 @@ def test_without_the_token_rasa_refuses_its_api(rasa_stack):
         params = {"token": token} if token else None
         parse = requests.post(f"{rasa_stack}/model/parse", params=params, json={"text": "hoi"}, timeout=30)
         tracker = requests.get(f"{rasa_stack}/conversations/someone/tracker", params=params, timeout=30)
-        replaced = requests.put(f"{rasa_stack}/conversations/someone/tracker/events", params=params, json=[],
-                                timeout=30)
+        replaced = requests.put(
+            f"{rasa_stack}/conversations/someone/tracker/events", params=params, json=[], timeout=30
+        )
         assert (parse.status_code, tracker.status_code, replaced.status_code) == (401, 401, 401)
     parse = requests.post(f"{rasa_stack}/model/parse", params={"token": RASA_TOKEN}, json={"text": "hoi"}, timeout=30)
     assert parse.status_code == 200 and parse.json()["text"] == "hoi"
@@ -85,5 +87,7 @@ def test_a_relay_with_the_wrong_token_logs_it_and_the_visitor_still_reaches_a_pe
     wait_until(lambda: REFUSAL in relay.log_tail(200), timeout=30)
     a_visitor_gets_help_without_the_assistant(relay)
     log = relay.log_tail(400)
-    assert log.count("RASA_TOKEN must be the token Rasa runs with (rasa run --auth-token)") == 1  # once, not per message
+    assert (
+        log.count("RASA_TOKEN must be the token Rasa runs with (rasa run --auth-token)") == 1
+    )  # once, not per message
     assert RASA_TOKEN not in log

@@ -3,13 +3,13 @@
 No stored message is lost, and every visitor and counsellor returns to where they were: the same
 state, the same history, the same place in the queue, the same open chats.
 """
+
 from __future__ import annotations
 
 import uuid
 
-import pytest
-
 import fault_helpers  # noqa: F401 (puts live_clients on the path)
+import pytest
 from live_clients import Counsellor, Visitor, follow_bot_to_queue
 
 pytestmark = pytest.mark.rasa
@@ -54,7 +54,7 @@ def test_sigkill_mid_conversation_loses_nothing(relay_server):
     relay_server.kill()
     for client in (*visitors, chatting_with_bot, anna):
         client.close()  # their sockets died with the relay
-    seen = {s["conversation"]: receipts(v.frames) for s, v in zip(sessions, visitors)}
+    seen = {s["conversation"]: receipts(v.frames) for s, v in zip(sessions, visitors, strict=False)}
     seen[bot_session["conversation"]] = receipts(chatting_with_bot.frames)
 
     relay_server.start()
@@ -75,13 +75,16 @@ def test_sigkill_mid_conversation_loses_nothing(relay_server):
     assert [m["seq"] for m in again["history"]] == list(range(1, len(again["history"]) + 1))
 
     # Kim and Noor: still queued, in the same places.
-    for (place, visitor_session) in ((1, sessions[1]), (2, sessions[2])):
+    for place, visitor_session in ((1, sessions[1]), (2, sessions[2])):
         back = Visitor(relay_server)
         resumed = back.hello(visitor_session["token"])
         assert resumed["state"] == "queued"
         assert seen[visitor_session["conversation"]].items() <= receipts(resumed["history"]).items()
-        assert back.until(lambda f: f["type"] == "queue")[-1] == {"type": "queue", "position": place,
-                                                                   "region": "utrecht"}
+        assert back.until(lambda f: f["type"] == "queue")[-1] == {
+            "type": "queue",
+            "position": place,
+            "region": "utrecht",
+        }
         back.close()
 
     # The visitor who was with the assistant is still with it, history intact.
@@ -101,6 +104,8 @@ def test_sigkill_mid_conversation_loses_nothing(relay_server):
 
     # And the conversation simply goes on.
     anna_back.send({"type": "message", "conversation": sessions[0]["conversation"], "text": "Ik ben er nog."})
-    assert sam_back.until(lambda f: f["type"] == "message" and f["from"] == "counsellor")[-1]["text"] == "Ik ben er nog."
+    assert (
+        sam_back.until(lambda f: f["type"] == "message" and f["from"] == "counsellor")[-1]["text"] == "Ik ben er nog."
+    )
     for client in (sam_back, bot_back, anna_back):
         client.close()

@@ -1,15 +1,21 @@
 """Helpers for the relay's unit tests: a scripted Rasa, sockets driven without a network."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
 from live_clients import of_type  # noqa: F401 (the tests import it from here)
-from relay.sockets.counsellor import CounsellorSocket, counsellor_connected, counsellor_event_frames, handle_counsellor_frame
-from relay.db import get_db
+
 from relay.bridge.rasa import BotTurn, RasaUnavailable
 from relay.bridge.triage import get_model_opinions
+from relay.db import get_db
+from relay.sockets.counsellor import (
+    CounsellorSocket,
+    counsellor_connected,
+    counsellor_event_frames,
+    handle_counsellor_frame,
+)
 from relay.sockets.visitor import VisitorSocket, handle_visitor_frame, visitor_event_frames
 
 
@@ -18,8 +24,12 @@ def bot_says(*texts, buttons=None, signals=()):
 
 
 def handoff(region="utrecht", nickname="Sam"):
-    return {"type": "handoff", "nickname": nickname, "region": region,
-            "intake": {"about": "self", "situation": "partner", "safe_now": True, "age_group": "18_plus"}}
+    return {
+        "type": "handoff",
+        "nickname": nickname,
+        "region": region,
+        "intake": {"about": "self", "situation": "partner", "safe_now": True, "age_group": "18_plus"},
+    }
 
 
 class ScriptedRasa:
@@ -30,8 +40,11 @@ class ScriptedRasa:
         self.parsed: list[str] = []
         self.down = False
         self.answers = {
-            "/greet": bot_says("Hoi, ik ben een digitale assistent.", "Over wie maak je je zorgen?",
-                               buttons=[{"title": "Over mezelf", "payload": "/about_self"}]),
+            "/greet": bot_says(
+                "Hoi, ik ben een digitale assistent.",
+                "Over wie maak je je zorgen?",
+                buttons=[{"title": "Over mezelf", "payload": "/about_self"}],
+            ),
             "/request_human": bot_says("Dank je, Sam. Ik zet je nu in de wachtrij.", signals=[handoff()]),
         }
         self.intents: dict[str, dict] = {}

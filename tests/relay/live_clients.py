@@ -1,4 +1,5 @@
 """Socket clients for the tests against a live relay (websocket-client)."""
+
 from __future__ import annotations
 
 import json
@@ -83,8 +84,9 @@ class Visitor(Client):
 
 
 def login_cookie(server, username: str, password: str) -> str:
-    response = requests.post(f"{server.url}/api/console/login", json={"username": username, "password": password},
-                             timeout=30)
+    response = requests.post(
+        f"{server.url}/api/console/login", json={"username": username, "password": password}, timeout=30
+    )
     response.raise_for_status()
     return response.cookies["voordeur_console"]
 
@@ -92,9 +94,14 @@ def login_cookie(server, username: str, password: str) -> str:
 class Counsellor(Client):
     def __init__(self, server, username: str, password: str):
         self.cookie = login_cookie(server, username, password)
-        super().__init__(websocket.create_connection(
-            f"{server.ws_url}/ws/counsellor", timeout=WAIT, origin=server.url,
-            cookie=f"voordeur_console={self.cookie}"))
+        super().__init__(
+            websocket.create_connection(
+                f"{server.ws_url}/ws/counsellor",
+                timeout=WAIT,
+                origin=server.url,
+                cookie=f"voordeur_console={self.cookie}",
+            )
+        )
 
 
 def follow_bot_to_queue(visitor: Visitor, nickname: str = "Sam", town: str = "Utrecht", turns: int = 12) -> list[dict]:
@@ -106,8 +113,9 @@ def follow_bot_to_queue(visitor: Visitor, nickname: str = "Sam", town: str = "Ut
     frames = visitor.frames[:]
     visitor.say("Ik wil met een medewerker praten")
     for _ in range(turns):
-        batch = visitor.until(lambda f: f["type"] in ("message", "queue") and f.get("from") != "visitor"
-                              or f["type"] == "queue")
+        batch = visitor.until(
+            lambda f: f["type"] in ("message", "queue") and f.get("from") != "visitor" or f["type"] == "queue"
+        )
         batch += visitor.quiet(1.5)
         frames += batch
         if any(f["type"] == "queue" for f in batch):
@@ -129,12 +137,14 @@ def follow_bot_to_queue(visitor: Visitor, nickname: str = "Sam", town: str = "Ut
 
 # ---- steps of the journey that the one-relay and the two-relay tests share ----------------------
 
+
 def of_type(frames: list[dict], kind: str) -> list[dict]:
     return [f for f in frames if f["type"] == kind]
 
 
-def take_and_talk(counsellor: Counsellor, visitor: Visitor, conversation: str,
-                  name: str = "Anna", region: str = "utrecht") -> None:
+def take_and_talk(
+    counsellor: Counsellor, visitor: Visitor, conversation: str, name: str = "Anna", region: str = "utrecht"
+) -> None:
     """The counsellor takes the queued chat, the visitor is told who, and each says one thing."""
     counsellor.send({"type": "take", "conversation": conversation})
     taken = counsellor.until(lambda f: f["type"] == "taken")[-1]
@@ -155,7 +165,12 @@ def urgent_words_alert_both(visitor: Visitor, counsellor: Counsellor, conversati
     visitor.say("Hij slaat me nu")
     assert "112" in visitor.until(lambda f: f["type"] == "alert")[-1]["phones"]
     assert counsellor.until(lambda f: f["type"] == "alert")[-1] == {
-        "type": "alert", "conversation": conversation, "level": "urgent", "category": "acute", "reason": "violence"}
+        "type": "alert",
+        "conversation": conversation,
+        "level": "urgent",
+        "category": "acute",
+        "reason": "violence",
+    }
 
 
 def end_and_register(counsellor: Counsellor, visitor: Visitor, conversation: str, relay_url: str) -> None:
@@ -164,10 +179,18 @@ def end_and_register(counsellor: Counsellor, visitor: Visitor, conversation: str
     assert visitor.until(lambda f: f["type"] == "ended")[-1] == {"type": "ended", "by": "counsellor"}
     assert counsellor.until(lambda f: f["type"] == "ended")[-1]["by"] == "counsellor"
     registration = requests.post(
-        f"{relay_url}/api/console/registrations", cookies={"voordeur_console": counsellor.cookie},
-        headers={"Origin": relay_url}, timeout=10,
-        json={"conversation": conversation, "kinds": ["partner_violence"], "role": "victim",
-              "advice": "Veiligheidsplan", "referrals": ["veilig_thuis_phone"]})
+        f"{relay_url}/api/console/registrations",
+        cookies={"voordeur_console": counsellor.cookie},
+        headers={"Origin": relay_url},
+        timeout=10,
+        json={
+            "conversation": conversation,
+            "kinds": ["partner_violence"],
+            "role": "victim",
+            "advice": "Veiligheidsplan",
+            "referrals": ["veilig_thuis_phone"],
+        },
+    )
     assert registration.status_code == 201
 
 

@@ -1,11 +1,15 @@
 """Run with .venv-bot: save or show trackers in a Rasa SQLTrackerStore on a SQLite file (test_retention)."""
-import asyncio, sys
+
+import asyncio
+import sys
+
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=sys.argv[1])
+
 
 async def main():
     for sid in sys.argv[3:]:
@@ -17,5 +21,6 @@ async def main():
             tracker = await store.retrieve(sid)
             said = [] if tracker is None else [e for e in tracker.events if isinstance(e, UserUttered)]
             print(sid, len(said))
+
 
 asyncio.run(main())

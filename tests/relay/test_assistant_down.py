@@ -1,5 +1,7 @@
 """When the assistant fails, the relay asks for the town itself and queues the visitor."""
+
 from conftest import bot_says, of_type
+
 from relay.domain import texts
 
 

@@ -1,4 +1,5 @@
 """The commands operators run, and migrations that match the models."""
+
 import io
 import uuid
 
@@ -9,9 +10,9 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.exc import OperationalError
 
 from bench.stack import POSTGRES_URL
-from relay.ops.cli import main
 from relay.db import get_db
 from relay.domain.models import Base, Counsellor
+from relay.ops.cli import main
 
 
 def test_migrations_create_exactly_the_models(app):
@@ -29,10 +30,24 @@ def run_cli(monkeypatch, app, argv, stdin=""):
 
 
 def test_counsellor_add_creates_and_updates(monkeypatch, app, capsys):
-    assert run_cli(monkeypatch, app, ["counsellor", "add", "anna", "--name", "Anna", "--regions", "utrecht"],
-                   "eerste-wachtwoord\n") == 0
-    assert run_cli(monkeypatch, app, ["counsellor", "add", "anna", "--name", "Anna de Vries", "--regions", "all",
-                                      "--max-chats", "5"], "tweede-wachtwoord\n") == 0
+    assert (
+        run_cli(
+            monkeypatch,
+            app,
+            ["counsellor", "add", "anna", "--name", "Anna", "--regions", "utrecht"],
+            "eerste-wachtwoord\n",
+        )
+        == 0
+    )
+    assert (
+        run_cli(
+            monkeypatch,
+            app,
+            ["counsellor", "add", "anna", "--name", "Anna de Vries", "--regions", "all", "--max-chats", "5"],
+            "tweede-wachtwoord\n",
+        )
+        == 0
+    )
     with get_db(app).transaction() as session:
         anna = session.scalars(select(Counsellor)).one()
     assert (anna.name, anna.regions, anna.max_chats) == ("Anna de Vries", "all", 5)
@@ -41,10 +56,19 @@ def test_counsellor_add_creates_and_updates(monkeypatch, app, capsys):
 
 
 def test_counsellor_add_refuses_unknown_regions_and_short_passwords(monkeypatch, app, capsys):
-    assert run_cli(monkeypatch, app, ["counsellor", "add", "bram", "--name", "Bram", "--regions", "atlantis"],
-                   "lang-genoeg-wachtwoord\n") == 2
-    assert run_cli(monkeypatch, app, ["counsellor", "add", "bram", "--name", "Bram", "--regions", "utrecht"],
-                   "kort\n") == 2
+    assert (
+        run_cli(
+            monkeypatch,
+            app,
+            ["counsellor", "add", "bram", "--name", "Bram", "--regions", "atlantis"],
+            "lang-genoeg-wachtwoord\n",
+        )
+        == 2
+    )
+    assert (
+        run_cli(monkeypatch, app, ["counsellor", "add", "bram", "--name", "Bram", "--regions", "utrecht"], "kort\n")
+        == 2
+    )
     assert "atlantis" in capsys.readouterr().err
 
 

@@ -1,4 +1,5 @@
 """How `serve` runs sockets (gevent on PostgreSQL, threads on SQLite) and what that choice implies."""
+
 import os
 import subprocess
 import sys
@@ -8,9 +9,16 @@ import pytest
 import requests
 
 from bench.stack import REPO, Relay
-from relay.ops.concurrency import (GEVENT, THREADS, UnknownWorker, gevent_active, prepare_process, run_blocking,
-                               worker_kind)
 from relay.config import load_config
+from relay.ops.concurrency import (
+    GEVENT,
+    THREADS,
+    UnknownWorker,
+    gevent_active,
+    prepare_process,
+    run_blocking,
+    worker_kind,
+)
 from relay.ops.serve import worker_options
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/voordeur"
@@ -30,8 +38,14 @@ def test_an_unknown_worker_is_refused_with_the_choices():
 
 
 def test_python_m_relay_says_so_when_the_worker_is_unknown():
-    done = subprocess.run([sys.executable, "-m", "relay", "serve"], cwd=REPO, capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "RELAY_WORKER": "eventlet"}, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "relay", "serve"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "RELAY_WORKER": "eventlet"},
+        timeout=60,
+    )
     assert done.returncode == 2
     assert "RELAY_WORKER must be one of gevent, threads" in done.stderr
 
@@ -40,8 +54,12 @@ def test_both_workers_hold_as_many_sockets_as_configured():
     config = load_config({"DATABASE_URL": POSTGRES, "RELAY_THREADS": 500})
     assert worker_options(config) == {"workers": 1, "worker_class": "gevent", "worker_connections": 600}
     config["RELAY_WORKER"] = "threads"
-    assert worker_options(config) == {"workers": 1, "worker_class": "gthread", "threads": 500,
-                                      "worker_connections": 600}
+    assert worker_options(config) == {
+        "workers": 1,
+        "worker_class": "gthread",
+        "threads": 500,
+        "worker_connections": 600,
+    }
 
 
 def test_only_serve_is_prepared_and_threads_need_no_patching():
@@ -94,14 +112,22 @@ def test_the_production_command_serves_and_lets_a_counsellor_log_in(database_url
     """`python -m relay serve` on this run's database: gevent on PostgreSQL, threads on SQLite."""
     server = Relay(tmp_path, database_url).start()
     try:
-        added = subprocess.run([sys.executable, "-m", "relay", "counsellor", "add", "anna", "--name", "Anna",
-                                "--regions", "all"], cwd=REPO, env={**os.environ, "DATABASE_URL": database_url},
-                               input="geheim-wachtwoord-1\n", capture_output=True, text=True, timeout=60)
+        added = subprocess.run(
+            [sys.executable, "-m", "relay", "counsellor", "add", "anna", "--name", "Anna", "--regions", "all"],
+            cwd=REPO,
+            env={**os.environ, "DATABASE_URL": database_url},
+            input="geheim-wachtwoord-1\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert added.returncode == 0, added.stderr
-        login = requests.post(f"{server.url}/api/console/login", timeout=10,
-                              json={"username": "anna", "password": "geheim-wachtwoord-1"})
-        wrong = requests.post(f"{server.url}/api/console/login", timeout=10,
-                              json={"username": "anna", "password": "niet-het-wachtwoord"})
+        login = requests.post(
+            f"{server.url}/api/console/login", timeout=10, json={"username": "anna", "password": "geheim-wachtwoord-1"}
+        )
+        wrong = requests.post(
+            f"{server.url}/api/console/login", timeout=10, json={"username": "anna", "password": "niet-het-wachtwoord"}
+        )
     finally:
         server.stop()
     assert login.status_code == 200 and "voordeur_console" in login.cookies

@@ -1,4 +1,5 @@
 """The console's HTTP API: login and its cookie, who am I, canned replies, registrations and CSV."""
+
 import csv
 import io
 
@@ -41,8 +42,11 @@ def test_logout_ends_the_session(client, make_counsellor):
 
 def test_other_origins_are_refused(client, make_counsellor):
     make_counsellor()
-    response = client.post("/api/console/login", json={"username": "anna", "password": "wachtwoord-123"},
-                           headers={"Origin": "https://evil.example"})
+    response = client.post(
+        "/api/console/login",
+        json={"username": "anna", "password": "wachtwoord-123"},
+        headers={"Origin": "https://evil.example"},
+    )
     assert response.status_code == 403
 
 
@@ -70,8 +74,13 @@ def ended_conversation(visitor_factory, rasa, counsellor_factory):
 def test_registration_is_anonymous_once_and_exported(app, client, visitor_factory, rasa, counsellor_factory):
     conversation = ended_conversation(visitor_factory, rasa, counsellor_factory)
     login(client)
-    body = {"conversation": conversation, "kinds": ["partner_violence"], "role": "victim",
-            "advice": "Veiligheidsplan besproken", "referrals": ["veilig_thuis_phone"]}
+    body = {
+        "conversation": conversation,
+        "kinds": ["partner_violence"],
+        "role": "victim",
+        "advice": "Veiligheidsplan besproken",
+        "referrals": ["veilig_thuis_phone"],
+    }
     assert client.post("/api/console/registrations", json=body).status_code == 201
     assert client.post("/api/console/registrations", json=body).status_code == 409
     export = client.get("/api/console/registrations.csv")
@@ -82,8 +91,9 @@ def test_registration_is_anonymous_once_and_exported(app, client, visitor_factor
     assert "Geheime Naam" not in text and conversation not in text and "Ik wil een mens" not in text
 
 
-def test_registration_is_validated_and_only_for_own_conversations(client, visitor_factory, rasa,
-                                                                  counsellor_factory, make_counsellor):
+def test_registration_is_validated_and_only_for_own_conversations(
+    client, visitor_factory, rasa, counsellor_factory, make_counsellor
+):
     conversation = ended_conversation(visitor_factory, rasa, counsellor_factory)
     make_counsellor("bram", name="Bram")
     login(client, "bram")
@@ -99,8 +109,16 @@ def test_registrations_export_command(app, client, visitor_factory, rasa, counse
 
     conversation = ended_conversation(visitor_factory, rasa, counsellor_factory)
     login(client)
-    client.post("/api/console/registrations", json={"conversation": conversation, "kinds": ["child_abuse"],
-                                                    "role": "bystander", "advice": "=cmd", "referrals": []})
+    client.post(
+        "/api/console/registrations",
+        json={
+            "conversation": conversation,
+            "kinds": ["child_abuse"],
+            "role": "bystander",
+            "advice": "=cmd",
+            "referrals": [],
+        },
+    )
     monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
     assert main(["registrations", "export"]) == 0
     out = capsys.readouterr().out

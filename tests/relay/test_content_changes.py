@@ -1,4 +1,5 @@
 """An editor's change to a content file reaches the running relay without a restart (docs/editing.md)."""
+
 import shutil
 from pathlib import Path
 
@@ -24,13 +25,20 @@ def content_dir(tmp_path):
 @pytest.fixture
 def app(database_url, content_dir):
     from relay import create_app
+    from relay.bridge.triage import get_model_opinions
     from relay.db import get_db
     from relay.ops.migrate import upgrade_database
-    from relay.bridge.triage import get_model_opinions
 
     upgrade_database(database_url)
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "RELAY_SCHEDULE": "always",
-                      "RASA_URL": "http://127.0.0.1:9", "CONTENT_DIR": str(content_dir)})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "RELAY_SCHEDULE": "always",
+            "RASA_URL": "http://127.0.0.1:9",
+            "CONTENT_DIR": str(content_dir),
+        }
+    )
     yield app
     get_model_opinions(app).shutdown()
     app.extensions["relay_rasa"].close()
@@ -47,8 +55,12 @@ def test_a_new_region_and_its_towns_reach_the_status_and_the_town_lookup(app, cl
     from voordeur_content import regions
 
     assert "texel" not in {r["id"] for r in client.get("/api/status").get_json()["regions"]}
-    edit(content_dir / "regions.yml", "regions:\n", "regions:\n"
-         "  - id: texel\n    name: Veilig Thuis Texel\n    short_name: Texel\n    towns: [Den Burg, Oosterend]\n")
+    edit(
+        content_dir / "regions.yml",
+        "regions:\n",
+        "regions:\n"
+        "  - id: texel\n    name: Veilig Thuis Texel\n    short_name: Texel\n    towns: [Den Burg, Oosterend]\n",
+    )
     status = client.get("/api/status").get_json()
     assert {"id": "texel", "name": "Veilig Thuis Texel"}.items() <= status["regions"][0].items()
     assert regions.region_for_town("ik woon in Oosterend").id == "texel"  # what the relay and the bot ask

@@ -1,4 +1,5 @@
 """The counsellor's frame handlers: connect, take, talk, end, reconnect; visitors see the other side."""
+
 from conftest import bot_says, handoff, of_type
 
 
@@ -60,8 +61,10 @@ def test_a_second_taker_gets_already_taken_and_others_cannot_act(visitor_factory
     anna, bram = counsellor_factory(), counsellor_factory(username="bram", name="Bram")
     anna.send({"type": "take", "conversation": session["conversation"]})
     assert bram.send({"type": "take", "conversation": session["conversation"]})[0]["code"] == "already_taken"
-    for frame in ({"type": "message", "conversation": session["conversation"], "text": "hoi"},
-                  {"type": "end", "conversation": session["conversation"]}):
+    for frame in (
+        {"type": "message", "conversation": session["conversation"], "text": "hoi"},
+        {"type": "end", "conversation": session["conversation"]},
+    ):
         assert bram.send(frame)[0]["code"] == "not_yours"
     assert bram.send({"type": "end", "conversation": "bestaat-niet"})[0]["code"] == "not_found"
 
@@ -78,7 +81,9 @@ def test_visitor_ending_tells_the_counsellor(visitor_factory, rasa, counsellor_f
     anna.send({"type": "take"})
     visitor.send({"type": "end"})
     ended = of_type(anna.pump(), "ended")
-    assert ended == [{"type": "ended", "conversation": session["conversation"], "by": "visitor", "registration_due": True}]
+    assert ended == [
+        {"type": "ended", "conversation": session["conversation"], "by": "visitor", "registration_due": True}
+    ]
 
 
 def test_reconnecting_counsellor_gets_open_conversations_back(app, visitor_factory, rasa, counsellor_factory):
@@ -128,9 +133,11 @@ def test_messages_crossing_each_other_are_shown_on_both_sides(visitor_factory, r
     anna.send({"type": "take"})
     visitor.pump()
     anna.send({"type": "message", "conversation": session["conversation"], "text": "Van Anna"})  # seq N
-    from_visitor = visitor.send({"type": "message", "text": "Van de bezoeker", "id": "x1"})   # seq N+1
+    from_visitor = visitor.send({"type": "message", "text": "Van de bezoeker", "id": "x1"})  # seq N+1
     assert [f["text"] for f in of_type(from_visitor, "message")] == ["Van de bezoeker", "Van Anna"]
-    anna.send({"type": "message", "conversation": session["conversation"], "text": "Nog een"})  # N+2, before N+1 arrives
+    anna.send(
+        {"type": "message", "conversation": session["conversation"], "text": "Nog een"}
+    )  # N+2, before N+1 arrives
     texts = [f["text"] for f in of_type(anna.pump(), "message")]
     assert "Van de bezoeker" in texts
 

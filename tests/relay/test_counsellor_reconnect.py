@@ -1,4 +1,5 @@
 """A console that reconnects gets its ended-but-unregistered chats back, as ``taken`` + ``ended``."""
+
 from conftest import CounsellorDriver, bot_says, handoff, of_type
 
 
@@ -18,8 +19,9 @@ def register(client, conversation):
     assert client.post("/api/console/registrations", json=body).status_code == 201
 
 
-def test_a_chat_that_ended_while_the_console_was_away_arrives_as_ended(app, client, visitor_factory, rasa,
-                                                                      counsellor_factory):
+def test_a_chat_that_ended_while_the_console_was_away_arrives_as_ended(
+    app, client, visitor_factory, rasa, counsellor_factory
+):
     visitor, conversation, anna = taken_chat(app, visitor_factory, rasa, counsellor_factory)
     anna.send({"type": "message", "conversation": conversation, "text": "Hoi, ik ben Anna."})
     anna.state.close()  # the console is away (reload, network) ...

@@ -1,18 +1,26 @@
 """Frame parsing, the in-process broker, and decoding Rasa's answers."""
+
 import json
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from relay.broker import InProcessBroker
 from relay.bridge.rasa import decode_turn
+from relay.broker import InProcessBroker
 from relay.sockets.frames import FrameError, parse_frame
 
 
-@given(st.one_of(st.text(max_size=300), st.binary(max_size=50),
-                 st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-                              lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
-                              max_leaves=8).map(json.dumps)))
+@given(
+    st.one_of(
+        st.text(max_size=300),
+        st.binary(max_size=50),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+            max_leaves=8,
+        ).map(json.dumps),
+    )
+)
 def test_any_input_is_a_known_frame_or_a_frame_error(raw):
     try:
         frame = parse_frame(raw, ("hello", "message", "end"))
@@ -39,13 +47,21 @@ def test_in_process_broker_delivers_to_listeners_until_removed_or_closed():
 
 
 def test_decode_turn_separates_signals_from_visible_messages():
-    turn = decode_turn([
-        {"recipient_id": "x", "text": "Hoe mogen we je noemen?", "buttons": [{"title": "Sla over", "payload": "/skip"}]},
-        {"recipient_id": "x", "custom": {"voordeur": {"type": "profile", "nickname": "Sam", "region": None}}},
-        {"recipient_id": "x", "custom": {"other": 1}},
-        {"recipient_id": "x", "image": "https://example.org/x.png"},
-    ])
-    assert turn.messages == [{"text": "Hoe mogen we je noemen?", "buttons": [{"title": "Sla over", "payload": "/skip"}]}]
+    turn = decode_turn(
+        [
+            {
+                "recipient_id": "x",
+                "text": "Hoe mogen we je noemen?",
+                "buttons": [{"title": "Sla over", "payload": "/skip"}],
+            },
+            {"recipient_id": "x", "custom": {"voordeur": {"type": "profile", "nickname": "Sam", "region": None}}},
+            {"recipient_id": "x", "custom": {"other": 1}},
+            {"recipient_id": "x", "image": "https://example.org/x.png"},
+        ]
+    )
+    assert turn.messages == [
+        {"text": "Hoe mogen we je noemen?", "buttons": [{"title": "Sla over", "payload": "/skip"}]}
+    ]
     assert turn.signals == [{"type": "profile", "nickname": "Sam", "region": None}]
 
 
@@ -54,8 +70,9 @@ def test_client_addresses_are_redacted_from_the_server_log():
 
     from relay.ops.serve import RedactClientAddresses
 
-    record = logging.LogRecord("gunicorn.error", logging.WARNING, __file__, 1,
-                               "Invalid request from ip=%s: %s", ("203.0.113.9", "bad"), None)
+    record = logging.LogRecord(
+        "gunicorn.error", logging.WARNING, __file__, 1, "Invalid request from ip=%s: %s", ("203.0.113.9", "bad"), None
+    )
     RedactClientAddresses().filter(record)
     assert "203.0.113.9" not in record.getMessage() and "bad" in record.getMessage()
     v6 = logging.LogRecord("x", logging.WARNING, __file__, 1, "peer 2001:db8::1 left", None, None)

@@ -1,12 +1,21 @@
 """Against a live relay, a real Rasa and the trained model: the whole journey, and ten takers at once."""
+
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 import websocket
-
-from live_clients import (Counsellor, Visitor, all_take_at_once, end_and_register, follow_bot_to_queue, login_cookie, of_type,
-                          take_and_talk, urgent_words_alert_both)
+from live_clients import (
+    Counsellor,
+    Visitor,
+    all_take_at_once,
+    end_and_register,
+    follow_bot_to_queue,
+    login_cookie,
+    of_type,
+    take_and_talk,
+    urgent_words_alert_both,
+)
 
 pytestmark = pytest.mark.rasa
 PASSWORD = "geheim-wachtwoord-1"
@@ -93,8 +102,12 @@ def test_counsellor_socket_needs_session_and_own_origin(relay_server):
     assert no_cookie.value.status_code == 401
     cookie = login_cookie(relay_server, "anna", PASSWORD)
     with pytest.raises(websocket.WebSocketBadStatusException) as foreign:
-        websocket.create_connection(f"{relay_server.ws_url}/ws/counsellor", origin="https://evil.example",
-                                    cookie=f"voordeur_console={cookie}", timeout=10)
+        websocket.create_connection(
+            f"{relay_server.ws_url}/ws/counsellor",
+            origin="https://evil.example",
+            cookie=f"voordeur_console={cookie}",
+            timeout=10,
+        )
     assert foreign.value.status_code == 403
 
 

@@ -1,7 +1,8 @@
 """Personal-data reminders, the per-socket rate limit, and the alert that returns after a reload."""
-from sqlalchemy import select
 
 from conftest import bot_says, handoff, of_type
+from sqlalchemy import select
+
 from relay.db import get_db
 from relay.domain.models import Message
 from relay.sockets.ratelimit import TokenBucket
@@ -9,8 +10,9 @@ from relay.sockets.ratelimit import TokenBucket
 
 def stored(app, conversation_id):
     with get_db(app).transaction() as session:
-        return list(session.scalars(select(Message).where(Message.conversation_id == conversation_id)
-                                    .order_by(Message.seq)))
+        return list(
+            session.scalars(select(Message).where(Message.conversation_id == conversation_id).order_by(Message.seq))
+        )
 
 
 def reminders(frames):

@@ -1,4 +1,5 @@
 """docs/privacy.md lists exactly what is stored: every column, nothing more, and the retention default."""
+
 import re
 from pathlib import Path
 

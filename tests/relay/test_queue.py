@@ -1,12 +1,13 @@
 """Queues: positions the visitor hears, what counsellors see, taking, transferring, the chat limit."""
+
 import threading
 from datetime import timedelta
 
+from conftest import bot_says, handoff, of_type
 from sqlalchemy import select, update
 
-from conftest import bot_says, handoff, of_type
-from relay.domain import queues
 from relay.db import get_db
+from relay.domain import queues
 from relay.domain.models import Conversation, Counsellor, utcnow
 
 
@@ -111,8 +112,11 @@ def test_transfer_keeps_the_place_in_time(app, visitor_factory, rasa, counsellor
     early, _ = queued_visitor(visitor_factory, rasa, region="utrecht", nickname="Vroeg")
     late, _ = queued_visitor(visitor_factory, rasa, region="zeeland", nickname="Laat")
     with get_db(app).transaction() as session:  # make the order unmistakable
-        session.execute(update(Conversation).where(Conversation.nickname == "Vroeg")
-                        .values(queued_at=utcnow() - timedelta(minutes=10)))
+        session.execute(
+            update(Conversation)
+            .where(Conversation.nickname == "Vroeg")
+            .values(queued_at=utcnow() - timedelta(minutes=10))
+        )
     anna = counsellor_factory(regions="utrecht")
     taken = anna.send({"type": "take"})[0]
     assert taken["nickname"] == "Vroeg"
@@ -123,9 +127,13 @@ def test_transfer_keeps_the_place_in_time(app, visitor_factory, rasa, counsellor
     assert {"type": "queue", "position": 1, "region": "zeeland"} in seen
     assert "Zeeland" in of_type(seen, "message")[-1]["text"]
     assert of_type(late.pump(), "queue")[-1]["position"] == 2
-    assert anna.send({"type": "message", "conversation": taken["conversation"], "text": "hoi"})[0]["code"] == "not_yours"
-    assert anna.send({"type": "transfer", "conversation": taken["conversation"], "region": "nergens"})[0]["code"] \
+    assert (
+        anna.send({"type": "message", "conversation": taken["conversation"], "text": "hoi"})[0]["code"] == "not_yours"
+    )
+    assert (
+        anna.send({"type": "transfer", "conversation": taken["conversation"], "region": "nergens"})[0]["code"]
         == "region_not_found"
+    )
 
 
 def test_exactly_one_of_ten_simultaneous_takers_wins(app, visitor_factory, rasa, make_counsellor):
@@ -154,7 +162,9 @@ def test_exactly_one_of_ten_simultaneous_takers_wins(app, visitor_factory, rasa,
 def test_when_rasa_fails_a_visitor_with_a_known_region_goes_to_the_queue(app, visitor_factory, rasa):
     visitor = visitor_factory()
     visitor.hello()
-    rasa.answers["Ik heet Sam"] = bot_says("Dank je.", signals=[{"type": "profile", "nickname": "Sam", "region": "utrecht"}])
+    rasa.answers["Ik heet Sam"] = bot_says(
+        "Dank je.", signals=[{"type": "profile", "nickname": "Sam", "region": "utrecht"}]
+    )
     visitor.say("Ik heet Sam")
     rasa.down = True
     frames = visitor.say("Hallo?")

@@ -1,4 +1,5 @@
 """The token of Rasa's HTTP API: from RASA_TOKEN, else from the file `make run` makes once (0600)."""
+
 from __future__ import annotations
 
 import stat

@@ -1,4 +1,5 @@
 """Opening hours: weekdays 9-17 Amsterdam time, Dutch holidays, evening hours, RELAY_SCHEDULE."""
+
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -7,8 +8,13 @@ from voordeur_content.regions import Region
 
 AMS = ZoneInfo("Europe/Amsterdam")
 UTRECHT = Region(id="utrecht", name="Veilig Thuis Utrecht", short_name="Utrecht", towns=("Utrecht",))
-EVENING = Region(id="twente", name="Veilig Thuis Twente", short_name="Twente", towns=("Enschede",),
-                 extra_hours={"tue": ["18:00-21:00"], "sat": ["10:00-12:00"]})
+EVENING = Region(
+    id="twente",
+    name="Veilig Thuis Twente",
+    short_name="Twente",
+    towns=("Enschede",),
+    extra_hours={"tue": ["18:00-21:00"], "sat": ["10:00-12:00"]},
+)
 REGIONS = [UTRECHT, EVENING]
 
 
@@ -18,19 +24,19 @@ def at(*args):
 
 def test_default_weekday_hours_in_amsterdam_time():
     schedule = load_schedule(None, REGIONS)
-    assert schedule.is_open("utrecht", at(2026, 11, 25, 9, 0))          # Wednesday
+    assert schedule.is_open("utrecht", at(2026, 11, 25, 9, 0))  # Wednesday
     assert schedule.is_open("utrecht", at(2026, 11, 25, 16, 59))
     assert not schedule.is_open("utrecht", at(2026, 11, 25, 17, 0))
     assert not schedule.is_open("utrecht", at(2026, 11, 25, 8, 59))
-    assert not schedule.is_open("utrecht", at(2026, 11, 28, 12, 0))     # Saturday
+    assert not schedule.is_open("utrecht", at(2026, 11, 28, 12, 0))  # Saturday
     # 08:30 UTC in summer is 10:30 in Amsterdam
     assert schedule.is_open("utrecht", datetime(2026, 7, 1, 8, 30, tzinfo=ZoneInfo("UTC")))
 
 
 def test_dutch_public_holidays_are_closed():
     schedule = load_schedule(None, REGIONS)
-    assert not schedule.is_open("utrecht", at(2026, 4, 27, 11, 0))      # Koningsdag, a Monday
-    assert not schedule.is_open("utrecht", at(2026, 12, 25, 11, 0))     # Christmas
+    assert not schedule.is_open("utrecht", at(2026, 4, 27, 11, 0))  # Koningsdag, a Monday
+    assert not schedule.is_open("utrecht", at(2026, 12, 25, 11, 0))  # Christmas
     assert schedule.next_open("utrecht", at(2026, 12, 24, 18, 0)) == at(2026, 12, 28, 9, 0)
 
 
@@ -54,8 +60,10 @@ def test_always_and_closed():
     closed = load_schedule("closed", REGIONS)
     assert not closed.is_open("utrecht", at(2026, 11, 25, 11, 0))
     status = closed.status(REGIONS, at(2026, 11, 25, 11, 0))
-    assert status == {"any_open": False, "regions": {"utrecht": {"open": False, "next_open": None},
-                                                     "twente": {"open": False, "next_open": None}}}
+    assert status == {
+        "any_open": False,
+        "regions": {"utrecht": {"open": False, "next_open": None}, "twente": {"open": False, "next_open": None}},
+    }
 
 
 def test_schedule_file(tmp_path):
@@ -63,12 +71,13 @@ def test_schedule_file(tmp_path):
     path.write_text(
         "default:\n  mon: ['08:00-20:00']\n  sat: ['10:00-14:00']\n"
         "regions:\n  utrecht:\n    sun: ['12:00-13:00']\n"
-        "closed_dates: ['2026-11-30']\nextra_hours: false\n")
+        "closed_dates: ['2026-11-30']\nextra_hours: false\n"
+    )
     schedule = load_schedule(str(path), REGIONS)
-    assert schedule.is_open("twente", at(2026, 11, 28, 11, 0))          # Saturday from the default
-    assert not schedule.is_open("twente", at(2026, 11, 24, 19, 0))      # evening hours switched off
-    assert schedule.is_open("utrecht", at(2026, 11, 29, 12, 30))        # Sunday, region override
-    assert not schedule.is_open("twente", at(2026, 11, 30, 9, 0))       # a closed date
+    assert schedule.is_open("twente", at(2026, 11, 28, 11, 0))  # Saturday from the default
+    assert not schedule.is_open("twente", at(2026, 11, 24, 19, 0))  # evening hours switched off
+    assert schedule.is_open("utrecht", at(2026, 11, 29, 12, 30))  # Sunday, region override
+    assert not schedule.is_open("twente", at(2026, 11, 30, 9, 0))  # a closed date
     assert schedule.next_open("twente", at(2026, 11, 29, 20, 0)) == at(2026, 12, 5, 10, 0)
 
 
@@ -108,6 +117,8 @@ def test_rasa_hears_the_closed_regions_and_a_region_not_named_is_open(app):
     with app.app_context():
         evening = schedule_metadata(at(2026, 11, 24, 19, 0))["voordeur"]
         night = schedule_metadata(at(2026, 11, 24, 23, 0))["voordeur"]
-    assert evening == {"any_open": True, "regions": {
-        "utrecht": {"open": False, "next_open": at(2026, 11, 25, 9, 0).isoformat()}}}
+    assert evening == {
+        "any_open": True,
+        "regions": {"utrecht": {"open": False, "next_open": at(2026, 11, 25, 9, 0).isoformat()}},
+    }
     assert night["any_open"] is False and set(night["regions"]) == {"utrecht", "twente"}

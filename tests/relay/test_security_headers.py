@@ -1,8 +1,17 @@
 """Security headers on every response, and no cross-site use of the console."""
+
 import pytest
 
-PATHS = ["/", "/console", "/console/console.js", "/widget/widget.js", "/api/status", "/api/console/me",
-         "/nope", "/widget/nope.js"]
+PATHS = [
+    "/",
+    "/console",
+    "/console/console.js",
+    "/widget/widget.js",
+    "/api/status",
+    "/api/console/me",
+    "/nope",
+    "/widget/nope.js",
+]
 
 
 @pytest.mark.parametrize("path", PATHS)

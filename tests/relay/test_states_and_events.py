@@ -1,22 +1,23 @@
 """The conversation state machine, events published by the unit of work, and reminders that do not
 depend on the reminder's wording."""
+
 from __future__ import annotations
 
 import itertools
 from pathlib import Path
 
 import pytest
+from conftest import bot_says, handoff, of_type
 from sqlalchemy import select, update
 from sqlalchemy.exc import StatementError
 
-from conftest import bot_says, handoff, of_type
-from relay.domain import conversations, states, texts
-from relay.sockets import counsellor as counsellor_socket
 from relay.broker import get_broker
-from relay.db import get_db
 from relay.broker.events import events_of
+from relay.db import get_db
+from relay.domain import conversations, states, texts
 from relay.domain.models import Conversation
 from relay.domain.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState, IllegalTransition
+from relay.sockets import counsellor as counsellor_socket
 
 ARCHITECTURE = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
 
@@ -25,8 +26,11 @@ def conversation_in(session, state: ConversationState, counsellor_id: int) -> Co
     """A conversation arranged in ``state`` (written directly: this is the test's setup)."""
     conversation, _token = conversations.open_conversation(session)
     assigned = counsellor_id if state in (ASSIGNED, ENDED) else None
-    session.execute(update(Conversation).where(Conversation.id == conversation.id)
-                    .values(state=state, region="utrecht", counsellor_id=assigned))
+    session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation.id)
+        .values(state=state, region="utrecht", counsellor_id=assigned)
+    )
     session.refresh(conversation)
     return conversation
 
@@ -60,8 +64,11 @@ def test_every_allowed_transition_changes_the_state(app, counsellor_id, source, 
         assert session.get(Conversation, conversation.id).state is target
 
 
-ILLEGAL = [(source, target) for source, target in itertools.product(ConversationState, repeat=2)
-           if (source, target) not in states.TRANSITIONS]
+ILLEGAL = [
+    (source, target)
+    for source, target in itertools.product(ConversationState, repeat=2)
+    if (source, target) not in states.TRANSITIONS
+]
 
 
 @pytest.mark.parametrize("source,target", ILLEGAL)
@@ -87,8 +94,12 @@ def test_a_lost_race_is_not_an_error_but_changes_nothing(app, counsellor_id):
     """Another relay took the chat after this one read it as queued: the take does not happen."""
     with app.app_context(), get_db(app).transaction() as session:
         conversation = conversation_in(session, QUEUED, counsellor_id)
-        session.execute(update(Conversation).where(Conversation.id == conversation.id).values(state=ENDED)
-                        .execution_options(synchronize_session=False))
+        session.execute(
+            update(Conversation)
+            .where(Conversation.id == conversation.id)
+            .values(state=ENDED)
+            .execution_options(synchronize_session=False)
+        )
         assert conversation.state is QUEUED  # what this relay still believes
         assert conversations.assign(session, conversation, counsellor_id) is False
         assert conversation.state is ENDED and conversation.counsellor_id is None
@@ -150,8 +161,9 @@ def test_events_cannot_be_added_outside_a_unit_of_work(app):
         events_of(session)
 
 
-def test_a_take_is_announced_even_if_following_the_chat_fails(app, rasa, visitor_factory, counsellor_factory,
-                                                              monkeypatch):
+def test_a_take_is_announced_even_if_following_the_chat_fails(
+    app, rasa, visitor_factory, counsellor_factory, monkeypatch
+):
     rasa.answers["Ik wil met een mens praten"] = bot_says("Ik zet je in de wachtrij.", signals=[handoff()])
     visitor = visitor_factory()
     conversation_id = visitor.hello()[0]["conversation"]
@@ -176,12 +188,14 @@ def test_a_take_is_announced_even_if_following_the_chat_fails(app, rasa, visitor
 
 
 def reminders(frames):
-    return [f for f in of_type(frames, "message")
-            if f["from"] == "system" and f["text"].startswith(("Goed om te weten", "Let op"))]
+    return [
+        f
+        for f in of_type(frames, "message")
+        if f["from"] == "system" and f["text"].startswith(("Goed om te weten", "Let op"))
+    ]
 
 
-def test_rewording_the_reminder_does_not_change_which_reminders_a_conversation_gets(app, visitor_factory,
-                                                                                      monkeypatch):
+def test_rewording_the_reminder_does_not_change_which_reminders_a_conversation_gets(app, visitor_factory, monkeypatch):
     visitor = visitor_factory()
     visitor.hello()
     assert len(reminders(visitor.say("Bel me op 06-12345678", client_id="a"))) == 1
@@ -191,7 +205,9 @@ def test_rewording_the_reminder_does_not_change_which_reminders_a_conversation_g
     (second,) = reminders(visitor.say("mail naar sam@example.nl", client_id="c"))
     assert second["text"] == "Let op: deel liever niet je e-mailadres."
     with get_db(app).transaction() as session:
-        kinds = session.scalar(select(Conversation.reminded_kinds).where(Conversation.id == visitor.state.conversation_id))
+        kinds = session.scalar(
+            select(Conversation.reminded_kinds).where(Conversation.id == visitor.state.conversation_id)
+        )
     assert set(kinds.split(",")) == {"phone", "email"}
 
 
@@ -214,16 +230,26 @@ def test_the_migration_remembers_the_reminders_of_conversations_in_progress(tmp_
     upgrade("0004")
     with engine.begin() as connection:
         for conversation_id in ("reminded", "quiet"):
-            connection.execute(text("INSERT INTO conversations (id, token_hash, state, intake, last_seq, created_at, "
-                                    "urgent, registered, risk_alerted, priority, awaiting_region) VALUES "
-                                    "(:id, :id, 'assigned', '{}', 2, '2026-11-30 20:00:00', 0, 0, '', 0, 0)"),
-                               {"id": conversation_id})
-        reminder = ("Goed om te weten: je hoeft hier geen persoonlijke gegevens te delen, zoals je telefoonnummer "
-                    "of je BSN. Je kunt anoniem blijven. Vertel gerust wat er aan de hand is, zonder die gegevens.")
-        connection.execute(text("INSERT INTO messages (conversation_id, seq, sender, text, created_at) VALUES "
-                                "('reminded', 1, 'system', :text, '2026-11-30 20:00:00'), "
-                                "('quiet', 1, 'visitor', 'je telefoonnummer weet je', '2026-11-30 20:00:00')"),
-                           {"text": reminder})
+            connection.execute(
+                text(
+                    "INSERT INTO conversations (id, token_hash, state, intake, last_seq, created_at, "
+                    "urgent, registered, risk_alerted, priority, awaiting_region) VALUES "
+                    "(:id, :id, 'assigned', '{}', 2, '2026-11-30 20:00:00', 0, 0, '', 0, 0)"
+                ),
+                {"id": conversation_id},
+            )
+        reminder = (
+            "Goed om te weten: je hoeft hier geen persoonlijke gegevens te delen, zoals je telefoonnummer "
+            "of je BSN. Je kunt anoniem blijven. Vertel gerust wat er aan de hand is, zonder die gegevens."
+        )
+        connection.execute(
+            text(
+                "INSERT INTO messages (conversation_id, seq, sender, text, created_at) VALUES "
+                "('reminded', 1, 'system', :text, '2026-11-30 20:00:00'), "
+                "('quiet', 1, 'visitor', 'je telefoonnummer weet je', '2026-11-30 20:00:00')"
+            ),
+            {"text": reminder},
+        )
     upgrade("head")
     with engine.connect() as connection:
         kinds = dict(connection.execute(text("SELECT id, reminded_kinds FROM conversations")).all())

@@ -1,17 +1,18 @@
 """Triage in the relay: every visitor message is graded by the rules at once, in every state, and
 Rasa's model is a second opinion asked beside the socket; the socket never waits for it."""
+
 import json
 import threading
 import time
 
 import pytest
-
 from conftest import bot_says, of_type
+from test_queue import queued_visitor
+
+from relay.bridge.triage import ModelOpinions, get_model_opinions
 from relay.db import get_db
 from relay.domain.models import Conversation
-from relay.bridge.triage import ModelOpinions, get_model_opinions
 from relay.sockets.visitor import handle_visitor_frame
-from test_queue import queued_visitor
 from voordeur_content import triage_classifier
 from voordeur_content.triage import Assessment
 
@@ -39,16 +40,20 @@ class SlowRasa:
         return True
 
 
-def test_the_visitors_socket_goes_on_while_rasa_gives_its_opinion(app, visitor_factory, rasa, counsellor_factory,
-                                                                  triage_unsure):
+def test_the_visitors_socket_goes_on_while_rasa_gives_its_opinion(
+    app, visitor_factory, rasa, counsellor_factory, triage_unsure
+):
     visitor, _ = queued_visitor(visitor_factory, rasa)
     anna = counsellor_factory()
     slow = SlowRasa()
     app.extensions["relay_rasa"] = slow
     started = time.monotonic()
     with app.app_context():
-        frames = list(handle_visitor_frame(visitor.state, json.dumps(
-            {"type": "message", "text": "ik twijfel of ik iets moet zeggen", "id": "u1"})))
+        frames = list(
+            handle_visitor_frame(
+                visitor.state, json.dumps({"type": "message", "text": "ik twijfel of ik iets moet zeggen", "id": "u1"})
+            )
+        )
     assert time.monotonic() - started < 5  # the echo did not wait for Rasa
     assert [f["type"] for f in frames] == ["message"] and frames[0]["id"] == "u1"
     slow.release.set()
@@ -90,8 +95,9 @@ def test_the_alert_is_said_once_and_only_a_more_serious_grade_alerts_again(app, 
 def test_no_alert_for_the_past_a_denial_or_a_question(visitor_factory, rasa):
     visitor = visitor_factory()
     visitor.hello()
-    for i, text in enumerate(["vorig jaar sloeg hij me", "hij heeft me nooit geslagen",
-                              "wat moet ik doen als hij me slaat?", "zoetermeer"]):
+    for i, text in enumerate(
+        ["vorig jaar sloeg hij me", "hij heeft me nooit geslagen", "wat moet ik doen als hij me slaat?", "zoetermeer"]
+    ):
         assert of_type(visitor.say(text, client_id=str(i)), "alert") == [], text
 
 
@@ -127,6 +133,7 @@ def test_a_backlog_is_bounded_and_a_failing_opinion_is_survived(app, caplog, tri
 
         def broken(_text):
             raise ValueError("kapot")
+
         slow.parse = broken
         assert opinions.submit("vier", none, found.append) and opinions.drain()
         assert len(found) == 2
@@ -138,8 +145,9 @@ def test_the_app_has_model_opinions(app):
     assert get_model_opinions(app).drain(timeout=0.1)
 
 
-def test_a_visitor_who_left_before_rasa_answered_is_still_flagged(app, visitor_factory, rasa, counsellor_factory,
-                                                                  triage_unsure):
+def test_a_visitor_who_left_before_rasa_answered_is_still_flagged(
+    app, visitor_factory, rasa, counsellor_factory, triage_unsure
+):
     """Someone may send one line and close the tab at once (quick exit): the counsellors must
     still see the grade, though no socket is left to show the visitor anything."""
     visitor, _ = queued_visitor(visitor_factory, rasa)
@@ -147,8 +155,11 @@ def test_a_visitor_who_left_before_rasa_answered_is_still_flagged(app, visitor_f
     slow = SlowRasa()
     app.extensions["relay_rasa"] = slow
     with app.app_context():
-        list(handle_visitor_frame(visitor.state, json.dumps(
-            {"type": "message", "text": "er is iets wat ik wil vertellen", "id": "weg"})))
+        list(
+            handle_visitor_frame(
+                visitor.state, json.dumps({"type": "message", "text": "er is iets wat ik wil vertellen", "id": "weg"})
+            )
+        )
     visitor.close()  # the tab is gone before Rasa answers
     slow.release.set()
     with app.app_context():

@@ -1,14 +1,17 @@
 """The visitor's frame handlers, called directly (no socket, a scripted Rasa)."""
-from sqlalchemy import func, select
 
 from conftest import bot_says, of_type
+from sqlalchemy import func, select
+
 from relay.db import get_db
 from relay.domain.models import Conversation, Message
 
 
 def stored_messages(app, conversation_id):
     with get_db(app).transaction() as session:
-        return list(session.scalars(select(Message).where(Message.conversation_id == conversation_id).order_by(Message.seq)))
+        return list(
+            session.scalars(select(Message).where(Message.conversation_id == conversation_id).order_by(Message.seq))
+        )
 
 
 def test_hello_opens_a_conversation_and_the_bot_greets(visitor_factory, rasa):
@@ -37,8 +40,15 @@ def test_visitor_message_is_echoed_with_seq_and_client_id_then_bot_answers(app, 
     visitor = visitor_factory()
     visitor.hello()
     frames = visitor.say("Ik maak me zorgen", client_id="c1")
-    assert frames[0] == {"type": "message", "from": "visitor", "text": "Ik maak me zorgen", "seq": 3, "id": "c1",
-                         "buttons": [], "at": frames[0]["at"]}
+    assert frames[0] == {
+        "type": "message",
+        "from": "visitor",
+        "text": "Ik maak me zorgen",
+        "seq": 3,
+        "id": "c1",
+        "buttons": [],
+        "at": frames[0]["at"],
+    }
     assert frames[1]["from"] == "bot" and frames[1]["seq"] == 4
     assert rasa.sent[-1][1] == "Ik maak me zorgen"
 
@@ -58,8 +68,11 @@ def test_resent_client_id_is_not_stored_twice(app, visitor_factory, rasa):
     again = visitor.say("hallo", client_id="same")
     assert again == [first]
     with get_db(app).transaction() as session:
-        count = session.scalar(select(func.count()).select_from(Message).where(
-            Message.conversation_id == conversation, Message.client_id == "same"))
+        count = session.scalar(
+            select(func.count())
+            .select_from(Message)
+            .where(Message.conversation_id == conversation, Message.client_id == "same")
+        )
     assert count == 1
     assert [s[1] for s in rasa.sent].count("hallo") == 1
 
@@ -126,7 +139,9 @@ def test_rasa_down_tells_the_visitor_in_dutch_with_phone_numbers(visitor_factory
 def test_urgent_phrase_with_the_bot_raises_one_alert(app, visitor_factory, rasa):
     visitor = visitor_factory()
     conversation = visitor.hello()[0]["conversation"]
-    rasa.answers["Hij heeft een mes"] = bot_says("Bel 112.", signals=[{"type": "risk", "category": "acute", "reason": "weapon"}])
+    rasa.answers["Hij heeft een mes"] = bot_says(
+        "Bel 112.", signals=[{"type": "risk", "category": "acute", "reason": "weapon"}]
+    )
     frames = visitor.say("Hij heeft een mes", client_id="u1")
     alerts = of_type(frames, "alert")
     assert len(alerts) == 1 and alerts[0]["phones"][0] == "112" and alerts[0]["level"] == "urgent"

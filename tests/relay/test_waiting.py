@@ -1,5 +1,6 @@
 """A visitor who waits in the queue is never met with silence, and the relay goes quiet once a
 counsellor has the chat (relay/bridge/waiting.py)."""
+
 from conftest import of_type
 from test_queue import queued_visitor
 
@@ -12,11 +13,14 @@ def test_a_message_in_the_queue_is_acknowledged_with_the_place(visitor_factory, 
     queued_visitor(visitor_factory, rasa, nickname="Kim")
     visitor, _ = queued_visitor(visitor_factory, rasa)
     said = bot_texts(visitor.say("hallo?? is daar iemand"))
-    assert said == ["Je bericht staat klaar voor de medewerker. Je bent nummer 2 in de wachtrij. "
-                    "Wil je niet wachten, dan kun je ook gratis bellen: 0800 2000."]
+    assert said == [
+        "Je bericht staat klaar voor de medewerker. Je bent nummer 2 in de wachtrij. "
+        "Wil je niet wachten, dan kun je ook gratis bellen: 0800 2000."
+    ]
     # Later messages: a short acknowledgement, the phone number is not repeated each time.
     assert bot_texts(visitor.say("nog steeds hier")) == [
-        "Je bericht staat klaar voor de medewerker. Je bent nummer 2 in de wachtrij."]
+        "Je bericht staat klaar voor de medewerker. Je bent nummer 2 in de wachtrij."
+    ]
 
 
 def test_a_question_in_the_queue_gets_the_bots_own_answer(visitor_factory, rasa):
@@ -24,7 +28,8 @@ def test_a_question_in_the_queue_gets_the_bots_own_answer(visitor_factory, rasa)
     rasa.intents["kunnen jullie de politie sturen?"] = {"name": "faq_police", "confidence": 0.93}
     rasa.responses["utter_faq_police"] = "Nee, wij kunnen zelf geen politie sturen. Bel 112."
     assert bot_texts(visitor.say("kunnen jullie de politie sturen?")) == [
-        "Nee, wij kunnen zelf geen politie sturen. Bel 112."]
+        "Nee, wij kunnen zelf geen politie sturen. Bel 112."
+    ]
 
 
 def test_asking_for_a_person_in_the_queue_is_told_they_are_in_it(visitor_factory, rasa):
@@ -46,11 +51,13 @@ def test_with_rasa_down_the_relay_still_acknowledges(app, visitor_factory, rasa)
     rasa.down = True
     assert bot_texts(visitor.say("hallo")) == [
         "Je bericht staat klaar voor de medewerker. Je bent de volgende in de wachtrij. "
-        "Wil je niet wachten, dan kun je ook gratis bellen: 0800 2000."]
+        "Wil je niet wachten, dan kun je ook gratis bellen: 0800 2000."
+    ]
 
 
 def test_the_counsellor_reads_what_the_visitor_was_told_and_then_the_relay_is_quiet(
-        visitor_factory, rasa, counsellor_factory):
+    visitor_factory, rasa, counsellor_factory
+):
     visitor, _ = queued_visitor(visitor_factory, rasa)
     visitor.say("ben je er nog")
     anna = counsellor_factory()
@@ -58,8 +65,11 @@ def test_the_counsellor_reads_what_the_visitor_was_told_and_then_the_relay_is_qu
     taken = anna.send({"type": "take", "conversation": conversation})[0]
     transcript = [(m["from"], m["text"]) for m in taken["transcript"]]
     assert ("visitor", "ben je er nog") in transcript
-    assert ("bot", "Je bericht staat klaar voor de medewerker. Je bent de volgende in de wachtrij. "
-                   "Wil je niet wachten, dan kun je ook gratis bellen: 0800 2000.") in transcript
+    assert (
+        "bot",
+        "Je bericht staat klaar voor de medewerker. Je bent de volgende in de wachtrij. "
+        "Wil je niet wachten, dan kun je ook gratis bellen: 0800 2000.",
+    ) in transcript
     visitor.pump()
     assert bot_texts(visitor.say("dank je, fijn dat je er bent")) == []  # the counsellor answers now
 
@@ -70,4 +80,5 @@ def test_english_in_the_queue_is_acknowledged_in_english_not_sent_back_to_the_in
     rasa.responses["utter_faq_english"] = "To chat with a counsellor, type the name of your town."
     rasa.responses["utter_english_noted"] = "Thank you. A counsellor of Veilig Thuis will read what you write."
     assert bot_texts(visitor.say("are you still there?")) == [
-        "Thank you. A counsellor of Veilig Thuis will read what you write."]
+        "Thank you. A counsellor of Veilig Thuis will read what you write."
+    ]

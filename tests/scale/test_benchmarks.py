@@ -1,4 +1,5 @@
 """Every benchmark once, in a small size, so that they keep working. Nothing here asserts a time."""
+
 import pytest
 
 from bench import alert_latency, bot_turn, idle_sockets, pairs, rasa_times, takes
@@ -43,6 +44,13 @@ def test_alert_latency_in_every_state_and_rasa_condition():
     report = alert_latency.main(["--conversations", "1"])
     assert sorted(report) == sorted(alert_latency.CONDITIONS)
     for condition in report.values():
-        for name in ("bot: visitor", "queued: visitor", "queued: counsellor", "assigned: visitor",
-                     "assigned: counsellor", "first answer", "later answer"):
+        for name in (
+            "bot: visitor",
+            "queued: visitor",
+            "queued: counsellor",
+            "assigned: visitor",
+            "assigned: counsellor",
+            "first answer",
+            "later answer",
+        ):
             assert condition[name]["n"] >= 1

@@ -1,4 +1,5 @@
 """The Redis broker: what one relay process publishes, the others hear, in order; Redis down stops the start."""
+
 import queue
 import threading
 
@@ -140,7 +141,9 @@ def test_many_threads_subscribing_at_once_all_hear_their_channel(two_processes):
 
 def test_the_prefix_is_taken_out_of_the_url():
     assert split_prefix("redis://127.0.0.1:6379/0?prefix=vt-a&socket_timeout=5") == (
-        "redis://127.0.0.1:6379/0?socket_timeout=5", "vt-a")
+        "redis://127.0.0.1:6379/0?socket_timeout=5",
+        "vt-a",
+    )
     assert split_prefix("redis://127.0.0.1:6379/0") == ("redis://127.0.0.1:6379/0", "voordeur")
 
 

@@ -5,10 +5,18 @@ other relay. Taking stays atomic when the takers sit on different relays.
 """
 
 import pytest
+from live_clients import (
+    Counsellor,
+    Visitor,
+    all_take_at_once,
+    end_and_register,
+    follow_bot_to_queue,
+    of_type,
+    take_and_talk,
+    urgent_words_alert_both,
+)
 
 from bench.stack import FakeRasaProcess, Relay
-from live_clients import (Counsellor, Visitor, all_take_at_once, end_and_register, follow_bot_to_queue, of_type, take_and_talk,
-                          urgent_words_alert_both)
 
 PASSWORD = "geheim-wachtwoord-1"
 

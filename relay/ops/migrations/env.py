@@ -1,4 +1,5 @@
 """Alembic environment: migrates the database the relay is configured for."""
+
 from alembic import context
 from sqlalchemy import create_engine
 
