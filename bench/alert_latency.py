@@ -28,7 +28,7 @@ from pathlib import Path
 
 import requests
 
-from bench.clients import Counsellor, Visitor
+from bench.clients import Counsellor, Visitor, about
 from bench.stack import (
     POSTGRES_URL,
     FakeRasaProcess,
@@ -124,7 +124,7 @@ def run_condition(relay: Relay, conversations: int, results: dict) -> None:
                     visitor.send({"type": "end"})
                     visitor.until(lambda f: f["type"] == "ended")
                     if state == "assigned":
-                        counsellor.until(lambda f: f["type"] == "ended" and f["conversation"] == conversation)
+                        counsellor.until(about("ended", conversation))
                 finally:
                     visitor.close()
     finally:

@@ -11,6 +11,12 @@ import websocket
 WAIT = 60
 
 
+def about(kind: str, conversation: str):
+    """An ``until`` predicate: a frame of ``kind`` for ``conversation``, bound now rather than when a
+    closure over a loop variable is called."""
+    return lambda frame: frame["type"] == kind and frame.get("conversation") == conversation
+
+
 class Client:
     def __init__(self, url: str, **options):
         self.ws = websocket.create_connection(url, timeout=WAIT, enable_multithread=True, **options)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import websocket
 
-from bench.clients import Counsellor, Visitor, create_counsellors
+from bench.clients import Counsellor, Visitor, about, create_counsellors
 from bench.stack import (
     POSTGRES_URL,
     FakeRasaProcess,
@@ -106,7 +106,7 @@ def set_up_pairs(
         visitor.until(lambda f: f["type"] == "queue")
         desk = desks[index % len(desks)]
         desk.send({"type": "take", "conversation": conversation})
-        desk.until(lambda f: f["type"] == "taken" and f["conversation"] == conversation)
+        desk.until(about("taken", conversation))
         visitor.until(lambda f: f["type"] == "agent" and f["kind"] == "counsellor")
         made.append(Pair(visitor, desk, conversation))
     # Setting up sends every desk a queue update per change (hundreds of frames). Read them now, so
@@ -192,9 +192,11 @@ def run(relays: int, pairs: int, counsellors: int, rate: float, seconds: float, 
     lost = total - recorder.received
     missing = sorted(set(recorder.sent) - recorder.arrived_numbers)
     where = "one relay, in-process broker" if relays == 1 else "visitors on relay A, counsellors on relay B, via Redis"
+    raised_limit = float(limits["RELAY_RATE_PER_SECOND"])
     print(
-        f"worker {worker} (gunicorn {worker_class}); {where}: {pairs} pairs, {rate:.0f} msg/s offered for {seconds:.0f} s "
-        f"(each visitor {rate / pairs / 2:.2f} msg/s; relay rate limit raised to {float(limits['RELAY_RATE_PER_SECOND']):.2f}/s)"
+        f"worker {worker} (gunicorn {worker_class}); {where}: {pairs} pairs, "
+        f"{rate:.0f} msg/s offered for {seconds:.0f} s "
+        f"(each visitor {rate / pairs / 2:.2f} msg/s; relay rate limit raised to {raised_limit:.2f}/s)"
     )
     print(
         f"sent {total} in {sending_took:.1f} s ({total / sending_took:.0f} msg/s), delivered {recorder.received} "
