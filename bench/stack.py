@@ -186,16 +186,33 @@ class Relay:
     def command(self) -> list[str]:
         return [PYTHON, "-m", "relay", "serve", "--port", str(self.port)]
 
-    def start(self, timeout: float = 60) -> "Relay":
+    def start(self, timeout: float = 60, **extra_env) -> "Relay":
+        """Start (or start again, on the same port and database) with ``extra_env`` added for good."""
+        self.env.update({key: str(value) for key, value in extra_env.items()})
         self.process = spawn(self.command(), self.log, env=self.env)
-        wait_until(
-            lambda: requests.get(f"{self.url}/api/status", timeout=2).status_code == 200,
-            self.process,
-            self.log,
-            timeout,
-            f"relay on {self.port}",
-        )
+        try:
+            wait_until(
+                lambda: requests.get(f"{self.url}/api/status", timeout=2).status_code == 200,
+                self.process,
+                self.log,
+                timeout,
+                f"relay on {self.port}",
+            )
+        except RuntimeError:
+            self.kill()  # not left running behind the failed start
+            raise
         return self
+
+    def kill(self) -> None:
+        """SIGKILL the relay, as a crash or the OOM killer would: no cleanup of any kind."""
+        if self.process is not None:
+            if self.process.poll() is None:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+            self.process = None
+
+    def log_tail(self, lines: int = 60) -> str:
+        return tail(self.log, lines)
 
     def worker_class(self) -> str:
         """The worker class gunicorn reports in the relay's log ("gevent" or "gthread")."""
@@ -213,23 +230,16 @@ class Relay:
         stop(self.process)
         self.process = None
 
-    def add_counsellor(self, username: str, password: str, name: str, regions="all") -> None:
+    def add_counsellor(
+        self, username: str, password: str, name: str, regions="all", max_chats: int | None = 1000
+    ) -> None:
+        """Add an account with the relay's CLI; ``max_chats=None`` leaves the CLI's default."""
         regions = regions if isinstance(regions, str) else ",".join(regions)
+        command = [PYTHON, "-m", "relay", "counsellor", "add", username, "--name", name, "--regions", regions]
+        if max_chats is not None:
+            command += ["--max-chats", str(max_chats)]
         subprocess.run(
-            [
-                PYTHON,
-                "-m",
-                "relay",
-                "counsellor",
-                "add",
-                username,
-                "--name",
-                name,
-                "--regions",
-                regions,
-                "--max-chats",
-                "1000",
-            ],
+            command,
             cwd=REPO,
             env={**os.environ, **self.env},
             input=password + "\n",
@@ -270,6 +280,8 @@ class Rasa:
         self.log = workdir / f"rasa-{self.port}.log"
         self.process: subprocess.Popen | None = None
         self.actions: subprocess.Popen | None = None
+        self.action_port: int | None = None
+        self.action_log: Path | None = None
 
     def start(self, timeout: float = 300, with_actions: bool = True) -> float:
         """Start and wait until the model is loaded; returns the seconds that took."""
@@ -278,14 +290,9 @@ class Rasa:
             endpoints = self.workdir / f"endpoints-{self.port}.yml"
             endpoints.write_text("")
             if with_actions:
-                action_port = free_port()
-                endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
-                self.actions = spawn(
-                    [str(BOT_BIN / "rasa"), "run", "actions", "--actions", "actions", "-p", str(action_port)],
-                    self.workdir / f"actions-{action_port}.log",
-                    cwd=REPO / "bot",
-                    env=self.env,
-                )
+                self.action_port = free_port()
+                endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n')
+                self.start_actions()
         self.process = spawn(
             [
                 str(BOT_BIN / "rasa"),
@@ -312,6 +319,18 @@ class Rasa:
             return bool(status.get("model_file") or status.get("model_id"))
 
         return wait_until(loaded, self.process, self.log, timeout, "Rasa")
+
+    def start_actions(self) -> subprocess.Popen:
+        """Start the action server on its port (again, after a test stopped it); its log is appended to."""
+        assert self.action_port is not None, "this Rasa runs without an action server of its own"
+        self.action_log = self.workdir / f"actions-{self.action_port}.log"
+        self.actions = spawn(
+            [str(BOT_BIN / "rasa"), "run", "actions", "--actions", "actions", "-p", str(self.action_port)],
+            self.action_log,
+            cwd=REPO / "bot",
+            env=self.env,
+        )
+        return self.actions
 
     def stop(self) -> None:
         stop(self.process)
