@@ -1,14 +1,16 @@
-"""Minimal socket clients for the benchmarks (websocket-client), and counsellor accounts made fast."""
+"""The WebSocket client of the benchmarks and the tests (websocket-client), as a visitor or a counsellor;
+and counsellor accounts made fast. The tests use it through tests/support/clients.py."""
 
 from __future__ import annotations
 
 import json
 import time
+import uuid
 
 import requests
 import websocket
 
-WAIT = 60
+WAIT = 60  # seconds; Rasa on busy shared cores can be slow
 
 
 def about(kind: str, conversation: str):
@@ -18,35 +20,58 @@ def about(kind: str, conversation: str):
 
 
 class Client:
+    """One socket to the relay, as a visitor or a counsellor; every frame received is kept in ``frames``."""
+
     def __init__(self, url: str, **options):
         self.ws = websocket.create_connection(url, timeout=WAIT, enable_multithread=True, **options)
+        self.frames: list[dict] = []
 
     def send(self, frame: dict) -> None:
         self.ws.send(json.dumps(frame))
 
     def receive(self, timeout: float = WAIT) -> dict:
-        self.ws.settimeout(timeout)
-        return json.loads(self.ws.recv())
+        """The next frame, or WebSocketTimeoutException after ``timeout`` seconds.
 
-    def until(self, predicate, timeout: float = WAIT) -> dict:
+        Short socket timeouts in a loop: the relay's pings would otherwise restart one long timeout
+        for ever (websocket-client answers them inside ``recv``).
+        """
         deadline = time.monotonic() + timeout
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise TimeoutError(f"no matching frame within {timeout} s")
+                raise websocket.WebSocketTimeoutException(f"no frame within {timeout} s")
+            self.ws.settimeout(min(remaining, 2.0))
+            try:
+                frame = json.loads(self.ws.recv())
+            except websocket.WebSocketTimeoutException:
+                continue
+            self.frames.append(frame)
+            return frame
+
+    def until(self, predicate, timeout: float = WAIT) -> list[dict]:
+        """Receive frames until one matches; returns all received, the match last."""
+        seen, deadline = [], time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no matching frame within {timeout} s; got {seen}")
             frame = self.receive(remaining)
+            seen.append(frame)
             if predicate(frame):
-                return frame
+                return seen
+
+    def quiet(self, seconds: float = 0.5) -> list[dict]:
+        """Whatever arrives within a short while (to assert that nothing more comes)."""
+        seen = []
+        try:
+            while True:
+                seen.append(self.receive(seconds))
+        except websocket.WebSocketTimeoutException:
+            return seen
 
     def drain(self, quiet: float = 0.2) -> int:
         """Read and drop frames until none arrived for ``quiet`` seconds; how many were dropped."""
-        dropped = 0
-        while True:
-            try:
-                self.receive(quiet)
-            except websocket.WebSocketTimeoutException:
-                return dropped
-            dropped += 1
+        return len(self.quiet(quiet))
 
     def close(self) -> None:
         try:
@@ -56,21 +81,35 @@ class Client:
 
 
 class Visitor(Client):
-    def __init__(self, relay):
-        super().__init__(f"{relay.ws_url}/ws/visitor", origin="https://host.example")
+    def __init__(self, relay, origin: str = "https://host.example"):
+        super().__init__(f"{relay.ws_url}/ws/visitor", origin=origin)
 
     def hello(self, token: str | None = None) -> dict:
         self.send({"type": "hello", "token": token})
-        return self.until(lambda f: f["type"] == "session")
+        return self.until(lambda f: f["type"] == "session")[-1]
+
+    def say(self, text: str, payload: str | None = None) -> dict:
+        """Send a message and return its echo (the receipt)."""
+        client_id = uuid.uuid4().hex
+        frame = {"type": "message", "text": text, "id": client_id}
+        if payload:
+            frame["payload"] = payload
+        self.send(frame)
+        return self.until(lambda f: f["type"] == "message" and f.get("id") == client_id)[-1]
+
+
+def login_cookie(relay, username: str, password: str) -> str:
+    """The console's session cookie for an account, from the login API."""
+    response = requests.post(
+        f"{relay.url}/api/console/login", json={"username": username, "password": password}, timeout=WAIT
+    )
+    response.raise_for_status()
+    return response.cookies["voordeur_console"]
 
 
 class Counsellor(Client):
     def __init__(self, relay, username: str, password: str):
-        response = requests.post(
-            f"{relay.url}/api/console/login", json={"username": username, "password": password}, timeout=WAIT
-        )
-        response.raise_for_status()
-        self.cookie = response.cookies["voordeur_console"]
+        self.cookie = login_cookie(relay, username, password)
         super().__init__(f"{relay.ws_url}/ws/counsellor", origin=relay.url, cookie=f"voordeur_console={self.cookie}")
 
 

@@ -51,7 +51,7 @@ def race(desk: Counsellor, conversations: list[str], barrier: threading.Barrier,
     for conversation in order:
         started = time.perf_counter()
         desk.send({"type": "take", "conversation": conversation})
-        answer = desk.until(lambda f: f["type"] == "taken" or f["type"] == "error")
+        answer = desk.until(lambda f: f["type"] == "taken" or f["type"] == "error")[-1]
         durations.append(time.perf_counter() - started)
         if answer["type"] == "taken":
             taken.append(answer["conversation"])
