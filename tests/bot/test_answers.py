@@ -96,6 +96,6 @@ def test_dont_know():
     ],
 )
 def test_not_an_answer(intent, expected):
-    from conftest import make_tracker
+    from tests.support.bot import make_tracker
 
     assert answers.is_not_an_answer(make_tracker("x", intent=intent)) is expected

@@ -6,7 +6,7 @@ story or rule"; this test is the real check that no response is dead or missing.
 
 import re
 
-from conftest import BOT_DIR
+from tests.support.bot import BOT_DIR
 
 
 def _used_names():

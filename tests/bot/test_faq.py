@@ -4,7 +4,8 @@ import asyncio
 
 import pytest
 from actions.every_message import ActionEveryMessage
-from conftest import BOT_DIR, make_tracker
+
+from tests.support.bot import BOT_DIR, make_tracker
 
 
 def slot(name, value):

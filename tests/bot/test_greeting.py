@@ -1,7 +1,8 @@
 import asyncio
 
 from actions.greeting import ActionAnswerBelgium, ActionGreet
-from conftest import make_tracker, texts
+
+from tests.support.bot import make_tracker, texts
 
 CLOSED = {
     "voordeur": {

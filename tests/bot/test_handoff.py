@@ -1,7 +1,8 @@
 import asyncio
 
 from actions.handoff import ActionHandoff, ActionRequestHuman
-from conftest import make_tracker, texts
+
+from tests.support.bot import make_tracker, texts
 
 FULL = {
     "nickname": "Sam",

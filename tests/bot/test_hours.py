@@ -1,7 +1,8 @@
 import asyncio
 
 from actions.hours import ActionTellHours, evening_hours_text
-from conftest import make_tracker, texts
+
+from tests.support.bot import make_tracker, texts
 
 
 def test_evening_hours_come_from_the_regions_file():

@@ -2,7 +2,8 @@ import asyncio
 
 import pytest
 from actions.intake import ActionAskRegion, ValidateIntakeForm
-from conftest import form_tracker, make_tracker, texts
+
+from tests.support.bot import form_tracker, make_tracker, texts
 
 
 def slot(name, value):

@@ -1,7 +1,8 @@
 from datetime import datetime, timedelta, timezone
 
 from actions import schedule
-from conftest import make_tracker
+
+from tests.support.bot import make_tracker
 
 
 def meta(**regions):

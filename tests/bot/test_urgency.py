@@ -2,7 +2,8 @@ import asyncio
 
 from actions.every_message import ActionEveryMessage
 from actions.urgency import ActionUrgent, assessment_of
-from conftest import form_tracker, make_tracker, texts
+
+from tests.support.bot import form_tracker, make_tracker, texts
 
 
 def risk(category, reason):

@@ -1,12 +1,13 @@
 """Browser fixtures: Debian's Chromium driven by Playwright's sync API. The live relay and Rasa come
-from tests/conftest.py (`relay_server`, `rasa_stack`); the helpers live in browser_helpers.py."""
+from tests/conftest.py (`relay_server`, `rasa_stack`); the helpers live in tests/support/browser.py."""
 
 from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser_helpers import ARGS, CHROMIUM, EXIT_URL, Watched
 from playwright.sync_api import sync_playwright
+
+from tests.support.browser import ARGS, CHROMIUM, EXIT_URL, Watched
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from browser_helpers import assert_accessible, assert_modules_only, console_login
 from playwright.sync_api import expect
+
+from tests.support.browser import assert_accessible, assert_modules_only, console_login
 
 
 def test_login_logout_and_expiry(relay_server, open_page, axe):

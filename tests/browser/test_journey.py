@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from browser_helpers import (
+from playwright.sync_api import expect
+
+from tests.support.browser import (
     BOT_TIMEOUT,
     assert_accessible,
     assert_modules_only,
@@ -16,7 +18,6 @@ from browser_helpers import (
     to_queue,
     visitor_says,
 )
-from playwright.sync_api import expect
 
 NICK = "<b>Sam</b>"
 # Lets a test cut the visitor's socket and keep reconnects failing (a 404 on the relay) until restored.

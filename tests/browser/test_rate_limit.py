@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
-from browser_helpers import BOT_TIMEOUT, start_chat
 from playwright.sync_api import expect
+
+from tests.support.browser import BOT_TIMEOUT, start_chat
 
 
 def test_a_rate_limited_message_is_sent_again_not_lost(relay_server, open_page):

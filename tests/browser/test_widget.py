@@ -8,7 +8,9 @@ import subprocess
 import sys
 from urllib.parse import urlsplit
 
-from browser_helpers import (
+from playwright.sync_api import expect
+
+from tests.support.browser import (
     BOT_TIMEOUT,
     EXIT_URL,
     assert_accessible,
@@ -18,7 +20,6 @@ from browser_helpers import (
     visitor_says,
     wait_bot_reply,
 )
-from playwright.sync_api import expect
 
 
 def log_texts(page) -> list[str]:

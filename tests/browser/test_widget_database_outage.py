@@ -3,16 +3,13 @@ chat starts once the database is back (no reload, no restart of the relay)."""
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
-from pathlib import Path
 
-from browser_helpers import BOT_TIMEOUT, bot_said
 from playwright.sync_api import expect
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "faults"))
-from test_database_outage import database_locked  # noqa: E402
+from tests.support.browser import BOT_TIMEOUT, bot_said
+from tests.support.faults import database_locked
 
 
 def test_the_chat_starts_once_the_database_is_back(relay_server, open_page, database_url):

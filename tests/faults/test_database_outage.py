@@ -9,41 +9,15 @@ is terminated.
 from __future__ import annotations
 
 import os
-import sqlite3
 import uuid
-from contextlib import contextmanager
 
-from fault_helpers import closed_port_url, make_relay, root  # noqa: F401 (fixtures; puts live_clients on the path)
-from live_clients import Counsellor, Visitor
 from sqlalchemy import create_engine, text
+
+from tests.support.clients import Counsellor, Visitor
+from tests.support.faults import database_locked
 
 PASSWORD = "geheim-wachtwoord-1"
 ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
-
-
-@contextmanager
-def database_locked(database_url: str):
-    """Hold every relay write off until the block ends."""
-    if database_url.startswith("sqlite"):
-        connection = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
-        connection.execute("BEGIN EXCLUSIVE")
-        try:
-            yield
-        finally:
-            connection.execute("ROLLBACK")
-            connection.close()
-        return
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            transaction = connection.begin()
-            connection.execute(text("LOCK TABLE conversations, messages IN ACCESS EXCLUSIVE MODE"))
-            try:
-                yield
-            finally:
-                transaction.rollback()
-    finally:
-        engine.dispose()
 
 
 def terminate_other_connections(database_url: str) -> int:

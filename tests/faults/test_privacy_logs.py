@@ -10,9 +10,10 @@ import re
 from pathlib import Path
 
 import pytest
-from fault_helpers import root  # noqa: F401 (fixture; puts live_clients on the path)
-from live_clients import Counsellor, Visitor, follow_bot_to_queue
 from sqlalchemy import column, create_engine, inspect, select, table
+
+from tests.support.clients import Counsellor, Visitor, follow_bot_to_queue
+from tests.support.stack import SANIC_PRIVACY_ENV, running_rasa
 
 pytestmark = pytest.mark.rasa
 REPO = Path(__file__).resolve().parents[2]
@@ -27,7 +28,7 @@ def procfile_lines(name: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("procfile", ["Procfile", "Procfile.scaled"])
-def test_procfiles_turn_off_access_logs_and_keep_the_action_server_local(procfile, root):
+def test_procfiles_turn_off_access_logs_and_keep_the_action_server_local(procfile):
     for name, command in procfile_lines(procfile).items():
         if "rasa run" in command:
             assert "SANIC_ACCESS_LOG=false" in command, f"{procfile} {name}"
@@ -35,7 +36,7 @@ def test_procfiles_turn_off_access_logs_and_keep_the_action_server_local(procfil
             assert "SANIC_HOST=127.0.0.1" in command, f"{procfile} {name}"
         elif "rasa run" in command:
             assert "-i 127.0.0.1" in command, f"{procfile} {name}"
-    assert root.SANIC_PRIVACY_ENV == {"SANIC_ACCESS_LOG": "false", "SANIC_HOST": "127.0.0.1"}
+    assert SANIC_PRIVACY_ENV == {"SANIC_ACCESS_LOG": "false", "SANIC_HOST": "127.0.0.1"}
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -61,11 +62,11 @@ def client_addresses(log: Path) -> list[str]:
     ]
 
 
-def test_no_client_address_in_any_log_or_the_database(root, relay_server, database_url):
-    stack = root.RASA_STACK
-    if not stack:
+def test_no_client_address_in_any_log_or_the_database(relay_server, database_url):
+    rasa = running_rasa()
+    if rasa is None:
         pytest.skip("TEST_RASA_URL: the Rasa logs are not ours")
-    assert listening_addresses(stack["action_port"]) == {"0100007F"}  # 127.0.0.1, nothing else
+    assert listening_addresses(rasa.action_port) == {"0100007F"}  # 127.0.0.1, nothing else
 
     relay_server.add_counsellor("anna", PASSWORD, "Anna", ["utrecht"])
     anna = Counsellor(relay_server, "anna", PASSWORD)
@@ -79,7 +80,7 @@ def test_no_client_address_in_any_log_or_the_database(root, relay_server, databa
     visitor.close()
     anna.close()
 
-    for log in (relay_server.log, stack["rasa_log"], stack["action_log"]):
+    for log in (relay_server.log, rasa.log, rasa.action_log):
         assert client_addresses(log) == [], log.name
 
     engine = create_engine(database_url)

@@ -9,54 +9,15 @@ import socket
 import time
 
 import pytest
-from fault_helpers import closed_port_url, make_relay, root, slow_server, wait_until  # noqa: F401 (fixtures)
-from live_clients import Counsellor, Visitor
 
-from voordeur_content import triage
-
-PASSWORD = "geheim-wachtwoord-1"
-URGENT_TEXT = "Hij heeft een mes"
-
-
-def system_messages(frames):
-    return [f for f in frames if f["type"] == "message" and f["from"] == "system"]
-
-
-def assert_offers_queue_and_phones(frames):
-    said = " ".join(f["text"] for f in system_messages(frames))
-    assert "reageert nu even niet" in said
-    assert "in welke plaats je woont" in said  # the relay asks the region itself
-    assert "0800 2000" in said and "112" in said
-
-
-def a_visitor_gets_help_without_the_assistant(relay):
-    relay.add_counsellor("anna", PASSWORD, "Anna", ["utrecht"])
-    anna = Counsellor(relay, "anna", PASSWORD)
-    anna.until(lambda f: f["type"] == "queue")
-
-    visitor = Visitor(relay)
-    session = visitor.hello()
-    assert session["state"] == "bot"
-    assert_offers_queue_and_phones(visitor.until(lambda f: f["type"] == "message" and f["from"] == "system"))
-
-    # Danger is still recognised: triage does not need Rasa.
-    assert triage.assess(URGENT_TEXT).category == "acute"
-    visitor.say(URGENT_TEXT)
-    alert = visitor.until(lambda f: f["type"] == "alert")[-1]
-    assert alert["level"] == "urgent" and "112" in alert["phones"]
-
-    # Naming the town is enough to be queued for a person.
-    visitor.say("Utrecht")
-    queued = visitor.until(lambda f: f["type"] == "queue")[-1]
-    assert queued == {"type": "queue", "position": 1, "region": "utrecht"}
-    items = anna.until(lambda f: f["type"] == "queue" and f["items"])[-1]["items"]
-    assert items[0]["conversation"] == session["conversation"] and items[0]["urgent"] is True
-
-    anna.send({"type": "take", "conversation": session["conversation"]})
-    anna.until(lambda f: f["type"] == "taken")
-    assert visitor.until(lambda f: f["type"] == "agent")[-1]["kind"] == "counsellor"
-    visitor.close()
-    anna.close()
+from bench.stack import free_port, stop
+from tests.support.clients import Visitor
+from tests.support.faults import (
+    a_visitor_gets_help_without_the_assistant,
+    assert_offers_queue_and_phones,
+    wait_until,
+)
+from tests.support.stack import running_rasa
 
 
 def test_rasa_unreachable(make_relay, closed_port_url):
@@ -77,18 +38,18 @@ def _port_open(port: int) -> bool:
 
 
 @pytest.fixture
-def action_server_down(root, rasa_stack):
+def action_server_down(rasa_stack):
     """Stop the session's action server for one test, and start it again afterwards."""
-    stack = root.RASA_STACK
-    if not stack:
+    rasa = running_rasa()
+    if rasa is None:
         pytest.skip("TEST_RASA_URL: the action server is not ours to stop")
-    root.stop_process_group(stack["actions"])
-    wait_until(lambda: not _port_open(stack["action_port"]))
+    stop(rasa.actions)
+    wait_until(lambda: not _port_open(rasa.action_port))
     try:
         yield rasa_stack
     finally:
-        stack["actions"] = stack["start_actions"]()
-        wait_until(lambda: _port_open(stack["action_port"]), timeout=120)
+        rasa.start_actions()
+        wait_until(lambda: _port_open(rasa.action_port), timeout=120)
         time.sleep(1)
 
 
@@ -98,12 +59,12 @@ def test_only_the_action_server_down(make_relay, action_server_down):
     a_visitor_gets_help_without_the_assistant(relay)
 
 
-def test_a_rasa_that_comes_back_is_used_again_without_a_restart(make_relay, root):
+def test_a_rasa_that_comes_back_is_used_again_without_a_restart(make_relay):
     """Rasa is down when the relay starts (still loading, or crashed): the relay answers itself;
     once Rasa answers again, the background probe notices and the bot greets the next visitor."""
     from bench.fake_rasa import FakeRasa
 
-    port = root.free_port()
+    port = free_port()
     relay = make_relay(f"http://127.0.0.1:{port}")  # production defaults, nothing listening yet
     first = Visitor(relay)
     first.hello()

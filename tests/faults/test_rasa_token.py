@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from fault_helpers import make_relay, root, wait_until  # noqa: F401 (fixtures; puts live_clients on the path)
-from test_rasa_down import URGENT_TEXT, a_visitor_gets_help_without_the_assistant
 
 from bench.stack import RASA_TOKEN
+from tests.support.faults import URGENT_TEXT, a_visitor_gets_help_without_the_assistant, wait_until
 from voordeur_content import triage
 
 pytestmark = pytest.mark.rasa

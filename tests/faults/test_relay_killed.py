@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import uuid
 
-import fault_helpers  # noqa: F401 (puts live_clients on the path)
 import pytest
-from live_clients import Counsellor, Visitor, follow_bot_to_queue
+
+from tests.support.clients import Counsellor, Visitor, follow_bot_to_queue
 
 pytestmark = pytest.mark.rasa
 PASSWORD = "geheim-wachtwoord-1"

@@ -1,8 +1,8 @@
 """When the assistant fails, the relay asks for the town itself and queues the visitor."""
 
-from conftest import bot_says, of_type
-
 from relay.domain import texts
+from tests.support.clients import of_type
+from tests.support.drivers import bot_says
 
 
 def test_rasa_down_then_half_working_still_queues_by_town(visitor_factory, rasa):

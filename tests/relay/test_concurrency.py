@@ -20,6 +20,7 @@ from relay.ops.concurrency import (
     worker_kind,
 )
 from relay.ops.serve import worker_options
+from tests.support.stack import RELAY_START_TIMEOUT
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/voordeur"
 SQLITE = "sqlite:////tmp/relay.sqlite3"
@@ -110,7 +111,7 @@ def test_under_gevent_a_password_hash_does_not_stall_the_other_sockets():
 
 def test_the_production_command_serves_and_lets_a_counsellor_log_in(database_url, tmp_path):
     """`python -m relay serve` on this run's database: gevent on PostgreSQL, threads on SQLite."""
-    server = Relay(tmp_path, database_url).start()
+    server = Relay(tmp_path, database_url).start(timeout=RELAY_START_TIMEOUT)
     try:
         added = subprocess.run(
             [sys.executable, "-m", "relay", "counsellor", "add", "anna", "--name", "Anna", "--regions", "all"],

@@ -3,7 +3,7 @@
 import csv
 import io
 
-from conftest import bot_says, handoff
+from tests.support.drivers import bot_says, handoff
 
 
 def login(client, username="anna", password="wachtwoord-123"):

@@ -1,6 +1,7 @@
 """The counsellor's frame handlers: connect, take, talk, end, reconnect; visitors see the other side."""
 
-from conftest import bot_says, handoff, of_type
+from tests.support.clients import of_type
+from tests.support.drivers import bot_says, handoff
 
 
 def queued_visitor(visitor_factory, rasa, nickname="Sam", region="utrecht"):

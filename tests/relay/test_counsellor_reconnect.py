@@ -1,6 +1,7 @@
 """A console that reconnects gets its ended-but-unregistered chats back, as ``taken`` + ``ended``."""
 
-from conftest import CounsellorDriver, bot_says, handoff, of_type
+from tests.support.clients import of_type
+from tests.support.drivers import CounsellorDriver, bot_says, handoff
 
 
 def taken_chat(app, visitor_factory, rasa, counsellor_factory):

@@ -4,13 +4,13 @@ keeps working afterwards."""
 
 import json
 
-from conftest import of_type
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from relay.db import get_db
 from relay.domain.models import Message
+from tests.support.clients import of_type
 
 junk_value = st.one_of(
     st.none(),

@@ -4,7 +4,8 @@ Multi-turn conversations for each behaviour of issue #12; the held-out conversat
 them are scored by bot/eval/conversations.py (docs/bot.md)."""
 
 import pytest
-from live_clients import Visitor, follow_bot_to_queue
+
+from tests.support.clients import Visitor, follow_bot_to_queue
 
 pytestmark = pytest.mark.rasa
 

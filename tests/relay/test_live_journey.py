@@ -5,17 +5,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 import websocket
-from live_clients import (
-    Counsellor,
-    Visitor,
-    all_take_at_once,
-    end_and_register,
-    follow_bot_to_queue,
-    login_cookie,
-    of_type,
-    take_and_talk,
-    urgent_words_alert_both,
-)
+
+from tests.support.clients import Counsellor, Visitor, follow_bot_to_queue, login_cookie, of_type
+from tests.support.journeys import all_take_at_once, end_and_register, take_and_talk, urgent_words_alert_both
 
 pytestmark = pytest.mark.rasa
 PASSWORD = "geheim-wachtwoord-1"

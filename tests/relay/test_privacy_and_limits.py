@@ -1,11 +1,12 @@
 """Personal-data reminders, the per-socket rate limit, and the alert that returns after a reload."""
 
-from conftest import bot_says, handoff, of_type
 from sqlalchemy import select
 
 from relay.db import get_db
 from relay.domain.models import Message
 from relay.sockets.ratelimit import TokenBucket
+from tests.support.clients import of_type
+from tests.support.drivers import bot_says, handoff
 
 
 def stored(app, conversation_id):

@@ -3,12 +3,13 @@
 import threading
 from datetime import timedelta
 
-from conftest import bot_says, handoff, of_type
 from sqlalchemy import select, update
 
 from relay.db import get_db
 from relay.domain import queues
 from relay.domain.models import Conversation, Counsellor, utcnow
+from tests.support.clients import of_type
+from tests.support.drivers import bot_says, handoff
 
 
 def queued_visitor(visitor_factory, rasa, region="utrecht", nickname="Sam", urgent=False):

@@ -124,7 +124,7 @@ def tracker_events(rasa_url: str, conversation: str) -> list:
 
 @pytest.mark.rasa
 def test_the_running_relay_purges_itself_and_rasa(rasa_stack, relay_server, database_url):
-    from live_clients import Visitor
+    from tests.support.clients import Visitor
 
     relay_server.stop()
     relay = relay_server.start(RELAY_PURGE_INTERVAL=1)
@@ -177,7 +177,7 @@ def test_a_sql_tracker_store_is_purged_directly(tmp_path):
     from relay.ops.retention import PurgeResult, purge_rasa
 
     store = tmp_path / "rasa.db"
-    helper = [str(BOT_PYTHON), str(Path(__file__).with_name("rasa_sql_store.py")), str(store)]
+    helper = [str(BOT_PYTHON), str(REPO / "tests" / "support" / "rasa_sql_store.py"), str(store)]
 
     def rasa_store(*args) -> str:
         done = subprocess.run(

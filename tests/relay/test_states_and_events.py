@@ -7,7 +7,6 @@ import itertools
 from pathlib import Path
 
 import pytest
-from conftest import bot_says, handoff, of_type
 from sqlalchemy import select, update
 from sqlalchemy.exc import StatementError
 
@@ -18,6 +17,8 @@ from relay.domain import conversations, states, texts
 from relay.domain.models import Conversation
 from relay.domain.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState, IllegalTransition
 from relay.sockets import counsellor as counsellor_socket
+from tests.support.clients import of_type
+from tests.support.drivers import bot_says, handoff
 
 ARCHITECTURE = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
 

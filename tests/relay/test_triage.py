@@ -6,13 +6,14 @@ import threading
 import time
 
 import pytest
-from conftest import bot_says, of_type
 from test_queue import queued_visitor
 
 from relay.bridge.triage import ModelOpinions, get_model_opinions
 from relay.db import get_db
 from relay.domain.models import Conversation
 from relay.sockets.visitor import handle_visitor_frame
+from tests.support.clients import of_type
+from tests.support.drivers import bot_says
 from voordeur_content import triage_classifier
 from voordeur_content.triage import Assessment
 

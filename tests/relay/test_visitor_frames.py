@@ -1,10 +1,11 @@
 """The visitor's frame handlers, called directly (no socket, a scripted Rasa)."""
 
-from conftest import bot_says, of_type
 from sqlalchemy import func, select
 
 from relay.db import get_db
 from relay.domain.models import Conversation, Message
+from tests.support.clients import of_type
+from tests.support.drivers import bot_says
 
 
 def stored_messages(app, conversation_id):

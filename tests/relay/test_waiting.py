@@ -1,8 +1,9 @@
 """A visitor who waits in the queue is never met with silence, and the relay goes quiet once a
 counsellor has the chat (relay/bridge/waiting.py)."""
 
-from conftest import of_type
 from test_queue import queued_visitor
+
+from tests.support.clients import of_type
 
 
 def bot_texts(frames):

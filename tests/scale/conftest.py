@@ -8,15 +8,9 @@ own Redis channel prefix, so runs in parallel on one machine never see each othe
 from __future__ import annotations
 
 import os
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
-
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "relay"))  # live_clients: the socket clients of the live tests
-sys.path.insert(0, str(HERE.parent.parent))  # bench/, and relay/ as a package, not a test folder
 
 POSTGRES_URL = os.environ.get("SCALE_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("SCALE_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -5,18 +5,11 @@ other relay. Taking stays atomic when the takers sit on different relays.
 """
 
 import pytest
-from live_clients import (
-    Counsellor,
-    Visitor,
-    all_take_at_once,
-    end_and_register,
-    follow_bot_to_queue,
-    of_type,
-    take_and_talk,
-    urgent_words_alert_both,
-)
 
 from bench.stack import FakeRasaProcess, Relay
+from tests.support.clients import Counsellor, Visitor, follow_bot_to_queue, of_type
+from tests.support.journeys import all_take_at_once, end_and_register, take_and_talk, urgent_words_alert_both
+from tests.support.stack import RELAY_START_TIMEOUT
 
 PASSWORD = "geheim-wachtwoord-1"
 
@@ -24,7 +17,7 @@ PASSWORD = "geheim-wachtwoord-1"
 def start_two_relays(tmp_path, postgres_url, redis_url, rasa_url):
     relays = [Relay(tmp_path, postgres_url, rasa_url, redis_url=redis_url) for _ in range(2)]
     for relay in relays:
-        relay.start()
+        relay.start(timeout=RELAY_START_TIMEOUT)
     return relays
 
 
