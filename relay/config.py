@@ -80,7 +80,7 @@ _FLOATS = {
 _BOOLEANS = {"COOKIE_SECURE"}
 
 
-def _convert(key: str, value: str):
+def _convert(key: str, value: str) -> int | float | bool | str:
     if key in _INTEGERS:
         return int(value)
     if key in _FLOATS:
@@ -101,7 +101,7 @@ def load_config(test_config: dict | None = None, environ: Mapping[str, str] | No
         config.update(test_config)
     if not config["RASA_TOKEN"] and "RASA_TOKEN" not in (test_config or {}) and RASA_TOKEN_FILE.is_file():
         config["RASA_TOKEN"] = RASA_TOKEN_FILE.read_text().strip() or None
-    config["DATABASE_URL"] = absolute_sqlite_url(config["DATABASE_URL"])
+    config["DATABASE_URL"] = absolute_sqlite_url(str(config["DATABASE_URL"]))
     return config
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 from flask import Flask, current_app
-from sqlalchemy import Connection, create_engine, event, exc
+from sqlalchemy import Connection, Executable, Row, create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -67,7 +67,7 @@ class Database:
         with self.engine.begin() as connection:
             yield connection
 
-    def one_statement(self, statement, parameters: dict):
+    def one_statement(self, statement: Executable, parameters: dict[str, Any]) -> Sequence[Row[Any]]:
         """Run one statement as its own transaction (PostgreSQL, autocommit) and return its result
         rows. On a connection found dead (the database restarted) the statement runs once more on a
         fresh one. Had the old connection died in the middle of the statement instead, the
@@ -81,7 +81,9 @@ class Database:
                 raise
         return self._run_one_statement(statement, parameters)
 
-    def _run_one_statement(self, statement, parameters: dict):
+    def _run_one_statement(self, statement: Executable, parameters: dict[str, Any]) -> Sequence[Row[Any]]:
+        if self._statement_engine is None:
+            raise RuntimeError("one_statement needs PostgreSQL (see one_statement_units)")
         with self._statement_engine.connect() as connection:
             return connection.execute(statement, parameters).all()
 
@@ -130,7 +132,7 @@ def _serialize_sqlite_writers(engine: Engine) -> None:
     """
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:  # a DB-API connection: untyped
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -138,7 +140,7 @@ def _serialize_sqlite_writers(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection):
+    def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

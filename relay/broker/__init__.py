@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable, Iterable, Protocol
+from typing import Any, Callable, Iterable, Mapping, Protocol
 
 from flask import Flask, current_app
 
@@ -31,6 +31,7 @@ class Subscription(Protocol):
 class Broker(Protocol):
     def publish(self, channel: str, event: dict) -> None: ...
     def subscribe(self, channels: Iterable[str], callback: Callback) -> Subscription: ...
+    def warm_up(self) -> int: ...
 
 
 class LocalSubscription:
@@ -66,6 +67,12 @@ class LocalListeners:
         """Open connections ahead of the first busy second (a broker over the network); how many."""
         return 0
 
+    def _attach(self, subscription: LocalSubscription, channel: str) -> None:
+        raise NotImplementedError
+
+    def _detach(self, subscription: LocalSubscription, channel: str) -> None:
+        raise NotImplementedError
+
     @staticmethod
     def _hand_out(channel: str, event: dict, listeners: list[LocalSubscription]) -> None:
         for subscription in listeners:
@@ -78,7 +85,7 @@ class LocalListeners:
 class InProcessBroker(LocalListeners):
     """Channels held by this broker object (one per app), never at module level."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._listeners: dict[str, set[LocalSubscription]] = {}
 
@@ -102,7 +109,7 @@ class InProcessBroker(LocalListeners):
             subscription.channels.discard(channel)
 
 
-def make_broker(config) -> Broker:
+def make_broker(config: Mapping[str, Any]) -> Broker:
     """The in-process broker, or Redis when REDIS_URL is set.
 
     With REDIS_URL set, an unreachable Redis stops the start (RedisUnavailable): relays that each

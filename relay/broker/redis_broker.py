@@ -23,6 +23,7 @@ from collections import deque
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
+from redis.client import PubSub
 
 from relay.broker import LocalListeners, LocalSubscription
 
@@ -74,7 +75,7 @@ class RedisBroker(LocalListeners):
         self._lock = threading.Lock()
         self._listeners: dict[str, set[LocalSubscription]] = {}
         self._confirmations: dict[str, deque[threading.Event]] = {}
-        self._pubsub = None
+        self._pubsub: PubSub | None = None
         self._thread: threading.Thread | None = None
         self._closed = False
 
@@ -117,9 +118,9 @@ class RedisBroker(LocalListeners):
                 waiting = self._confirmations.setdefault(self._wire(channel), deque())
                 waiting.append(confirmed)
                 try:
-                    self._start_listener()
+                    pubsub = self._start_listener()
                     # Sent under the lock, so SUBSCRIBE and UNSUBSCRIBE of one channel reach Redis in order.
-                    self._pubsub.subscribe(self._wire(channel))
+                    pubsub.subscribe(self._wire(channel))
                 except Exception:
                     waiting.remove(confirmed)
                     raise
@@ -137,6 +138,8 @@ class RedisBroker(LocalListeners):
             listeners.discard(subscription)
             if not listeners:
                 del self._listeners[channel]
+                if self._pubsub is None:  # a channel with listeners was subscribed, so this does not happen
+                    return
                 try:
                     self._pubsub.unsubscribe(self._wire(channel))
                 except redis.RedisError:  # the listener resubscribes only what is still wanted
@@ -144,21 +147,22 @@ class RedisBroker(LocalListeners):
 
     # ---- the listener thread ----------------------------------------------------------------
 
-    def _start_listener(self) -> None:
+    def _start_listener(self) -> PubSub:
         """Open the pub/sub connection on first use (never before a fork), under ``_lock``."""
-        if self._thread is not None:
-            return
-        self._pubsub = self._client.pubsub()
+        if self._thread is not None and self._pubsub is not None:
+            return self._pubsub
+        pubsub = self._pubsub = self._client.pubsub()
         # A channel of this process alone keeps the connection subscribed even with no sockets,
         # so the listener can always block on reading.
-        self._pubsub.subscribe(self._wire(f"relay-process:{uuid.uuid4().hex}"))
-        self._thread = threading.Thread(target=self._listen, name="redis-broker", daemon=True)
+        pubsub.subscribe(self._wire(f"relay-process:{uuid.uuid4().hex}"))
+        self._thread = threading.Thread(target=self._listen, args=(pubsub,), name="redis-broker", daemon=True)
         self._thread.start()
+        return pubsub
 
-    def _listen(self) -> None:
+    def _listen(self, pubsub: PubSub) -> None:
         while not self._closed:
             try:
-                message = self._pubsub.get_message(timeout=1.0)
+                message = pubsub.get_message(timeout=1.0)
             except Exception as error:  # redis-py raises several kinds while reconnecting or closing
                 if self._closed:
                     return
