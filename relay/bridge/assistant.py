@@ -6,6 +6,7 @@ The Rasa call happens outside any database transaction, so a slow bot never hold
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy.orm import Session
@@ -32,7 +33,7 @@ class TurnOutcome:
     queued_region: str | None = None
 
 
-def schedule_metadata(now=None) -> dict:
+def schedule_metadata(now: datetime | None = None) -> dict:
     """The schedule sent with every message to Rasa (docs/architecture.md): whether any region is
     open, and the regions that are closed now with when they open. A region not listed is open.
     Rasa keeps the metadata of every message in its tracker, so only the closed regions are sent
@@ -137,8 +138,9 @@ def apply_signal(session: Session, conversation: Conversation, signal: dict, out
                 outcome.alert_category = outcome.alert_category or category
     elif kind == "handoff":
         _apply_profile(conversation, signal)
-        intake = signal.get("intake") if isinstance(signal.get("intake"), dict) else {}
-        hand_off(session, conversation, signal.get("region") or conversation.region, intake, outcome)
+        intake = signal.get("intake")
+        region = signal.get("region") or conversation.region
+        hand_off(session, conversation, region, intake if isinstance(intake, dict) else {}, outcome)
 
 
 def _apply_profile(conversation: Conversation, signal: dict) -> None:

@@ -40,9 +40,9 @@ def record(session: Session, conversation: Conversation, assessment: Assessment)
     alert, published with the commit; True when the visitor is to be shown the alert of
     ``assessment.category``."""
     alerted = alerted_categories(conversation)
-    if not triage.more_serious(assessment, alerted):
-        return False
     category, level = assessment.category, assessment.level
+    if category is None or level is None or not triage.more_serious(assessment, alerted):
+        return False
     conversation.risk_alerted = ",".join([*alerted, category])
     if triage.RANK[category] >= triage.RANK[conversation.risk]:
         conversation.risk, conversation.risk_reason = category, assessment.reason

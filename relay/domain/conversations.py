@@ -18,6 +18,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Select,
+    Table,
     Text,
     Update,
     bindparam,
@@ -42,8 +43,9 @@ from relay.domain.tokens import hash_token, new_token
 # message is the relay's hottest write, and the ORM's bookkeeping cost more than the database.
 # The statements are built once: building and caching them again on every message cost as much as
 # running them.
-CONVERSATIONS = Conversation.__table__
-MESSAGES = Message.__table__
+# Declarative maps each model onto a Table; ``__table__`` is typed as the more general FromClause.
+CONVERSATIONS = typing.cast(Table, Conversation.__table__)
+MESSAGES = typing.cast(Table, Message.__table__)
 
 
 class Claim(Enum):
@@ -154,6 +156,15 @@ def find_by_token(session: Session, token: str) -> Conversation | None:
     if not isinstance(token, str) or not token:
         return None
     return session.scalars(select(Conversation).where(Conversation.token_hash == hash_token(token))).first()
+
+
+def get_conversation(session: Session, conversation_id: str) -> Conversation:
+    """A conversation a socket is attached to, which therefore exists (retention deletes only
+    conversations that ended long ago); LookupError if it is gone all the same."""
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is None:
+        raise LookupError(f"conversation {conversation_id} does not exist")
+    return conversation
 
 
 def lock_conversation(session: Session, conversation_id: str) -> Conversation | None:
@@ -427,7 +438,12 @@ def offered_payloads(executor: Session | Connection, conversation_id: str) -> se
         .order_by(MESSAGES.c.seq.desc())
         .limit(1)
     ).scalar()
-    return {button.get("payload") for button in buttons or [] if isinstance(button, dict)}
+    # Only strings: a payload the visitor sends back is one.
+    return {
+        payload
+        for button in buttons or []
+        if isinstance(button, dict) and isinstance(payload := button.get("payload"), str)
+    }
 
 
 @dataclass

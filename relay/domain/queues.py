@@ -8,11 +8,11 @@ is still queued, so exactly one of many simultaneous takers wins, across process
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from relay.domain import conversations
@@ -22,16 +22,18 @@ from relay.domain.states import ASSIGNED, QUEUED
 QUEUE_ORDER = (Conversation.priority.desc(), Conversation.queued_at.asc(), Conversation.id.asc())
 
 
-def queued_in(region_ids):
+def queued_in(region_ids: Iterable[str]) -> ColumnElement[bool]:
     return and_(Conversation.state == QUEUED, Conversation.region.in_(list(region_ids)))
 
 
-def queued_conversations(session: Session, region_ids) -> list[Conversation]:
+def queued_conversations(session: Session, region_ids: Iterable[str]) -> list[Conversation]:
     return list(session.scalars(select(Conversation).where(queued_in(region_ids)).order_by(*QUEUE_ORDER)))
 
 
 def queue_item(conversation: Conversation, now: datetime | None = None) -> dict:
     now = now or utcnow()
+    # A queued conversation has its queued_at; one that has none has not waited.
+    waiting = 0 if conversation.queued_at is None else max(0, int((now - conversation.queued_at).total_seconds()))
     return {
         "conversation": conversation.id,
         "region": conversation.region,
@@ -39,7 +41,7 @@ def queue_item(conversation: Conversation, now: datetime | None = None) -> dict:
         "urgent": conversation.urgent,
         "risk": conversation.risk,
         "risk_reason": conversation.risk_reason,
-        "waiting_s": max(0, int((now - conversation.queued_at).total_seconds())),
+        "waiting_s": waiting,
         "intake": conversation.intake or {},
     }
 
@@ -56,9 +58,9 @@ def position(session: Session, conversation: Conversation) -> int | None:
     before_me = or_(
         Conversation.priority > conversation.priority, and_(Conversation.priority == conversation.priority, earlier)
     )
-    ahead = session.scalar(
+    ahead = session.execute(
         select(func.count()).select_from(Conversation).where(queued_in([conversation.region]), before_me)
-    )
+    ).scalar_one()
     return ahead + 1
 
 
@@ -69,11 +71,11 @@ class TakeResult:
 
 
 def open_chat_count(session: Session, counsellor_id: int) -> int:
-    return session.scalar(
+    return session.execute(
         select(func.count())
         .select_from(Conversation)
         .where(Conversation.counsellor_id == counsellor_id, Conversation.state == ASSIGNED)
-    )
+    ).scalar_one()
 
 
 def take(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from relay.domain.models import Conversation, Registration, utcnow
@@ -59,11 +60,15 @@ def register(session: Session, options: dict, counsellor_id: int, data: dict) ->
     if conversation.state != ENDED:
         raise RegistrationError("not_ended", "Registreer een gesprek nadat het is afgesloten.")
     # The flag is set with a conditional update, so two submissions cannot both be stored.
-    claimed = session.execute(
-        update(Conversation)
-        .where(Conversation.id == conversation.id, Conversation.registered.is_(False))
-        .values(registered=True)
-        .execution_options(synchronize_session=False)
+    # An UPDATE's result is a CursorResult (it has rowcount); Session.execute is typed as any Result.
+    claimed = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Conversation)
+            .where(Conversation.id == conversation.id, Conversation.registered.is_(False))
+            .values(registered=True)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if claimed.rowcount != 1:
         raise RegistrationError("already_registered", "Dit gesprek is al geregistreerd.")
