@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -19,6 +20,7 @@ from flask import Flask, current_app
 
 from voordeur_content import dutch_dates
 from voordeur_content import regions as region_data
+from voordeur_content.regions import Region
 
 WEEKDAYS = dutch_dates.WEEKDAY_KEYS
 DEFAULT_WEEK = {day: ["09:00-17:00"] for day in WEEKDAYS[:5]}
@@ -26,10 +28,12 @@ DEFAULT_WEEK = {day: ["09:00-17:00"] for day in WEEKDAYS[:5]}
 LOOKAHEAD_DAYS = 21
 
 Interval = tuple[time, time]
+# The chat's own time zone, the default of every schedule and of how an opening is described.
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 @lru_cache(maxsize=8)
-def dutch_holidays(year: int):
+def dutch_holidays(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("NL", years=year)
 
 
@@ -46,7 +50,7 @@ class Schedule:
     """Opening hours of every region; ``mode`` is "hours", "always" or "closed"."""
 
     mode: str = "hours"
-    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Amsterdam"))
+    timezone: ZoneInfo = field(default_factory=lambda: AMSTERDAM)
     default_week: dict[str, list[Interval]] = field(default_factory=dict)
     region_weeks: dict[str, dict[str, list[Interval]]] = field(default_factory=dict)
     use_holidays: bool = True
@@ -81,7 +85,7 @@ class Schedule:
                     return opening
         return None
 
-    def status(self, region_list, now: datetime | None = None) -> dict:
+    def status(self, region_list: Iterable[Region], now: datetime | None = None) -> dict:
         """Per region open/next_open, as used by /api/status and the metadata sent to Rasa."""
         now = now or datetime.now(timezone.utc)
         regions = {}
@@ -93,7 +97,7 @@ class Schedule:
             }
         return {"any_open": any(r["open"] for r in regions.values()), "regions": regions}
 
-    def status_this_minute(self, region_list, now: datetime | None = None) -> dict:
+    def status_this_minute(self, region_list: Sequence[Region], now: datetime | None = None) -> dict:
         """``status`` computed at most once a minute per process: every bot turn sends it to Rasa.
 
         Opening hours are whole minutes (HH:MM), so the status cannot change within a minute. The key
@@ -113,7 +117,7 @@ class Schedule:
         return (now or datetime.now(timezone.utc)).astimezone(self.timezone)
 
 
-def load_schedule(setting: str | None, region_list) -> Schedule:
+def load_schedule(setting: str | None, region_list: Sequence[Region]) -> Schedule:
     if setting in ("always", "closed"):
         return Schedule(mode=setting)
     if not setting:
@@ -121,7 +125,7 @@ def load_schedule(setting: str | None, region_list) -> Schedule:
     return schedule_from_file(Path(setting), region_list)
 
 
-def schedule_from_file(path: Path, region_list) -> Schedule:
+def schedule_from_file(path: Path, region_list: Sequence[Region]) -> Schedule:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return build_schedule(
         data.get("default", DEFAULT_WEEK),
@@ -135,7 +139,11 @@ def schedule_from_file(path: Path, region_list) -> Schedule:
 
 
 def build_schedule(
-    default_week: dict, region_list, include_extra_hours: bool = True, region_overrides: dict | None = None, **options
+    default_week: dict,
+    region_list: Sequence[Region],
+    include_extra_hours: bool = True,
+    region_overrides: dict | None = None,
+    **options: Any,
 ) -> Schedule:
     """A region's week is the default week plus its extra (evening) hours, unless overridden."""
     region_weeks = {}
@@ -179,13 +187,13 @@ def get_schedule(app: Flask | None = None) -> Schedule:
     return app.extensions["relay_schedule"]
 
 
-def get_regions(app: Flask | None = None) -> list:
+def get_regions(app: Flask | None = None) -> list[Region]:
     app = app or current_app
     _follow_regions_file(app)
     return app.extensions["relay_regions"]
 
 
-def describe_opening(opening: datetime | None, tz: ZoneInfo = ZoneInfo("Europe/Amsterdam")) -> str:
+def describe_opening(opening: datetime | None, tz: ZoneInfo = AMSTERDAM) -> str:
     """'maandag 1 december om 09:00', for the visitor."""
     if opening is None:
         return ""
