@@ -11,9 +11,11 @@ from datetime import timedelta
 from typing import Iterator
 
 from flask import Blueprint, Flask, abort, current_app, request
+from simple_websocket import Server
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from relay.broker import get_broker
+from relay.broker import Subscription, get_broker
 from relay.broker.events import conversation_channel, counsellor_channel, events_of, region_channel
 from relay.db import get_db
 from relay.domain import conversations, queues, texts
@@ -42,7 +44,7 @@ class CounsellorSocket:
     inbox: Inbox = field(default_factory=Inbox)
     open_chats: dict[str, conversations.ShownSeqs] = field(default_factory=dict)  # followed conversations
     last_queue: list | None = None
-    subscription: object | None = None
+    subscription: Subscription | None = None
 
     @classmethod
     def for_counsellor(cls, counsellor: Counsellor) -> "CounsellorSocket":
@@ -157,7 +159,7 @@ def follow(counsellor: CounsellorSocket, conversation_id: str) -> Iterator[dict]
         return
     counsellor.listen(conversation_channel(conversation_id))
     with get_db().transaction() as session:
-        conversation = session.get(Conversation, conversation_id)
+        conversation = conversations.get_conversation(session, conversation_id)
         history = conversations.transcript(session, conversation_id, for_counsellor=True)
     counsellor.open_chats[conversation_id] = conversations.ShownSeqs(floor=history[-1]["seq"] if history else 0)
     yield {
@@ -178,7 +180,7 @@ def unfollow(counsellor: CounsellorSocket, conversation_id: str) -> None:
         counsellor.stop_listening(conversation_channel(conversation_id))
 
 
-def handle_counsellor_frame(counsellor: CounsellorSocket, raw) -> Iterator[dict]:
+def handle_counsellor_frame(counsellor: CounsellorSocket, raw: object) -> Iterator[dict]:
     try:
         frame = parse_frame(raw, COUNSELLOR_FRAMES)
         conversation_id = optional_string(frame, "conversation", 40)
@@ -199,10 +201,12 @@ def handle_counsellor_frame(counsellor: CounsellorSocket, raw) -> Iterator[dict]
 def take(counsellor: CounsellorSocket, conversation_id: str | None) -> Iterator[dict]:
     with get_db().transaction() as session:  # announced with its commit, before this socket follows
         me = session.get(Counsellor, counsellor.counsellor_id)
+        if me is None:  # the account was removed while its socket was open
+            raise LookupError(f"counsellor {counsellor.counsellor_id} does not exist")
         result = queues.take(session, me, counsellor.regions, conversation_id)
         if result.conversation is not None:
             taken = result.conversation
-            region = region_data.get_region(taken.region)
+            region = region_data.get_region(taken.region) if taken.region else None
             conversations.store_messages(
                 session, taken.id, "system", texts.counsellor_joined(me.name, region.name if region else "Veilig Thuis")
             )
@@ -210,14 +214,14 @@ def take(counsellor: CounsellorSocket, conversation_id: str | None) -> Iterator[
             events.conversation(taken.id, "agent", kind="counsellor", name=me.name, region=taken.region)
             events.region_changed(taken.region)
             events.counsellor(me.id, "taken", conversation=taken.id)
-    if result.error:
-        yield error_frame(result.error, conversation_id)
+    if result.conversation is None:  # then result.error says why
+        yield error_frame(result.error or "not_found", conversation_id)
         return
     yield from follow(counsellor, result.conversation.id)
 
 
 def _own_assigned(
-    session, counsellor: CounsellorSocket, conversation_id: str
+    session: Session, counsellor: CounsellorSocket, conversation_id: str
 ) -> tuple[Conversation | None, str | None]:
     conversation = conversations.lock_conversation(session, conversation_id)
     if conversation is None:
@@ -328,7 +332,7 @@ def counsellor_event_frames(counsellor: CounsellorSocket, channel: str, event: d
 
 
 @bp.before_request
-def check_session_and_origin():
+def check_session_and_origin() -> None:
     if not same_origin(request.headers.get("Origin")):
         abort(403)
     counsellor = counsellor_of_request()
@@ -338,7 +342,7 @@ def check_session_and_origin():
 
 
 @sock.route("/ws/counsellor", bp=bp)
-def counsellor_socket(ws):
+def counsellor_socket(ws: Server) -> None:
     counsellor = CounsellorSocket.for_counsellor(request.environ["voordeur.counsellor"])
     try:
         run_socket(

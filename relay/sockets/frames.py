@@ -13,11 +13,11 @@ import logging
 import queue
 import threading
 import time
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from flask import Flask
 from flask_sock import Sock
-from simple_websocket import ConnectionClosed
+from simple_websocket import ConnectionClosed, Server
 
 from relay.domain import texts
 
@@ -29,6 +29,12 @@ MAX_TEXT = 2000
 # Larger raw frames get a too_long error before parsing (2,000 characters of text fit easily); only
 # frames over 1 MiB make simple-websocket close the connection.
 MAX_FRAME_BYTES = 16 * 1024
+
+# ("event", channel, event) from the broker, or (Inbox.FRAMES, None, arrival time) from the reader.
+InboxItem = tuple[str, Any, Any]
+# What a socket does with a raw client frame, and with a broker event: the frames to send back.
+FrameHandler = Callable[[Any], Iterable[dict]]
+EventHandler = Callable[[str, dict], Iterable[dict]]
 
 
 def error_frame(code: str, message: str, conversation: str | None = None) -> dict:
@@ -49,7 +55,7 @@ class FrameError(Exception):
         return error_frame(self.code, self.message)
 
 
-def parse_frame(raw, known_types: Iterable[str]) -> dict:
+def parse_frame(raw: object, known_types: Iterable[str]) -> dict:
     """Decode one client frame, or raise FrameError with a Dutch explanation."""
     if not isinstance(raw, str):
         raise FrameError("invalid_frame", "Alleen tekstberichten worden begrepen.")
@@ -89,8 +95,8 @@ class Inbox:
 
     FRAMES = "frames"  # frames wait in the socket; the worker reads them when it gets here
 
-    def __init__(self):
-        self._queue: queue.Queue = queue.Queue()
+    def __init__(self) -> None:
+        self._queue: queue.Queue[InboxItem] = queue.Queue()
         # When the frame being handled reached the relay: a relay that falls behind must not count
         # its own delay against the visitor's rate limit.
         self.arrived: float | None = None
@@ -101,10 +107,10 @@ class Inbox:
     def frames_arrived(self) -> None:  # called by simple-websocket's reader thread: must be quick
         self._queue.put((self.FRAMES, None, time.monotonic()))
 
-    def get(self):
+    def get(self) -> InboxItem:
         return self._queue.get()
 
-    def take_waiting(self) -> list:
+    def take_waiting(self) -> list[InboxItem]:
         """Everything queued right now, without blocking (for tests that drive a socket by hand)."""
         items = []
         while True:
@@ -118,7 +124,7 @@ class InboxEvent(threading.Event):
     """simple-websocket's "a frame arrived or the connection closed" event; once a socket's worker
     runs, setting it also wakes that worker's inbox."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.on_set: Callable[[], None] | None = None
 
@@ -129,7 +135,9 @@ class InboxEvent(threading.Event):
             on_set()
 
 
-def run_socket(ws, inbox: Inbox, on_frame: Callable, on_event: Callable, start: Iterable = ()) -> None:
+def run_socket(
+    ws: Server, inbox: Inbox, on_frame: FrameHandler, on_event: EventHandler, start: Iterable[dict] = ()
+) -> None:
     """Send what the handlers yield for the start, each frame and each event, until the client leaves."""
     connected = _send_all(ws, start)
     ws.event.on_set = inbox.frames_arrived
@@ -143,7 +151,7 @@ def run_socket(ws, inbox: Inbox, on_frame: Callable, on_event: Callable, start: 
             connected = _send_all(ws, on_event(first, second))
 
 
-def _handle_waiting_frames(ws, on_frame: Callable) -> bool:
+def _handle_waiting_frames(ws: Server, on_frame: FrameHandler) -> bool:
     """Handle every frame the socket holds now; False once the client has gone."""
     while True:
         try:
@@ -159,7 +167,7 @@ def _handle_waiting_frames(ws, on_frame: Callable) -> bool:
 UNAVAILABLE = error_frame("unavailable", texts.ERRORS["unavailable"])
 
 
-def _send_all(ws, frames: Iterable[dict]) -> bool:
+def _send_all(ws: Server, frames: Iterable[dict]) -> bool:
     """Send each frame; if the client is gone, still run the handler to its end (it may store things).
 
     An unexpected error (the database away, a bug) costs this one frame an ``unavailable`` error,
@@ -175,7 +183,7 @@ def _send_all(ws, frames: Iterable[dict]) -> bool:
     return connected
 
 
-def _send(ws, frame: dict) -> bool:
+def _send(ws: Server, frame: dict) -> bool:
     try:
         ws.send(json.dumps(frame, ensure_ascii=False))
         return True

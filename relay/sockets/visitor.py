@@ -10,14 +10,16 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from flask import Blueprint, Flask, abort, current_app, request
+from simple_websocket import Server
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from relay.bridge import assistant, triage, waiting
-from relay.broker import get_broker
+from relay.broker import Subscription, get_broker
 from relay.broker.events import conversation_channel, events_of, presence_event, region_channel
 from relay.db import get_db
 from relay.domain import conversations, queues, texts
-from relay.domain.models import Counsellor, Message
+from relay.domain.models import Conversation, Counsellor, Message
 from relay.domain.privacy import mentions_personal_data, personal_data_reminder
 from relay.domain.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState
 from relay.sockets import frames
@@ -41,7 +43,7 @@ class VisitorSocket:
     queue_region: str | None = None
     queue_position: int | None = None
     ended_sent: bool = False
-    subscription: object | None = None
+    subscription: Subscription | None = None
     limiter: TokenBucket | None = None  # messages per socket (RELAY_RATE_BURST, RELAY_RATE_PER_SECOND)
 
     def listen(self, channel: str) -> None:
@@ -60,13 +62,19 @@ class VisitorSocket:
         if self.subscription is not None:
             self.subscription.close()
 
+    def started(self) -> str:
+        """The conversation's id, for a step that only follows a hello (which sets it)."""
+        if self.conversation_id is None:
+            raise FrameError("invalid_frame", texts.ERRORS["hello_first"])
+        return self.conversation_id
+
 
 def error_frame(code: str, message: str | None = None) -> dict:
     """An error for the visitor, in the words of texts.ERRORS unless given."""
     return frames.error_frame(code, message or texts.ERRORS.get(code, texts.ERRORS["unavailable"]))
 
 
-def handle_visitor_frame(visitor: VisitorSocket, raw) -> Iterator[dict]:
+def handle_visitor_frame(visitor: VisitorSocket, raw: object) -> Iterator[dict]:
     try:
         frame = parse_frame(raw, VISITOR_FRAMES)
         if frame["type"] == "hello":
@@ -101,10 +109,12 @@ def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
         raise FrameError("invalid_frame", texts.ERRORS["session_not_found"])
     db = get_db()
     with db.transaction() as session:
-        conversation = conversations.find_by_token(session, token) if token else None
-        resumed = conversation is not None
-        if not resumed:
+        found = conversations.find_by_token(session, token) if token else None
+        resumed = found is not None
+        if found is None:
             conversation, token = conversations.open_conversation(session)
+        else:
+            conversation = found
     if frame.get("token") and not resumed:
         yield error_frame("session_not_found")
     visitor.conversation_id = conversation.id
@@ -113,7 +123,7 @@ def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
     if resumed:
         announce_presence(visitor, "online")
     with db.transaction() as session:
-        conversation = session.get(conversations.Conversation, visitor.conversation_id)
+        conversation = conversations.get_conversation(session, conversation.id)
         history = conversations.transcript(session, conversation.id)
         agent = agent_frame(session, conversation)
     visitor.shown = conversations.ShownSeqs(floor=history[-1]["seq"] if history else 0)
@@ -130,7 +140,7 @@ def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
     alert = triage.visitor_alert(conversation) if resumed else None
     if alert is not None:  # the widget's safety banner comes back after a reload
         yield alert
-    if conversation.state == QUEUED:
+    if conversation.state == QUEUED and conversation.region is not None:  # a queued one has its region
         yield from queue_update(visitor, conversation.region)
     if conversation.state == BOT and not history:
         yield from run_bot_turn(visitor, "/greet")
@@ -138,13 +148,15 @@ def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
 
 def announce_presence(visitor: VisitorSocket, status: str) -> None:
     """Tell the counsellor (if any) that the visitor came back or dropped off; nothing is stored."""
-    get_broker().publish(*presence_event(visitor.conversation_id, status))
+    get_broker().publish(*presence_event(visitor.started(), status))
 
 
-def agent_frame(session, conversation) -> dict:
+def agent_frame(session: Session, conversation: Conversation) -> dict:
     region = region_data.get_region(conversation.region) if conversation.region else None
     if conversation.state == ASSIGNED and conversation.counsellor_id is not None:
         counsellor = session.get(Counsellor, conversation.counsellor_id)
+        if counsellor is None:  # the foreign key keeps an assigned counsellor's row
+            raise LookupError(f"counsellor {conversation.counsellor_id} does not exist")
         return {"type": "agent", "kind": "counsellor", "name": counsellor.name, "region": conversation.region}
     return {"type": "agent", "kind": "bot", "name": texts.BOT_NAME, "region": region.id if region else None}
 
@@ -153,7 +165,7 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
     text = require_text(frame)
     client_id = optional_string(frame, "id", 80)
     payload = optional_string(frame, "payload", 500)
-    conversation_id = visitor.conversation_id
+    conversation_id = visitor.started()
     try:  # stored and announced to the counsellor
         message, state, reminder, payload = store_visitor_message(conversation_id, text, client_id, payload)
     except IntegrityError:
@@ -216,7 +228,7 @@ def resent_or_ended(conversation_id: str, client_id: str | None) -> dict:
 
 
 def run_bot_turn(visitor: VisitorSocket, message: str) -> Iterator[dict]:
-    outcome = assistant.bot_turn(get_db(), visitor.conversation_id, message)
+    outcome = assistant.bot_turn(get_db(), visitor.started(), message)
     for message_row in outcome.messages:
         if visitor.shown.first_time(message_row.seq):
             yield conversations.message_frame(message_row)
@@ -236,7 +248,9 @@ def ask_model_opinion(
     """While a human has (or will have) the chat, Rasa's model reads the message beside the socket;
     a more serious grade comes back through this socket's inbox. A visitor who waits in the queue is
     answered after that reading (relay/bridge/waiting.py), through the conversation's channel."""
-    app, inbox, conversation_id = current_app._get_current_object(), visitor.inbox, visitor.conversation_id
+    # The app object itself (the proxy needs a context): the callbacks run on the model's worker threads.
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]  # a method of the proxy, not of Flask
+    inbox, conversation_id = visitor.inbox, visitor.started()
 
     def raised(assessment: triage_rules.Assessment) -> str | None:  # on a worker, even if the visitor left
         with app.app_context():
@@ -260,7 +274,7 @@ MODEL_ALERT = "model_alert"
 
 def visitor_end(visitor: VisitorSocket) -> Iterator[dict]:
     with get_db().transaction() as session:
-        conversation = session.get(conversations.Conversation, visitor.conversation_id)
+        conversation = conversations.get_conversation(session, visitor.started())
         was_queued, region = conversation.state == QUEUED, conversation.region
         # Not locked: a take may change its state meanwhile; ``end`` still ends it then, unless it ended.
         ended = conversation.state != ENDED and conversations.end(session, conversation, "visitor")
@@ -288,12 +302,12 @@ def queue_update(visitor: VisitorSocket, region: str) -> Iterator[dict]:
         visitor.queue_region = region
         visitor.listen(region_channel(region))
     with get_db().transaction() as session:
-        conversation = session.get(conversations.Conversation, visitor.conversation_id)
+        conversation = conversations.get_conversation(session, visitor.started())
         place = queues.position(session, conversation)
-        region = conversation.region
+        queued_region = conversation.region
     if place is not None and place != visitor.queue_position:
         visitor.queue_position = place
-        yield {"type": "queue", "position": place, "region": region}
+        yield {"type": "queue", "position": place, "region": queued_region}
 
 
 def visitor_event_frames(visitor: VisitorSocket, channel: str, event: dict) -> Iterator[dict]:
@@ -328,13 +342,13 @@ def visitor_event_frames(visitor: VisitorSocket, channel: str, event: dict) -> I
 
 
 @bp.before_request
-def check_origin():
+def check_origin() -> None:
     if not allowed_origin(request.headers.get("Origin")):
         abort(403)
 
 
 @sock.route("/ws/visitor", bp=bp)
-def visitor_socket(ws):
+def visitor_socket(ws: Server) -> None:
     visitor = VisitorSocket()
     try:
         run_socket(

@@ -70,11 +70,11 @@ FAILURE_WINDOW = timedelta(minutes=15)
 
 
 def is_throttled(session: Session, username: str) -> bool:
-    recent = session.scalar(
+    recent = session.execute(
         select(func.count())
         .select_from(LoginFailure)
         .where(LoginFailure.username == username, LoginFailure.at > utcnow() - FAILURE_WINDOW)
-    )
+    ).scalar_one()
     return recent >= MAX_FAILURES
 
 

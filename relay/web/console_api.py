@@ -6,9 +6,11 @@ from functools import wraps
 from typing import Any, Callable
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from relay.db import get_db
 from relay.domain import registrations
+from relay.domain.models import Counsellor
 from relay.schedule import get_regions
 from relay.sockets.origins import same_origin
 from relay.web import auth
@@ -23,7 +25,7 @@ def _error(status: int, code: str, message: str) -> tuple[Response, int]:
 
 
 @bp.before_request
-def only_our_origin():
+def only_our_origin() -> tuple[Response, int] | None:
     """The console runs on the relay's own origin; a browser request from elsewhere is refused."""
     origin = request.headers.get("Origin")
     if origin is not None and not same_origin(origin):
@@ -43,7 +45,7 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-def _profile(counsellor) -> dict:
+def _profile(counsellor: Counsellor) -> dict:
     return {
         "username": counsellor.username,
         "name": counsellor.name,
@@ -53,7 +55,7 @@ def _profile(counsellor) -> dict:
 
 
 @bp.post("/login")
-def login():
+def login() -> ResponseReturnValue:
     data = request.get_json(silent=True) or {}
     username, password = data.get("username"), data.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
@@ -77,7 +79,7 @@ def login():
 
 
 @bp.post("/logout")
-def logout():
+def logout() -> Response:
     with get_db().transaction() as session:
         auth.end_session(session, request.cookies.get(auth.COOKIE_NAME))
     response = Response(status=204)
@@ -87,7 +89,7 @@ def logout():
 
 @bp.get("/me")
 @login_required
-def me():
+def me() -> Response:
     return jsonify(_profile(g.counsellor))
 
 
@@ -103,13 +105,13 @@ def _canned_replies(data: dict | None) -> list[dict[str, str]]:
 
 @bp.get("/registration-options")
 @login_required
-def registration_options():
+def registration_options() -> Response:
     return jsonify(registrations.load_options())
 
 
 @bp.post("/registrations")
 @login_required
-def create_registration():
+def create_registration() -> ResponseReturnValue:
     options = registrations.load_options()
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
@@ -126,7 +128,7 @@ def create_registration():
 
 @bp.get("/registrations.csv")
 @login_required
-def registrations_csv():
+def registrations_csv() -> Response:
     with get_db().transaction() as session:
         body = registrations.export_csv(session)
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=registraties.csv"})

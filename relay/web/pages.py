@@ -21,7 +21,7 @@ def _widget_dir() -> Path:
     return Path(current_app.config["WIDGET_DIR"])
 
 
-def _serve(directory: Path, filename: str, cache: str):
+def _serve(directory: Path, filename: str, cache: str) -> Response:
     if not (directory / filename).is_file():
         abort(404)
     # Browsers run a module script only with a JavaScript type (and nosniff holds classic scripts to it
@@ -33,12 +33,12 @@ def _serve(directory: Path, filename: str, cache: str):
 
 
 @bp.get("/")
-def demo_page():
+def demo_page() -> Response:
     return _page(_serve(_widget_dir(), "demo.html", PAGE_CACHE))
 
 
 @bp.get("/widget/<path:filename>")
-def widget_file(filename: str):
+def widget_file(filename: str) -> Response:
     response = _serve(_widget_dir(), filename, WIDGET_CACHE)
     # The widget is embedded by other sites: let any origin load it, without cookies.
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
@@ -47,12 +47,12 @@ def widget_file(filename: str):
 
 
 @bp.get("/console")
-def console_page():
+def console_page() -> Response:
     return _page(_serve(_widget_dir() / "console", "index.html", PAGE_CACHE))
 
 
 @bp.get("/console/<path:filename>")
-def console_file(filename: str):
+def console_file(filename: str) -> Response:
     return _serve(_widget_dir() / "console", filename, PAGE_CACHE)
 
 
@@ -81,7 +81,7 @@ def status() -> Response:
     return response
 
 
-def _page(response):
+def _page(response: Response) -> Response:
     """Content Security Policy for our own HTML pages: no inline script or style, not framed."""
     scheme = "wss" if request.scheme == "https" else "ws"
     response.headers["Content-Security-Policy"] = (
@@ -92,7 +92,7 @@ def _page(response):
     return response
 
 
-def add_security_headers(response):
+def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     if request.path.startswith("/api/") or request.path.startswith("/console"):
