@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def counsellor_add(args) -> int:
+def counsellor_add(args: argparse.Namespace) -> int:
     from relay import create_app
     from relay.db import get_db
     from relay.schedule import get_regions
@@ -86,7 +86,7 @@ def registrations_export() -> int:
     return 0
 
 
-def purge_command(args) -> int:
+def purge_command(args: argparse.Namespace) -> int:
     from relay import create_app
     from relay.db import get_db
     from relay.ops.retention import purge

@@ -14,7 +14,7 @@ its way of waiting for the database when it is first imported.
 from __future__ import annotations
 
 import sys
-from typing import Callable, TypeVar
+from typing import Any, Callable, Mapping, TypeVar
 
 GEVENT = "gevent"
 THREADS = "threads"
@@ -37,7 +37,7 @@ def worker_kind(config: dict) -> str:
     return GEVENT if str(config.get("DATABASE_URL", "")).startswith("postgresql") else THREADS
 
 
-def prepare_process(argv: list[str], environ=None) -> str | None:
+def prepare_process(argv: list[str], environ: Mapping[str, str] | None = None) -> str | None:
     """Before ``python -m relay`` imports anything else: patch for gevent when ``serve`` will use it.
 
     Returns the worker ``serve`` will use, or None for the other commands (which stay unpatched).
@@ -60,7 +60,7 @@ def gevent_active() -> bool:
     return monkey is not None and monkey.is_module_patched("threading")
 
 
-def run_blocking(function: Callable[..., T], *args) -> T:
+def run_blocking(function: Callable[..., T], *args: Any) -> T:
     """Run a C call that holds the CPU for a while (an Argon2 hash) without stalling other sockets.
 
     Under gevent it runs in gevent's pool of real threads (the C code releases the interpreter lock,

@@ -40,7 +40,7 @@ def create_database(database_url: str) -> bool:
     """Create the PostgreSQL database of ``database_url`` if it is missing; True if it was created.
     (SQLite creates its file by itself.)"""
     target = make_url(database_url)
-    if not target.drivername.startswith("postgresql"):
+    if not target.drivername.startswith("postgresql") or target.database is None:  # no database named: none to create
         return False
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:

@@ -11,10 +11,11 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import requests
 from flask import Flask
-from sqlalchemy import bindparam, create_engine, delete, exists, select, text
+from sqlalchemy import CursorResult, Delete, bindparam, create_engine, delete, exists, select, text
 from sqlalchemy.orm import Session
 
 from relay.db import get_db
@@ -62,22 +63,33 @@ def purge_relay(session: Session, retention_days: float, now: datetime | None = 
     result = PurgeResult()
     ids = expired_conversation_ids(session, now - timedelta(days=retention_days))
     if ids:
-        result.messages = session.execute(
-            delete(Message).where(Message.conversation_id.in_(ids)).execution_options(synchronize_session=False)
-        ).rowcount
+        result.messages = _deleted(
+            session,
+            delete(Message).where(Message.conversation_id.in_(ids)).execution_options(synchronize_session=False),
+        )
         session.execute(
             delete(Conversation).where(Conversation.id.in_(ids)).execution_options(synchronize_session=False)
         )
     result.conversations = ids
-    result.console_sessions = session.execute(
-        delete(CounsellorSession).where(CounsellorSession.expires_at < now).execution_options(synchronize_session=False)
-    ).rowcount
-    result.login_failures = session.execute(
+    result.console_sessions = _deleted(
+        session,
+        delete(CounsellorSession)
+        .where(CounsellorSession.expires_at < now)
+        .execution_options(synchronize_session=False),
+    )
+    result.login_failures = _deleted(
+        session,
         delete(LoginFailure)
         .where(LoginFailure.at < now - timedelta(days=LOGIN_FAILURE_DAYS))
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     return result
+
+
+def _deleted(session: Session, statement: Delete) -> int:
+    """Run a DELETE; how many rows it removed."""
+    # A DELETE's result is a CursorResult (it has rowcount); Session.execute is typed as any Result.
+    return cast(CursorResult[Any], session.execute(statement)).rowcount
 
 
 def purge_rasa(
@@ -170,7 +182,7 @@ def start_periodic_purge(app: Flask, first_delay: float = 5.0) -> threading.Even
     stop = threading.Event()
     interval = max(float(app.config["RELAY_PURGE_INTERVAL"]), 1.0)
 
-    def loop():
+    def loop() -> None:
         delay = min(first_delay, interval)
         while not stop.wait(delay):
             delay = interval

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
+from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.config import Config
 from gunicorn.glogging import Logger
 
 from relay import create_app
@@ -35,22 +38,22 @@ class RedactClientAddresses(logging.Filter):
 class PrivateLogger(Logger):
     """gunicorn's logger, minus client addresses in its error log."""
 
-    def setup(self, cfg):
+    def setup(self, cfg: Config) -> None:
         super().setup(cfg)
         for handler in self.error_log.handlers:
             handler.addFilter(RedactClientAddresses())
 
 
 class RelayServer(BaseApplication):
-    def __init__(self, options: dict):
+    def __init__(self, options: dict[str, Any]):
         self.options = options
         super().__init__()
 
-    def load_config(self):
+    def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
 
-    def load(self):
+    def load(self) -> Flask:
         app = create_app()
         # Runs in the worker (no preload): transcripts past their retention are deleted while serving.
         from relay.ops.retention import start_periodic_purge
@@ -60,7 +63,7 @@ class RelayServer(BaseApplication):
         return app
 
 
-def warm_up(app) -> None:
+def warm_up(app: Flask) -> None:
     """Open the pools' connections before the first visitor needs them.
 
     A relay that starts cold under load opens dozens of database and Redis connections at once,

@@ -29,10 +29,10 @@ def upgrade() -> None:
                         sa.column('text', sa.Text))
     conversations = sa.table('conversations', sa.column('id', sa.String), sa.column('reminded_kinds', sa.String))
     said: dict[str, str] = {}
-    for conversation_id, text in connection.execute(
+    for row in connection.execute(
             sa.select(messages.c.conversation_id, messages.c.text)
             .where(messages.c.sender == 'system', messages.c.text.startswith(REMINDER_START))):
-        said[conversation_id] = said.get(conversation_id, "") + " " + text
+        said[row.conversation_id] = said.get(row.conversation_id, "") + " " + row.text
     for conversation_id, text in said.items():
         kinds = ",".join(kind for kind, name in KIND_NAMES.items() if name in text)
         connection.execute(sa.update(conversations).where(conversations.c.id == conversation_id)
