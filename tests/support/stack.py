@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench.stack import MODEL, REPO, Rasa, Relay
 
-RASA_START_TIMEOUT = 300  # the model loads in ~30 s alone, far slower on shared, busy cores
+RASA_START_TIMEOUT = 300  # loading the model is slow, and far slower on shared, busy cores
 RELAY_START_TIMEOUT = 120  # a relay trains its triage classifier at start: slow on shared, busy cores
 # Rasa and the action server are Sanic apps, which read SANIC_* variables into their config: no
 # access log (it names client addresses), and the action server listens on loopback only. The
