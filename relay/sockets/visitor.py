@@ -6,6 +6,7 @@ are what the unit tests call.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -20,6 +21,7 @@ from relay.domain import conversations, queues, texts
 from relay.domain.models import Counsellor, Message
 from relay.domain.privacy import mentions_personal_data, personal_data_reminder
 from relay.domain.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState
+from relay.ops import metrics
 from relay.sockets import frames
 from relay.sockets.frames import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
 from relay.sockets.origins import allowed_origin
@@ -150,6 +152,7 @@ def agent_frame(session, conversation) -> dict:
 
 
 def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
+    received = time.monotonic()
     text = require_text(frame)
     client_id = optional_string(frame, "id", 80)
     payload = optional_string(frame, "payload", 500)
@@ -174,6 +177,7 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
     category = triage.grade(conversation_id, rules_view)
     if category is not None:
         yield triage_rules.alert_frame(category)
+        metrics.ALERT_SECONDS.observe(time.monotonic() - received)  # resumed once the frame was sent
     if state == BOT:
         yield from run_bot_turn(visitor, payload or text)
     else:  # queued: never silence while waiting, the relay answers until a person does
@@ -336,6 +340,7 @@ def check_origin():
 @sock.route("/ws/visitor", bp=bp)
 def visitor_socket(ws):
     visitor = VisitorSocket()
+    metrics.SOCKETS_OPEN.labels(kind="visitor").inc()
     try:
         run_socket(
             ws,
@@ -344,6 +349,7 @@ def visitor_socket(ws):
             on_event=lambda channel, event: visitor_event_frames(visitor, channel, event),
         )
     finally:
+        metrics.SOCKETS_OPEN.labels(kind="visitor").dec()
         visitor.close()
         if visitor.conversation_id is not None:
             announce_presence(visitor, "offline")
