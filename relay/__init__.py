@@ -33,11 +33,12 @@ def create_app(test_config: dict | None = None) -> "Flask":
     schedule.init_app(app)
 
     from relay.sockets import counsellor, frames, visitor
-    from relay.web import console_api, pages
+    from relay.web import console_api, health, pages
 
     frames.init_app(app)
     pages.init_app(app)
     console_api.init_app(app)
+    health.init_app(app)
     visitor.init_app(app)
     counsellor.init_app(app)
     return app

@@ -54,6 +54,8 @@ DEFAULTS = {
     # Seconds a unit of work waits for a database lock before the client hears "unavailable".
     "DATABASE_LOCK_TIMEOUT": 30.0,
     "COOKIE_SECURE": False,
+    # The bearer token Prometheus sends to GET /metrics; unset, /metrics answers 404 (docs/operations.md).
+    "RELAY_METRICS_TOKEN": None,
     "WIDGET_DIR": str(REPO_ROOT / "widget"),
     "CONTENT_DIR": str(REPO_ROOT / "content"),
     "TESTING": False,

@@ -5,6 +5,7 @@ The Rasa call happens outside any database transaction, so a slow bot never hold
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -18,6 +19,7 @@ from relay.db import Database
 from relay.domain import conversations, texts
 from relay.domain.models import Conversation, Message
 from relay.domain.states import BOT
+from relay.ops import metrics
 from relay.schedule import describe_opening, get_regions, get_schedule
 from voordeur_content import regions as region_data
 from voordeur_content.triage import Assessment
@@ -48,6 +50,7 @@ def bot_turn(db: Database, conversation_id: str, message: str) -> TurnOutcome:
     outcome = TurnOutcome()
     if answered_region_question(db, conversation_id, message, outcome):
         return outcome
+    started = time.monotonic()
     try:
         turn = get_rasa().turn(conversation_id, message, schedule_metadata())
     except RasaUnavailable:
@@ -74,6 +77,7 @@ def bot_turn(db: Database, conversation_id: str, message: str) -> TurnOutcome:
         if not stored:
             return outcome  # the visitor ended or was queued meanwhile; the answer is moot
         outcome.messages.extend(stored.messages)
+    metrics.BOT_TURN_SECONDS.observe(time.monotonic() - started)
     return outcome
 
 

@@ -14,6 +14,8 @@ import urllib3
 from flask import Flask, current_app
 from urllib3.exceptions import HTTPError, ProtocolError
 
+from relay.ops import metrics
+
 log = logging.getLogger(__name__)
 
 # What Rasa answers on its HTTP API to a missing or wrong token.
@@ -196,11 +198,17 @@ class RasaClient:
             # The REST channel ignores the token: it is not sent where it is not needed.
             turn = decode_turn(self._post("/webhooks/rest/webhook", body, self.timeout, with_token=False))
         except (HTTPError, ProtocolError, OSError) as error:  # refused, reset or no answer in time
+            metrics.rasa_error("turn")
             self.mark_down(type(error).__name__)
             raise RasaUnavailable(str(error)) from error
         except ValueError as error:
+            metrics.rasa_error("turn")
             raise RasaUnavailable(str(error)) from error
+        except RasaUnavailable:  # refused the token, or an error status
+            metrics.rasa_error("turn")
+            raise
         if not turn.messages and not turn.signals:
+            metrics.rasa_error("turn")
             # Rasa answers 200 with nothing when its action server is down; the bot always
             # says something otherwise, so silence means the assistant is not working.
             raise RasaUnavailable("Rasa gave an empty answer (is the action server down?)")
@@ -213,9 +221,11 @@ class RasaClient:
         try:
             return self._post("/model/parse", {"text": text}, self.parse_timeout)
         except (HTTPError, ProtocolError, OSError) as error:
+            metrics.rasa_error("parse")
             self.mark_down(type(error).__name__)
             return None
         except (ValueError, RasaUnavailable):
+            metrics.rasa_error("parse")
             log.warning("Rasa parse unavailable; the rules alone grade this message")
             return None
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Update,
     bindparam,
     cast,
+    event,
     func,
     insert,
     select,
@@ -38,6 +39,7 @@ from relay.domain import states
 from relay.domain.models import Conversation, Message, utcnow
 from relay.domain.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState
 from relay.domain.tokens import hash_token, new_token
+from relay.ops import metrics
 
 # Messages are stored with Core statements on the tables, not through the ORM's unit of work: a
 # message is the relay's hottest write, and the ORM's bookkeeping cost more than the database.
@@ -312,6 +314,10 @@ def store_messages(
         events.conversation(conversation_id, "message", message=message_frame(message, conversation_id))
     if not isinstance(unit, Session):
         unit.publish(events)
+        metrics.messages_stored(sender, len(stored.messages))
+    elif stored.messages:  # counted with the commit of the caller's unit of work, not before
+        count = len(stored.messages)
+        event.listen(unit, "after_commit", lambda _session: metrics.messages_stored(sender, count), once=True)
     return stored
 
 

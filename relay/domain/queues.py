@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from relay.domain import conversations
@@ -123,3 +124,13 @@ def transfer(session: Session, counsellor_id: int, conversation: Conversation, r
     if conversation.state != ASSIGNED:
         return False
     return conversations.requeue(session, conversation, region, counsellor_id)
+
+
+def queue_figures(connection: Connection) -> list[tuple[str | None, int, datetime | None]]:
+    """Per region with a queue: how many wait, and when the longest waiting one was queued."""
+    statement = (
+        select(Conversation.region, func.count(), func.min(Conversation.queued_at))
+        .where(Conversation.state == QUEUED)
+        .group_by(Conversation.region)
+    )
+    return [(region, count, oldest) for region, count, oldest in connection.execute(statement).all()]

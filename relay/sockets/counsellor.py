@@ -21,6 +21,7 @@ from relay.db import get_db
 from relay.domain import conversations, queues, texts
 from relay.domain.models import Conversation, Counsellor, utcnow
 from relay.domain.states import ASSIGNED, ENDED
+from relay.ops import metrics
 from relay.schedule import get_regions, get_schedule
 from relay.sockets import frames
 from relay.sockets.frames import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
@@ -344,6 +345,7 @@ def check_session_and_origin() -> None:
 @sock.route("/ws/counsellor", bp=bp)
 def counsellor_socket(ws: Server) -> None:
     counsellor = CounsellorSocket.for_counsellor(request.environ["voordeur.counsellor"])
+    metrics.SOCKETS_OPEN.labels(kind="counsellor").inc()
     try:
         run_socket(
             ws,
@@ -353,6 +355,7 @@ def counsellor_socket(ws: Server) -> None:
             start=counsellor_connected(counsellor),
         )
     finally:
+        metrics.SOCKETS_OPEN.labels(kind="counsellor").dec()
         counsellor.close()
 
 

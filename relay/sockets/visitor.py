@@ -6,6 +6,7 @@ are what the unit tests call.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -22,6 +23,7 @@ from relay.domain import conversations, queues, texts
 from relay.domain.models import Conversation, Counsellor, Message
 from relay.domain.privacy import mentions_personal_data, personal_data_reminder
 from relay.domain.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState
+from relay.ops import metrics
 from relay.sockets import frames
 from relay.sockets.frames import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
 from relay.sockets.origins import allowed_origin
@@ -162,6 +164,7 @@ def agent_frame(session: Session, conversation: Conversation) -> dict:
 
 
 def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
+    received = time.monotonic()
     text = require_text(frame)
     client_id = optional_string(frame, "id", 80)
     payload = optional_string(frame, "payload", 500)
@@ -186,6 +189,7 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
     category = triage.grade(conversation_id, rules_view)
     if category is not None:
         yield triage_rules.alert_frame(category)
+        metrics.ALERT_SECONDS.observe(time.monotonic() - received)  # resumed once the frame was sent
     if state == BOT:
         yield from run_bot_turn(visitor, payload or text)
     else:  # queued: never silence while waiting, the relay answers until a person does
@@ -350,6 +354,7 @@ def check_origin() -> None:
 @sock.route("/ws/visitor", bp=bp)
 def visitor_socket(ws: Server) -> None:
     visitor = VisitorSocket()
+    metrics.SOCKETS_OPEN.labels(kind="visitor").inc()
     try:
         run_socket(
             ws,
@@ -358,6 +363,7 @@ def visitor_socket(ws: Server) -> None:
             on_event=lambda channel, event: visitor_event_frames(visitor, channel, event),
         )
     finally:
+        metrics.SOCKETS_OPEN.labels(kind="visitor").dec()
         visitor.close()
         if visitor.conversation_id is not None:
             announce_presence(visitor, "offline")
