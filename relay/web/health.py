@@ -28,10 +28,23 @@ def healthz() -> Response:
 
 @bp.get("/readyz")
 def readyz() -> tuple[Response, int]:
-    """Ready when the database answers ``SELECT 1`` and Rasa answers its status (the bot path);
-    the body says which check failed, never why in detail (no hosts, paths or versions)."""
+    """Ready when the database answers ``SELECT 1``. Rasa's answer is reported but does not decide:
+    without Rasa the relay still asks a visitor's town and hands them to a counsellor, and every relay
+    shares one Rasa, so failing on it would take every relay out of a balancer at once."""
+    return _readiness(required=("database",))
+
+
+@bp.get("/readyz/bot")
+def readyz_bot() -> tuple[Response, int]:
+    """The bot path: ready when the database answers and Rasa answers its status (for alerting, or
+    for a balancer in front of relays that serve only the assistant)."""
+    return _readiness(required=("database", "rasa"))
+
+
+def _readiness(required: tuple[str, ...]) -> tuple[Response, int]:
+    """The body says which check failed, never why in detail (no hosts, paths or versions)."""
     checks = {"database": _database_answers(), "rasa": get_rasa().status() is None}
-    ready = all(checks.values())
+    ready = all(checks[name] for name in required)
     body = {
         "status": "ready" if ready else "not ready",
         "checks": {k: "ok" if v else "failed" for k, v in checks.items()},

@@ -10,13 +10,12 @@ from types import SimpleNamespace
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from conftest import of_type
-from live_clients import Counsellor, Visitor
 from prometheus_client.parser import text_string_to_metric_families
 from werkzeug.serving import make_server
 
 from relay.bridge.rasa import RasaClient, RasaUnavailable, get_rasa
 from relay.db import Database, get_db
+from tests.support.clients import Counsellor, Visitor, of_type
 
 TOKEN = "scrape-token-for-tests"
 RASA_TOKEN = "rasa-api-token-for-tests"
@@ -187,18 +186,24 @@ def test_readyz_is_ready_when_the_database_and_rasa_answer(app, answering_rasa):
     assert response.get_json() == {"status": "ready", "checks": {"database": "ok", "rasa": "ok"}}
 
 
-def test_readyz_is_not_ready_while_rasa_does_not_answer_and_says_so_quickly(app):
+def test_without_rasa_the_relay_stays_ready_and_the_bot_path_is_not_and_both_say_so_quickly(app):
+    """Without Rasa the relay still hands visitors to counsellors: a balancer must keep it."""
+    client = app.test_client()
     started = time.monotonic()
-    response = app.test_client().get("/readyz")  # the app fixture's Rasa: a closed port
-    assert time.monotonic() - started < 2.0
-    assert response.status_code == 503
-    assert response.get_json() == {"status": "not ready", "checks": {"database": "ok", "rasa": "failed"}}
+    relay = client.get("/readyz")  # the app fixture's Rasa: a closed port
+    bot = client.get("/readyz/bot")
+    assert time.monotonic() - started < 4.0
+    assert relay.status_code == 200
+    assert relay.get_json() == {"status": "ready", "checks": {"database": "ok", "rasa": "failed"}}
+    assert bot.status_code == 503
+    assert bot.get_json() == {"status": "not ready", "checks": {"database": "ok", "rasa": "failed"}}
 
 
-def test_readyz_is_not_ready_when_rasa_refuses_the_token(app, answering_rasa):
+def test_the_bot_path_is_ready_with_rasa_and_not_when_rasa_refuses_the_token(app, answering_rasa):
+    assert app.test_client().get("/readyz/bot").status_code == 200
     app.extensions["relay_rasa"] = RasaClient(answering_rasa.base_url, timeout=4.0, parse_timeout=3.0, token="wrong")
     try:
-        response = app.test_client().get("/readyz")
+        response = app.test_client().get("/readyz/bot")
     finally:
         app.extensions["relay_rasa"].close()
     assert response.status_code == 503 and response.get_json()["checks"]["rasa"] == "failed"
@@ -219,6 +224,7 @@ def test_readyz_is_not_ready_when_the_database_is_gone_and_the_error_is_counted(
         assert response.status_code == 503
         body = response.get_json()
         assert body == {"status": "not ready", "checks": {"database": "failed", "rasa": "ok"}}
+        assert app.test_client().get("/readyz/bot").status_code == 503
         assert "no-such-directory" not in response.get_data(as_text=True)  # no paths, no hosts
         text, after = scrape(scraped)  # still served: the queue figures are left out
         assert "voordeur_queue_length" not in text
