@@ -124,18 +124,7 @@ def registrations_due(counsellor: CounsellorSocket) -> Iterator[dict]:
         )
         transcripts = {c.id: conversations.transcript(session, c.id, for_counsellor=True) for c in due}
     for conversation in due:
-        yield {
-            "type": "taken",
-            "conversation": conversation.id,
-            "nickname": conversation.nickname or "Anoniem",
-            "region": conversation.region,
-            "urgent": conversation.urgent,
-            "risk": conversation.risk,
-            "risk_reason": conversation.risk_reason,
-            "intake": conversation.intake or {},
-            "transcript": transcripts[conversation.id],
-            "state": ENDED,
-        }
+        yield {**taken_frame(conversation, transcripts[conversation.id]), "state": ENDED}
         yield {
             "type": "ended",
             "conversation": conversation.id,
@@ -163,7 +152,12 @@ def follow(counsellor: CounsellorSocket, conversation_id: str) -> Iterator[dict]
         conversation = conversations.get_conversation(session, conversation_id)
         history = conversations.transcript(session, conversation_id, for_counsellor=True)
     counsellor.open_chats[conversation_id] = conversations.ShownSeqs(floor=history[-1]["seq"] if history else 0)
-    yield {
+    yield taken_frame(conversation, history)
+
+
+def taken_frame(conversation: Conversation, transcript: list[dict]) -> dict:
+    """A conversation as the counsellor who has it receives it: who, where, how urgent, and its messages."""
+    return {
         "type": "taken",
         "conversation": conversation.id,
         "nickname": conversation.nickname or "Anoniem",
@@ -172,7 +166,7 @@ def follow(counsellor: CounsellorSocket, conversation_id: str) -> Iterator[dict]
         "risk": conversation.risk,
         "risk_reason": conversation.risk_reason,
         "intake": conversation.intake or {},
-        "transcript": history,
+        "transcript": transcript,
     }
 
 
