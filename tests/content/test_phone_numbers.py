@@ -34,7 +34,7 @@ def _bot_responses():
 def _relay_texts():
     from relay.domain import texts
 
-    source = (REPO / "relay" / "texts.py").read_text(encoding="utf-8")
+    source = Path(texts.__file__).read_text(encoding="utf-8")
     yield "relay/domain/texts.py (source)", source
     for name in dir(texts):
         yield from _strings(getattr(texts, name), f"relay/domain/texts.py {name}")
