@@ -10,7 +10,11 @@ if TYPE_CHECKING:
     from flask import Flask
 
 
-def create_app(test_config: dict | None = None) -> "Flask":
+def create_app(test_config: dict | None = None, *, serving: bool = True) -> "Flask":
+    """The relay. ``serving=False`` is the command line's app (`python -m relay counsellor add`,
+    `purge`, `registrations export`): the configuration, the database, the content and Rasa's
+    address, without the sockets and pages, the triage classifier or a first call to Rasa, so that
+    an operator's command answers at once."""
     # Flask is imported here, not above: `python -m relay serve` may have to patch the standard
     # library for gevent before Flask (and psycopg) are imported (relay/ops/concurrency.py).
     from flask import Flask
@@ -28,9 +32,11 @@ def create_app(test_config: dict | None = None) -> "Flask":
 
     db.init_app(app)
     broker.init_app(app)
-    rasa.init_app(app)
-    triage.init_app(app)
     schedule.init_app(app)
+    rasa.init_app(app, check_at_start=serving)
+    if not serving:
+        return app
+    triage.init_app(app)
 
     from relay.sockets import counsellor, frames, visitor
     from relay.web import console_api, health, pages

@@ -6,6 +6,13 @@ examples when a signal phrase means danger and recognises danger said without on
 when first needed (docs/performance.md: how long that takes), from the examples in content/triage_examples/ (each line
 {"text", "grade"}), written by people who never saw the held-out evaluation sets, and trained
 again when an example file changes. Without scikit-learn the rules alone decide.
+
+Training takes seconds of a core, and every process that grades messages needs the classifier (each
+relay process, each action server, each `python -m relay` command that builds the app). So the
+trained weights are kept on disk (`voordeur_content/triage_cache.py`), under a key computed from
+the prepared training texts, their grades, the settings and scikit-learn's version: a process
+whose examples, rules and library are the same loads them in a fraction of a second, and any change
+to what the classifier would learn from makes a new key, so it trains again.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from voordeur_content import triage_cache
 from voordeur_content._files import CONTENT_DIR, content_file
 
 EXAMPLES_DIR = CONTENT_DIR / "triage_examples"  # the repository's; readers ask content_file()
@@ -50,19 +58,36 @@ class Classifier:
     (tests/content/test_triage.py) that both give the same answer.
     """
 
-    def __init__(self, pipeline: Any):
-        self._pipeline = pipeline
-        union, regression = pipeline.steps[0][1], pipeline.steps[-1][1]
-        self.classes: List[str] = [str(c) for c in regression.classes_]
+    def __init__(self, weights: triage_cache.Weights, pipeline: Any = None):
+        self._pipeline = pipeline  # scikit-learn's own, when trained in this process
+        self.weights = weights
+        self.classes: List[str] = list(weights.classes)
         self._parts = []
         offset = 0
-        for _, vectorizer in union.transformer_list:
-            vocabulary = dict(vectorizer.vocabulary_)
-            self._parts.append((vectorizer.build_analyzer(), vocabulary, [float(v) for v in vectorizer.idf_], offset))
+        for vectorizer, terms, idf in zip(_vectorizers(), weights.terms, weights.idf, strict=True):
+            vocabulary = {term: index for index, term in enumerate(terms)}
+            self._parts.append((vectorizer.build_analyzer(), vocabulary, idf, offset))
             offset += len(vocabulary)
         # One column of weights per feature (a tuple over the classes), and the intercepts.
-        self._columns = [tuple(float(w) for w in column) for column in regression.coef_.T]
-        self._intercepts = [float(b) for b in regression.intercept_]
+        self._columns = weights.columns
+        self._intercepts = list(weights.intercepts)
+
+    @classmethod
+    def from_pipeline(cls, pipeline: Any) -> "Classifier":
+        union, regression = pipeline.steps[0][1], pipeline.steps[-1][1]
+        terms, idf = [], []
+        for _, vectorizer in union.transformer_list:
+            by_index = sorted(vectorizer.vocabulary_.items(), key=lambda item: item[1])
+            terms.append([term for term, _ in by_index])
+            idf.append([float(v) for v in vectorizer.idf_])
+        weights = triage_cache.Weights(
+            classes=[str(c) for c in regression.classes_],
+            terms=terms,
+            idf=idf,
+            columns=[tuple(float(w) for w in column) for column in regression.coef_.T],
+            intercepts=[float(b) for b in regression.intercept_],
+        )
+        return cls(weights, pipeline)
 
     def probabilities(self, features: str) -> Dict[str, float]:
         scores = list(self._intercepts)
@@ -80,21 +105,54 @@ class Classifier:
         return {label: e / total for label, e in zip(self.classes, exps, strict=False)}
 
     def probabilities_by_sklearn(self, features: str) -> Dict[str, float]:
+        if self._pipeline is None:
+            raise ValueError("loaded from the cache: train() gives a classifier with scikit-learn's pipeline")
         return dict(zip(self.classes, (float(p) for p in self._pipeline.predict_proba([features])[0]), strict=False))
 
 
-def train(examples: List[Dict[str, Any]], featurize: Callable[[str], str]) -> Classifier:
+def _vectorizers() -> List[Any]:
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline, make_union
 
-    words = make_union(
+    return [
         TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True),
         TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+"),
-    )
-    pipeline = make_pipeline(words, LogisticRegression(C=30, max_iter=3000, class_weight="balanced"))
-    pipeline.fit([featurize(e["text"]) for e in examples], [e["grade"] for e in examples])
-    return Classifier(pipeline)
+    ]
+
+
+def _regression() -> Any:
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=30, max_iter=3000, class_weight="balanced")
+
+
+def train(examples: List[Dict[str, Any]], featurize: Callable[[str], str]) -> Classifier:
+    """Train in this process, without the cache."""
+    return _fit([featurize(e["text"]) for e in examples], [e["grade"] for e in examples])
+
+
+def _fit(texts: List[str], grades: List[str]) -> Classifier:
+    from sklearn.pipeline import make_pipeline, make_union
+
+    pipeline = make_pipeline(make_union(*_vectorizers()), _regression())
+    pipeline.fit(texts, grades)
+    return Classifier.from_pipeline(pipeline)
+
+
+def trained_or_cached(examples: List[Dict[str, Any]], featurize: Callable[[str], str]) -> Classifier:
+    """The classifier for these examples: from the disk cache when it holds the same training, else
+    trained now and written there."""
+    import sklearn
+
+    texts, grades = [featurize(e["text"]) for e in examples], [e["grade"] for e in examples]
+    settings = [repr(sorted(v.get_params().items())) for v in _vectorizers()]
+    settings.append(repr(sorted(_regression().get_params().items())))
+    key = triage_cache.key_of(texts, grades, settings, sklearn.__version__)
+    weights = triage_cache.load(key)
+    if weights is not None:
+        return Classifier(weights)
+    model = _fit(texts, grades)
+    triage_cache.save(key, model.weights)
+    return model
 
 
 def classifier(featurize: Callable[[str], str], folder: Optional[Path] = None) -> Optional[Classifier]:
@@ -115,6 +173,6 @@ def classifier(featurize: Callable[[str], str], folder: Optional[Path] = None) -
             model = None
         else:
             examples = read_examples(folder)
-            model = train(examples, featurize) if examples else None
+            model = trained_or_cached(examples, featurize) if examples else None
         _cache[key] = (stamp, model)
         return model

@@ -261,7 +261,7 @@ class RasaClient:
         return self._responses.get(name)
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, check_at_start: bool = True) -> None:
     app.extensions["relay_rasa"] = RasaClient(
         app.config["RASA_URL"],
         timeout=app.config["RASA_TIMEOUT"],
@@ -269,7 +269,7 @@ def init_app(app: Flask) -> None:
         probe_interval=app.config["RASA_PROBE_SECONDS"],
         token=app.config.get("RASA_TOKEN"),
     )
-    if not app.config["TESTING"]:
+    if check_at_start and not app.config["TESTING"]:
         app.extensions["relay_rasa"].check_at_start()
 
 

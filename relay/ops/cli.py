@@ -50,7 +50,7 @@ def counsellor_add(args: argparse.Namespace) -> int:
     if len(password) < 8:
         print("error: the password (one line on standard input) needs at least 8 characters", file=sys.stderr)
         return 2
-    app = create_app()
+    app = create_app(serving=False)
     known = {r.id for r in get_regions(app)}
     regions = args.regions.strip()
     if regions != "all":
@@ -79,7 +79,7 @@ def registrations_export() -> int:
     from relay.db import get_db
     from relay.domain.registrations import export_csv
 
-    app = create_app()
+    app = create_app(serving=False)
     with get_db(app).transaction() as session:
         sys.stdout.write(export_csv(session))
     get_db(app).dispose()
@@ -91,7 +91,7 @@ def purge_command(args: argparse.Namespace) -> int:
     from relay.db import get_db
     from relay.ops.retention import purge
 
-    app = create_app()
+    app = create_app(serving=False)
     result = purge(app, args.days)
     get_db(app).dispose()
     print(

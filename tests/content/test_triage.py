@@ -1,6 +1,8 @@
 """The triage rules (content/triage.yml through voordeur_content.triage): grades as a visitor's
 words deserve them, and an editor's file that cannot work fails loudly."""
 
+import json
+
 import pytest
 
 from voordeur_content import triage
@@ -134,7 +136,7 @@ def test_a_broken_file_fails_loudly(tmp_path, broken, message):
 def test_the_classifier_by_hand_gives_what_scikit_learn_gives():
     from voordeur_content import triage_classifier
 
-    model = triage_classifier.classifier(triage._features_of)
+    model = triage_classifier.train(triage_classifier.read_examples(), triage._features_of)
     for text in (
         "hij slaat me nu en ik wil dood",
         "hallo",
@@ -153,3 +155,73 @@ def test_examples_with_a_wrong_grade_fail_loudly(tmp_path):
     (tmp_path / "a.jsonl").write_text('{"text": "hoi", "grade": "red"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="a.jsonl:1"):
         triage_classifier.read_examples(tmp_path)
+
+
+SMALL_EXAMPLES = [
+    ("hij slaat me nu", "acute"),
+    ("hij slaat me nu hard", "acute"),
+    ("hij staat nu voor de deur", "acute"),
+    ("ik wil dood", "suicide"),
+    ("ik wil niet meer leven", "suicide"),
+    ("ik wil er niet meer zijn", "suicide"),
+    ("hij dreigt me te vermoorden", "high"),
+    ("hij dreigde me te wurgen", "high"),
+    ("hij dreigt met een mes", "high"),
+    ("hoe laat zijn jullie open", "none"),
+    ("wat kost het bellen", "none"),
+    ("hoe laat kan ik bellen", "none"),
+]
+
+
+def _write_examples(folder, examples):
+    folder.mkdir(exist_ok=True)
+    lines = [json.dumps({"text": t, "grade": g}) for t, g in examples]
+    (folder / "examples.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_a_process_loads_the_trained_classifier_from_the_disk_and_trains_again_when_the_examples_change(
+    tmp_path, monkeypatch
+):
+    from voordeur_content import triage_cache, triage_classifier
+
+    monkeypatch.setenv("VOORDEUR_CACHE_DIR", str(tmp_path / "cache"))
+    examples = tmp_path / "examples"
+    _write_examples(examples, SMALL_EXAMPLES)
+    fits = []
+    real_fit = triage_classifier._fit
+    monkeypatch.setattr(triage_classifier, "_fit", lambda *a: fits.append(1) or real_fit(*a))
+
+    trained = triage_classifier.trained_or_cached(triage_classifier.read_examples(examples), triage._features_of)
+    loaded = triage_classifier.trained_or_cached(triage_classifier.read_examples(examples), triage._features_of)
+    assert len(fits) == 1  # the second process would not train
+    for text in ("hij slaat me nu met een mes", "ik wil dood", "wanneer zijn jullie open", "hallo"):
+        features = triage._features_of(text)
+        a, b = trained.probabilities(features), loaded.probabilities(features)
+        assert a.keys() == b.keys() and all(abs(a[k] - b[k]) < 1e-12 for k in a)
+
+    _write_examples(examples, SMALL_EXAMPLES + [("mijn vader schopt me nu", "acute")])
+    triage_classifier.trained_or_cached(triage_classifier.read_examples(examples), triage._features_of)
+    assert len(fits) == 2  # a new example: trained again, never the stale weights
+    assert len(list((tmp_path / "cache").glob(f"{triage_cache.PREFIX}*.npz"))) == 2
+
+
+def test_a_damaged_or_unwritable_cache_only_costs_the_training(tmp_path, monkeypatch):
+    from voordeur_content import triage_cache, triage_classifier
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("VOORDEUR_CACHE_DIR", str(cache))
+    examples = tmp_path / "examples"
+    _write_examples(examples, SMALL_EXAMPLES)
+    triage_classifier.trained_or_cached(triage_classifier.read_examples(examples), triage._features_of)
+    (saved,) = cache.glob(f"{triage_cache.PREFIX}*.npz")
+    saved.write_bytes(b"not a file of weights")
+    model = triage_classifier.trained_or_cached(triage_classifier.read_examples(examples), triage._features_of)
+    assert max(model.probabilities(triage._features_of("ik wil dood")).items(), key=lambda kv: kv[1])[0] == "suicide"
+    assert triage_cache.load(saved.name[len(triage_cache.PREFIX) : -4]) is not None  # written again, whole
+
+    blocked = tmp_path / "a-file-not-a-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("VOORDEUR_CACHE_DIR", str(blocked))
+    assert triage_classifier.trained_or_cached(triage_classifier.read_examples(examples), triage._features_of)
+    monkeypatch.setenv("VOORDEUR_CACHE_DIR", "off")
+    assert triage_cache.folder() is None
