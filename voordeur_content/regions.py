@@ -22,7 +22,7 @@ WEEKDAYS = WEEKDAY_KEYS  # extra_hours keys
 _LEADING_WORDS = re.compile(
     r"^(?:(?:ik|wij|we|zij|ze|hij|het|dat|dit|is|zit|zitten|woon|wonen|woont|kom|komt|"
     r"komen|uit|in|bij|de|het|buurt|omgeving|van|rond|vlakbij|nabij|regio|gemeente|stad|"
-    r"dorp|plaats|provincie|ok|oke|okay|oké|nou|goed|dan|ja|prima|sorry|"
+    r"dorp|plaats|provincie|ok|oke|okay|oké|nou|goed|dan|ja|prima|sorry|bedoel|bedoelde|"
     r"wenje|wenje|yn|ut)\s+)+"  # the last ones Frisian: "ik wenje yn Snits"
 )
 _TRAILING_WORDS = re.compile(r"(?:\s+(?:en|omgeving|e o|eo|ongeveer|denk ik|geloof ik|dus))+$")
@@ -32,6 +32,8 @@ _PREPOSITION = re.compile(r"\b(?:in|uit|bij|van|rond|nabij|vlakbij|omgeving)\s+"
 # "bij de buren".
 _PLACE_INTRODUCERS = frozenset(
     [
+        "bedoel",  # "nee sorry, ik bedoel Best"
+        "bedoelde",
         "in",
         "uit",
         "bij",
@@ -354,3 +356,24 @@ def _dutch_words() -> Optional[FrozenSet[str]]:
     forgiven, which is safer than a wrong region."""
     counts = dutch_word_counts()
     return frozenset(word for word, count in counts.items() if count >= 100) if counts else None
+
+
+# "nee sorry", "ik bedoel", "toch", "o wacht": the visitor corrects the town they gave.
+_CORRECTION = re.compile(r"\b(nee|neen|sorry|sry|oeps|wacht|bedoel|bedoelde|eigenlijk|toch|verkeerd|fout)\b")
+_NEGATED = re.compile(r"\b(niet|geen|nie)\b")
+
+
+def corrected_place(text: str, current: Optional[str]) -> Optional[PlaceAnswer]:
+    """The town a visitor gives to correct an earlier one ("nee sorry, ik bedoel
+    Zwolle, Apeldoorn is waar mijn werk is"; "nee niet die in Twente, Hengelo bij Zelhem"), when it
+    is in another region than `current`; None when the message corrects nothing. A clause with a
+    negation names the place they do not mean."""
+    if not _CORRECTION.search(normalize(text or "")):
+        return None
+    for clause in _CLAUSES.split(text):
+        if not clause.strip() or _NEGATED.search(normalize(clause)):
+            continue
+        answer = place_answer(clause)
+        if answer.kind is PlaceKind.REGION and answer.region is not None and answer.region.id != current:
+            return answer
+    return None

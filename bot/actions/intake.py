@@ -172,12 +172,12 @@ class ValidateIntakeForm(FormValidationAction):
         text = answers.text_of(tracker)
         if answers.is_button_payload(text):
             return {"nickname": None}
+        if names_a_place(text) or regions.corrected_place(text, tracker.get_slot("region")):
+            # A town typed where a name was asked: the visitor chose what to answer. extract_region
+            # takes the town, and the name (optional) is not asked again.
+            return {"nickname": SKIPPED}
         if answers.refuses(answers.intent_of(tracker), text):
             return {"nickname": REFUSED}
-        if names_a_place(text):
-            # A town typed where a name was asked, the next answer given early: extract_region takes
-            # it; asked twice, the name is let go.
-            return {"nickname": SKIPPED} if _asked_enough(tracker, "nickname") else {}
         return {"nickname": text}
 
     def validate_nickname(
@@ -203,19 +203,22 @@ class ValidateIntakeForm(FormValidationAction):
         if personal_data.find(text):
             dispatcher.utter_message(response="utter_nickname_personal")
             return {"nickname": None}
+        # A visitor who tells what is going on where a name was asked is thanked, and the name
+        # (optional) is not asked again: asking for it after a disclosure reads as not listening.
         if _tells_a_story(tracker, text):
             dispatcher.utter_message(response="utter_story_noted")
-            return {"nickname": None}
+            return {"nickname": SKIPPED}
         nickname = answers.clean_nickname(text)
         if not nickname:
             return {"nickname": None}
         if answers.says_how_they_are(text, nickname):  # "ik ben bang": a feeling, not a name
             dispatcher.utter_message(response="utter_story_noted")
-            return {"nickname": None}
+            return {"nickname": SKIPPED}
         if len(nickname.split()) > MAX_NICKNAME_WORDS or len(nickname) > MAX_NICKNAME_CHARS:
-            # A sentence is the visitor telling or asking something, not a long name: answer that.
-            said = "utter_story_noted" if answers.is_sentence(text) else "utter_nickname_too_long"
-            dispatcher.utter_message(response=said)
+            if answers.is_sentence(text):  # the visitor telling something, not a long name
+                dispatcher.utter_message(response="utter_story_noted")
+                return {"nickname": SKIPPED}
+            dispatcher.utter_message(response="utter_nickname_too_long")
             return {"nickname": None}
         dispatcher.utter_message(json_message=payloads.profile(nickname, payloads.answer(tracker, "region")))
         return {"nickname": nickname}
@@ -226,8 +229,12 @@ class ValidateIntakeForm(FormValidationAction):
         text = answers.text_of(tracker)
         if not _answers_question(tracker, "region"):
             # A town named at any moment (a greeting, a story, the nickname question) answers this
-            # question before it is asked.
-            told = None if tracker.get_slot("region") else place_told(tracker)
+            # question before it is asked; a town given to correct the one before replaces it.
+            current = tracker.get_slot("region")
+            told = None if current else place_told(tracker)
+            if current and _fresh_reply(tracker) and not answers.is_button_payload(text):
+                corrected = regions.corrected_place(text, current)
+                told = corrected.name if corrected else None  # the town: validate_region says where it goes
             if told:
                 return {"region": told}
             return {"region": GIVEN_UP} if _let_go(tracker, "region") else {}
@@ -271,12 +278,13 @@ class ValidateIntakeForm(FormValidationAction):
                 return {"region": None}
             return {"region": None, "region_ask_town": True}
         text = str(value or "")
-        if _tells_a_story(tracker, text):
-            dispatcher.utter_message(response="utter_story_noted")
-            return {"region": None}
         region = regions.get_region(text)
         typed = region is None
         place = regions.place_answer(text) if region is None else None
+        if _tells_a_story(tracker, text) and (place is None or place.kind is regions.PlaceKind.UNKNOWN):
+            # A story without a place in it (one that names a town answers the question as well).
+            dispatcher.utter_message(response="utter_story_noted")
+            return {"region": None}
         if place is not None and place.kind is regions.PlaceKind.BELGIUM:
             # Belgium has its own line; the chat's counsellors know the help in the Netherlands.
             dispatcher.utter_message(response="utter_faq_belgium")
@@ -289,7 +297,9 @@ class ValidateIntakeForm(FormValidationAction):
             region = place.region if place is not None and place.kind is regions.PlaceKind.REGION else None
         if region is None:
             if text and not let_go and not triage.assess(text):
-                dispatcher.utter_message(response="utter_town_unknown")
+                # "ik ben 19" is the visitor telling something, not a town we do not know.
+                said = "utter_story_noted" if answers.is_sentence(text) else "utter_town_unknown"
+                dispatcher.utter_message(response=said)
             return {"region": None}
         if typed:
             dispatcher.utter_message(response="utter_region_found", region_name=region.name)

@@ -240,6 +240,7 @@ MISSING_PLACES = {
     "Kapel-Avezaath": "Buren",
     "Erichem": "Buren",
     "Hemmen": "Overbetuwe",
+    "Moordrecht": "Zuidplas",
 }
 
 # Two municipalities of one name, told apart by province.

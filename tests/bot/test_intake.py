@@ -45,7 +45,7 @@ def test_a_long_sentence_is_not_a_nickname_and_is_answered_as_a_person_would(dis
     events = validate(
         form_tracker("ik weet eigenlijk niet zo goed wat ik hier moet zeggen", "nickname"), dispatcher, domain
     )
-    assert events[0] == slot("nickname", None)
+    assert events[0] == slot("nickname", "skipped")  # thanked, and the name is not asked again
     assert texts(dispatcher) == ["utter_story_noted"]  # not "too long for a nickname"
 
 
@@ -284,9 +284,10 @@ def test_not_safe_after_phrase_guidance_is_not_guided_twice(dispatcher, domain):
 
 def test_a_story_instead_of_a_nickname_or_region_is_acknowledged(dispatcher, domain):
     story = "mijn man scheldt me al jaren uit en ik weet niet wat ik moet doen"
-    # The story is no answer; the intake goes on with only what a counsellor needs (nickname, region).
+    # The story is no answer; the intake goes on with only what a counsellor needs: the region (the
+    # name is optional, and asking for it after a disclosure reads as not listening).
     assert validate(form_tracker(story, "nickname", intent="describe_situation"), dispatcher, domain)[0] == slot(
-        "nickname", None
+        "nickname", "skipped"
     )
     assert validate(form_tracker(story, "region", intent="describe_situation"), dispatcher, domain)[0] == slot(
         "region", None
@@ -296,7 +297,8 @@ def test_a_story_instead_of_a_nickname_or_region_is_acknowledged(dispatcher, dom
 
 def test_a_question_or_a_worry_instead_of_a_nickname_is_answered_as_what_it_is(dispatcher, domain):
     for text in ("wat moet ik doen?", "misschien stel ik me aan"):
-        assert validate(form_tracker(text, "nickname", intent="inform"), dispatcher, domain) == [slot("nickname", None)]
+        events = validate(form_tracker(text, "nickname", intent="inform"), dispatcher, domain)
+        assert events[0] == slot("nickname", "skipped")
     assert texts(dispatcher) == ["utter_story_noted", "utter_story_noted"]
 
 
@@ -341,9 +343,43 @@ def test_a_first_name_is_a_nickname_even_if_the_classifier_doubts(dispatcher, do
     assert events[0] == slot("nickname", "dewi")
 
 
-def test_a_town_at_the_nickname_question_answers_the_region(dispatcher, domain):
+def test_a_town_at_the_nickname_question_answers_the_region_and_the_name_is_not_asked_again(dispatcher, domain):
     events = validate(form_tracker("zoetermeer", "nickname"), dispatcher, domain)
-    assert slot("region", "haaglanden") in events and slot("nickname", None) not in events
+    assert slot("region", "haaglanden") in events and slot("nickname", "skipped") in events
+    assert slot("requested_slot", "nickname") not in events
+
+
+def test_a_story_that_names_the_town_answers_the_region(dispatcher, domain):
+    story = "mn oma woont in doodstil, dat is een dorpje in groningen"
+    events = validate(form_tracker(story, "nickname", intent="describe_situation"), dispatcher, domain)
+    assert slot("region", "groningen") in events and slot("nickname", "skipped") in events
+
+
+@pytest.mark.parametrize(
+    "text, before, after, asked",
+    [
+        ("nee sorry ik bedoel zwolle, apeldoorn is waar mn werk is", "noord-oost-gelderland", "ijsselland", "about"),
+        ("o wacht nee ik woon in nijmegen, werk in arnhem", "gelderland-midden", "gelderland-zuid", "about"),
+        ("nee niet die in twente, hengelo gelderland, bij zelhem", "twente", "noord-oost-gelderland", "nickname"),
+    ],
+)
+def test_a_visitor_who_corrects_the_town_gets_the_region_of_the_new_one(text, before, after, asked, dispatcher, domain):
+    events = validate(form_tracker(text, asked, slots={"region": before}), dispatcher, domain)
+    assert slot("region", after) in events
+    assert texts(dispatcher)[0] == "utter_region_found"  # told where the chat now goes
+    assert "utter_nickname_not_needed" not in texts(dispatcher)
+
+
+@pytest.mark.parametrize("text", ["nee", "ik woon toch al in utrecht", "sorry, mijn man slaat me"])
+def test_what_corrects_no_town_leaves_the_region_alone(text, dispatcher, domain):
+    events = validate(form_tracker(text, "about", slots={"region": "utrecht", "nickname": "Sam"}), dispatcher, domain)
+    assert not [e for e in events if e.get("name") == "region"]
+
+
+def test_an_age_at_the_region_question_is_not_an_unknown_town(dispatcher, domain):
+    events = validate(form_tracker("ik ben 19", "region"), dispatcher, domain)
+    assert slot("region", None) in events
+    assert texts(dispatcher) == ["utter_story_noted"]  # not "I do not know that place"
 
 
 def test_no_question_is_asked_a_third_time(dispatcher, domain):

@@ -32,6 +32,7 @@ def places_file():
     "village, region",
     [
         ("Nieuwleusen", "ijsselland"),  # gemeente Dalfsen
+        ("Moordrecht", "hollands-midden"),  # Zuidplas; a name with "moord" in it, never danger
         ("Lemelerveld", "ijsselland"),
         ("Dedemsvaart", "ijsselland"),  # Hardenberg
         ("Zwartebroek", "gelderland-midden"),  # Barneveld
@@ -103,6 +104,8 @@ def test_municipalities_map_to_their_region(municipality, region):
     "text, region",
     [
         ("ik woon in Nijkerk", "gelderland-midden"),
+        ("ik woon in gorkum", "zuid-holland-zuid"),  # Gorinchem as people there say it
+        ("sorry ik bedoel Best", "zuidoost-brabant"),  # an everyday word after "ik bedoel" is the place
         ("gemeente Barneveld", "gelderland-midden"),
         ("ik kom uit de buurt van Nieuwleusen", "ijsselland"),
         ("Nieuwleusen centrum", "ijsselland"),
