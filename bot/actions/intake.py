@@ -332,8 +332,16 @@ class ValidateIntakeForm(FormValidationAction):
             return {slot: value}
         if _asked_enough(tracker, slot):
             return {slot: SKIPPED}  # optional, and asked twice: let it go without a word
-        if not triage.assess(answers.text_of(tracker)):
-            dispatcher.utter_message(response="utter_choose_a_button")
+        text = answers.text_of(tracker)
+        if triage.assess(text):
+            return {slot: None}  # the urgency check has answered
+        if answers.is_sentence(text):
+            # The visitor asks or tells something else: this question is optional, so it is let go
+            # and what they said is answered ("kies een knop" to a question reads as not listening).
+            question = text.strip().endswith("?")
+            dispatcher.utter_message(response="utter_question_for_counsellor" if question else "utter_story_noted")
+            return {slot: SKIPPED}
+        dispatcher.utter_message(response="utter_choose_a_button")
         return {slot: None}
 
     def extract_about(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:

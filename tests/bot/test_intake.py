@@ -216,6 +216,21 @@ def test_unclear_answer_asks_for_a_button(dispatcher, domain):
     assert texts(dispatcher) == ["utter_choose_a_button"]
 
 
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        ("mag ik dit bespreken via de chat?", "utter_question_for_counsellor"),
+        ("ze wil niet dat ik iets doe", "utter_story_noted"),
+    ],
+)
+def test_a_question_or_a_sentence_at_an_optional_question_is_answered_and_the_question_let_go(
+    text, said, dispatcher, domain
+):
+    events = validate(form_tracker(text, "situation"), dispatcher, domain)
+    assert events[0] == slot("situation", "skipped")
+    assert texts(dispatcher) == [said]  # never "kies een van de knoppen" to a typed sentence
+
+
 def test_typed_situation(dispatcher, domain):
     assert validate(form_tracker("mijn ex", "situation"), dispatcher, domain) == [slot("situation", "partner")]
 
