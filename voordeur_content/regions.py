@@ -27,7 +27,8 @@ _LEADING_WORDS = re.compile(
 )
 _TRAILING_WORDS = re.compile(r"(?:\s+(?:en|omgeving|e o|eo|ongeveer|denk ik|geloof ik|dus))+$")
 _CLAUSES = re.compile(r"[,;:!?\n]+|\.\s")
-_PREPOSITION = re.compile(r"\b(?:in|uit|bij|van|rond|nabij|vlakbij|omgeving)\s+")
+# Dutch, and English for visitors who write English ("we live near Leiden", "close to Utrecht").
+_PREPOSITION = re.compile(r"\b(?:in|uit|bij|van|rond|nabij|vlakbij|omgeving|near|around|from|close to|outside)\s+")
 # The words that make an everyday word a place: "ik woon in Best", "gemeente Best"; not "dat is best",
 # "bij de buren".
 _PLACE_INTRODUCERS = frozenset(
@@ -48,6 +49,9 @@ _PLACE_INTRODUCERS = frozenset(
         "dorp",
         "plaats",
         "provincie",
+        "near",
+        "around",
+        "from",
     ]
 )
 # Inside a sentence only names of this length count: "Ee", "Ens" and "Epe" are words there.

@@ -165,17 +165,20 @@ class ValidateIntakeForm(FormValidationAction):
     def extract_nickname(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
+        text = answers.text_of(tracker)
+        if tracker.get_slot("requested_slot") == "nickname" and (
+            names_a_place(text) or regions.corrected_place(text, tracker.get_slot("region"))
+        ):
+            # A town typed where a name was asked, whatever the model read in it and whatever answered
+            # it first: the visitor chose what to answer. extract_region takes the town, and the name
+            # (optional) is not asked again.
+            return {"nickname": SKIPPED}
         if not _answers_question(tracker, "nickname"):
             return {"nickname": SKIPPED} if _let_go(tracker, "nickname") else {}
         if _skipped(tracker):
             return {"nickname": SKIPPED}
-        text = answers.text_of(tracker)
         if answers.is_button_payload(text):
             return {"nickname": None}
-        if names_a_place(text) or regions.corrected_place(text, tracker.get_slot("region")):
-            # A town typed where a name was asked: the visitor chose what to answer. extract_region
-            # takes the town, and the name (optional) is not asked again.
-            return {"nickname": SKIPPED}
         if answers.refuses(answers.intent_of(tracker), text):
             return {"nickname": REFUSED}
         return {"nickname": text}
@@ -211,7 +214,7 @@ class ValidateIntakeForm(FormValidationAction):
         nickname = answers.clean_nickname(text)
         if not nickname:
             return {"nickname": None}
-        if answers.says_how_they_are(text, nickname):  # "ik ben bang": a feeling, not a name
+        if answers.says_how_they_are(text, nickname) or nickname.isdigit():  # "ik ben bang", "ik ben 13": not a name
             dispatcher.utter_message(response="utter_story_noted")
             return {"nickname": SKIPPED}
         if len(nickname.split()) > MAX_NICKNAME_WORDS or len(nickname) > MAX_NICKNAME_CHARS:

@@ -364,6 +364,26 @@ def test_a_town_at_the_nickname_question_answers_the_region_and_the_name_is_not_
     assert slot("requested_slot", "nickname") not in events
 
 
+@pytest.mark.parametrize("intent", ["inform", "request_human", "nlu_fallback"])
+def test_a_town_at_the_nickname_question_ends_it_whatever_the_model_read_or_answered_first(intent, dispatcher, domain):
+    tracker = make_tracker(
+        "we zitten in meppel",
+        intent=intent,
+        slots={"requested_slot": "nickname"},
+        active_loop="intake_form",
+        # after a high-risk alert, another action answers the message before the form runs
+        after_user=[{"event": "action", "name": "action_urgent"}, {"event": "action", "name": "intake_form"}],
+    )
+    events = validate(tracker, dispatcher, domain)
+    assert slot("nickname", "skipped") in events and slot("region", "drenthe") in events
+
+
+def test_an_age_is_not_a_nickname(dispatcher, domain):
+    events = validate(form_tracker("ik ben 13", "nickname"), dispatcher, domain)
+    assert events[0] == slot("nickname", "skipped")
+    assert texts(dispatcher) == ["utter_story_noted"]  # never "Dank je, 13."
+
+
 def test_a_story_that_names_the_town_answers_the_region(dispatcher, domain):
     story = "mn oma woont in doodstil, dat is een dorpje in groningen"
     events = validate(form_tracker(story, "nickname", intent="describe_situation"), dispatcher, domain)

@@ -105,6 +105,9 @@ def test_municipalities_map_to_their_region(municipality, region):
     [
         ("ik woon in Nijkerk", "gelderland-midden"),
         ("ik woon in gorkum", "zuid-holland-zuid"),  # Gorinchem as people there say it
+        ("ik woon in 010", "rotterdam-rijnmond"),  # the area code as a name for the city
+        ("we live near leiden", "hollands-midden"),  # English
+        ("close to Utrecht", "utrecht"),
         ("sorry ik bedoel Best", "zuidoost-brabant"),  # an everyday word after "ik bedoel" is the place
         ("gemeente Barneveld", "gelderland-midden"),
         ("ik kom uit de buurt van Nieuwleusen", "ijsselland"),
