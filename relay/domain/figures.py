@@ -129,7 +129,9 @@ def ended(
     """→ ended from state ``was``: left the queue (abandoned, with the wait), or a chat's duration."""
     end = conversation.ended_at or utcnow()
     if was == "queued" and queued_at is not None:
-        add(session, conversation.region, [(ABANDONED, 0), (ABANDON_WAIT, bucket_of((end - queued_at).total_seconds()))])
+        add(
+            session, conversation.region, [(ABANDONED, 0), (ABANDON_WAIT, bucket_of((end - queued_at).total_seconds()))]
+        )
     elif was == "assigned" and assigned_at is not None:
         add(session, conversation.region, [(DURATION, bucket_of((end - assigned_at).total_seconds()))])
 

@@ -172,7 +172,9 @@ def registrations_summary(session: Session, start: date, end: date, region: str 
             referrals[referral] += 1
 
     def listed(counts: dict[str, int]) -> list[dict[str, Any]]:
-        return [{"id": key, "count": shown(n)} for key, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+        return [
+            {"id": key, "count": shown(n)} for key, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        ]
 
     return {"total": shown(total), "kinds": listed(kinds), "roles": listed(roles), "referrals": listed(referrals)}
 

@@ -157,9 +157,7 @@ def _stats_report() -> tuple[dict | None, tuple[Response, int] | None]:
     try:
         start, end = figures_report.parse_range(request.args.get("from"), request.args.get("to"), today)
     except ValueError:
-        return None, _error(
-            400, "invalid_range", "Kies een periode van hoogstens een jaar, met datums als 2026-12-01."
-        )
+        return None, _error(400, "invalid_range", "Kies een periode van hoogstens een jaar, met datums als 2026-12-01.")
     region = request.args.get("region") or None
     if region is not None and region not in {r.id for r in get_regions()}:
         return None, _error(400, "region_not_found", "Deze regio bestaat niet.")
