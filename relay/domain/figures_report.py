@@ -24,7 +24,7 @@ from relay.domain.models import Figure, Registration
 
 SUPPRESSED = "< 5"
 SMALLEST_SHOWN = 5
-Shown = int | str | None
+Shown = int | float | str | None
 
 DAY_FIELDS = (
     "date", "region", "offered", "answered", "abandoned", "urgent", "high", "wait_p50_s", "wait_p90_s",

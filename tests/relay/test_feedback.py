@@ -11,8 +11,8 @@ from relay.db import get_db
 from relay.domain import figures
 from relay.domain.models import Conversation, FeedbackComment, Figure, utcnow
 from relay.ops.retention import purge_relay
-from tests.support.figures import as_supervisor, queued_visitor, today_row
 from tests.support.clients import of_type
+from tests.support.figures import as_supervisor, queued_visitor, today_row
 
 
 def ended_chat(visitor_factory, rasa, counsellor):

@@ -23,7 +23,7 @@ def test_figures_follow_the_chats_and_do_not_change_when_the_chats_are_purged(
 ):
     anna = counsellor_factory(max_chats=10)
     chats = [queued_visitor(visitor_factory, rasa) for _ in range(7)]
-    for (_visitor, conversation), seconds in zip(chats, [100, 100, 100, 100, 100, 400, 30]):
+    for (_visitor, conversation), seconds in zip(chats, [100, 100, 100, 100, 100, 400, 30], strict=True):
         waited(app, conversation, seconds)
     for _visitor, conversation in chats[:6]:
         assert of_type(anna.send({"type": "take", "conversation": conversation}), "taken")
