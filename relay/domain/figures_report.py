@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from relay.domain import figures as f
 from relay.domain.models import Figure, Registration
+from relay.domain.registrations import load_options
+from voordeur_content.dutch_dates import WEEKDAYS
 
 SUPPRESSED = "< 5"
 SMALLEST_SHOWN = 5
@@ -141,7 +143,7 @@ def report(session: Session, start: date, end: date, region: str | None = None) 
         for row in rows:
             if date.fromisoformat(row.day).weekday() == weekday:
                 cell.add(row.measure, row.bucket, row.n)
-        heatmap.append({"weekday": weekday, "hours": cell.demand_by_hour()})
+        heatmap.append({"weekday": weekday, "name": WEEKDAYS[weekday], "hours": cell.demand_by_hour()})
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
@@ -155,7 +157,7 @@ def report(session: Session, start: date, end: date, region: str | None = None) 
 
 
 def registrations_summary(session: Session, start: date, end: date, region: str | None) -> dict[str, Any]:
-    """How often each kind of violence, role and referral was registered (ids; the page has the labels)."""
+    """How often each kind of violence, role and referral was registered, with the labels counsellors see."""
     statement = select(Registration).where(Registration.day >= start.isoformat(), Registration.day <= end.isoformat())
     if region is not None:
         statement = statement.where(Registration.region == region)
@@ -171,12 +173,19 @@ def registrations_summary(session: Session, start: date, end: date, region: str 
         for referral in registration.referrals:
             referrals[referral] += 1
 
-    def listed(counts: dict[str, int]) -> list[dict[str, Any]]:
-        return [
-            {"id": key, "count": shown(n)} for key, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        ]
+    options = load_options()
 
-    return {"total": shown(total), "kinds": listed(kinds), "roles": listed(roles), "referrals": listed(referrals)}
+    def listed(counts: dict[str, int], key: str) -> list[dict[str, Any]]:
+        labels = {choice["id"]: choice["label"] for choice in options.get(key, [])}
+        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return [{"id": id_, "label": labels.get(id_, id_), "count": shown(n)} for id_, n in ordered]
+
+    return {
+        "total": shown(total),
+        "kinds": listed(kinds, "kinds"),
+        "roles": listed(roles, "roles"),
+        "referrals": listed(referrals, "referrals"),
+    }
 
 
 def days_csv(days: list[dict[str, Any]]) -> str:

@@ -143,3 +143,30 @@ def test_the_local_day_is_amsterdam_time(app):
     with get_db(app).transaction() as session:
         rows = [(r.day, r.region, r.measure, r.n) for r in session.scalars(select(Figure))]
     assert rows == [("2026-07-02", "utrecht", "offered", 2)]
+
+
+def test_registrations_are_summarised_with_small_cells_suppressed(app, client, make_counsellor):
+    from relay.domain.models import Registration
+
+    today = figures.local_now().date().isoformat()
+    with get_db(app).transaction() as session:
+        for i in range(6):
+            session.add(
+                Registration(
+                    day=today,
+                    region="utrecht",
+                    kinds=["partner_violence"],
+                    role="victim" if i else "bystander",
+                    advice="Veiligheidsplan besproken",
+                    referrals=["huisarts"] if i < 2 else [],
+                    urgent=False,
+                )
+            )
+    as_supervisor(client, make_counsellor)
+    summary = client.get("/api/console/stats").get_json()["registrations"]
+    assert summary["total"] == 6
+    assert summary["kinds"] == [{"id": "partner_violence", "label": "Partnergeweld", "count": 6}]
+    assert summary["roles"][0] == {"id": "victim", "label": "Slachtoffer", "count": 5}
+    assert summary["roles"][1]["count"] == "< 5" and summary["referrals"][0]["count"] == "< 5"
+    assert "Veiligheidsplan" not in str(summary)
+    assert client.get("/api/console/stats?region=amsterdam-amstelland").get_json()["registrations"]["total"] == 0
