@@ -137,13 +137,11 @@ def report(session: Session, start: date, end: date, region: str | None = None) 
         {"week": week, **cell.figures()} for week, cell in sorted(_grouped(rows, lambda r: week_of(r.day)).items())
     ]
     total = _grouped(rows, lambda r: "all").get("all", Cell())
-    heatmap = []
-    for weekday in range(7):
-        cell = Cell()
-        for row in rows:
-            if date.fromisoformat(row.day).weekday() == weekday:
-                cell.add(row.measure, row.bucket, row.n)
-        heatmap.append({"weekday": weekday, "name": WEEKDAYS[weekday], "hours": cell.demand_by_hour()})
+    weekdays = _grouped(rows, lambda r: date.fromisoformat(r.day).weekday())
+    heatmap = [
+        {"weekday": weekday, "name": WEEKDAYS[weekday], "hours": weekdays.get(weekday, Cell()).demand_by_hour()}
+        for weekday in range(7)
+    ]
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
