@@ -231,13 +231,21 @@ class Relay:
         self.process = None
 
     def add_counsellor(
-        self, username: str, password: str, name: str, regions="all", max_chats: int | None = 1000
+        self,
+        username: str,
+        password: str,
+        name: str,
+        regions="all",
+        max_chats: int | None = 1000,
+        supervisor: bool = False,
     ) -> None:
         """Add an account with the relay's CLI; ``max_chats=None`` leaves the CLI's default."""
         regions = regions if isinstance(regions, str) else ",".join(regions)
         command = [PYTHON, "-m", "relay", "counsellor", "add", username, "--name", name, "--regions", regions]
         if max_chats is not None:
             command += ["--max-chats", str(max_chats)]
+        if supervisor:
+            command.append("--supervisor")
         subprocess.run(
             command,
             cwd=REPO,

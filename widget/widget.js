@@ -54,6 +54,16 @@
     endNo: "Nee, verder chatten",
     ended: "Het gesprek is beëindigd. Je kunt altijd opnieuw beginnen.",
     again: "Nieuw gesprek starten",
+    fbTitle: "Mogen we je nog iets vragen? Alles mag je overslaan.",
+    fbHelped: "Heeft dit gesprek je geholpen?",
+    fbScale: "1 (helemaal niet)|2|3|4|5 (heel erg)",
+    fbAgain: "Zou je deze chat nog eens gebruiken?",
+    fbYes: "Ja",
+    fbNo: "Nee",
+    fbComment: "Wil je nog iets zeggen? Noem geen namen of adressen.",
+    fbSend: "Antwoord versturen",
+    fbSkip: "Overslaan",
+    fbThanks: "Dank je wel voor je antwoord.",
     queue1: "Je bent nummer 1 in de wachtrij: jij bent de volgende.",
     queueN: "Je bent nummer {n} in de wachtrij.",
     connecting: "Verbinden…",
@@ -71,7 +81,7 @@
   /** @typedef {{id: string, name: string, open?: boolean, next_open?: string | null}} Region */
   /** @typedef {{open: boolean, regions?: Region[], phone?: string, emergency?: string}} Status */
   /** @typedef {{kind: string, name?: string, region?: string}} Agent */
-  /** @typedef {{text: string, phones: string[]}} Alert */
+  /** @typedef {{text: string, phones: string[], level?: string}} Alert */
   /** @typedef {{id: string, text: string, payload?: string, el: HTMLElement}} Pending */
   /** @typedef {{type: string, [field: string]: any}} Frame */
   /**
@@ -89,6 +99,8 @@
    * @property {string} shiftStatus the quick-exit countdown, read out by its own role="status"
    * @property {Agent | null} agent who the visitor talks to
    * @property {Alert | null} alert the urgent banner, which stays until the conversation is reset
+   * @property {boolean} urgent an urgent alert came: no questions after the end
+   * @property {boolean} asking the feedback questions are shown (after an end seen live)
    * @property {WebSocket | null} ws
    * @property {boolean} ready the relay answered hello with a session
    * @property {boolean} stopped the visitor left with the quick exit: never reconnect
@@ -106,7 +118,7 @@
   const state = {
     availability: "loading", nextOpen: "", regions: {}, helpline: T.helpline, emergency: T.emergency,
     panelOpen: false, unread: false, ended: false, confirmingEnd: false, status: "", shiftStatus: "",
-    agent: null, alert: null,
+    agent: null, alert: null, urgent: false, asking: false,
     ws: null, ready: false, stopped: false, offline: false, retries: 0, reconnectTimer: undefined,
     resendTimer: undefined, bySeq: {}, pending: [], shifts: 0, shiftTimer: undefined, lastShifted: false
   };
@@ -208,13 +220,27 @@
   const endNo = h("button.vd-endno", { type: "button" }, T.endNo);
   const endAsk = h("div.vd-endask", { hidden: true }, [h("p", {}, T.endAsk), endYes, endNo]);
   const againBtn = h("button.vd-again", { type: "button", hidden: true }, T.again);
+  // The feedback after the end (docs/widget.md): optional, gone after the answer or a skip.
+  /** @param {string} name @param {string[]} labels @param {string[]} values */
+  const radios = (name, labels, values) => labels.map((l, i) =>
+    h("label.vd-opt", {}, [h("input", { type: "radio", name: "vd-" + name, value: values[i] }), h("span", {}, l)]));
+  const scale = T.fbScale.split("|");
+  const fbText = /** @type {HTMLTextAreaElement} */ (h("textarea.vd-input", { id: "voordeur-fb", rows: "2", maxlength: "500" }));
+  const fbSkip = h("button.vd-endno", { type: "button" }, T.fbSkip);
+  const fbForm = /** @type {HTMLFormElement} */ (h("form.vd-fb", { hidden: true, "aria-labelledby": "voordeur-fbt" }, [
+    h("p.vd-fbt", { id: "voordeur-fbt" }, T.fbTitle),
+    h("fieldset", {}, [h("legend", {}, T.fbHelped), ...radios("helped", scale, ["1", "2", "3", "4", "5"])]),
+    h("fieldset", {}, [h("legend", {}, T.fbAgain), ...radios("again", [T.fbYes, T.fbNo], ["1", "0"])]),
+    h("label", { "for": "voordeur-fb" }, T.fbComment), fbText,
+    h("button.vd-again", { type: "submit" }, T.fbSend), fbSkip
+  ]));
   const panel = h("div.vd-panel", { id: "voordeur-panel", role: "dialog", "aria-modal": "true", "aria-labelledby": "voordeur-title", tabindex: "-1", hidden: true }, [
     h("div.vd-head", {}, [
       h("div.vd-headtext", {}, [h("h2.vd-title", { id: "voordeur-title" }, T.panelTitle), h("p.vd-with", {}, [h("span", {}, T.talkingTo + " "), who])]),
       h("div.vd-exitwrap", {}, [exitLink, h("span.vd-exithint", {}, T.exitHint)]),
       closeBtn
     ]),
-    status, log, form,
+    status, log, form, fbForm,
     h("div.vd-foot", {}, [endBtn, endAsk, againBtn])
   ]);
   const shiftStatus = h("p.vd-sr", { role: "status" });
@@ -267,6 +293,7 @@
     endBtn.hidden = state.ended || state.confirmingEnd;
     endAsk.hidden = state.ended || !state.confirmingEnd;
     againBtn.hidden = !state.ended;
+    fbForm.hidden = !state.asking;
     if (drawn.alert !== state.alert) renderAlert();
   }
 
@@ -400,11 +427,13 @@
     },
     queue(f) { say(f.position <= 1 ? T.queue1 : fmt(T.queueN, { n: f.position })); },
     alert(f) {
-      state.alert = { text: f.text, phones: f.phones || [state.emergency, state.helpline] };
+      state.alert = { text: f.text, phones: f.phones || [state.emergency, state.helpline], level: f.level };
+      if (f.level !== "high") state.urgent = true;
       state.unread = !state.panelOpen;
       render();
     },
-    ended() { setEnded(true); },
+    ended() { setEnded(true, true); },
+    feedback_saved() { say(T.fbThanks); },
     error(f) {
       if (f.code === "conversation_ended") setEnded(true);
       if (f.code !== "session_not_found" && f.message) say(f.message);
@@ -494,19 +523,39 @@
   // ---- ending ----------------------------------------------------------------------------------
   endBtn.addEventListener("click", () => { state.confirmingEnd = true; render(); endNo.focus(); });
   endNo.addEventListener("click", () => { state.confirmingEnd = false; render(); endBtn.focus(); });
-  endYes.addEventListener("click", () => { send({ type: "end" }); setEnded(true); });
-  /** @param {boolean} on */
-  function setEnded(on) {
+  endYes.addEventListener("click", () => { send({ type: "end" }); setEnded(true, true); });
+  /** @param {boolean} on @param {boolean} [live] ended now, before the visitor's eyes: ask the questions */
+  function setEnded(on, live) {
     const had = state.ended;
     state.ended = on;
     state.confirmingEnd = false;
     if (on) { state.pending = []; clearButtons(); state.status = T.ended; }
+    if (!on) state.asking = false;
+    else if (!had) state.asking = !!(live && !state.urgent && state.ws);
     render();
-    if (on && !had && state.panelOpen) againBtn.focus();
+    if (on && !had && state.panelOpen) (state.asking ? /** @type {HTMLElement} */ (fbForm.querySelector("input")) : againBtn).focus();
   }
+  /** @param {boolean} answered */
+  function doneAsking(answered) {
+    state.asking = false;
+    if (!answered) state.status = T.ended;
+    render();
+    againBtn.focus();
+  }
+  fbForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    /** @param {string} n */
+    const picked = (n) => { const r = /** @type {HTMLInputElement | null} */ (fbForm.querySelector("input[name=vd-" + n + "]:checked")); return r ? r.value : null; };
+    const helped = picked("helped"), again = picked("again"), comment = fbText.value.trim();
+    const answered = !!(helped || again || comment);
+    if (answered) send({ type: "feedback", answers: { helped: helped ? +helped : null, again: again ? again === "1" : null, comment } });
+    doneAsking(answered);
+  });
+  fbSkip.addEventListener("click", () => doneAsking(false));
   function reset() {
     log.textContent = ""; state.bySeq = {}; state.pending = [];
-    state.alert = null; state.agent = null;
+    state.alert = null; state.agent = null; state.urgent = false; state.asking = false;
+    fbForm.reset();
   }
   againBtn.addEventListener("click", () => {
     store.del("token");

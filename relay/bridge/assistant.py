@@ -16,7 +16,7 @@ from relay.bridge import triage
 from relay.bridge.rasa import RasaUnavailable, get_rasa
 from relay.broker.events import events_of
 from relay.db import Database
-from relay.domain import conversations, texts
+from relay.domain import conversations, figures, texts
 from relay.domain.models import Conversation, Message
 from relay.domain.states import BOT
 from relay.ops import metrics
@@ -175,6 +175,7 @@ def hand_off(
     conversation.awaiting_region = False
     schedule = get_schedule()
     if not schedule.is_open(region.id):
+        figures.told_closed(session, conversation, region.id)
         if not bot_spoke:
             opening = describe_opening(schedule.next_open(region.id), schedule.timezone)
             text = texts.chat_closed(region.name, opening) if opening else texts.NO_OPENING_KNOWN

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from relay.bridge.rasa import get_rasa
 from relay.broker.events import events_of
 from relay.db import get_db
-from relay.domain import conversations
+from relay.domain import conversations, figures
 from relay.domain.models import Conversation
 from relay.domain.states import QUEUED
 from voordeur_content import triage
@@ -53,6 +53,7 @@ def record(session: Session, conversation: Conversation, assessment: Assessment)
         if conversation.state == QUEUED:
             events.region_changed(conversation.region)  # it moves up its queue
     conversation.urgent = conversation.urgent or level == "urgent"
+    figures.risk(session, conversation, level)
     events.conversation(conversation.id, "alert", level=level, category=category, reason=assessment.reason)
     return True
 

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from relay.broker.events import PendingEvents, events_of
 from relay.db import Database
-from relay.domain import states
+from relay.domain import figures, states
 from relay.domain.models import Conversation, Message, utcnow
 from relay.domain.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState
 from relay.domain.tokens import hash_token, new_token
@@ -196,18 +196,24 @@ def enqueue(session: Session, conversation: Conversation, region: str, *, intake
         values["intake"] = {**(conversation.intake or {}), **intake}
     if conversation.queued_at is None:
         values["queued_at"] = utcnow()
-    return _move(session, conversation, QUEUED, **values)
+    moved = _move(session, conversation, QUEUED, **values)
+    if moved:  # from the bot, which a conversation leaves once: offered once
+        figures.offered(session, region)
+    return moved
 
 
 def assign(session: Session, conversation: Conversation, counsellor_id: int) -> bool:
     """queued → assigned: a counsellor takes the chat. False when another took it first."""
-    return _move(session, conversation, ASSIGNED, counsellor_id=counsellor_id, assigned_at=utcnow())
+    moved = _move(session, conversation, ASSIGNED, counsellor_id=counsellor_id, assigned_at=utcnow())
+    if moved:
+        figures.answered(session, conversation)
+    return moved
 
 
 def requeue(session: Session, conversation: Conversation, region: str, counsellor_id: int) -> bool:
     """assigned → queued: the counsellor ``counsellor_id`` transfers the chat to ``region``'s queue
     (``queued_at`` stays: the conversation keeps its place in time). False when it is not theirs."""
-    return _move(
+    moved = _move(
         session,
         conversation,
         QUEUED,
@@ -216,11 +222,24 @@ def requeue(session: Session, conversation: Conversation, region: str, counsello
         counsellor_id=None,
         assigned_at=None,
     )
+    if moved:
+        figures.transferred(session, region)
+    return moved
 
 
 def end(session: Session, conversation: Conversation, by: str) -> bool:
     """bot, queued or assigned → ended. False when it ended meanwhile."""
-    return _move(session, conversation, ENDED, ended_by=by, ended_at=utcnow())
+    # The figures need the state it ends from, as stored, not as the caller last read it: the row is
+    # locked first (PostgreSQL; SQLite's units of work are serialised), so nothing changes it in between.
+    before = session.execute(
+        select(Conversation.state, Conversation.queued_at, Conversation.assigned_at)
+        .where(Conversation.id == conversation.id)
+        .with_for_update()
+    ).one_or_none()
+    moved = _move(session, conversation, ENDED, ended_by=by, ended_at=utcnow())
+    if moved and before is not None:
+        figures.ended(session, conversation, before.state, before.queued_at, before.assigned_at)
+    return moved
 
 
 def _move(

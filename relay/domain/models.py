@@ -72,6 +72,8 @@ class Counsellor(Base):
     regions: Mapped[str] = mapped_column(Text)
     max_chats: Mapped[int] = mapped_column(Integer, default=3)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A supervisor may also see the service figures (and, later, watch): `counsellor add --supervisor`.
+    supervisor: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -134,6 +136,9 @@ class Conversation(Base):
     # The kinds of personal data the visitor was reminded of ("phone,email"; relay/domain/privacy.py), so
     # each is mentioned once, whatever the reminder's sentence says.
     reminded_kinds: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    # What this conversation has been counted for already in the service figures, once each
+    # (",answered,urgent,feedback"; relay/domain/figures.py): the figures themselves hold no link back.
+    figures_counted: Mapped[str] = mapped_column(String(80), default="", server_default="")
 
 
 class Message(Base):
@@ -168,3 +173,29 @@ class Registration(Base):
     advice: Mapped[str] = mapped_column(Text, default="")
     referrals: Mapped[list[Any]] = mapped_column(default=list)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Figure(Base):
+    """One count of the service figures (relay/domain/figures.py): how often ``measure`` happened on a
+    local day in a region, per ``bucket`` (a wait's upper edge in seconds, an hour of the day, a score;
+    0 for a plain count). No conversation id, token or time of day: it outlives the retention purge."""
+
+    __tablename__ = "figures"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), primary_key=True)  # "" when the region was not known
+    measure: Mapped[str] = mapped_column(String(24), primary_key=True)
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FeedbackComment(Base):
+    """A visitor's free comment after a chat: apart from any conversation, only the day and region,
+    deleted after RELAY_RETENTION_DAYS like the conversations (relay/ops/retention.py)."""
+
+    __tablename__ = "feedback_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), index=True)
+    region: Mapped[Optional[str]] = mapped_column(String(64))
+    comment: Mapped[str] = mapped_column(Text)

@@ -102,6 +102,15 @@ ERRORS = {
     "unavailable": "Er ging even iets mis. Probeer het opnieuw. " + ALWAYS_REACHABLE,
 }
 
+# Answers to the visitor's feedback frame (relay/domain/feedback.py).
+FEEDBACK_ERRORS = {
+    "invalid_feedback": "Je antwoord kon niet worden gelezen. Kies een cijfer van 1 tot 5, en ja of nee.",
+    "feedback_too_long": "Je opmerking is te lang. Houd het onder de 500 tekens.",
+    "feedback_before_end": "Je kunt je mening geven als het gesprek is afgesloten.",
+    "feedback_not_asked": "Na dit gesprek vragen we niet naar je mening. Zorg goed voor jezelf.",
+    "feedback_given": "Je hebt je mening al gegeven. Dank je wel!",
+}
+
 COUNSELLOR_ERRORS = {
     "already_taken": "Dit gesprek is al overgenomen door een collega.",
     "not_found": "Dit gesprek bestaat niet of hoort niet bij jouw regio's.",

@@ -26,6 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--name", required=True, help="display name shown to visitors")
     add.add_argument("--regions", required=True, help="region ids separated by commas, or 'all'")
     add.add_argument("--max-chats", type=int, default=None, help="simultaneous chats (default RELAY_MAX_CHATS)")
+    add.add_argument(
+        "--supervisor", action="store_true", help="may see the service figures; without it an account stops being one"
+    )
 
     registrations = commands.add_parser("registrations", help="anonymous advice registrations")
     registrations.add_subparsers(dest="action", required=True).add_parser("export", help="CSV to stdout")
@@ -68,8 +71,10 @@ def counsellor_add(args: argparse.Namespace) -> int:
             regions,
             password,
             max_chats=args.max_chats or app.config["RELAY_MAX_CHATS"],
+            supervisor=args.supervisor,
         )
-        print(f"counsellor {counsellor.username} saved ({regions})")
+        role = ", supervisor" if counsellor.supervisor else ""
+        print(f"counsellor {counsellor.username} saved ({regions}{role})")
     get_db(app).dispose()
     return 0
 

@@ -19,7 +19,8 @@ from sqlalchemy import CursorResult, Delete, bindparam, create_engine, delete, e
 from sqlalchemy.orm import Session
 
 from relay.db import get_db
-from relay.domain.models import Conversation, CounsellorSession, LoginFailure, Message, utcnow
+from relay.domain import figures
+from relay.domain.models import Conversation, CounsellorSession, FeedbackComment, LoginFailure, Message, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class PurgeResult:
     messages: int = 0
     console_sessions: int = 0
     login_failures: int = 0
+    feedback_comments: int = 0
     trackers_purged: int = 0
     tracker_failures: int = 0
 
@@ -57,7 +59,9 @@ def expired_conversation_ids(session: Session, cutoff: datetime) -> list[str]:
 def purge_relay(session: Session, retention_days: float, now: datetime | None = None) -> PurgeResult:
     """Delete expired conversations with their messages, expired console sessions and old failed logins.
 
-    Anonymous advice registrations stay: they hold no transcript, nickname or conversation id.
+    Anonymous advice registrations stay: they hold no transcript, nickname or conversation id. So do
+    the service figures (counts without a conversation); the visitors' feedback comments, free text,
+    go after the same number of days as the conversations, counted from the local day they were given.
     """
     now = now or utcnow()
     result = PurgeResult()
@@ -71,6 +75,12 @@ def purge_relay(session: Session, retention_days: float, now: datetime | None = 
             delete(Conversation).where(Conversation.id.in_(ids)).execution_options(synchronize_session=False)
         )
     result.conversations = ids
+    # Only the day is kept: a comment goes once that whole day lies before the cutoff.
+    oldest_kept = figures.local_now(now - timedelta(days=retention_days)).date().isoformat()
+    result.feedback_comments = _deleted(
+        session,
+        delete(FeedbackComment).where(FeedbackComment.day < oldest_kept).execution_options(synchronize_session=False),
+    )
     result.console_sessions = _deleted(
         session,
         delete(CounsellorSession)
@@ -160,6 +170,7 @@ def purge(app: Flask, retention_days: float | None = None) -> PurgeResult:
         total.messages += batch.messages
         total.console_sessions += batch.console_sessions
         total.login_failures += batch.login_failures
+        total.feedback_comments += batch.feedback_comments
         purge_rasa(
             app.config["RASA_URL"],
             batch.conversations,

@@ -19,7 +19,7 @@ from relay.bridge import assistant, triage, waiting
 from relay.broker import Subscription, get_broker
 from relay.broker.events import conversation_channel, events_of, presence_event, region_channel
 from relay.db import get_db
-from relay.domain import conversations, queues, texts
+from relay.domain import conversations, feedback, queues, texts
 from relay.domain.models import Conversation, Counsellor, Message
 from relay.domain.privacy import mentions_personal_data, personal_data_reminder
 from relay.domain.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState
@@ -32,7 +32,7 @@ from voordeur_content import regions as region_data
 from voordeur_content import triage as triage_rules
 
 bp = Blueprint("visitor", __name__)
-VISITOR_FRAMES = ("hello", "message", "end")
+VISITOR_FRAMES = ("hello", "message", "end", "feedback")
 
 
 @dataclass
@@ -88,6 +88,8 @@ def handle_visitor_frame(visitor: VisitorSocket, raw: object) -> Iterator[dict]:
                 yield from visitor_message(visitor, frame)
             else:  # not stored: the widget keeps the message and sends it again a little later
                 yield error_frame("rate_limited", texts.RATE_LIMITED)
+        elif frame["type"] == "feedback":
+            yield visitor_feedback(visitor, frame)
         else:
             yield from visitor_end(visitor)
     except FrameError as error:
@@ -298,6 +300,16 @@ def visitor_end(visitor: VisitorSocket) -> Iterator[dict]:
     visitor.stop_listening_to_queue()
     visitor.ended_sent = True
     yield {"type": "ended", "by": "visitor"}
+
+
+def visitor_feedback(visitor: VisitorSocket, frame: dict) -> dict:
+    """The answers after the end: counted in the figures, the comment apart (relay/domain/feedback.py)."""
+    try:
+        with get_db().transaction() as session:
+            feedback.save_feedback(session, visitor.started(), frame.get("answers"))
+    except feedback.FeedbackError as error:  # rolled back: the visitor can send it again
+        return error_frame(error.code, error.message)
+    return {"type": "feedback_saved"}
 
 
 def queue_update(visitor: VisitorSocket, region: str) -> Iterator[dict]:

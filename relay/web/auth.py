@@ -29,9 +29,16 @@ def region_ids_of(counsellor: Counsellor, all_region_ids: list[str]) -> list[str
 
 
 def save_counsellor(
-    session: Session, username: str, name: str, regions: str, password: str, max_chats: int | None = None
+    session: Session,
+    username: str,
+    name: str,
+    regions: str,
+    password: str,
+    max_chats: int | None = None,
+    supervisor: bool = False,
 ) -> Counsellor:
-    """Create or update an account (the `counsellor add` command)."""
+    """Create or update an account (the `counsellor add` command); an account saved without
+    ``supervisor`` is not (or no longer) one."""
     counsellor = session.scalars(select(Counsellor).where(Counsellor.username == username)).first()
     if counsellor is None:
         counsellor = Counsellor(username=username)
@@ -40,6 +47,7 @@ def save_counsellor(
     counsellor.regions = regions
     counsellor.password_hash = run_blocking(hasher.hash, password)
     counsellor.active = True
+    counsellor.supervisor = supervisor
     if max_chats is not None:
         counsellor.max_chats = max_chats
     elif counsellor.max_chats is None:
@@ -117,6 +125,12 @@ def counsellor_of_request() -> Counsellor | None:
         if counsellor is not None:
             session.expunge(counsellor)
         return counsellor
+
+
+def supervisor_of_request() -> Counsellor | None:
+    """The counsellor of this request (``counsellor_of_request``) if a supervisor, else None."""
+    counsellor = counsellor_of_request()
+    return counsellor if counsellor is not None and counsellor.supervisor else None
 
 
 def end_session(session: Session, token: str | None) -> None:

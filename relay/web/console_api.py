@@ -1,4 +1,4 @@
-"""The console's HTTP API: login, logout, who am I, canned replies, registrations."""
+"""The console's HTTP API: login, logout, who am I, canned replies, registrations, service figures."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from relay.db import get_db
-from relay.domain import registrations
+from relay.domain import figures, figures_report, registrations
 from relay.domain.models import Counsellor
 from relay.schedule import get_regions
 from relay.sockets.origins import same_origin
@@ -45,12 +45,29 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+def supervisor_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """401 without a session, 403 for a counsellor who is not a supervisor."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        counsellor = auth.counsellor_of_request()
+        if counsellor is None:
+            return _error(401, "not_logged_in", "Log eerst in.")
+        if not counsellor.supervisor:
+            return _error(403, "not_supervisor", "Alleen coördinatoren kunnen dit zien.")
+        g.counsellor = counsellor
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 def _profile(counsellor: Counsellor) -> dict:
     return {
         "username": counsellor.username,
         "name": counsellor.name,
         "regions": auth.region_ids_of(counsellor, [r.id for r in get_regions()]),
         "max_chats": counsellor.max_chats,
+        "supervisor": counsellor.supervisor,
     }
 
 
@@ -132,6 +149,41 @@ def registrations_csv() -> Response:
     with get_db().transaction() as session:
         body = registrations.export_csv(session)
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=registraties.csv"})
+
+
+def _stats_report() -> tuple[dict | None, tuple[Response, int] | None]:
+    """The report for the query's range and region, or the error to answer."""
+    today = figures.local_now().date()
+    try:
+        start, end = figures_report.parse_range(request.args.get("from"), request.args.get("to"), today)
+    except ValueError:
+        return None, _error(400, "invalid_range", "Kies een periode van hoogstens een jaar, met datums als 2026-12-01.")
+    region = request.args.get("region") or None
+    if region is not None and region not in {r.id for r in get_regions()}:
+        return None, _error(400, "region_not_found", "Deze regio bestaat niet.")
+    with get_db().transaction() as session:
+        return figures_report.report(session, start, end, region), None
+
+
+@bp.get("/stats")
+@supervisor_required
+def stats() -> ResponseReturnValue:
+    report, error = _stats_report()
+    return error or jsonify(report)
+
+
+@bp.get("/stats.csv")
+@supervisor_required
+def stats_csv() -> ResponseReturnValue:
+    report, error = _stats_report()
+    if error or report is None:
+        return error or _error(500, "unavailable", "Er ging iets mis.")
+    name = f"cijfers-{report['from']}-{report['to']}.csv"
+    return Response(
+        figures_report.days_csv(report["days"]),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -34,9 +34,11 @@ def visitor_factory(app, rasa):
 def make_counsellor(app):
     from relay.web import auth
 
-    def make(username="anna", regions="utrecht", name="Anna", max_chats=3):
+    def make(username="anna", regions="utrecht", name="Anna", max_chats=3, supervisor=False):
         with app.app_context(), get_db(app).transaction() as session:
-            counsellor = auth.save_counsellor(session, username, name, regions, "wachtwoord-123", max_chats=max_chats)
+            counsellor = auth.save_counsellor(
+                session, username, name, regions, "wachtwoord-123", max_chats=max_chats, supervisor=supervisor
+            )
             session.expunge(counsellor)
         return counsellor
 

@@ -80,6 +80,12 @@ class RelayServer(Relay):
         return self
 
     def add_counsellor(
-        self, username: str, password: str, name: str, regions="all", max_chats: int | None = None
+        self,
+        username: str,
+        password: str,
+        name: str,
+        regions="all",
+        max_chats: int | None = None,
+        supervisor: bool = False,
     ) -> None:
-        super().add_counsellor(username, password, name, regions, max_chats)
+        super().add_counsellor(username, password, name, regions, max_chats, supervisor)

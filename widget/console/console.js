@@ -5,6 +5,7 @@
 import { api, getJson, whenExpired } from "./api.js";
 import { addMessage, bindSender, chat, clearChats, ended, fillCanned, raise, remove } from "./chats.js";
 import { $, announce, fmt } from "./dom.js";
+import { loadFigures } from "./figures.js";
 import { renderQueue, tick } from "./queue.js";
 import { CounsellorSocket } from "./socket.js";
 import { beep, unlock } from "./sound.js";
@@ -43,6 +44,7 @@ const password = /** @type {HTMLInputElement} */ ($("password"));
 function showLogin(message) {
   state.loggedIn = false;
   $("app").hidden = true; $("me").hidden = true; $("logout").hidden = true;
+  $("figures").hidden = true; $("show-figures").hidden = true;
   $("login").hidden = false;
   $("login-error").textContent = message;
   username.focus();
@@ -92,6 +94,7 @@ function setMe(m) {
   state.me = m;
   if (m.max_chats) state.maxChats = m.max_chats;
   const rs = m.regions || [], known = Object.keys(state.regions).length;
+  $("show-figures").hidden = !m.supervisor;
   $("me").textContent = fmt(T.me, { name: m.name, regions: known && rs.length >= known ? T.allRegions : rs.map(regionName).join(", ") });
   $("me").hidden = false;
 }
@@ -99,7 +102,8 @@ function setMe(m) {
 // ---- frames from the relay ----------------------------------------------------------------------
 /** @type {Record<string, (f: Frame) => void>} */
 const handlers = {
-  hello(f) { setMe(/** @type {Me} */ (/** @type {unknown} */ (f))); },
+  // The socket's hello repeats the profile; what it leaves out (supervisor) stays as /me said.
+  hello(f) { setMe(/** @type {Me} */ ({ ...state.me, ...f })); },
   queue(f) {
     state.queue = f.items || []; state.queueAt = Date.now();
     let fresh = false;
@@ -132,6 +136,14 @@ const handlers = {
     setTimeout(() => { if ($("error").textContent === text) $("error").textContent = ""; }, 8000);
   }
 };
+
+// ---- the figures page (supervisors only; the relay answers 403 to anyone else) -----------------------
+$("show-figures").addEventListener("click", () => {
+  const show = $("figures").hidden;
+  $("figures").hidden = !show; $("app").hidden = show;
+  $("show-figures").textContent = show ? T.figBack : T.figShow;
+  if (show) { loadFigures(); $("fig-title").focus(); }
+});
 
 setInterval(tick, 1000);
 $("take-next").addEventListener("click", () => socket.send({ type: "take" }));

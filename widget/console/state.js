@@ -4,7 +4,7 @@ import { T } from "./texts.js";
 
 /** @typedef {{id: string, name: string}} Region */
 /** @typedef {{title: string, text: string}} CannedReply */
-/** @typedef {{name: string, regions?: string[], max_chats?: number}} Me */
+/** @typedef {{name: string, regions?: string[], max_chats?: number, supervisor?: boolean}} Me */
 /**
  * @typedef {object} QueueItem
  * @property {string} conversation
