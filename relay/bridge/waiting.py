@@ -13,12 +13,16 @@ worker beside the socket), so one call serves both; without Rasa, the acknowledg
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from relay.bridge.rasa import get_rasa
+from relay.broker.events import events_of
 from relay.db import get_db
 from relay.domain import conversations, queues, texts
-from relay.domain.models import Message
+from relay.domain.models import Conversation, Message
 from relay.domain.states import QUEUED
+from relay.schedule import get_schedule
+from voordeur_content import regions as region_data
 
 # The bot's intents answered by its own response while a visitor waits: utter_<intent>, except where
 # the intake's answer does not fit a visitor who is already in the queue.
@@ -45,18 +49,21 @@ def answer_for(parse: dict | None) -> str | None:
     return None
 
 
-def reply(conversation_id: str, parse: dict | None, alerted: str | None) -> list[Message]:
-    """Answer one message of a visitor in the queue: ``parse`` is Rasa's reading (None without it),
-    ``alerted`` the category triage alerted on for this message, if any. The answers are announced
-    with the commit."""
+def reply(conversation_id: str, text: str, parse: dict | None, alerted: str | None) -> list[Message]:
+    """Answer one message ``text`` of a visitor in the queue: ``parse`` is Rasa's reading (None
+    without it), ``alerted`` the category triage alerted on for this message, if any. The answers
+    are announced with the commit."""
     response = answer_for(parse)
     answer = get_rasa().response_text(response) if response and response != ALREADY_QUEUED else None
     with get_db().transaction() as session:
         conversation = conversations.lock_conversation(session, conversation_id)
         if conversation is None or conversation.state != QUEUED:
             return []  # taken or ended meanwhile: the counsellor answers now
-        place = queues.position(session, conversation)
         said: list[str] = []
+        moved = _follow_corrected_town(session, conversation, text)
+        if moved:
+            said.append(moved)
+        place = queues.position(session, conversation)
         if alerted:
             said.append(texts.WAITING_MOVED_UP)
         if answer:
@@ -76,3 +83,24 @@ def reply(conversation_id: str, parse: dict | None, alerted: str | None) -> list
             )
             said.append(texts.waiting_acknowledged(place, first))
         return conversations.store_messages(session, conversation_id, "bot", [{"text": line} for line in said]).messages
+
+
+def _follow_corrected_town(session: Session, conversation: Conversation, text: str) -> str | None:
+    """ "nee sorry, ik bedoel Dordrecht": a visitor who corrects their town while waiting goes to that
+    region's queue with their place in time (conversations.move_queue), if it is open now; the
+    sentence that tells them, or None when the message corrects nothing."""
+    corrected = region_data.corrected_place(text, conversation.region)
+    if corrected is None or corrected.region is None:
+        return None
+    region = corrected.region
+    if not get_schedule().is_open(region.id):
+        current = region_data.get_region(conversation.region or "")
+        return texts.queue_not_moved(region.name, current.name if current else "je regio")
+    old_region = conversation.region
+    if not conversations.move_queue(session, conversation, region.id):
+        return None
+    events = events_of(session)
+    events.conversation(conversation.id, "queued", region=region.id)
+    events.region_changed(region.id)
+    events.region_changed(old_region)
+    return texts.queue_moved(region.name)

@@ -37,7 +37,7 @@ from relay.broker.events import PendingEvents, events_of
 from relay.db import Database
 from relay.domain import figures, states
 from relay.domain.models import Conversation, Message, utcnow
-from relay.domain.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState
+from relay.domain.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState, IllegalTransition
 from relay.domain.tokens import hash_token, new_token
 from relay.ops import metrics
 
@@ -196,9 +196,19 @@ def enqueue(session: Session, conversation: Conversation, region: str, *, intake
         values["intake"] = {**(conversation.intake or {}), **intake}
     if conversation.queued_at is None:
         values["queued_at"] = utcnow()
-    moved = _move(session, conversation, QUEUED, **values)
+    moved = _move(session, conversation, QUEUED, only_from=(BOT,), **values)
     if moved:  # from the bot, which a conversation leaves once: offered once
         figures.offered(session, region)
+    return moved
+
+
+def move_queue(session: Session, conversation: Conversation, region: str) -> bool:
+    """queued → queued: the visitor corrected their town while waiting; the conversation goes to
+    ``region``'s queue and keeps its place in time (``queued_at`` stays). False when it was taken,
+    ended or moved there meanwhile."""
+    moved = _move(session, conversation, QUEUED, Conversation.region != region, only_from=(QUEUED,), region=region)
+    if moved:
+        figures.transferred(session, region)
     return moved
 
 
@@ -218,6 +228,7 @@ def requeue(session: Session, conversation: Conversation, region: str, counsello
         conversation,
         QUEUED,
         Conversation.counsellor_id == counsellor_id,
+        only_from=(ASSIGNED,),
         region=region,
         counsellor_id=None,
         assigned_at=None,
@@ -247,6 +258,7 @@ def _move(
     conversation: Conversation,
     target: ConversationState,
     *conditions: ColumnElement[bool],
+    only_from: tuple[ConversationState, ...] | None = None,
     **values: Any,
 ) -> bool:
     """Change the state of ``conversation`` to ``target`` with ``values``, if the machine allows it.
@@ -254,14 +266,19 @@ def _move(
     Raises IllegalTransition, before writing anything, when the state the caller holds may not
     become ``target``. The UPDATE only matches a row that is still in a state ``target`` may be
     reached from (and meets ``conditions``): a relay that changed it meanwhile wins, and this
-    returns False. Either way ``conversation`` is refreshed to what is now stored."""
+    returns False. Either way ``conversation`` is refreshed to what is now stored. ``only_from``
+    narrows the sources to those of one transition (queued → queued is a move between queues, not
+    a second hand-off)."""
     states.check(conversation.state, target)
+    allowed = states.sources(target) if only_from is None else frozenset(only_from)
+    if conversation.state not in allowed:
+        raise IllegalTransition(conversation.state, target)
     moved = (
         typing.cast(
             CursorResult[Any],
             session.execute(  # an UPDATE's result has a rowcount
                 update(Conversation)
-                .where(Conversation.id == conversation.id, Conversation.state.in_(states.sources(target)), *conditions)
+                .where(Conversation.id == conversation.id, Conversation.state.in_(allowed), *conditions)
                 .values(state=target, **values)
                 .execution_options(synchronize_session=False)
             ),

@@ -2,7 +2,7 @@
 
 This module has no dependencies, so the model can type its column with the enum; the functions
 that change a conversation's state (relay/domain/conversations.py: ``open_conversation``, ``enqueue``,
-``assign``, ``requeue``, ``end``) are the only writers of it, and each asks ``check`` first.
+``move_queue``, ``assign``, ``requeue``, ``end``) are the only writers of it, and each asks ``check`` first.
 docs/architecture.md draws the same table (a test keeps the two alike).
 """
 
@@ -31,6 +31,7 @@ TRANSITIONS: dict[tuple[ConversationState, ConversationState], str] = {
         "the hand-off (the bot's handoff signal, a town typed while one is awaited, "
         "or Rasa down with a known open region)"
     ),
+    (QUEUED, QUEUED): "the visitor corrects the town while waiting (another region's queue, same place in time)",
     (QUEUED, ASSIGNED): "a counsellor takes the chat",
     (ASSIGNED, QUEUED): "the counsellor transfers the chat to another region",
     (BOT, ENDED): "the visitor ends the chat",

@@ -84,6 +84,22 @@ def counsellor_joined(name: str, region_name: str) -> str:
     return f"Je praat nu met {name} van {region_name}."
 
 
+def queue_moved(region_name: str) -> str:
+    """The visitor corrected their town while waiting."""
+    return (
+        f"Goed dat je het zegt. Je staat nu in de wachtrij van {region_name}. "
+        "Je houdt je plek: de tijd dat je al wachtte, telt mee."
+    )
+
+
+def queue_not_moved(region_name: str, current_name: str) -> str:
+    """The visitor corrected their town while waiting, and that region is closed now."""
+    return (
+        f"Dank je. {region_name} is nu gesloten, dus je blijft in de wachtrij van {current_name}. "
+        f"Ook daar kan een medewerker je helpen. Je kunt ook gratis bellen: {PHONE}, dag en nacht."
+    )
+
+
 def transferred(region_name: str) -> str:
     return (
         f"Je gesprek is doorgezet naar {region_name}. Je houdt je plek in de wachtrij; "

@@ -267,7 +267,7 @@ def ask_model_opinion(
 
     def answer(parse: dict | None, raised_now: str | None) -> None:
         with app.app_context():
-            waiting.reply(conversation_id, parse, alerted or raised_now)
+            waiting.reply(conversation_id, text, parse, alerted or raised_now)
 
     asked = triage.get_model_opinions().submit(text, rules_view, raised, answer if answer_while_waiting else None)
     if answer_while_waiting and not asked:  # Rasa down or far behind: answered without its reading

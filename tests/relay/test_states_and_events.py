@@ -47,6 +47,8 @@ def change(session, conversation: Conversation, target: ConversationState, couns
         return conversations.end(session, conversation, "visitor")
     if conversation.state is ASSIGNED:
         return conversations.requeue(session, conversation, "utrecht", counsellor_id)
+    if conversation.state is QUEUED:  # the visitor corrects the town while waiting
+        return conversations.move_queue(session, conversation, "zeeland")
     return conversations.enqueue(session, conversation, "utrecht")
 
 
@@ -82,6 +84,16 @@ def test_an_illegal_transition_raises_and_changes_nothing(app, counsellor_id, so
     with get_db(app).transaction() as session:
         after = session.get(Conversation, conversation.id)
         assert {c.name: getattr(after, c.name) for c in Conversation.__table__.columns} == before
+
+
+def test_a_second_hand_off_of_a_queued_conversation_is_illegal_not_a_move(app, counsellor_id):
+    """queued → queued is only the move between queues: enqueue (the hand-off from the bot) refuses it."""
+    with app.app_context(), get_db(app).transaction() as session:
+        conversation = conversation_in(session, QUEUED, counsellor_id)
+        with pytest.raises(IllegalTransition):
+            conversations.enqueue(session, conversation, "zeeland")
+        assert conversations.move_queue(session, conversation, "utrecht") is False  # already there
+        assert conversation.region == "utrecht"
 
 
 def test_a_state_that_is_not_one_is_refused_before_the_database(app):

@@ -83,3 +83,41 @@ def test_english_in_the_queue_is_acknowledged_in_english_not_sent_back_to_the_in
     assert bot_texts(visitor.say("are you still there?")) == [
         "Thank you. A counsellor of Veilig Thuis will read what you write."
     ]
+
+
+def test_a_visitor_who_corrects_the_town_while_waiting_moves_to_that_queue_with_their_place(
+    app, visitor_factory, rasa, counsellor_factory
+):
+    from relay.db import get_db
+    from relay.domain.models import Conversation
+
+    queued_visitor(visitor_factory, rasa, region="zuid-holland-zuid", nickname="Eerder")
+    visitor, _ = queued_visitor(visitor_factory, rasa, region="rotterdam-rijnmond")
+    conversation = visitor.state.conversation_id
+    with get_db(app).transaction() as session:
+        queued_at = session.get(Conversation, conversation).queued_at
+    rotterdam = counsellor_factory("rob", regions="rotterdam-rijnmond", name="Rob")
+    dordrecht = counsellor_factory("dana", regions="zuid-holland-zuid", name="Dana")
+
+    frames = visitor.say("nee sorry ik bedoel dordrecht, ik zit in rotterdam op school")
+    assert bot_texts(frames) == [
+        "Goed dat je het zegt. Je staat nu in de wachtrij van Veilig Thuis Zuid-Holland Zuid. "
+        "Je houdt je plek: de tijd dat je al wachtte, telt mee."
+    ]
+    assert of_type(frames, "queue")[-1] == {"type": "queue", "position": 2, "region": "zuid-holland-zuid"}
+    with get_db(app).transaction() as session:
+        moved = session.get(Conversation, conversation)
+        assert (moved.state, moved.region, moved.queued_at) == ("queued", "zuid-holland-zuid", queued_at)
+    assert of_type(rotterdam.pump(), "queue")[-1]["items"] == []
+    assert [i["conversation"] for i in of_type(dordrecht.pump(), "queue")[-1]["items"]][-1] == conversation
+
+    # What corrects nothing leaves the visitor where they are.
+    assert bot_texts(visitor.say("nee hij weet niet dat ik dit doe"))[0].startswith("Je bericht staat klaar")
+
+
+def test_a_correction_to_a_region_that_is_closed_now_keeps_the_visitor_in_their_queue(app, visitor_factory, rasa):
+    visitor, _ = queued_visitor(visitor_factory, rasa, region="utrecht")
+    app.extensions["relay_schedule"].mode = "closed"
+    said = bot_texts(visitor.say("o wacht, ik woon eigenlijk in zwolle"))
+    assert said[0].startswith("Dank je. Veilig Thuis IJsselland is nu gesloten, dus je blijft in de wachtrij van")
+    assert "0800 2000" in said[0]
