@@ -28,7 +28,8 @@ _LEADING_WORDS = re.compile(
 _TRAILING_WORDS = re.compile(r"(?:\s+(?:en|omgeving|e o|eo|ongeveer|denk ik|geloof ik|dus))+$")
 _CLAUSES = re.compile(r"[,;:!?\n]+|\.\s")
 # Dutch, and English for visitors who write English ("we live near Leiden", "close to Utrecht").
-_PREPOSITION = re.compile(r"\b(?:in|uit|bij|van|rond|nabij|vlakbij|omgeving|near|around|from|close to|outside)\s+")
+# "op" for the islands and villages people live "on" ("op Texel", "op Urk").
+_PREPOSITION = re.compile(r"\b(?:in|uit|bij|van|op|rond|nabij|vlakbij|omgeving|near|around|from|close to|outside)\s+")
 # The words that make an everyday word a place: "ik woon in Best", "gemeente Best"; not "dat is best",
 # "bij de buren".
 _PLACE_INTRODUCERS = frozenset(

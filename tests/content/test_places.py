@@ -108,6 +108,9 @@ def test_municipalities_map_to_their_region(municipality, region):
         ("ik woon in 010", "rotterdam-rijnmond"),  # the area code as a name for the city
         ("we live near leiden", "hollands-midden"),  # English
         ("close to Utrecht", "utrecht"),
+        ("ik woon op texel", "noord-holland-noord"),  # islands: "op"
+        ("bergen nh", "noord-holland-noord"),  # one name in two provinces, told apart as people do
+        ("hengelo gld", "noord-oost-gelderland"),
         ("sorry ik bedoel Best", "zuidoost-brabant"),  # an everyday word after "ik bedoel" is the place
         ("gemeente Barneveld", "gelderland-midden"),
         ("ik kom uit de buurt van Nieuwleusen", "ijsselland"),
