@@ -306,8 +306,7 @@ class Rasa:
                 str(BOT_BIN / "rasa"),
                 "run",
                 "--enable-api",
-                "--auth-token",
-                RASA_TOKEN,
+                f"--auth-token={RASA_TOKEN}",  # one argument: a token may begin with "-"
                 "-m",
                 str(self.model),
                 "-i",

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 import requests
 
-from bench.stack import RASA_TOKEN
+from bench.stack import BOT_BIN, RASA_TOKEN
 from tests.support.faults import URGENT_TEXT, a_visitor_gets_help_without_the_assistant, wait_until
 from voordeur_content import triage
 
@@ -28,8 +29,9 @@ def test_the_procfiles_start_rasa_with_the_token_on_loopback(procfile):
     servers = [line for line in (REPO / procfile).read_text().splitlines() if re.search(r"rasa run(?! actions)", line)]
     assert servers
     for line in servers:
-        # ${...:?} refuses to start Rasa without a token: an empty one would accept "?token=".
-        assert '--auth-token "${RASA_TOKEN:?' in line and "-i 127.0.0.1" in line, line
+        # ${...:?} refuses to start Rasa without a token: an empty one would accept "?token=". Joined
+        # to its option with "=": a random token may begin with "-", which Rasa would read as an option.
+        assert '--auth-token="${RASA_TOKEN:?' in line and "-i 127.0.0.1" in line, line
 
 
 def test_without_the_token_rasa_refuses_its_api(rasa_stack):
@@ -90,3 +92,14 @@ def test_a_relay_with_the_wrong_token_logs_it_and_the_visitor_still_reaches_a_pe
         log.count("RASA_TOKEN must be the token Rasa runs with (rasa run --auth-token)") == 1
     )  # once, not per message
     assert RASA_TOKEN not in log
+
+
+def test_a_token_that_begins_with_a_dash_still_starts_rasa(tmp_path):
+    """secrets.token_urlsafe begins with "-" once in 64 tokens: Rasa must take it as the token."""
+    result = subprocess.run(
+        [str(BOT_BIN / "rasa"), "run", "--auth-token=-starts-with-a-dash", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-500:]
