@@ -25,12 +25,14 @@ def create_app(test_config: dict | None = None) -> "Flask":
 
     from relay import broker, db, schedule
     from relay.bridge import rasa, triage
+    from relay.ops import presence
 
     db.init_app(app)
     broker.init_app(app)
     rasa.init_app(app)
     triage.init_app(app)
     schedule.init_app(app)
+    presence.init_app(app)
 
     from relay.sockets import counsellor, frames, visitor
     from relay.web import console_api, health, pages

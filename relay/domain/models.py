@@ -73,6 +73,10 @@ class Counsellor(Base):
     max_chats: Mapped[int] = mapped_column(Integer, default=3)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Presence (relay/domain/presence.py): whether a console socket is open on some relay, and when a
+    # relay last saw it (its heartbeat, or the moment the last socket closed).
+    online: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    seen_at: Mapped[Optional[datetime]]
 
 
 class CounsellorSession(Base):
@@ -134,6 +138,14 @@ class Conversation(Base):
     # The kinds of personal data the visitor was reminded of ("phone,email"; relay/domain/privacy.py), so
     # each is mentioned once, whatever the reminder's sentence says.
     reminded_kinds: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    # The visitor's presence (relay/domain/presence.py): a widget socket is open on some relay; since
+    # when that is so (or since when not); when a relay last saw it (heartbeat, or the close).
+    visitor_online: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    visitor_since: Mapped[Optional[datetime]]
+    visitor_seen_at: Mapped[Optional[datetime]]
+    # The region of the queue this conversation left because the visitor was gone too long
+    # (RELAY_QUEUE_GONE_S): when they return, they go back into it, at the back.
+    left_queue_region: Mapped[Optional[str]] = mapped_column(String(64))
 
 
 class Message(Base):
