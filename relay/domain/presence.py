@@ -122,7 +122,9 @@ def heartbeat(
 
 def online_counsellors(session: Session, now: datetime, stale_s: float) -> list[Counsellor]:
     stale_cutoff = now - timedelta(seconds=stale_s)
-    return list(session.scalars(select(Counsellor).where(Counsellor.active.is_(True), _counsellor_online(stale_cutoff))))
+    return list(
+        session.scalars(select(Counsellor).where(Counsellor.active.is_(True), _counsellor_online(stale_cutoff)))
+    )
 
 
 # ---- the sweep -------------------------------------------------------------------------------------

@@ -175,7 +175,9 @@ def queue_frames(counsellor: CounsellorSocket, force: bool = False) -> Iterator[
             for c in queues.queued_conversations(session, counsellor.regions)
         ]
     # waiting_s changes every second; only a change in who waits, in order, or in presence is news.
-    shape = [(i["conversation"], i["region"], i["urgent"], i["risk"], i["nickname"], i["visitor_online"]) for i in items]
+    shape = [
+        (i["conversation"], i["region"], i["urgent"], i["risk"], i["nickname"], i["visitor_online"]) for i in items
+    ]
     if force or shape != counsellor.last_queue:
         counsellor.last_queue = shape
         yield {"type": "queue", "items": items}

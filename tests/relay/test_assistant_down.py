@@ -29,7 +29,9 @@ def test_a_town_typed_after_an_intake_without_region_reaches_its_queue(visitor_f
     assert texts.REGION_UNKNOWN not in [m["text"] for m in of_type(frames, "message")]  # the bot said it
     # Later, whatever the bot would make of it, a town reaches the queue.
     frames = visitor.say("ik woon in dordt hoor")
-    assert of_type(frames, "queue") == [{"type": "queue", "position": 1, "region": "zuid-holland-zuid", "estimate_s": None}]
+    assert of_type(frames, "queue") == [
+        {"type": "queue", "position": 1, "region": "zuid-holland-zuid", "estimate_s": None}
+    ]
     assert "ik woon in dordt hoor" not in [sent[1] for sent in rasa.sent]
 
 

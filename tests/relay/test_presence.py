@@ -33,7 +33,9 @@ def test_the_defaults_are_fifteen_minutes_and_two_minutes():
 def queued_visitor(visitor_factory, rasa, nickname="Sam"):
     visitor = visitor_factory()
     session = visitor.hello()[0]
-    rasa.answers[f"Ik wil een mens ({nickname})"] = bot_says("Ik zet je in de wachtrij.", signals=[handoff("utrecht", nickname)])
+    rasa.answers[f"Ik wil een mens ({nickname})"] = bot_says(
+        "Ik zet je in de wachtrij.", signals=[handoff("utrecht", nickname)]
+    )
     visitor.say(f"Ik wil een mens ({nickname})")
     return visitor, session
 
@@ -48,7 +50,9 @@ def stored(app, conversation_id: str) -> Conversation:
         return session.get(Conversation, conversation_id)
 
 
-def test_counsellors_see_whether_a_queued_visitor_is_there_and_since_when(app, visitor_factory, rasa, counsellor_factory):
+def test_counsellors_see_whether_a_queued_visitor_is_there_and_since_when(
+    app, visitor_factory, rasa, counsellor_factory
+):
     visitor, session = queued_visitor(visitor_factory, rasa)
     anna = counsellor_factory()
     item = of_type(anna.received, "queue")[-1]["items"][0]
@@ -69,7 +73,9 @@ def test_a_heartbeat_that_stopped_counts_as_gone(app, visitor_factory, rasa):
     conversation = stored(app, session["conversation"])
     seen = conversation.visitor_seen_at
     later = seen + timedelta(seconds=stale_seconds(app) + 1)
-    assert presence.visitor_presence(conversation, seen, stale_seconds(app)) == presence.Presence(True, conversation.visitor_since)
+    assert presence.visitor_presence(conversation, seen, stale_seconds(app)) == presence.Presence(
+        True, conversation.visitor_since
+    )
     assert presence.visitor_presence(conversation, later, stale_seconds(app)) == presence.Presence(False, seen)
 
 
@@ -118,7 +124,9 @@ def test_a_chat_whose_counsellor_dropped_goes_back_to_the_front_after_the_grace_
     visitor.pump()
     anna.close()  # closed laptop
     with get_db(app).transaction() as db_session:
-        gone = db_session.scalars(select(Conversation.queued_at).where(Conversation.id == session["conversation"])).one()
+        gone = db_session.scalars(
+            select(Conversation.queued_at).where(Conversation.id == session["conversation"])
+        ).one()
     dropped = utcnow()
     assert sweep(app, dropped + timedelta(seconds=GRACE_S - 5)).requeued == []  # within the grace period
     assert sweep(app, dropped + timedelta(seconds=GRACE_S + 5)).requeued == [session["conversation"]]

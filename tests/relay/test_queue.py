@@ -30,7 +30,9 @@ def test_handoff_puts_the_visitor_in_their_regions_queue_with_a_position(app, vi
     other, frames = queued_visitor(visitor_factory, rasa, region="zeeland", nickname="Jo")
     assert of_type(frames, "queue") == [{"type": "queue", "position": 1, "region": "zeeland", "estimate_s": None}]
     first.send({"type": "end"})
-    assert of_type(second.pump(), "queue") == [{"type": "queue", "position": 1, "region": "utrecht", "estimate_s": None}]
+    assert of_type(second.pump(), "queue") == [
+        {"type": "queue", "position": 1, "region": "utrecht", "estimate_s": None}
+    ]
     assert of_type(other.pump(), "queue") == []
 
 

@@ -26,10 +26,14 @@ def assigned_chat(visitor_factory, rasa, counsellor_factory):
 
 def message_count(app, conversation_id):
     with get_db(app).transaction() as session:
-        return session.scalar(select(func.count()).select_from(Message).where(Message.conversation_id == conversation_id))
+        return session.scalar(
+            select(func.count()).select_from(Message).where(Message.conversation_id == conversation_id)
+        )
 
 
-def test_typing_reaches_the_other_side_without_content_and_is_not_stored(app, visitor_factory, rasa, counsellor_factory):
+def test_typing_reaches_the_other_side_without_content_and_is_not_stored(
+    app, visitor_factory, rasa, counsellor_factory
+):
     visitor, anna, conversation = assigned_chat(visitor_factory, rasa, counsellor_factory)
     before = message_count(app, conversation)
     assert visitor.send({"type": "typing", "text": "wat ik nog niet verstuurd heb"}) == []
@@ -57,7 +61,9 @@ def test_typing_in_a_chat_that_is_not_yours_goes_nowhere(app, visitor_factory, r
     assert of_type(visitor.pump(), "typing") == []
 
 
-def test_what_a_visitor_writes_while_waiting_is_in_the_transcript_on_taking(app, visitor_factory, rasa, counsellor_factory):
+def test_what_a_visitor_writes_while_waiting_is_in_the_transcript_on_taking(
+    app, visitor_factory, rasa, counsellor_factory
+):
     visitor = visitor_factory()
     visitor.hello()
     rasa.answers["Ik wil een mens"] = bot_says("Ik zet je in de wachtrij.", signals=[handoff()])
