@@ -99,16 +99,19 @@ export function askBeforeLogout(send, logout) {
   if (!open.length) { logout(); return; }
   const dialog = /** @type {HTMLDialogElement} */ ($("handover"));
   $("handover-text").textContent = open.length === 1 ? T.handoverOne : fmt(T.handoverMany, { n: open.length });
-  dialog.showModal();
-  $("handover-yes").focus();
-  const done = () => { dialog.close(); $("logout").focus(); };
-  $("handover-no").onclick = done;
+  let handing = false;
+  // Escape closes a modal <dialog> by itself: focus then goes back to the logout button as well.
+  dialog.onclose = () => { if (!handing) $("logout").focus(); };
+  $("handover-no").onclick = () => dialog.close();
   $("handover-yes").onclick = () => {
+    handing = true;
     dialog.close();
     for (const c of open) send({ type: "release", conversation: c.id });
     announce(T.handedOver);
     waitForReleases(open.map((c) => c.id), logout);
   };
+  dialog.showModal();
+  $("handover-yes").focus();
 }
 
 /** Logs out once every chat is handed over (each answered "released"), or after five seconds.
