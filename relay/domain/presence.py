@@ -190,11 +190,17 @@ def back_to_queue_events(session: Session, conversation_id: str, region: str, to
     events.region_changed(region)
 
 
-def return_to_queue(session: Session, conversation: Conversation) -> bool:
+def return_to_queue(session: Session, conversation: Conversation, closed_now: str | None = None) -> bool:
     """A visitor whose conversation left the queue while they were gone is back: into that queue
-    again, at the back, with an honest word. False when there was nothing to return to."""
+    again, at the back, with an honest word. With ``closed_now`` (the region closed meanwhile: what
+    to tell them) they stay with the assistant and are told that instead. False when not queued."""
     region = conversation.left_queue_region
     if region is None or conversation.state == QUEUED:
+        return False
+    if closed_now is not None:
+        conversation.left_queue_region = None
+        session.flush()
+        conversations.store_messages(session, conversation.id, "system", closed_now)
         return False
     if not conversations.enqueue(session, conversation, region, at_the_back=True):
         return False

@@ -26,6 +26,7 @@ from relay.domain.privacy import mentions_personal_data, personal_data_reminder
 from relay.domain.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState
 from relay.ops import metrics
 from relay.ops.presence import local_sockets, stale_seconds
+from relay.schedule import describe_opening, get_schedule
 from relay.sockets import frames
 from relay.sockets.frames import (
     FrameError,
@@ -137,7 +138,8 @@ def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
         presence.visitor_arrived(session, conversation.id)
         if conversation.state == QUEUED:  # the counsellors see who is there
             events_of(session).region_changed(conversation.region)
-        presence.return_to_queue(session, conversation)  # gone too long: back in the queue, at the back
+        if conversation.left_queue_region is not None:  # gone too long: back in the queue, at the back
+            presence.return_to_queue(session, conversation, closed_on_return(conversation.left_queue_region))
     if frame.get("token") and not resumed:
         yield error_frame("session_not_found")
     visitor.conversation_id = conversation.id
@@ -168,6 +170,16 @@ def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
         yield from queue_update(visitor, conversation.region)
     if conversation.state == BOT and not history:
         yield from run_bot_turn(visitor, "/greet")
+
+
+def closed_on_return(region_id: str) -> str | None:
+    """What a visitor who comes back to a queue that closed meanwhile is told (None: it is open)."""
+    schedule = get_schedule()
+    region = region_data.get_region(region_id)
+    if region is None or schedule.is_open(region.id):
+        return None
+    opening = describe_opening(schedule.next_open(region.id), schedule.timezone)
+    return texts.chat_closed(region.name, opening) if opening else texts.NO_OPENING_KNOWN
 
 
 def announce_presence(visitor: VisitorSocket, status: str) -> None:

@@ -44,7 +44,9 @@ def test_presence_typing_reminder_and_handover(relay_server, open_page, axe):
     expect(reminder).to_be_visible()
     expect(reminder).to_contain_text("Het gesprek blijft open")
     reminder.get_by_role("button", name="Vraag: ben je er nog?").click()
-    expect(card.locator("textarea")).to_have_value("Ben je er nog? Als je even weg moest, is dat helemaal goed. Ik wacht op je, en het gesprek blijft open.")
+    expect(card.locator("textarea")).to_have_value(
+        "Ben je er nog? Als je even weg moest, is dat helemaal goed. Ik wacht op je, en het gesprek blijft open."
+    )
     expect(card.locator("textarea")).to_be_focused()
     card.locator("textarea").fill("")
 

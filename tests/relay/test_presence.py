@@ -183,3 +183,14 @@ def test_the_presence_keeper_sweeps_with_the_configured_times(app, visitor_facto
     assert stored(app, away_session["conversation"]).state is BOT
     with get_db(app).transaction() as session:
         assert [c.id for c in queues.queued_conversations(session, ["utrecht"])] == [here["conversation"]]
+
+
+def test_a_visitor_who_returns_to_a_queue_that_closed_meanwhile_is_told_so(app, visitor_factory, rasa):
+    visitor, session = queued_visitor(visitor_factory, rasa)
+    visitor.close()
+    assert sweep(app, utcnow() + timedelta(seconds=GONE_S + 5)).left_queue == [session["conversation"]]
+    app.extensions["relay_schedule"].mode = "closed"
+    back = visitor_factory().hello(session["token"])
+    assert back[0]["state"] == "bot" and of_type(back, "queue") == []
+    assert back[0]["history"][-1]["text"] == texts.NO_OPENING_KNOWN
+    assert stored(app, session["conversation"]).left_queue_region is None
