@@ -17,7 +17,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from relay.broker.events import events_of
@@ -65,11 +65,13 @@ def visitor_arrived(session: Session, conversation_id: str, now: datetime | None
         update(Conversation)
         .where(Conversation.id == conversation_id)
         .values(
-            visitor_since=func.coalesce(
-                select(Conversation.visitor_since)
-                .where(Conversation.id == conversation_id, Conversation.visitor_online.is_(True))
-                .scalar_subquery(),
-                now,
+            # the row's old values: a second tab keeps the first one's "since"
+            visitor_since=case(
+                (
+                    and_(Conversation.visitor_online.is_(True), Conversation.visitor_since.is_not(None)),
+                    Conversation.visitor_since,
+                ),
+                else_=now,
             ),
             visitor_online=True,
             visitor_seen_at=now,

@@ -194,3 +194,18 @@ def test_a_visitor_who_returns_to_a_queue_that_closed_meanwhile_is_told_so(app, 
     assert back[0]["state"] == "bot" and of_type(back, "queue") == []
     assert back[0]["history"][-1]["text"] == texts.NO_OPENING_KNOWN
     assert stored(app, session["conversation"]).left_queue_region is None
+
+
+def test_a_second_tab_keeps_the_first_ones_since_and_closing_one_of_two_keeps_the_visitor_there(
+    app, visitor_factory, rasa
+):
+    first, session = queued_visitor(visitor_factory, rasa)
+    since = stored(app, session["conversation"]).visitor_since
+    second = visitor_factory()
+    second.hello(session["token"])
+    assert stored(app, session["conversation"]).visitor_since == since
+    first.close()
+    conversation = stored(app, session["conversation"])
+    assert conversation.visitor_online is True and conversation.visitor_since == since
+    second.close()
+    assert stored(app, session["conversation"]).visitor_online is False
