@@ -56,6 +56,12 @@ class PendingEvents:
         if region_id:
             self.items.append((region_channel(region_id), {"event": "queue_changed", "region": region_id}))
 
+    def visitor_presence_changed(self, region_id: str | None) -> None:
+        """A queued visitor of this region came or went: news for counsellors (their queue shows it),
+        not for the other visitors (their places did not change)."""
+        if region_id:
+            self.items.append((region_channel(region_id), {"event": "presence_changed", "region": region_id}))
+
     def counsellor(self, counsellor_id: int, event: str, **fields: Any) -> None:
         self.items.append((counsellor_channel(counsellor_id), {"event": event, **fields}))
 

@@ -360,7 +360,7 @@ def release(counsellor: CounsellorSocket, conversation_id: str) -> Iterator[dict
 
 def counsellor_event_frames(counsellor: CounsellorSocket, channel: str, event: dict) -> Iterator[dict]:
     kind = event.get("event")
-    if kind == "queue_changed":
+    if kind in ("queue_changed", "presence_changed"):
         yield from queue_frames(counsellor)
         return
     if kind == "taken":  # on counsellor:<id>: another of this counsellor's sockets took a chat

@@ -137,7 +137,7 @@ def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
             conversation = found
         presence.visitor_arrived(session, conversation.id)
         if conversation.state == QUEUED:  # the counsellors see who is there
-            events_of(session).region_changed(conversation.region)
+            events_of(session).visitor_presence_changed(conversation.region)
         if conversation.left_queue_region is not None:  # gone too long: back in the queue, at the back
             presence.return_to_queue(session, conversation, closed_on_return(conversation.left_queue_region))
     if frame.get("token") and not resumed:
@@ -196,7 +196,7 @@ def visitor_gone(visitor: VisitorSocket) -> None:
             presence.visitor_left(session, conversation_id)
             conversation = session.get(Conversation, conversation_id)
             if conversation is not None and conversation.state == QUEUED:
-                events_of(session).region_changed(conversation.region)
+                events_of(session).visitor_presence_changed(conversation.region)
     announce_presence(visitor, "offline")
 
 
