@@ -209,3 +209,17 @@ def test_a_second_tab_keeps_the_first_ones_since_and_closing_one_of_two_keeps_th
     assert conversation.visitor_online is True and conversation.visitor_since == since
     second.close()
     assert stored(app, session["conversation"]).visitor_online is False
+
+
+def test_nothing_closes_a_chat_because_the_visitor_went_quiet(app, visitor_factory, rasa, counsellor_factory):
+    """Someone may have had to hide their phone: hours away, the chat is still open and still hers."""
+    visitor, session = queued_visitor(visitor_factory, rasa)
+    anna = counsellor_factory()
+    anna.send({"type": "take"})
+    visitor.close()
+    later = utcnow() + timedelta(hours=3)
+    with app.app_context(), get_db(app).transaction() as db_session:
+        presence.heartbeat(db_session, [], [anna.state.counsellor_id], later)
+    assert sweep(app, later) == presence.SweepResult(left_queue=[], requeued=[])
+    conversation = stored(app, session["conversation"])
+    assert conversation.state is ASSIGNED and conversation.counsellor_id == anna.state.counsellor_id
