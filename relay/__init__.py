@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None, *, serving: bool = True) -> "Fla
 
     from relay import broker, db, schedule
     from relay.bridge import rasa, triage
+    from relay.ops import presence
 
     db.init_app(app)
     broker.init_app(app)
@@ -37,6 +38,7 @@ def create_app(test_config: dict | None = None, *, serving: bool = True) -> "Fla
     if not serving:
         return app
     triage.init_app(app)
+    presence.init_app(app)
 
     from relay.sockets import counsellor, frames, visitor
     from relay.web import console_api, health, pages

@@ -51,6 +51,12 @@ DEFAULTS = {
     # Per visitor socket: a burst of this many messages, then this many per second.
     "RELAY_RATE_BURST": 10,
     "RELAY_RATE_PER_SECOND": 1.0,
+    # Presence (docs/operations.md): how often each relay writes the heartbeat of its sockets and
+    # sweeps; a queued visitor gone this long leaves the queue (back at the back on return); a chat
+    # whose counsellor has had no console open this long goes back to the front of its queue.
+    "RELAY_PRESENCE_INTERVAL": 15.0,
+    "RELAY_QUEUE_GONE_S": 900.0,
+    "RELAY_COUNSELLOR_GRACE_S": 120.0,
     # Seconds a unit of work waits for a database lock before the client hears "unavailable".
     "DATABASE_LOCK_TIMEOUT": 30.0,
     "COOKIE_SECURE": False,
@@ -77,6 +83,9 @@ _FLOATS = {
     "RELAY_RETENTION_DAYS",
     "RELAY_PURGE_INTERVAL",
     "RELAY_RATE_PER_SECOND",
+    "RELAY_PRESENCE_INTERVAL",
+    "RELAY_QUEUE_GONE_S",
+    "RELAY_COUNSELLOR_GRACE_S",
     "DATABASE_LOCK_TIMEOUT",
 }
 _BOOLEANS = {"COOKIE_SECURE"}

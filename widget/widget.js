@@ -66,6 +66,11 @@
     fbThanks: "Dank je wel voor je antwoord.",
     queue1: "Je bent nummer 1 in de wachtrij: jij bent de volgende.",
     queueN: "Je bent nummer {n} in de wachtrij.",
+    wait1: "Je wacht ongeveer 1 minuut.",
+    waitN: "Je wacht ongeveer {n} minuten.",
+    waitLong: "Het kan meer dan een uur duren.",
+    waitUnknown: "Hoe lang het duurt, weten we nu niet.",
+    typing: "{name} is aan het typen…",
     connecting: "Verbinden…",
     offline: "De verbinding is weg. We proberen het opnieuw…",
     online: "Je bent weer verbonden.",
@@ -108,6 +113,9 @@
    * @property {number} retries reconnects since the last session, for the back-off
    * @property {number | undefined} reconnectTimer
    * @property {number | undefined} resendTimer re-sends pending messages after rate_limited or unavailable
+   * @property {boolean} typing the counsellor is typing (shown for a few seconds, never read out)
+   * @property {number | undefined} typingTimer
+   * @property {number} typingSent when this visitor's last typing frame went (at most one per 2 s)
    * @property {Record<string, HTMLElement>} bySeq shown messages by seq, so nothing is shown twice
    * @property {Pending[]} pending messages not yet acknowledged by the relay
    * @property {number} shifts lone Shift presses so far
@@ -120,7 +128,8 @@
     panelOpen: false, unread: false, ended: false, confirmingEnd: false, status: "", shiftStatus: "",
     agent: null, alert: null, urgent: false, asking: false,
     ws: null, ready: false, stopped: false, offline: false, retries: 0, reconnectTimer: undefined,
-    resendTimer: undefined, bySeq: {}, pending: [], shifts: 0, shiftTimer: undefined, lastShifted: false
+    resendTimer: undefined, bySeq: {}, pending: [], shifts: 0, shiftTimer: undefined, lastShifted: false,
+    typing: false, typingTimer: undefined, typingSent: 0
   };
 
   // The relay's origin is where this script came from.
@@ -212,6 +221,7 @@
   const exitLink = h("a.vd-exit", { href: exitUrl, rel: "noreferrer" }, T.exit);
   const status = h("p.vd-status", { role: "status" });
   const log = h("div.vd-log", { role: "log", "aria-label": T.log, tabindex: "0" });
+  const typingLine = h("p.vd-typing", { "aria-hidden": "true" });
   const input = /** @type {HTMLTextAreaElement} */ (h("textarea.vd-input", { id: "voordeur-input", rows: "2", maxlength: String(MAX_LEN) }));
   const sendBtn = /** @type {HTMLButtonElement} */ (h("button.vd-send", { type: "submit" }, T.send));
   const form = /** @type {HTMLFormElement} */ (h("form.vd-form", {}, [h("label.vd-sr", { "for": "voordeur-input" }, T.input), input, sendBtn]));
@@ -240,7 +250,7 @@
       h("div.vd-exitwrap", {}, [exitLink, h("span.vd-exithint", {}, T.exitHint)]),
       closeBtn
     ]),
-    status, log, form, fbForm,
+    status, log, typingLine, form, fbForm,
     h("div.vd-foot", {}, [endBtn, endAsk, againBtn])
   ]);
   const shiftStatus = h("p.vd-sr", { role: "status" });
@@ -288,6 +298,7 @@
 
     setText(who, whoName());
     setText(status, state.status);
+    setText(typingLine, state.typing ? fmt(T.typing, { name: state.agent && state.agent.name || T.helper }) : "");
     setText(shiftStatus, state.shiftStatus);
     input.disabled = sendBtn.disabled = state.ended;
     endBtn.hidden = state.ended || state.confirmingEnd;
@@ -425,7 +436,18 @@
       if (name !== before) state.status = fmt(T.nowWith, { who: name });
       render();
     },
-    queue(f) { say(f.position <= 1 ? T.queue1 : fmt(T.queueN, { n: f.position })); },
+    queue(f) {
+      // The relay's estimate is rounded up already; without one, no number (docs/widget.md).
+      const m = f.estimate_s == null ? 0 : Math.ceil(f.estimate_s / 60);
+      const wait = !m ? T.waitUnknown : m > 60 ? T.waitLong : m === 1 ? T.wait1 : fmt(T.waitN, { n: m });
+      say((f.position <= 1 ? T.queue1 : fmt(T.queueN, { n: f.position })) + " " + wait);
+    },
+    typing() {
+      state.typing = true;
+      clearTimeout(state.typingTimer);
+      state.typingTimer = setTimeout(() => { state.typing = false; render(); }, 6000);
+      render();
+    },
     alert(f) {
       state.alert = { text: f.text, phones: f.phones || [state.emergency, state.helpline], level: f.level };
       if (f.level !== "high") state.urgent = true;
@@ -484,6 +506,7 @@
       if (f.from === "visitor") el.appendChild(h("span.vd-receipt", {}, T.sent));
     }
     if (f.from === "visitor") clearButtons();
+    if (f.from === "counsellor" && state.typing) { state.typing = false; render(); }
     if (f.buttons && f.buttons.length) {
       el.appendChild(h("div.vd-buttons", {}, f.buttons.map((/** @type {{title: string, payload: string}} */ b) =>
         h("button.vd-choice", { type: "button", on: { click() { post(b.title, b.payload); input.focus(); } } }, b.title))));
@@ -515,6 +538,14 @@
     input.value = "";
     post(t);
     input.focus();
+  });
+  // Only that the visitor types, never what; only to a person, at most once per 2 s.
+  input.addEventListener("input", () => {
+    const now = Date.now();
+    if (state.agent && state.agent.kind === "counsellor" && now - state.typingSent > 2000) {
+      state.typingSent = now;
+      send({ type: "typing" });
+    }
   });
   input.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit ? form.requestSubmit() : sendBtn.click(); }

@@ -27,14 +27,20 @@ def counsellor_channel(counsellor_id: int) -> str:
     return f"counsellor:{counsellor_id}"
 
 
-def presence_event(conversation_id: str, status: str) -> tuple[str, dict[str, Any]]:
-    """The visitor came back ("online") or dropped off ("offline"): nothing is stored, so this one
-    is published at once rather than after a commit."""
+def presence_event(conversation_id: str, status: str, since: str | None = None) -> tuple[str, dict[str, Any]]:
+    """The visitor came back ("online") or dropped off ("offline") at ``since``: published at once
+    rather than after a commit (what is stored of it is only the visitor's last-seen time)."""
     return conversation_channel(conversation_id), {
         "event": "presence",
         "conversation": conversation_id,
         "visitor": status,
+        "since": since,
     }
+
+
+def typing_event(conversation_id: str, sender: str) -> tuple[str, dict[str, Any]]:
+    """Someone is typing: never the text, never stored, published at once."""
+    return conversation_channel(conversation_id), {"event": "typing", "conversation": conversation_id, "from": sender}
 
 
 class PendingEvents:
@@ -49,6 +55,12 @@ class PendingEvents:
     def region_changed(self, region_id: str | None) -> None:
         if region_id:
             self.items.append((region_channel(region_id), {"event": "queue_changed", "region": region_id}))
+
+    def visitor_presence_changed(self, region_id: str | None) -> None:
+        """A queued visitor of this region came or went: news for counsellors (their queue shows it),
+        not for the other visitors (their places did not change)."""
+        if region_id:
+            self.items.append((region_channel(region_id), {"event": "presence_changed", "region": region_id}))
 
     def counsellor(self, counsellor_id: int, event: str, **fields: Any) -> None:
         self.items.append((counsellor_channel(counsellor_id), {"event": event, **fields}))

@@ -188,13 +188,16 @@ def open_conversation(session: Session) -> tuple[Conversation, str]:
     return conversation, token
 
 
-def enqueue(session: Session, conversation: Conversation, region: str, *, intake: dict | None = None) -> bool:
+def enqueue(
+    session: Session, conversation: Conversation, region: str, *, intake: dict | None = None, at_the_back: bool = False
+) -> bool:
     """bot → queued: put a conversation into a region's queue. ``queued_at`` is set the first time
-    only, so a conversation keeps its place in time."""
-    values: dict[str, Any] = {"region": region}
+    only, so a conversation keeps its place in time; ``at_the_back`` sets it anew (a visitor who
+    comes back after leaving the queue by being gone too long: ``leave_queue``)."""
+    values: dict[str, Any] = {"region": region, "left_queue_region": None}
     if intake:
         values["intake"] = {**(conversation.intake or {}), **intake}
-    if conversation.queued_at is None:
+    if conversation.queued_at is None or at_the_back:
         values["queued_at"] = utcnow()
     moved = _move(session, conversation, QUEUED, only_from=(BOT,), **values)
     if moved:  # from the bot, which a conversation leaves once: offered once
@@ -220,21 +223,38 @@ def assign(session: Session, conversation: Conversation, counsellor_id: int) -> 
     return moved
 
 
-def requeue(session: Session, conversation: Conversation, region: str, counsellor_id: int) -> bool:
-    """assigned → queued: the counsellor ``counsellor_id`` transfers the chat to ``region``'s queue
-    (``queued_at`` stays: the conversation keeps its place in time). False when it is not theirs."""
+def requeue(
+    session: Session, conversation: Conversation, region: str, counsellor_id: int, *conditions: ColumnElement[bool]
+) -> bool:
+    """assigned → queued: the counsellor ``counsellor_id`` transfers or hands over the chat to
+    ``region``'s queue, or the sweep takes it from a counsellor who dropped (``conditions``: still
+    gone). ``queued_at`` stays: the conversation keeps its place in time, at the front of the queue.
+    False when it is not (or no longer) theirs."""
+    old_region = conversation.region
     moved = _move(
         session,
         conversation,
         QUEUED,
         Conversation.counsellor_id == counsellor_id,
+        *conditions,
         only_from=(ASSIGNED,),
         region=region,
         counsellor_id=None,
         assigned_at=None,
     )
-    if moved:
+    if moved and region != old_region:  # a hand-over or a dropped counsellor stays in its region
         figures.transferred(session, region)
+    return moved
+
+
+def leave_queue(session: Session, conversation: Conversation, *conditions: ColumnElement[bool]) -> bool:
+    """queued → bot: the visitor was gone too long (``conditions``: still gone); the region is
+    kept in ``left_queue_region`` for their return. False when they came back or were taken meanwhile.
+    In the figures the visitor left the queue (abandoned, with the wait); a return is a new offer."""
+    queued_at = conversation.queued_at
+    moved = _move(session, conversation, BOT, *conditions, only_from=(QUEUED,), left_queue_region=conversation.region)
+    if moved:
+        figures.left_queue(session, conversation, queued_at)
     return moved
 
 

@@ -102,7 +102,8 @@ def first_time(session: Session, conversation_id: str, mark: str) -> bool:
 
 
 def offered(session: Session, region: str) -> None:
-    """bot → queued, which happens once per conversation."""
+    """bot → queued: an offer (a visitor who left the queue by being away too long and comes back is
+    offered again, after their first offer was counted abandoned)."""
     add(session, region, [(OFFERED, 0), (OFFERED_HOUR, local_now().hour)])
 
 
@@ -117,6 +118,13 @@ def answered(session: Session, conversation: Conversation) -> None:
     if first_time(session, conversation.id, ANSWERED):
         waited = (conversation.assigned_at - conversation.queued_at).total_seconds()
         add(session, conversation.region, [(ANSWERED, 0), (WAIT, bucket_of(waited))])
+
+
+def left_queue(session: Session, conversation: Conversation, queued_at: datetime | None) -> None:
+    """queued → bot: the visitor was away too long (relay/domain/presence.py): they left the queue."""
+    if queued_at is not None and conversation.region is not None:
+        waited = (utcnow() - queued_at).total_seconds()
+        add(session, conversation.region, [(ABANDONED, 0), (ABANDON_WAIT, bucket_of(waited))])
 
 
 def ended(

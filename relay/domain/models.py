@@ -75,6 +75,10 @@ class Counsellor(Base):
     # A supervisor may also see the service figures (and, later, watch): `counsellor add --supervisor`.
     supervisor: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Presence (relay/domain/presence.py): whether a console socket is open on some relay, and when a
+    # relay last saw it (its heartbeat, or the moment the last socket closed).
+    online: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    seen_at: Mapped[Optional[datetime]]
 
 
 class CounsellorSession(Base):
@@ -139,6 +143,14 @@ class Conversation(Base):
     # What this conversation has been counted for already in the service figures, once each
     # (",answered,urgent,feedback"; relay/domain/figures.py): the figures themselves hold no link back.
     figures_counted: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    # The visitor's presence (relay/domain/presence.py): a widget socket is open on some relay; since
+    # when that is so (or since when not); when a relay last saw it (heartbeat, or the close).
+    visitor_online: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    visitor_since: Mapped[Optional[datetime]]
+    visitor_seen_at: Mapped[Optional[datetime]]
+    # The region of the queue this conversation left because the visitor was gone too long
+    # (RELAY_QUEUE_GONE_S): when they return, they go back into it, at the back.
+    left_queue_region: Mapped[Optional[str]] = mapped_column(String(64))
 
 
 class Message(Base):

@@ -33,7 +33,10 @@ TRANSITIONS: dict[tuple[ConversationState, ConversationState], str] = {
     ),
     (QUEUED, QUEUED): "the visitor corrects the town while waiting (another region's queue, same place in time)",
     (QUEUED, ASSIGNED): "a counsellor takes the chat",
-    (ASSIGNED, QUEUED): "the counsellor transfers the chat to another region",
+    (QUEUED, BOT): "the visitor was gone longer than RELAY_QUEUE_GONE_S (back in the queue, at the back, on return)",
+    (ASSIGNED, QUEUED): (
+        "the counsellor transfers or hands over the chat, or was gone longer than RELAY_COUNSELLOR_GRACE_S"
+    ),
     (BOT, ENDED): "the visitor ends the chat",
     (QUEUED, ENDED): "the visitor ends the chat",
     (ASSIGNED, ENDED): "the visitor or the counsellor ends the chat",

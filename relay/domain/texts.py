@@ -107,6 +107,21 @@ def transferred(region_name: str) -> str:
     )
 
 
+# Presence (relay/domain/presence.py): a chat back in the queue, told honestly.
+COUNSELLOR_DROPPED = (
+    "Je medewerker heeft even geen verbinding meer. Je staat nu vooraan in de wachtrij; "
+    "een andere medewerker neemt het gesprek zo snel mogelijk over. Wat je al schreef, blijft staan."
+)
+HANDED_OVER = (
+    "Je medewerker draagt het gesprek over aan een collega. Je staat nu vooraan in de wachtrij; "
+    "wat je al schreef, blijft staan."
+)
+BACK_IN_QUEUE = (
+    "Welkom terug. Je was een tijdje weg, daarom stond je even niet meer in de wachtrij. "
+    "Nu sta je er weer in, achteraan. Je kunt alvast schrijven wat je wilt vertellen. "
+    f"Wil je niet wachten, dan kun je ook gratis bellen: {PHONE}."
+)
+
 ENDED_BY_COUNSELLOR = "De medewerker heeft het gesprek afgesloten. " + ALWAYS_REACHABLE
 ENDED_BY_VISITOR = "Je hebt het gesprek afgesloten."
 

@@ -59,6 +59,10 @@ class RelayServer(BaseApplication):
         from relay.ops.retention import start_periodic_purge
 
         start_periodic_purge(app)
+        # Heartbeats of this relay's sockets, ghost chats out of the queue, orphaned chats back in it.
+        from relay.ops.presence import start_presence_keeper
+
+        start_presence_keeper(app)
         warm_up(app)
         return app
 

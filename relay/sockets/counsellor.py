@@ -6,6 +6,7 @@ queues of their regions and acts only on conversations assigned to them.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Iterator
@@ -16,21 +17,32 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from relay.broker import Subscription, get_broker
-from relay.broker.events import conversation_channel, counsellor_channel, events_of, region_channel
+from relay.broker.events import conversation_channel, counsellor_channel, events_of, region_channel, typing_event
 from relay.db import get_db
-from relay.domain import conversations, queues, texts
+from relay.domain import conversations, presence, queues, texts
 from relay.domain.models import Conversation, Counsellor, utcnow
 from relay.domain.states import ASSIGNED, ENDED
 from relay.ops import metrics
+from relay.ops.presence import local_sockets, stale_seconds
 from relay.schedule import get_regions, get_schedule
 from relay.sockets import frames
-from relay.sockets.frames import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
+from relay.sockets.frames import (
+    FrameError,
+    Inbox,
+    TypingThrottle,
+    optional_string,
+    parse_frame,
+    require_text,
+    run_socket,
+    sock,
+)
 from relay.sockets.origins import same_origin
 from relay.web.auth import counsellor_of_request, region_ids_of
 from voordeur_content import regions as region_data
 
+log = logging.getLogger(__name__)
 bp = Blueprint("counsellor", __name__)
-COUNSELLOR_FRAMES = ("take", "message", "end", "transfer")
+COUNSELLOR_FRAMES = ("take", "message", "end", "transfer", "typing", "release")
 
 
 @dataclass
@@ -46,6 +58,8 @@ class CounsellorSocket:
     open_chats: dict[str, conversations.ShownSeqs] = field(default_factory=dict)  # followed conversations
     last_queue: list | None = None
     subscription: Subscription | None = None
+    typing: TypingThrottle = field(default_factory=TypingThrottle)  # per conversation
+    registered: bool = False  # counted in this relay's presence (relay/ops/presence.py)
 
     @classmethod
     def for_counsellor(cls, counsellor: Counsellor) -> "CounsellorSocket":
@@ -82,6 +96,9 @@ def counsellor_connected(counsellor: CounsellorSocket) -> Iterator[dict]:
     counsellor.listen(counsellor_channel(counsellor.counsellor_id))
     for region in counsellor.regions:
         counsellor.listen(region_channel(region))
+    local_sockets().counsellor_opened(counsellor.counsellor_id)
+    counsellor.registered = True
+    counsellor_presence(counsellor, online=True)
     yield {
         "type": "hello",
         "username": counsellor.username,
@@ -101,6 +118,23 @@ def counsellor_connected(counsellor: CounsellorSocket) -> Iterator[dict]:
     for conversation_id in open_ids:
         yield from follow(counsellor, conversation_id)
     yield from registrations_due(counsellor)
+
+
+def counsellor_presence(counsellor: CounsellorSocket, online: bool) -> None:
+    """Store that the counsellor is here (or that their last console here closed); the waits of their
+    regions change with it."""
+    with get_db().transaction() as session:
+        presence.counsellor_seen(session, counsellor.counsellor_id, online)
+        for region in counsellor.regions:
+            events_of(session).region_changed(region)
+
+
+def counsellor_gone(counsellor: CounsellorSocket) -> None:
+    """The console's socket closed: stored if it was this counsellor's last one here. Should the
+    database be away, the heartbeat stops all the same and the sweep sees them gone."""
+    was_registered, counsellor.registered = counsellor.registered, False
+    if was_registered and local_sockets().counsellor_closed(counsellor.counsellor_id):
+        counsellor_presence(counsellor, online=False)
 
 
 def registrations_due(counsellor: CounsellorSocket) -> Iterator[dict]:
@@ -134,10 +168,16 @@ def registrations_due(counsellor: CounsellorSocket) -> Iterator[dict]:
 
 
 def queue_frames(counsellor: CounsellorSocket, force: bool = False) -> Iterator[dict]:
+    now, stale_s = utcnow(), stale_seconds()
     with get_db().transaction() as session:
-        items = [queues.queue_item(c) for c in queues.queued_conversations(session, counsellor.regions)]
-    # waiting_s changes every second; only a change in who waits, or in order, is news.
-    shape = [(i["conversation"], i["region"], i["urgent"], i["risk"], i["nickname"]) for i in items]
+        items = [
+            {**queues.queue_item(c, now), **presence.visitor_presence(c, now, stale_s).fields()}
+            for c in queues.queued_conversations(session, counsellor.regions)
+        ]
+    # waiting_s changes every second; only a change in who waits, in order, or in presence is news.
+    shape = [
+        (i["conversation"], i["region"], i["urgent"], i["risk"], i["nickname"], i["visitor_online"]) for i in items
+    ]
     if force or shape != counsellor.last_queue:
         counsellor.last_queue = shape
         yield {"type": "queue", "items": items}
@@ -167,6 +207,7 @@ def taken_frame(conversation: Conversation, transcript: list[dict]) -> dict:
         "risk_reason": conversation.risk_reason,
         "intake": conversation.intake or {},
         "transcript": transcript,
+        **presence.visitor_presence(conversation, utcnow(), stale_seconds()).fields(),
     }
 
 
@@ -187,6 +228,10 @@ def handle_counsellor_frame(counsellor: CounsellorSocket, raw: object) -> Iterat
             yield from counsellor_message(counsellor, conversation_id, require_text(frame))
         elif frame["type"] == "end":
             yield from counsellor_end(counsellor, conversation_id)
+        elif frame["type"] == "typing":
+            counsellor_typing(counsellor, conversation_id)
+        elif frame["type"] == "release":
+            yield from release(counsellor, conversation_id)
         else:
             yield from transfer(counsellor, conversation_id, optional_string(frame, "region", 64))
     except FrameError as error:
@@ -289,9 +334,33 @@ def transfer(counsellor: CounsellorSocket, conversation_id: str, region_id: str 
     yield {"type": "transferred", "conversation": conversation_id, "region": region.id}
 
 
+def counsellor_typing(counsellor: CounsellorSocket, conversation_id: str) -> None:
+    """The counsellor is typing in a chat they have: the visitor hears that, never what. Not stored;
+    at most one per TYPING_INTERVAL per chat; for a chat that is not theirs (any more), dropped."""
+    if conversation_id in counsellor.open_chats and counsellor.typing.allow(conversation_id):
+        get_broker().publish(*typing_event(conversation_id, "counsellor"))
+
+
+def release(counsellor: CounsellorSocket, conversation_id: str) -> Iterator[dict]:
+    """Hand a chat over to a colleague (before logging out): back to the front of its own queue
+    (``queued_at`` kept), and the visitor is told."""
+    with get_db().transaction() as session:
+        conversation, error = _own_assigned(session, counsellor, conversation_id)
+        if conversation is not None and conversation.region is not None:
+            region = conversation.region
+            conversations.requeue(session, conversation, region, counsellor.counsellor_id)  # locked: still theirs
+            presence.back_to_queue_events(session, conversation_id, region, texts.HANDED_OVER)
+    if error:
+        yield error_frame(error, conversation_id)
+        return
+    unfollow(counsellor, conversation_id)
+    counsellor.typing.forget(conversation_id)
+    yield {"type": "released", "conversation": conversation_id}
+
+
 def counsellor_event_frames(counsellor: CounsellorSocket, channel: str, event: dict) -> Iterator[dict]:
     kind = event.get("event")
-    if kind == "queue_changed":
+    if kind in ("queue_changed", "presence_changed"):
         yield from queue_frames(counsellor)
         return
     if kind == "taken":  # on counsellor:<id>: another of this counsellor's sockets took a chat
@@ -323,7 +392,14 @@ def counsellor_event_frames(counsellor: CounsellorSocket, channel: str, event: d
     elif kind == "queued":
         unfollow(counsellor, conversation_id)
     elif kind == "presence":
-        yield {"type": "presence", "conversation": conversation_id, "visitor": event["visitor"]}
+        yield {
+            "type": "presence",
+            "conversation": conversation_id,
+            "visitor": event["visitor"],
+            "since": event.get("since"),
+        }
+    elif kind == "typing" and event.get("from") == "visitor":
+        yield {"type": "typing", "conversation": conversation_id}
 
 
 @bp.before_request
@@ -351,6 +427,10 @@ def counsellor_socket(ws: Server) -> None:
     finally:
         metrics.SOCKETS_OPEN.labels(kind="counsellor").dec()
         counsellor.close()
+        try:
+            counsellor_gone(counsellor)
+        except Exception:  # the database away: its heartbeat has stopped anyway
+            log.exception("could not store that a console closed")
 
 
 def init_app(app: Flask) -> None:

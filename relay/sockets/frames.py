@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 sock = Sock()
 
 MAX_TEXT = 2000
+# A socket passes on at most one typing frame per this many seconds; the rest are dropped, never
+# answered with an error and never counted against the visitor's message budget.
+TYPING_INTERVAL = 2.0
 # Larger raw frames get a too_long error before parsing (2,000 characters of text fit easily); only
 # frames over 1 MiB make simple-websocket close the connection.
 MAX_FRAME_BYTES = 16 * 1024
@@ -88,6 +91,26 @@ def optional_string(frame: dict, key: str, max_length: int = 200) -> str | None:
     if not isinstance(value, str) or len(value) > max_length:
         raise FrameError("invalid_frame", "Dit bericht kon niet worden gelezen.")
     return value
+
+
+class TypingThrottle:
+    """At most one typing frame per TYPING_INTERVAL per key (a socket, or a conversation of it)."""
+
+    def __init__(self, interval: float = TYPING_INTERVAL, clock: Callable[[], float] = time.monotonic):
+        self.interval = interval
+        self.clock = clock
+        self._last: dict[str, float] = {}
+
+    def allow(self, key: str = "") -> bool:
+        now = self.clock()
+        last = self._last.get(key)
+        if last is not None and now - last < self.interval:
+            return False
+        self._last[key] = now
+        return True
+
+    def forget(self, key: str) -> None:
+        self._last.pop(key, None)
 
 
 class Inbox:

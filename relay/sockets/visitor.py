@@ -6,6 +6,7 @@ are what the unit tests call.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -17,22 +18,34 @@ from sqlalchemy.orm import Session
 
 from relay.bridge import assistant, triage, waiting
 from relay.broker import Subscription, get_broker
-from relay.broker.events import conversation_channel, events_of, presence_event, region_channel
+from relay.broker.events import conversation_channel, events_of, presence_event, region_channel, typing_event
 from relay.db import get_db
-from relay.domain import conversations, feedback, queues, texts
-from relay.domain.models import Conversation, Counsellor, Message
+from relay.domain import conversations, estimates, feedback, presence, queues, texts
+from relay.domain.models import Conversation, Counsellor, Message, utcnow
 from relay.domain.privacy import mentions_personal_data, personal_data_reminder
 from relay.domain.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState
 from relay.ops import metrics
+from relay.ops.presence import local_sockets, stale_seconds
+from relay.schedule import describe_opening, get_schedule
 from relay.sockets import frames
-from relay.sockets.frames import FrameError, Inbox, optional_string, parse_frame, require_text, run_socket, sock
+from relay.sockets.frames import (
+    FrameError,
+    Inbox,
+    TypingThrottle,
+    optional_string,
+    parse_frame,
+    require_text,
+    run_socket,
+    sock,
+)
 from relay.sockets.origins import allowed_origin
 from relay.sockets.ratelimit import TokenBucket
 from voordeur_content import regions as region_data
 from voordeur_content import triage as triage_rules
 
+log = logging.getLogger(__name__)
 bp = Blueprint("visitor", __name__)
-VISITOR_FRAMES = ("hello", "message", "end", "feedback")
+VISITOR_FRAMES = ("hello", "message", "end", "feedback", "typing")
 
 
 @dataclass
@@ -44,9 +57,11 @@ class VisitorSocket:
     shown: conversations.ShownSeqs = field(default_factory=conversations.ShownSeqs)
     queue_region: str | None = None
     queue_position: int | None = None
+    queue_estimate: int | None = None
     ended_sent: bool = False
     subscription: Subscription | None = None
     limiter: TokenBucket | None = None  # messages per socket (RELAY_RATE_BURST, RELAY_RATE_PER_SECOND)
+    typing: TypingThrottle = field(default_factory=TypingThrottle)  # apart from the messages' budget
 
     def listen(self, channel: str) -> None:
         if self.subscription is None:
@@ -59,6 +74,7 @@ class VisitorSocket:
             self.subscription.remove(region_channel(self.queue_region))
         self.queue_region = None
         self.queue_position = None
+        self.queue_estimate = None
 
     def close(self) -> None:
         if self.subscription is not None:
@@ -83,6 +99,8 @@ def handle_visitor_frame(visitor: VisitorSocket, raw: object) -> Iterator[dict]:
             yield from hello(visitor, frame)
         elif visitor.conversation_id is None:
             yield error_frame("invalid_frame", texts.ERRORS["hello_first"])
+        elif frame["type"] == "typing":
+            visitor_typing(visitor)
         elif frame["type"] == "message":
             if message_allowed(visitor):
                 yield from visitor_message(visitor, frame)
@@ -119,9 +137,15 @@ def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
             conversation, token = conversations.open_conversation(session)
         else:
             conversation = found
+        presence.visitor_arrived(session, conversation.id)
+        if conversation.state == QUEUED:  # the counsellors see who is there
+            events_of(session).visitor_presence_changed(conversation.region)
+        if conversation.left_queue_region is not None:  # gone too long: back in the queue, at the back
+            presence.return_to_queue(session, conversation, closed_on_return(conversation.left_queue_region))
     if frame.get("token") and not resumed:
         yield error_frame("session_not_found")
     visitor.conversation_id = conversation.id
+    local_sockets().visitor_opened(conversation.id)
     # Listen before reading the history, so nothing stored in between is missed.
     visitor.listen(conversation_channel(conversation.id))
     if resumed:
@@ -150,9 +174,39 @@ def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
         yield from run_bot_turn(visitor, "/greet")
 
 
+def closed_on_return(region_id: str) -> str | None:
+    """What a visitor who comes back to a queue that closed meanwhile is told (None: it is open)."""
+    schedule = get_schedule()
+    region = region_data.get_region(region_id)
+    if region is None or schedule.is_open(region.id):
+        return None
+    opening = describe_opening(schedule.next_open(region.id), schedule.timezone)
+    return texts.chat_closed(region.name, opening) if opening else texts.NO_OPENING_KNOWN
+
+
 def announce_presence(visitor: VisitorSocket, status: str) -> None:
-    """Tell the counsellor (if any) that the visitor came back or dropped off; nothing is stored."""
-    get_broker().publish(*presence_event(visitor.started(), status))
+    """Tell the counsellor (if any) that the visitor came back or dropped off (stored by
+    ``presence``; told at once)."""
+    get_broker().publish(*presence_event(visitor.started(), status, utcnow().isoformat()))
+
+
+def visitor_gone(visitor: VisitorSocket) -> None:
+    """A visitor's socket closed: stored if it was their last one here, and told to the counsellor."""
+    conversation_id = visitor.started()
+    if local_sockets().visitor_closed(conversation_id):
+        with get_db().transaction() as session:
+            presence.visitor_left(session, conversation_id)
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is not None and conversation.state == QUEUED:
+                events_of(session).visitor_presence_changed(conversation.region)
+    announce_presence(visitor, "offline")
+
+
+def visitor_typing(visitor: VisitorSocket) -> None:
+    """The visitor is typing: the counsellor who has the chat hears that, never what. Not stored,
+    not answered, and not counted against the messages' budget; at most one per TYPING_INTERVAL."""
+    if visitor.typing.allow():
+        get_broker().publish(*typing_event(visitor.started(), "visitor"))
 
 
 def agent_frame(session: Session, conversation: Conversation) -> dict:
@@ -321,9 +375,17 @@ def queue_update(visitor: VisitorSocket, region: str) -> Iterator[dict]:
         conversation = conversations.get_conversation(session, visitor.started())
         place = queues.position(session, conversation)
         queued_region = conversation.region
-    if place is not None and place != visitor.queue_position:
-        visitor.queue_position = place
-        yield {"type": "queue", "position": place, "region": queued_region}
+        estimate = None
+        if place is not None and queued_region is not None:
+            load = region_loads().get(session, queued_region, stale_seconds())
+            estimate = estimates.shown(estimates.expected_wait(place, load))
+    if place is not None and (place, estimate) != (visitor.queue_position, visitor.queue_estimate):
+        visitor.queue_position, visitor.queue_estimate = place, estimate
+        yield {"type": "queue", "position": place, "region": queued_region, "estimate_s": estimate}
+
+
+def region_loads() -> estimates.RegionLoads:
+    return current_app.extensions["relay_region_loads"]
 
 
 def visitor_event_frames(visitor: VisitorSocket, channel: str, event: dict) -> Iterator[dict]:
@@ -351,6 +413,8 @@ def visitor_event_frames(visitor: VisitorSocket, channel: str, event: dict) -> I
         if event["region"] != visitor.queue_region:
             visitor.stop_listening_to_queue()  # a new queue: its position is news even if the number is not
         yield from queue_update(visitor, event["region"])
+    elif kind == "typing" and event.get("from") == "counsellor":
+        yield {"type": "typing", "from": "counsellor"}
     elif kind == "ended" and not visitor.ended_sent:
         visitor.stop_listening_to_queue()
         visitor.ended_sent = True
@@ -378,8 +442,12 @@ def visitor_socket(ws: Server) -> None:
         metrics.SOCKETS_OPEN.labels(kind="visitor").dec()
         visitor.close()
         if visitor.conversation_id is not None:
-            announce_presence(visitor, "offline")
+            try:
+                visitor_gone(visitor)
+            except Exception:  # the database away: its heartbeat has stopped anyway
+                log.exception("could not store that a visitor left")
 
 
 def init_app(app: Flask) -> None:
+    app.extensions["relay_region_loads"] = estimates.RegionLoads()
     app.register_blueprint(bp)

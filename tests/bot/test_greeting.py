@@ -45,7 +45,16 @@ def test_greeting_when_open_says_nothing_about_hours(dispatcher, domain):
 
 def test_greeting_responses_name_the_house_rules(domain):
     rules = domain["responses"]["utter_house_rules"][0]["text"]
-    for needed in ("huiselijk geweld", "kindermishandeling", "melding", "anoniem", "9:00", "17:00", "112"):
+    for needed in (
+        "huiselijk geweld",
+        "kindermishandeling",
+        "melding",
+        "anoniem",
+        "9:00",
+        "17:00",
+        "112",
+        "blijft open",
+    ):
         assert needed in rules
     assert "assistent" in domain["responses"]["utter_greet"][0]["text"]
     assert "medewerker" in domain["responses"]["utter_greet"][0]["text"]

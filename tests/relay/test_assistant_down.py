@@ -14,7 +14,7 @@ def test_rasa_down_then_half_working_still_queues_by_town(visitor_factory, rasa)
     rasa.down = False
     rasa.answers["Amersfoort"] = bot_says("Sorry, dat begrijp ik niet goed.")
     frames = visitor.say("Amersfoort", client_id="t")
-    assert of_type(frames, "queue") == [{"type": "queue", "position": 1, "region": "utrecht"}]
+    assert of_type(frames, "queue") == [{"type": "queue", "position": 1, "region": "utrecht", "estimate_s": None}]
     assert "Amersfoort" not in [sent[1] for sent in rasa.sent]
     assert texts.queued("Veilig Thuis Utrecht") in [m["text"] for m in of_type(frames, "message")]
 
@@ -29,7 +29,9 @@ def test_a_town_typed_after_an_intake_without_region_reaches_its_queue(visitor_f
     assert texts.REGION_UNKNOWN not in [m["text"] for m in of_type(frames, "message")]  # the bot said it
     # Later, whatever the bot would make of it, a town reaches the queue.
     frames = visitor.say("ik woon in dordt hoor")
-    assert of_type(frames, "queue") == [{"type": "queue", "position": 1, "region": "zuid-holland-zuid"}]
+    assert of_type(frames, "queue") == [
+        {"type": "queue", "position": 1, "region": "zuid-holland-zuid", "estimate_s": None}
+    ]
     assert "ik woon in dordt hoor" not in [sent[1] for sent in rasa.sent]
 
 

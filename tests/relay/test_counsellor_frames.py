@@ -1,5 +1,7 @@
 """The counsellor's frame handlers: connect, take, talk, end, reconnect; visitors see the other side."""
 
+from datetime import datetime
+
 from tests.support.clients import of_type
 from tests.support.drivers import bot_says, handoff
 
@@ -123,7 +125,12 @@ def test_counsellor_hears_when_the_visitor_comes_back(visitor_factory, rasa, cou
     anna.send({"type": "take"})
     visitor.close()
     visitor_factory().hello(session["token"])
-    assert {"type": "presence", "conversation": session["conversation"], "visitor": "online"} in anna.pump()
+    heard = [f for f in anna.pump() if f["type"] == "presence"]
+    assert [(f["conversation"], f["visitor"]) for f in heard] == [
+        (session["conversation"], "offline"),
+        (session["conversation"], "online"),
+    ]
+    assert datetime.fromisoformat(heard[0]["since"]) <= datetime.fromisoformat(heard[1]["since"])
 
 
 def test_messages_crossing_each_other_are_shown_on_both_sides(visitor_factory, rasa, counsellor_factory):

@@ -28,7 +28,7 @@ def test_the_whole_journey(relay_server):
 
     # Intake, then the queue of Utrecht.
     frames = follow_bot_to_queue(visitor, nickname="Sam", town="Utrecht")
-    assert of_type(frames, "queue")[-1] == {"type": "queue", "position": 1, "region": "utrecht"}
+    assert of_type(frames, "queue")[-1] == {"type": "queue", "position": 1, "region": "utrecht", "estimate_s": None}
     queue = anna.until(lambda f: f["type"] == "queue" and f["items"])[-1]
     assert queue["items"][0]["conversation"] == session["conversation"]
     assert queue["items"][0]["nickname"] == "Sam" and queue["items"][0]["region"] == "utrecht"

@@ -24,13 +24,15 @@ def queued_visitor(visitor_factory, rasa, region="utrecht", nickname="Sam", urge
 
 def test_handoff_puts_the_visitor_in_their_regions_queue_with_a_position(app, visitor_factory, rasa):
     first, frames = queued_visitor(visitor_factory, rasa)
-    assert of_type(frames, "queue") == [{"type": "queue", "position": 1, "region": "utrecht"}]
+    assert of_type(frames, "queue") == [{"type": "queue", "position": 1, "region": "utrecht", "estimate_s": None}]
     second, frames = queued_visitor(visitor_factory, rasa, nickname="Kim")
-    assert of_type(frames, "queue") == [{"type": "queue", "position": 2, "region": "utrecht"}]
+    assert of_type(frames, "queue") == [{"type": "queue", "position": 2, "region": "utrecht", "estimate_s": None}]
     other, frames = queued_visitor(visitor_factory, rasa, region="zeeland", nickname="Jo")
-    assert of_type(frames, "queue") == [{"type": "queue", "position": 1, "region": "zeeland"}]
+    assert of_type(frames, "queue") == [{"type": "queue", "position": 1, "region": "zeeland", "estimate_s": None}]
     first.send({"type": "end"})
-    assert of_type(second.pump(), "queue") == [{"type": "queue", "position": 1, "region": "utrecht"}]
+    assert of_type(second.pump(), "queue") == [
+        {"type": "queue", "position": 1, "region": "utrecht", "estimate_s": None}
+    ]
     assert of_type(other.pump(), "queue") == []
 
 
@@ -125,7 +127,7 @@ def test_transfer_keeps_the_place_in_time(app, visitor_factory, rasa, counsellor
     frames = anna.send({"type": "transfer", "conversation": taken["conversation"], "region": "zeeland"})
     assert frames == [{"type": "transferred", "conversation": taken["conversation"], "region": "zeeland"}]
     seen = early.pump()
-    assert {"type": "queue", "position": 1, "region": "zeeland"} in seen
+    assert {"type": "queue", "position": 1, "region": "zeeland", "estimate_s": None} in seen
     assert "Zeeland" in of_type(seen, "message")[-1]["text"]
     assert of_type(late.pump(), "queue")[-1]["position"] == 2
     assert (
@@ -170,4 +172,4 @@ def test_when_rasa_fails_a_visitor_with_a_known_region_goes_to_the_queue(app, vi
     rasa.down = True
     frames = visitor.say("Hallo?")
     assert "wachtrij" in of_type(frames, "message")[-1]["text"]
-    assert of_type(frames, "queue") == [{"type": "queue", "position": 1, "region": "utrecht"}]
+    assert of_type(frames, "queue") == [{"type": "queue", "position": 1, "region": "utrecht", "estimate_s": None}]

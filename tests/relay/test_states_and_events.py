@@ -37,10 +37,9 @@ def conversation_in(session, state: ConversationState, counsellor_id: int) -> Co
 
 
 def change(session, conversation: Conversation, target: ConversationState, counsellor_id: int) -> bool:
-    """The transition function that leads to ``target`` (none leads back to the bot: the guard
-    every one of them uses is asked directly)."""
+    """The transition function that leads to ``target``."""
     if target is BOT:
-        return conversations._move(session, conversation, BOT)
+        return conversations.leave_queue(session, conversation)
     if target is ASSIGNED:
         return conversations.assign(session, conversation, counsellor_id)
     if target is ENDED:

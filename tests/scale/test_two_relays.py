@@ -54,7 +54,7 @@ def test_the_whole_journey_across_two_relays(two_relays):
     assert session["resumed"] is False and session["state"] == "bot"
     visitor.until(lambda f: f["type"] == "message" and f["from"] == "bot")
     frames = follow_bot_to_queue(visitor, nickname="Sam", town="Utrecht")
-    assert of_type(frames, "queue")[-1] == {"type": "queue", "position": 1, "region": "utrecht"}
+    assert of_type(frames, "queue")[-1] == {"type": "queue", "position": 1, "region": "utrecht", "estimate_s": None}
 
     # Anna on relay B sees the queue change that happened on relay A.
     queue = anna.until(lambda f: f["type"] == "queue" and f["items"])[-1]

@@ -11,9 +11,10 @@ from relay.sockets.counsellor import (
     CounsellorSocket,
     counsellor_connected,
     counsellor_event_frames,
+    counsellor_gone,
     handle_counsellor_frame,
 )
-from relay.sockets.visitor import VisitorSocket, handle_visitor_frame, visitor_event_frames
+from relay.sockets.visitor import VisitorSocket, handle_visitor_frame, visitor_event_frames, visitor_gone
 
 
 def bot_says(*texts, buttons=None, signals=()):
@@ -106,7 +107,11 @@ class VisitorDriver:
         return self.send(frame)
 
     def close(self):
+        """The widget's socket closes, as the socket's ``finally`` would."""
         self.state.close()
+        if self.state.conversation_id is not None:
+            with self.app.app_context():
+                visitor_gone(self.state)
 
 
 class CounsellorDriver:
@@ -126,3 +131,9 @@ class CounsellorDriver:
         out = pump_inbox(self.app, self.state, counsellor_event_frames)
         self.received += out
         return out
+
+    def close(self):
+        """The console's socket closes, as the socket's ``finally`` would."""
+        with self.app.app_context():
+            self.state.close()
+            counsellor_gone(self.state)

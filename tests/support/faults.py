@@ -46,7 +46,7 @@ def a_visitor_gets_help_without_the_assistant(relay):
     # Naming the town is enough to be queued for a person.
     visitor.say("Utrecht")
     queued = visitor.until(lambda f: f["type"] == "queue")[-1]
-    assert queued == {"type": "queue", "position": 1, "region": "utrecht"}
+    assert queued == {"type": "queue", "position": 1, "region": "utrecht", "estimate_s": None}
     items = anna.until(lambda f: f["type"] == "queue" and f["items"])[-1]["items"]
     assert items[0]["conversation"] == session["conversation"] and items[0]["urgent"] is True
 

@@ -2,6 +2,7 @@
 /* My conversations: one card each, with the transcript, the compose form, canned replies, transfer,
  * ending, and the registration form once the conversation is over. */
 import { $, announce, fmt, h } from "./dom.js";
+import { noteMessage, reminderNote, showPresence, typed } from "./presence.js";
 import { intakeText, updateTakeNext } from "./queue.js";
 import { registrationForm } from "./registration.js";
 import { beep } from "./sound.js";
@@ -74,17 +75,22 @@ export function chat(id, f) {
     send({ type: "message", conversation: id, text: t });
     input.value = "";
   });
+  input.addEventListener("input", () => typed(c, send));
   input.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
   });
   const title = h("h3", { id: "title-" + n }, "");
   const log = h("div.log", { role: "log", tabindex: "0", "aria-label": fmt(T.transcript, { nick }) });
+  const presence = h("p.presence"), typing = h("p.typing", { "aria-hidden": "true" });
+  const reminder = reminderNote(() => input);
   /** @type {Chat} */
   const c = state.chats[id] = {
     id, nick, region: f.region, bySeq: {}, ended: false, urgent: false,
-    el: h("article.card", { "data-conversation": id, "aria-labelledby": "title-" + n }, [title, log, form]),
-    title, log, banner: null, form, input, cannedSel, regionSel
+    el: h("article.card", { "data-conversation": id, "aria-labelledby": "title-" + n }, [title, presence, log, typing, reminder, form]),
+    title, log, banner: null, form, input, cannedSel, regionSel,
+    presence, typing, reminder, typingTimer: undefined, typingSent: 0, lastFrom: "", lastAt: 0
   };
+  if (f.visitor_online !== undefined) showPresence(c, !!f.visitor_online, /** @type {string | null} */ (f.visitor_since));
   fillCanned(c);
   for (const [rid, region] of Object.entries(state.regions)) {
     if (rid !== c.region) regionSel.appendChild(h("option", { value: rid }, region.name));
@@ -129,6 +135,7 @@ export function addMessage(c, m) {
     return s !== "" && Number(s) > seq;
   });
   c.log.insertBefore(el, next || null);
+  noteMessage(c, m.from, /** @type {string | undefined} */ (m.at));
   c.log.scrollTop = c.log.scrollHeight;
 }
 
@@ -161,6 +168,8 @@ export function ended(c, by) {
   if (c.ended) return;
   c.ended = true;
   c.form.remove();
+  c.reminder.hidden = true;
+  c.typing.textContent = "";
   c.el.classList.add("ended");
   c.el.appendChild(h("p.endnote", {}, T.endedBy[by] || T.ended));
   c.el.appendChild(registrationForm(c.id, () => {

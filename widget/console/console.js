@@ -6,6 +6,7 @@ import { api, getJson, whenExpired } from "./api.js";
 import { addMessage, bindSender, chat, clearChats, ended, fillCanned, raise, remove } from "./chats.js";
 import { $, announce, fmt } from "./dom.js";
 import { loadFigures } from "./figures.js";
+import { askBeforeLogout, remind, showPresence, showTyping } from "./presence.js";
 import { renderQueue, tick } from "./queue.js";
 import { CounsellorSocket } from "./socket.js";
 import { beep, unlock } from "./sound.js";
@@ -69,10 +70,10 @@ loginForm.addEventListener("submit", async (e) => {
     $("login-error").textContent = T.failed;
   }
 });
-$("logout").addEventListener("click", () => {
+$("logout").addEventListener("click", () => askBeforeLogout((f) => socket.send(f), () => {
   stop();
   api("POST", "logout").catch(() => { /* the cookie goes anyway when it expires */ }).then(() => showLogin(""));
-});
+}));
 
 async function start() {
   /** @type {Me} */
@@ -130,6 +131,14 @@ const handlers = {
     announce(fmt(T.transferred, { nick: c.nick, region: regionName(f.region) }));
     remove(c);
   },
+  released(f) {
+    const c = state.chats[f.conversation];
+    if (!c) return;
+    announce(fmt(T.released, { nick: c.nick }));
+    remove(c);
+  },
+  presence(f) { const c = state.chats[f.conversation]; if (c) showPresence(c, f.visitor === "online", f.since); },
+  typing(f) { const c = state.chats[f.conversation]; if (c && !c.ended) showTyping(c, true); },
   error(f) {
     const text = f.message || f.code;
     $("error").textContent = text;
@@ -145,7 +154,7 @@ $("show-figures").addEventListener("click", () => {
   if (show) { loadFigures(); $("fig-title").focus(); }
 });
 
-setInterval(tick, 1000);
+setInterval(() => { tick(); remind(); }, 1000);
 $("take-next").addEventListener("click", () => socket.send({ type: "take" }));
 
 // ---- start: logged in already (cookie) or not ----------------------------------------------------

@@ -1,6 +1,7 @@
 // @ts-check
 /* The queue of my regions: one item per waiting visitor, with a take button and a waiting time. */
 import { $, fmt, h } from "./dom.js";
+import { presenceText } from "./presence.js";
 import { regionName, state } from "./state.js";
 import { T } from "./texts.js";
 
@@ -33,7 +34,8 @@ export function renderQueue(take) {
         i.urgent ? h("strong.badge", {}, T.urgent) : null,
         h("span.nick", {}, i.nickname || T.none),
         h("span.region", {}, regionName(i.region)),
-        h("span.wait", { "data-waiting": String(i.waiting_s || 0) }, "")
+        h("span.wait", { "data-waiting": String(i.waiting_s || 0) }, ""),
+        i.visitor_online === false ? h("span.gone", {}, presenceText(false, i.visitor_since)) : null
       ]),
       h("p.intake", {}, intakeText(i.intake)),
       h("button.take", { type: "button", on: { click: () => take(i.conversation) } },

@@ -13,6 +13,8 @@ import { T } from "./texts.js";
  * @property {boolean} [urgent]
  * @property {number} [waiting_s]
  * @property {Record<string, unknown>} [intake]
+ * @property {boolean} [visitor_online]
+ * @property {string | null} [visitor_since]
  */
 /**
  * One of my conversations, shown as a card.
@@ -31,6 +33,13 @@ import { T } from "./texts.js";
  * @property {HTMLTextAreaElement} input
  * @property {HTMLSelectElement} cannedSel
  * @property {HTMLSelectElement} regionSel
+ * @property {HTMLElement} presence whether the visitor is there, and since when
+ * @property {HTMLElement} typing "... is aan het typen" (never what)
+ * @property {HTMLElement} reminder the gentle reminder after a quiet while
+ * @property {number | undefined} typingTimer
+ * @property {number} typingSent when my last typing frame for this chat went
+ * @property {string} lastFrom who wrote last: "visitor" or "counsellor" ("" before anyone did)
+ * @property {number} lastAt when (ms)
  */
 
 export const state = {

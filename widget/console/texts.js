@@ -51,7 +51,6 @@ export const T = Object.freeze({
     age_group: ["Leeftijd", { under_18: "jonger dan 18", "18_plus": "18 of ouder" }],
     language: ["Taal", { en: "schrijft Engels" }]
   }),
-  none: "–",
   figShow: "Cijfers",
   figBack: "Naar de gesprekken",
   figLoading: "De cijfers worden geladen…",
@@ -86,5 +85,20 @@ export const T = Object.freeze({
   figFew: "minder dan 5",
   figDay: "Dag",
   figCount: "Aantal",
-  figRegs: "Adviesregistraties ({n})"
+  figRegs: "Adviesregistraties ({n})",
+  // Presence (presence.js): the visitor is there or not, typing, quiet, handing over.
+  visitorHere: "De bezoeker is er.",
+  visitorHereSince: "De bezoeker is er (sinds {t}).",
+  visitorGone: "De bezoeker is weg. Het gesprek blijft open.",
+  visitorGoneSince: "De bezoeker is weg sinds {t}. Het gesprek blijft open.",
+  typing: "{nick} is aan het typen…",
+  quiet: "Het is al even stil. Misschien moest de bezoeker de telefoon wegleggen. Het gesprek blijft open; je kunt vragen of de bezoeker er nog is.",
+  quietSay: "Het is al even stil in het gesprek met {nick}.",
+  stillThere: "Ben je er nog? Als je even weg moest, is dat helemaal goed. Ik wacht op je, en het gesprek blijft open.",
+  stillThereUse: "Vraag: ben je er nog?",
+  handoverOne: "Je hebt nog 1 open gesprek. Draag het over aan een collega voordat je uitlogt: het gaat vooraan in de wachtrij en de bezoeker krijgt bericht.",
+  handoverMany: "Je hebt nog {n} open gesprekken. Draag ze over aan een collega voordat je uitlogt: ze gaan vooraan in de wachtrij en de bezoekers krijgen bericht.",
+  handedOver: "Je gesprekken zijn overgedragen.",
+  released: "Het gesprek met {nick} staat weer vooraan in de wachtrij.",
+  none: "–"
 });
