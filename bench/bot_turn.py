@@ -22,7 +22,16 @@ from pathlib import Path
 import requests
 
 from bench.clients import Visitor
-from bench.stack import POSTGRES_URL, Rasa, Relay, header, percentile, summary_ms, temporary_database
+from bench.stack import (
+    POSTGRES_URL,
+    Rasa,
+    Relay,
+    add_worker_argument,
+    header,
+    percentile,
+    summary_ms,
+    temporary_database,
+)
 
 TEXT = "Ik maak me zorgen over mijn zus"
 METADATA = {"voordeur": {"any_open": True, "regions": {}}}
@@ -100,13 +109,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=100, help="timed turns on each path (default 100)")
     parser.add_argument("--rasa-url", help="use this running Rasa instead of starting one")
-    parser.add_argument(
-        "--worker",
-        choices=Relay.WORKERS,
-        default="serve",
-        help="serve: python -m relay serve as it chooses (gevent on PostgreSQL); "
-        "gevent/threads: the same with RELAY_WORKER set",
-    )
+    add_worker_argument(parser)
     args = parser.parse_args(argv)
     header("bot turn: relay vs straight to Rasa", "bench.bot_turn", argv)
     with tempfile.TemporaryDirectory(prefix="voordeur-bench-") as workdir:

@@ -21,7 +21,17 @@ from pathlib import Path
 import websocket
 
 from bench.clients import PingAnswerer, Visitor
-from bench.stack import POSTGRES_URL, FakeRasaProcess, Relay, header, rss_kib, tail, temporary_database, thread_count
+from bench.stack import (
+    POSTGRES_URL,
+    FakeRasaProcess,
+    Relay,
+    add_worker_argument,
+    header,
+    rss_kib,
+    tail,
+    temporary_database,
+    thread_count,
+)
 
 
 def open_visitor(relay: Relay) -> Visitor:
@@ -108,13 +118,7 @@ def run(sockets: int, worker: str, hold: float, workdir: Path) -> dict:
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sockets", type=int, default=2000)
-    parser.add_argument(
-        "--worker",
-        choices=Relay.WORKERS,
-        default="serve",
-        help="serve: python -m relay serve as it chooses (gevent on PostgreSQL); "
-        "gevent/threads: the same with RELAY_WORKER set",
-    )
+    add_worker_argument(parser)
     parser.add_argument(
         "--hold", type=float, default=60.0, help="seconds to stay idle before measuring (the relay pings every 25 s)"
     )

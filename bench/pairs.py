@@ -29,6 +29,7 @@ from bench.stack import (
     POSTGRES_URL,
     FakeRasaProcess,
     Relay,
+    add_worker_argument,
     header,
     redis_url_with_prefix,
     rss_kib,
@@ -226,13 +227,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--counsellors", type=int, default=20, help="accounts sharing the pairs' conversations")
     parser.add_argument("--rate", type=float, default=500.0, help="messages per second, all pairs together")
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument(
-        "--worker",
-        choices=Relay.WORKERS,
-        default="serve",
-        help="serve: python -m relay serve as it chooses (gevent on PostgreSQL); "
-        "gevent/threads: the same with RELAY_WORKER set",
-    )
+    add_worker_argument(parser)
     args = parser.parse_args(argv)
     header("visitor–counsellor pairs: throughput and delivery latency", "bench.pairs", argv)
     with tempfile.TemporaryDirectory(prefix="voordeur-bench-") as workdir:

@@ -6,6 +6,7 @@ stops its children (gunicorn workers) too.
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import secrets
@@ -414,3 +415,14 @@ class FakeRasaProcess:
 
     def stop(self) -> None:
         stop(self.process)
+
+
+def add_worker_argument(parser: argparse.ArgumentParser) -> None:
+    """The benchmarks' one --worker option: how the relay under test serves its sockets."""
+    parser.add_argument(
+        "--worker",
+        choices=Relay.WORKERS,
+        default="serve",
+        help="serve: python -m relay serve as it chooses (gevent on PostgreSQL); "
+        "gevent/threads: the same with RELAY_WORKER set",
+    )
