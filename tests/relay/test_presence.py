@@ -9,12 +9,12 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from relay import config
 from relay.db import get_db
 from relay.domain import presence, queues, texts
-from relay.domain.models import Conversation, utcnow
+from relay.domain.models import Conversation, Figure, utcnow
 from relay.domain.states import ASSIGNED, BOT, QUEUED
 from relay.ops.presence import stale_seconds, start_presence_keeper
 from tests.support.clients import of_type
@@ -100,6 +100,18 @@ def test_a_queued_visitor_gone_fifteen_minutes_leaves_the_queue_and_returns_at_t
     assert back[0]["state"] == "queued" and back[0]["history"][-1]["text"] == texts.BACK_IN_QUEUE
     assert of_type(back, "queue") == [{"type": "queue", "position": 2, "region": "utrecht", "estimate_s": None}]
     assert [i["nickname"] for i in of_type(anna.pump(), "queue")[-1]["items"]] == ["Kim", "Sam"]
+    # In the figures Sam left the queue once and was offered again on return (docs/figures.md).
+    assert plain_counts(app, "utrecht") == {"offered": 3, "abandoned": 1}
+
+
+def plain_counts(app, region: str) -> dict[str, int]:
+    with get_db(app).transaction() as session:
+        rows = session.execute(
+            select(Figure.measure, func.sum(Figure.n))
+            .where(Figure.region == region, Figure.bucket == 0)
+            .group_by(Figure.measure)
+        ).all()
+    return {measure: int(n) for measure, n in rows}
 
 
 def test_a_visitor_who_is_there_or_came_back_stays_in_the_queue(app, visitor_factory, rasa):
@@ -136,6 +148,8 @@ def test_a_chat_whose_counsellor_dropped_goes_back_to_the_front_after_the_grace_
     assert texts.COUNSELLOR_DROPPED in [f["text"] for f in of_type(heard, "message")]
     assert of_type(heard, "agent")[-1]["kind"] == "bot"
     assert of_type(heard, "queue")[-1] == {"type": "queue", "position": 1, "region": "utrecht", "estimate_s": None}
+    # Back in its own region's queue: no transfer in the figures, and one answered chat, not two.
+    assert "transferred_in" not in plain_counts(app, "utrecht")
     bob = counsellor_factory(username="bob", name="Bob")
     assert [i["nickname"] for i in of_type(bob.received, "queue")[-1]["items"]] == ["Sam", "Kim"]
 
