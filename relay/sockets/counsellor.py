@@ -14,6 +14,7 @@ from typing import Iterator
 from flask import Blueprint, Flask, abort, current_app, request
 from simple_websocket import Server
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from relay.broker import Subscription, get_broker
@@ -225,7 +226,8 @@ def handle_counsellor_frame(counsellor: CounsellorSocket, raw: object) -> Iterat
         elif conversation_id is None:
             raise FrameError("invalid_frame", "Geef aan over welk gesprek het gaat.")
         elif frame["type"] == "message":
-            yield from counsellor_message(counsellor, conversation_id, require_text(frame))
+            client_id = optional_string(frame, "id", 80)
+            yield from counsellor_message(counsellor, conversation_id, require_text(frame), client_id)
         elif frame["type"] == "end":
             yield from counsellor_end(counsellor, conversation_id)
         elif frame["type"] == "typing":
@@ -271,16 +273,31 @@ def _own_assigned(
     return conversation, None
 
 
-def counsellor_message(counsellor: CounsellorSocket, conversation_id: str, text: str) -> Iterator[dict]:
+def counsellor_message(
+    counsellor: CounsellorSocket, conversation_id: str, text: str, client_id: str | None = None
+) -> Iterator[dict]:
+    """Store a counsellor's message. With the console's ``client_id`` a message sent again after a
+    reconnect is stored once: the second time its stored echo is the receipt."""
     db = get_db()
-    stored = conversations.store_messages(
-        db,
-        conversation_id,
-        "counsellor",
-        text,
-        claim=conversations.Claim.ASSIGNED_TO,
-        counsellor=counsellor.counsellor_id,
-    )
+    try:
+        stored = conversations.store_messages(
+            db,
+            conversation_id,
+            "counsellor",
+            text,
+            claim=conversations.Claim.ASSIGNED_TO,
+            counsellor=counsellor.counsellor_id,
+            client_id=client_id,
+        )
+    except IntegrityError:  # the unique (conversation, client id): stored before the connection dropped
+        if client_id is None:
+            raise
+        with db.transaction() as session:
+            earlier = conversations.find_by_client_id(session, conversation_id, client_id)
+        if earlier is not None and earlier.sender == "counsellor":
+            yield conversations.message_frame(earlier, conversation_id)
+            return
+        raise
     if not stored:  # the rare case: say why
         with db.transaction() as session:
             found = session.get(Conversation, conversation_id) is not None

@@ -59,6 +59,23 @@ def test_take_talk_and_end(visitor_factory, rasa, counsellor_factory):
     assert {"type": "ended", "by": "counsellor"} in visitor.pump()
 
 
+def test_a_counsellor_message_sent_again_after_a_reconnect_is_stored_once(visitor_factory, rasa, counsellor_factory):
+    visitor, session = queued_visitor(visitor_factory, rasa)
+    conversation = session["conversation"]
+    anna = counsellor_factory()
+    anna.send({"type": "take", "conversation": conversation})
+    visitor.pump()
+    frame = {"type": "message", "conversation": conversation, "text": "Ik ben er nog.", "id": "console-1"}
+    first = of_type(anna.send(frame), "message")[0]
+    assert first["id"] == "console-1" and first["from"] == "counsellor"  # the receipt the console waits for
+    again = of_type(counsellor_factory().send(frame), "message")  # the same console, reconnected
+    assert again == [first]  # the stored echo again, nothing stored twice
+    heard = [m["text"] for m in of_type(visitor.pump(), "message")]
+    assert heard.count("Ik ben er nog.") == 1
+    other = {**frame, "id": "console-2"}
+    assert of_type(anna.send(other), "message")[0]["seq"] == first["seq"] + 1
+
+
 def test_a_second_taker_gets_already_taken_and_others_cannot_act(visitor_factory, rasa, counsellor_factory):
     _, session = queued_visitor(visitor_factory, rasa)
     anna, bram = counsellor_factory(), counsellor_factory(username="bram", name="Bram")

@@ -104,7 +104,12 @@ def test_a_visitor_who_corrects_the_town_while_waiting_moves_to_that_queue_with_
         "Goed dat je het zegt. Je staat nu in de wachtrij van Veilig Thuis Zuid-Holland Zuid. "
         "Je houdt je plek: de tijd dat je al wachtte, telt mee."
     ]
-    assert of_type(frames, "queue")[-1] == {"type": "queue", "position": 2, "region": "zuid-holland-zuid"}
+    assert of_type(frames, "queue")[-1] == {
+        "type": "queue",
+        "position": 2,
+        "region": "zuid-holland-zuid",
+        "estimate_s": None,
+    }
     with get_db(app).transaction() as session:
         moved = session.get(Conversation, conversation)
         assert (moved.state, moved.region, moved.queued_at) == ("queued", "zuid-holland-zuid", queued_at)

@@ -2,6 +2,7 @@
 /* My conversations: one card each, with the transcript, the compose form, canned replies, transfer,
  * ending, and the registration form once the conversation is over. */
 import { $, announce, fmt, h } from "./dom.js";
+import { sendMessage } from "./outbox.js";
 import { noteMessage, reminderNote, showPresence, typed } from "./presence.js";
 import { intakeText, updateTakeNext } from "./queue.js";
 import { registrationForm } from "./registration.js";
@@ -14,10 +15,10 @@ import { T } from "./texts.js";
 /** @typedef {{nickname?: string, region?: string, urgent?: boolean, intake?: Record<string, unknown>, [field: string]: unknown}} ChatInfo */
 /** @typedef {{seq?: number | null, from?: string, text?: string, [field: string]: unknown}} Message */
 
-/** @type {(frame: Frame) => void} */
-let send = () => {};
+/** @type {(frame: Frame) => boolean} */
+let send = () => false;
 
-/** @param {(frame: Frame) => void} sender sends a frame on the counsellor socket */
+/** @param {(frame: Frame) => boolean} sender sends a frame on the counsellor socket; false when offline */
 export function bindSender(sender) { send = sender; }
 
 /**
@@ -72,7 +73,7 @@ export function chat(id, f) {
     e.preventDefault();
     const t = input.value.trim();
     if (!t) return;
-    send({ type: "message", conversation: id, text: t });
+    sendMessage(id, t, log, send); // kept until the relay has stored it
     input.value = "";
   });
   input.addEventListener("input", () => typed(c, send));

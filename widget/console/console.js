@@ -6,6 +6,7 @@ import { api, getJson, whenExpired } from "./api.js";
 import { addMessage, bindSender, chat, clearChats, ended, fillCanned, raise, remove } from "./chats.js";
 import { $, announce, fmt } from "./dom.js";
 import { loadFigures } from "./figures.js";
+import { refused, resend, stored, waiting } from "./outbox.js";
 import { askBeforeLogout, remind, showPresence, showTyping } from "./presence.js";
 import { renderQueue, tick } from "./queue.js";
 import { CounsellorSocket } from "./socket.js";
@@ -18,13 +19,23 @@ import { T } from "./texts.js";
 
 const socket = new CounsellorSocket({
   onFrame(f) { if (Object.prototype.hasOwnProperty.call(handlers, f.type)) handlers[f.type](f); },
-  onConnection(up) { $("conn").textContent = up ? T.online : T.offline; },
+  onConnection(up) {
+    $("conn").textContent = up ? T.online : T.offline;
+    if (up) resend((f) => socket.send(f)); // what was not stored before the connection dropped
+  },
   // A closed socket may mean an expired session: ask the API (a 401 shows the login form).
   mayRetry: () => api("GET", "me").then((r) => r.ok, () => state.loggedIn)
 });
-bindSender((f) => socket.send(f));
+/** Send a frame; without a connection, say so instead of dropping it silently (messages wait in the outbox). @param {Frame} f */
+function sendOrSay(f) {
+  const sent = socket.send(f);
+  if (!sent && f.type !== "typing" && f.type !== "message") announce(T.notNow);
+  return sent;
+}
+bindSender(sendOrSay);
 /** @param {string} conversation */
-const take = (conversation) => socket.send({ type: "take", conversation });
+const take = (conversation) => sendOrSay({ type: "take", conversation });
+window.addEventListener("beforeunload", (e) => { if (waiting()) e.preventDefault(); });
 whenExpired(() => {
   if (!state.loggedIn) return;
   stop();
@@ -101,6 +112,8 @@ function setMe(m) {
 }
 
 // ---- frames from the relay ----------------------------------------------------------------------
+/** Errors after which a message of that conversation cannot be stored any more. */
+const REFUSED = ["not_yours", "not_found", "conversation_ended"];
 /** @type {Record<string, (f: Frame) => void>} */
 const handlers = {
   // The socket's hello repeats the profile; what it leaves out (supervisor) stays as /me said.
@@ -122,7 +135,7 @@ const handlers = {
     // state "ended": a chat that ended while I was away, back for its registration ("ended" follows)
     if (isNew && f.state !== "ended") { announce(fmt(T.taken, { nick: c.nick })); c.input.focus(); }
   },
-  message(f) { addMessage(chat(f.conversation), f); },
+  message(f) { stored(f); addMessage(chat(f.conversation), f); },
   alert(f) { const c = state.chats[f.conversation]; if (c) raise(c); },
   ended(f) { const c = state.chats[f.conversation]; if (c) ended(c, f.by); },
   transferred(f) {
@@ -140,6 +153,7 @@ const handlers = {
   presence(f) { const c = state.chats[f.conversation]; if (c) showPresence(c, f.visitor === "online", f.since); },
   typing(f) { const c = state.chats[f.conversation]; if (c && !c.ended) showTyping(c, true); },
   error(f) {
+    if (f.conversation && REFUSED.includes(f.code)) refused(f.conversation);
     const text = f.message || f.code;
     $("error").textContent = text;
     setTimeout(() => { if ($("error").textContent === text) $("error").textContent = ""; }, 8000);
@@ -155,7 +169,7 @@ $("show-figures").addEventListener("click", () => {
 });
 
 setInterval(() => { tick(); remind(); }, 1000);
-$("take-next").addEventListener("click", () => socket.send({ type: "take" }));
+$("take-next").addEventListener("click", () => sendOrSay({ type: "take" }));
 
 // ---- start: logged in already (cookie) or not ----------------------------------------------------
 fetch("/api/console/me", { credentials: "same-origin", cache: "no-store" }).then((r) => {

@@ -55,8 +55,10 @@ export class CounsellorSocket {
     if (s) s.close();
   }
 
-  /** @param {Frame} f */
+  /** @param {Frame} f @returns {boolean} whether it went out now (false: no connection) */
   send(f) {
-    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(f));
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(f));
+    return true;
   }
 }

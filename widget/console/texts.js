@@ -100,5 +100,9 @@ export const T = Object.freeze({
   handoverMany: "Je hebt nog {n} open gesprekken. Draag ze over aan een collega voordat je uitlogt: ze gaan vooraan in de wachtrij en de bezoekers krijgen bericht.",
   handedOver: "Je gesprekken zijn overgedragen.",
   released: "Het gesprek met {nick} staat weer vooraan in de wachtrij.",
+  pending: "wordt verstuurd…",
+  pendingOffline: "wacht op verbinding; wordt verstuurd zodra die er is",
+  notSent: "niet verstuurd: het gesprek is voorbij of niet meer van jou",
+  notNow: "Er is nu geen verbinding. Probeer het zo opnieuw.",
   none: "–"
 });
