@@ -26,12 +26,17 @@ export function intakeText(intake) {
 /** @param {(conversation: string) => void} take sends a take for this conversation */
 export function renderQueue(take) {
   const ul = $("queue");
-  const had = ul.contains(document.activeElement);
+  // A queue update must never move the counsellor's focus: remember whose button had it.
+  const focused = ul.contains(document.activeElement) && document.activeElement
+    ? document.activeElement.closest("li") : null;
+  const focusedId = focused ? focused.getAttribute("data-conversation") : null;
+  const focusedAt = focused ? Array.from(ul.children).indexOf(focused) : -1;
   ul.textContent = "";
   for (const i of state.queue) {
     ul.appendChild(h("li.item" + (i.urgent ? ".urgent" : ""), { "data-conversation": i.conversation }, [
       h("p.line", {}, [
         i.urgent ? h("strong.badge", {}, T.urgent) : null,
+        i.risk && T.risk[i.risk] ? h("span.risk", {}, T.risk[i.risk]) : null,
         h("span.nick", {}, i.nickname || T.none),
         h("span.region", {}, regionName(i.region)),
         h("span.wait", { "data-waiting": String(i.waiting_s || 0) }, ""),
@@ -46,9 +51,14 @@ export function renderQueue(take) {
   $("queue-empty").hidden = state.queue.length > 0;
   tick();
   updateTakeNext();
-  // The item with focus was redrawn: keep focus in the list rather than losing it to the page.
-  const first = ul.querySelector("button");
-  if (had && first) first.focus();
+  if (focusedId === null) return;
+  // The same visitor's button again; if they left the queue, the item now in their place (never the
+  // first by surprise), else the button that takes the next one.
+  const items = Array.from(ul.children);
+  const same = items.find((li) => li.getAttribute("data-conversation") === focusedId);
+  const near = same || items[Math.min(focusedAt, items.length - 1)];
+  const button = near ? near.querySelector("button") : null;
+  (button || $("take-next")).focus();
 }
 
 /** Counts the waiting times on between queue frames. */

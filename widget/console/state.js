@@ -11,6 +11,7 @@ import { T } from "./texts.js";
  * @property {string} [nickname]
  * @property {string} [region]
  * @property {boolean} [urgent]
+ * @property {string | null} [risk] acute | suicide | high
  * @property {number} [waiting_s]
  * @property {Record<string, unknown>} [intake]
  * @property {boolean} [visitor_online]

@@ -11,6 +11,8 @@ export const T = Object.freeze({
   online: "Verbonden.",
   offline: "Verbinding weg. We proberen het opnieuw…",
   urgent: "Urgent",
+  /** @type {Record<string, string>} the risk grade of a conversation (docs/triage.md) */
+  risk: { acute: "acuut gevaar", suicide: "gedachten aan zelfdoding", high: "hoog risico" },
   waiting: "wacht {t}",
   take: "Neem dit gesprek",
   takeWith: "met {nick}",
