@@ -34,6 +34,7 @@ export function renderQueue(take) {
         i.urgent ? h("strong.badge", {}, T.urgent) : null,
         h("span.nick", {}, i.nickname || T.none),
         h("span.region", {}, regionName(i.region)),
+        i.backup_from ? h("span.backup", {}, fmt(T.viaBackup, { region: regionName(i.backup_from) })) : null,
         h("span.wait", { "data-waiting": String(i.waiting_s || 0) }, ""),
         i.visitor_online === false ? h("span.gone", {}, presenceText(false, i.visitor_since)) : null
       ]),

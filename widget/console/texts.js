@@ -11,6 +11,7 @@ export const T = Object.freeze({
   online: "Verbonden.",
   offline: "Verbinding weg. We proberen het opnieuw…",
   urgent: "Urgent",
+  viaBackup: "via achtervang van {region}",
   waiting: "wacht {t}",
   take: "Neem dit gesprek",
   takeWith: "met {nick}",
