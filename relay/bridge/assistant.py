@@ -193,7 +193,12 @@ def hand_off(
     rules = BackupRules.of()
     if not bot_spoke:  # no promise of a person of the region when nobody of it is online
         staffed = region.id in rules.staffed(session, [region.id])
-        _say(session, conversation, outcome, texts.queued(region.name) if staffed else texts.queued_unstaffed(region.name))
+        _say(
+            session,
+            conversation,
+            outcome,
+            texts.queued(region.name) if staffed else texts.queued_unstaffed(region.name),
+        )
     outcome.queued_region = region.id
     events = events_of(session)
     events.region_changed(region.id)

@@ -135,7 +135,9 @@ def answer_backup_offer(conversation_id: str, text: str, payload: str | None) ->
         conversation = conversations.lock_conversation(session, conversation_id)
         if conversation is None:
             return None
-        return backup.answer(session, conversation, text, payload, rules.regions, rules.is_open, utcnow(), rules.stale_s)
+        return backup.answer(
+            session, conversation, text, payload, rules.regions, rules.is_open, utcnow(), rules.stale_s
+        )
 
 
 def _follow_corrected_town(session: Session, conversation: Conversation, text: str) -> str | None:

@@ -37,7 +37,21 @@ PENDING, DECLINED = "pending", "declined"  # "accepted" is written by conversati
 NOBODY, WAIT, URGENT = "nobody", "wait", "urgent"
 
 # Typed answers to a pending offer; anything else is answered as any message while waiting.
-_YES = {"ja", "ja graag", "graag", "ok", "oke", "okay", "oké", "goed", "prima", "yes", "ja hoor", "doe maar", "ja, graag"}
+_YES = {
+    "ja",
+    "ja graag",
+    "graag",
+    "ok",
+    "oke",
+    "okay",
+    "oké",
+    "goed",
+    "prima",
+    "yes",
+    "ja hoor",
+    "doe maar",
+    "ja, graag",
+}
 _NO = {"nee", "nee dank je", "nee bedankt", "nee, ik wacht", "nee ik wacht", "ik wacht", "liever niet", "no"}
 
 
@@ -93,7 +107,9 @@ def make_offer(session: Session, conversation: Conversation, offer: Offer) -> li
         CursorResult[Any],
         session.execute(
             update(Conversation)
-            .where(Conversation.id == conversation.id, Conversation.state == QUEUED, Conversation.backup_offer.is_(None))
+            .where(
+                Conversation.id == conversation.id, Conversation.state == QUEUED, Conversation.backup_offer.is_(None)
+            )
             .values(backup_offer=PENDING)
             .execution_options(synchronize_session=False)
         ),

@@ -255,7 +255,9 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
         if visitor.shown.first_time(answer.seq):
             yield conversations.message_frame(answer)
     # queued: never silence while waiting, the relay answers until a person does
-    ask_model_opinion(visitor, text, rules_view, answer_while_waiting=state == QUEUED and told is None, alerted=category)
+    ask_model_opinion(
+        visitor, text, rules_view, answer_while_waiting=state == QUEUED and told is None, alerted=category
+    )
 
 
 def store_visitor_message(

@@ -34,7 +34,9 @@ def queued_in_utrecht(visitor_factory, rasa, urgent=False):
 
 
 def offers(frames):
-    return [f for f in of_type(frames, "message") if [b["payload"] for b in f["buttons"]] == [backup.ACCEPT, backup.DECLINE]]
+    return [
+        f for f in of_type(frames, "message") if [b["payload"] for b in f["buttons"]] == [backup.ACCEPT, backup.DECLINE]
+    ]
 
 
 def stored(app, conversation_id):
@@ -121,8 +123,13 @@ def test_a_long_expected_wait_is_offered_the_backup(app, visitor_factory, rasa, 
             start = now - timedelta(hours=n + 1)
             session.add(
                 Conversation(
-                    id=secrets.token_urlsafe(8), token_hash=secrets.token_hex(32), state=ENDED, region="utrecht",
-                    intake={}, queued_at=start, assigned_at=start + timedelta(minutes=20),
+                    id=secrets.token_urlsafe(8),
+                    token_hash=secrets.token_hex(32),
+                    state=ENDED,
+                    region="utrecht",
+                    intake={},
+                    queued_at=start,
+                    assigned_at=start + timedelta(minutes=20),
                     ended_at=start + timedelta(minutes=40),
                 )
             )
@@ -166,7 +173,12 @@ def test_declining_keeps_the_place_and_the_offer_comes_once(app, visitor_factory
         texts.backup_declined("Veilig Thuis Utrecht")
     ]
     kept = stored(app, conversation)
-    assert (kept.region, kept.queued_at, kept.backup_from, kept.backup_offer) == ("utrecht", queued_at, None, "declined")
+    assert (kept.region, kept.queued_at, kept.backup_from, kept.backup_offer) == (
+        "utrecht",
+        queued_at,
+        None,
+        "declined",
+    )
     # Asked once: no second offer from a later message or the sweep, and a later "ja" moves nothing.
     assert offers(visitor.say("hallo?")) == []
     keep_presence(app)
