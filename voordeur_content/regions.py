@@ -69,6 +69,8 @@ class Region:
     short_name: str
     towns: Tuple[str, ...]
     extra_hours: Dict[str, List[str]] = field(default_factory=dict, hash=False, compare=False)
+    # The region that takes over when nobody of this one can answer (achtervang); None: no backup.
+    backup: Optional[str] = None
 
 
 class PlaceKind(str, Enum):
@@ -146,10 +148,14 @@ def _build(data: Dict[str, Any]) -> _Index:
             short_name=entry["short_name"],
             towns=tuple(entry.get("towns") or ()),
             extra_hours=_check_hours(entry["id"], entry.get("extra_hours") or {}),
+            backup=entry.get("backup") or None,
         )
         for entry in data["regions"]
     )
     by_id = {region.id: region for region in regions}
+    for region in regions:
+        if region.backup is not None and (region.backup == region.id or region.backup not in by_id):
+            raise ValueError(f"{region.id}: backup {region.backup!r} is not another region")
     by_name: Dict[str, Region] = {}
     written: Dict[str, str] = {}
     for region in regions:

@@ -49,7 +49,10 @@ class ActionHandoff(Action):
         name = region_name(region_id)
         if schedule.is_open(tracker, region_id):
             nickname = payloads.answer(tracker, "nickname")
-            if nickname:
+            if not schedule.is_staffed(tracker, region_id):
+                # Honest: nobody of the region is online; the relay offers its backup region when it can.
+                dispatcher.utter_message(response="utter_handoff_unstaffed", region_name=name)
+            elif nickname:
                 dispatcher.utter_message(response="utter_handoff_named", nickname=nickname, region_name=name)
             else:
                 dispatcher.utter_message(response="utter_handoff", region_name=name)

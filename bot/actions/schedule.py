@@ -2,7 +2,8 @@
 
 The relay owns the opening hours; it passes them as message metadata:
 {"voordeur": {"any_open": bool, "regions": {"<id>": {"open": bool, "next_open": "ISO-8601 or null"}}}}
-The relay lists only the regions that are closed; a region not listed follows ``any_open``.
+The relay lists only the regions that are closed, or open with nobody of them online now
+(``"staffed": false``); a region not listed follows ``any_open`` and is staffed.
 Without that metadata the assistant assumes the chat is open and lets the relay decide.
 """
 
@@ -39,6 +40,15 @@ def is_open(tracker: Tracker, region_id: Optional[str] = None) -> bool:
         if isinstance(region, dict) and "open" in region:
             return bool(region["open"])
     return bool(schedule.get("any_open", True))
+
+
+def is_staffed(tracker: Tracker, region_id: str) -> bool:
+    """Whether someone of the region is online, as far as the relay knows; True without metadata,
+    so the bot never tells a visitor nobody is there on a guess."""
+    region = ((schedule_of(tracker) or {}).get("regions") or {}).get(region_id)
+    if isinstance(region, dict) and "staffed" in region:
+        return bool(region["staffed"])
+    return True
 
 
 def next_open(tracker: Tracker, region_id: Optional[str] = None) -> Optional[datetime]:

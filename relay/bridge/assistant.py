@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from relay.bridge import triage
 from relay.bridge.rasa import RasaUnavailable, get_rasa
+from relay.bridge.waiting import BackupRules
 from relay.broker.events import events_of
-from relay.db import Database
+from relay.db import Database, get_db
 from relay.domain import conversations, figures, texts
 from relay.domain.models import Conversation, Message
 from relay.domain.states import BOT
@@ -35,14 +36,21 @@ class TurnOutcome:
     queued_region: str | None = None
 
 
-def schedule_metadata(now: datetime | None = None) -> dict:
+def schedule_metadata(now: datetime | None = None, db: Database | None = None) -> dict:
     """The schedule sent with every message to Rasa (docs/architecture.md): whether any region is
-    open, and the regions that are closed now with when they open. A region not listed is open.
-    Rasa keeps the metadata of every message in its tracker, so only the closed regions are sent
-    (docs/performance.md has what the list costs); in opening hours it is nearly always empty."""
+    open, the regions that are closed now with when they open, and the open ones with nobody online
+    (``"staffed": false``), so the bot promises no person who is not there. A region not listed is
+    open and staffed. Rasa keeps the metadata of every message in its tracker, so only these are sent
+    (docs/performance.md has what the list costs); in opening hours it is nearly always short."""
     status = get_schedule().status_this_minute(get_regions(), now)
-    closed = {region_id: region for region_id, region in status["regions"].items() if not region["open"]}
-    return {"voordeur": {"any_open": status["any_open"], "regions": closed}}
+    listed = {region_id: region for region_id, region in status["regions"].items() if not region["open"]}
+    open_ids = [region_id for region_id, region in status["regions"].items() if region["open"]]
+    if open_ids:
+        rules = BackupRules.of()
+        with (db or get_db()).transaction() as session:
+            staffed = rules.staffed(session, open_ids)
+        listed.update({r: {**status["regions"][r], "staffed": False} for r in open_ids if r not in staffed})
+    return {"voordeur": {"any_open": status["any_open"], "regions": listed}}
 
 
 def bot_turn(db: Database, conversation_id: str, message: str) -> TurnOutcome:
@@ -52,7 +60,7 @@ def bot_turn(db: Database, conversation_id: str, message: str) -> TurnOutcome:
         return outcome
     started = time.monotonic()
     try:
-        turn = get_rasa().turn(conversation_id, message, schedule_metadata())
+        turn = get_rasa().turn(conversation_id, message, schedule_metadata(db=db))
     except RasaUnavailable:
         current_app.logger.warning("Rasa unavailable for a bot turn")
         with db.transaction() as session:
@@ -182,9 +190,17 @@ def hand_off(
             _say(session, conversation, outcome, text)
         return
     conversations.enqueue(session, conversation, region.id, intake=intake)  # locked by the caller: still with the bot
-    if not bot_spoke:
-        _say(session, conversation, outcome, texts.queued(region.name))
+    rules = BackupRules.of()
+    if not bot_spoke:  # no promise of a person of the region when nobody of it is online
+        staffed = region.id in rules.staffed(session, [region.id])
+        _say(
+            session,
+            conversation,
+            outcome,
+            texts.queued(region.name) if staffed else texts.queued_unstaffed(region.name),
+        )
     outcome.queued_region = region.id
     events = events_of(session)
     events.region_changed(region.id)
     events.conversation(conversation.id, "queued", region=region.id)
+    outcome.messages.extend(rules.offer(session, conversation))  # the backup region, if it fits already

@@ -12,17 +12,24 @@ worker beside the socket), so one call serves both; without Rasa, the acknowledg
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Flask, current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from relay.bridge.rasa import get_rasa
 from relay.broker.events import events_of
 from relay.db import get_db
-from relay.domain import conversations, queues, texts
-from relay.domain.models import Conversation, Message
+from relay.domain import backup, conversations, queues, texts
+from relay.domain.models import Conversation, Message, utcnow
 from relay.domain.states import QUEUED
-from relay.schedule import get_schedule
+from relay.ops.presence import stale_seconds
+from relay.schedule import get_regions, get_schedule
 from voordeur_content import regions as region_data
+from voordeur_content.regions import Region
 
 # The bot's intents answered by its own response while a visitor waits: utter_<intent>, except where
 # the intake's answer does not fit a visitor who is already in the queue.
@@ -60,6 +67,7 @@ def reply(conversation_id: str, text: str, parse: dict | None, alerted: str | No
         if conversation is None or conversation.state != QUEUED:
             return []  # taken or ended meanwhile: the counsellor answers now
         said: list[str] = []
+        rules = BackupRules.of()
         moved = _follow_corrected_town(session, conversation, text)
         if moved:
             said.append(moved)
@@ -82,7 +90,54 @@ def reply(conversation_id: str, text: str, parse: dict | None, alerted: str | No
                 )
             )
             said.append(texts.waiting_acknowledged(place, first))
-        return conversations.store_messages(session, conversation_id, "bot", [{"text": line} for line in said]).messages
+        stored = conversations.store_messages(session, conversation_id, "bot", [{"text": line} for line in said])
+        # A wait that grew (or a region that emptied) since the hand-off: the backup, if it fits now.
+        return stored.messages + rules.offer(session, conversation)
+
+
+@dataclass(frozen=True)
+class BackupRules:
+    """What the backup offer (relay/domain/backup.py) needs from the app: the regions, the schedule,
+    when a heartbeat is stale, and RELAY_BACKUP_AFTER_S."""
+
+    regions: dict[str, Region]
+    is_open: Callable[[str], bool]
+    stale_s: float
+    after_s: float
+
+    @classmethod
+    def of(cls, app: Flask | None = None) -> BackupRules:
+        app = app or current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's own method
+        return cls(
+            regions={region.id: region for region in get_regions(app)},
+            is_open=get_schedule(app).is_open,
+            stale_s=stale_seconds(app),
+            after_s=float(app.config["RELAY_BACKUP_AFTER_S"]),
+        )
+
+    def offer(self, session: Session, conversation: Conversation, now: datetime | None = None) -> list[Message]:
+        return backup.offer_if_needed(
+            session, conversation, self.regions, self.is_open, now or utcnow(), self.stale_s, self.after_s
+        )
+
+    def offer_to_waiting(self, session: Session, now: datetime | None = None) -> list[str]:
+        return backup.offer_to_waiting(session, self.regions, self.is_open, now or utcnow(), self.stale_s, self.after_s)
+
+    def staffed(self, session: Session, region_ids: list[str], now: datetime | None = None) -> set[str]:
+        return backup.staffed_regions(session, region_ids, now or utcnow(), self.stale_s)
+
+
+def answer_backup_offer(conversation_id: str, text: str, payload: str | None) -> list[Message] | None:
+    """A waiting visitor's answer to the backup offer ("ja", "nee" or a button): what they are told,
+    or None when the message answers no offer (then it is answered as any message while waiting)."""
+    rules = BackupRules.of()
+    with get_db().transaction() as session:
+        conversation = conversations.lock_conversation(session, conversation_id)
+        if conversation is None:
+            return None
+        return backup.answer(
+            session, conversation, text, payload, rules.regions, rules.is_open, utcnow(), rules.stale_s
+        )
 
 
 def _follow_corrected_town(session: Session, conversation: Conversation, text: str) -> str | None:

@@ -205,12 +205,20 @@ def enqueue(
     return moved
 
 
-def move_queue(session: Session, conversation: Conversation, region: str) -> bool:
-    """queued → queued: the visitor corrected their town while waiting; the conversation goes to
-    ``region``'s queue and keeps its place in time (``queued_at`` stays). False when it was taken,
-    ended or moved there meanwhile."""
-    moved = _move(session, conversation, QUEUED, Conversation.region != region, only_from=(QUEUED,), region=region)
-    if moved:
+def move_queue(session: Session, conversation: Conversation, region: str, *, backup_from: str | None = None) -> bool:
+    """queued → queued: the visitor corrected their town while waiting, or accepted the backup region
+    of ``backup_from`` (achtervang: relay/domain/backup.py); the conversation goes to ``region``'s queue
+    and keeps its place in time (``queued_at`` stays). False when it was taken, ended or moved there
+    meanwhile. A backup hand-over counts as backup_out and backup_in in the figures, not as a transfer."""
+    values: dict[str, Any] = {"region": region}
+    conditions = [Conversation.region != region]
+    if backup_from is not None:
+        values.update(backup_from=backup_from, backup_offer="accepted")
+        conditions.append(Conversation.region == backup_from)
+    moved = _move(session, conversation, QUEUED, *conditions, only_from=(QUEUED,), **values)
+    if moved and backup_from is not None:
+        figures.backup_handover(session, backup_from, region)
+    elif moved:
         figures.transferred(session, region)
     return moved
 

@@ -34,7 +34,7 @@ URGENT = "urgent"  # had an urgent alert (acute or suicide)
 HIGH = "high"  # had a high-risk alert
 CLOSED = "closed"  # wanted a counsellor while the region was closed, and was told when it opens and to call
 TRANSFERRED_IN = "transferred_in"  # moved into this region's queue by a counsellor
-BACKUP_IN = "backup_in"  # taken over from another region (achtervang): counted by issue #14, 0 until then
+BACKUP_IN = "backup_in"  # taken over from another region (achtervang): relay/domain/backup.py
 BACKUP_OUT = "backup_out"
 FEEDBACK = "feedback"  # feedback forms with at least one answer
 # Histograms: the bucket is the upper edge in seconds of the bucket the value fell in.
@@ -158,7 +158,7 @@ def told_closed(session: Session, conversation: Conversation, region: str) -> No
 
 
 def backup_handover(session: Session, from_region: str, to_region: str) -> None:
-    """A conversation of ``from_region`` taken over by its backup region. Nothing calls this yet:
-    backup regions come with issue #14, which is to call it where the hand-over happens."""
+    """A conversation of ``from_region`` taken over by its backup region: the visitor accepted the
+    offer (conversations.move_queue with ``backup_from``)."""
     add(session, from_region, [(BACKUP_OUT, 0)])
     add(session, to_region, [(BACKUP_IN, 0)])

@@ -151,6 +151,11 @@ class Conversation(Base):
     # The region of the queue this conversation left because the visitor was gone too long
     # (RELAY_QUEUE_GONE_S): when they return, they go back into it, at the back.
     left_queue_region: Mapped[Optional[str]] = mapped_column(String(64))
+    # The backup region (achtervang, relay/domain/backup.py): whether it was offered while waiting
+    # (None: not yet; "pending", "accepted", "declined"; offered once), and the region this
+    # conversation came from when the visitor accepted it.
+    backup_offer: Mapped[Optional[str]] = mapped_column(String(16))
+    backup_from: Mapped[Optional[str]] = mapped_column(String(64))
 
 
 class Message(Base):

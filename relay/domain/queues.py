@@ -42,6 +42,7 @@ def queue_item(conversation: Conversation, now: datetime | None = None) -> dict:
         "urgent": conversation.urgent,
         "risk": conversation.risk,
         "risk_reason": conversation.risk_reason,
+        "backup_from": conversation.backup_from,  # came through the backup (achtervang) of this region
         "waiting_s": waiting,
         "intake": conversation.intake or {},
     }

@@ -31,7 +31,10 @@ TRANSITIONS: dict[tuple[ConversationState, ConversationState], str] = {
         "the hand-off (the bot's handoff signal, a town typed while one is awaited, "
         "or Rasa down with a known open region)"
     ),
-    (QUEUED, QUEUED): "the visitor corrects the town while waiting (another region's queue, same place in time)",
+    (QUEUED, QUEUED): (
+        "the visitor corrects the town while waiting, or accepts the backup region "
+        "(another region's queue, same place in time)"
+    ),
     (QUEUED, ASSIGNED): "a counsellor takes the chat",
     (QUEUED, BOT): "the visitor was gone longer than RELAY_QUEUE_GONE_S (back in the queue, at the back, on return)",
     (ASSIGNED, QUEUED): (

@@ -151,3 +151,53 @@ COUNSELLOR_ERRORS = {
     "region_not_found": "Deze regio bestaat niet.",
     "region_closed": "Deze regio is nu gesloten; kies een regio die open is.",
 }
+
+
+# The backup region (achtervang, relay/domain/backup.py): offered honestly, once, while waiting.
+def queued_unstaffed(region_name: str) -> str:
+    """The relay's own hand-off text when nobody of the region is online: no promise of a person."""
+    return (
+        f"Je staat nu in de wachtrij van {region_name}. Op dit moment is er niemand van {region_name} online. "
+        "Kan een andere regio van Veilig Thuis je eerder helpen? Dan vragen we je hier of je dat wilt. "
+        f"Je kunt ook gratis bellen: {PHONE}, dag en nacht."
+    )
+
+
+def backup_offer(region_name: str, backup_name: str, why: str, wait_minutes: int | None = None) -> str:
+    """``why``: "nobody" (no one of the region online), "wait" (a long wait), "urgent" (nobody free)."""
+    if why == "urgent":
+        reason = f"Bij {region_name} is nu niemand vrij om je meteen te helpen."
+    elif why == "wait" and wait_minutes:
+        reason = f"Het is druk bij {region_name}. Je wacht daar waarschijnlijk langer dan {wait_minutes} minuten."
+    else:
+        reason = f"Op dit moment is er niemand van {region_name} online."
+    return (
+        f"{reason} Bij {backup_name} kan een medewerker je nu wel helpen. Wil je daarheen? "
+        "Je houdt je plek: de tijd dat je al wachtte, telt mee."
+    )
+
+
+def backup_accept_button(backup_name: str) -> str:
+    return f"Ja, naar {backup_name}"
+
+
+BACKUP_DECLINE_BUTTON = "Nee, ik wacht"
+
+
+def backup_accepted(backup_name: str) -> str:
+    return (
+        f"Goed. Je staat nu in de wachtrij van {backup_name}. Je houdt je plek: de tijd dat je al wachtte, "
+        "telt mee. Een medewerker leest wat je al schreef."
+    )
+
+
+def backup_declined(region_name: str) -> str:
+    return f"Prima, je blijft in de wachtrij van {region_name}. Wil je niet wachten? Bel dan gratis: {PHONE}."
+
+
+def backup_gone(region_name: str, backup_name: str) -> str:
+    """The visitor said yes, but the backup region closed or emptied meanwhile."""
+    return (
+        f"Sorry, bij {backup_name} kan nu toch niemand je helpen. Je blijft in de wachtrij van {region_name}. "
+        f"Je kunt ook gratis bellen: {PHONE}, dag en nacht."
+    )

@@ -71,7 +71,8 @@ def stale_seconds(app: Flask | None = None) -> float:
 
 
 def keep_presence(app: Flask, now: datetime | None = None) -> presence.SweepResult:
-    """One round: the heartbeat of this relay's sockets, then the sweep."""
+    """One round: the heartbeat of this relay's sockets, the sweep, then the backup region offered to
+    those who wait in vain (relay/domain/backup.py)."""
     now = now or utcnow()
     visitors, counsellors = local_sockets(app).snapshot()
     db = get_db(app)
@@ -85,6 +86,13 @@ def keep_presence(app: Flask, now: datetime | None = None) -> presence.SweepResu
             grace_s=float(app.config["RELAY_COUNSELLOR_GRACE_S"]),
             stale_s=stale_seconds(app),
         )
+    # Imported here: the waiting visitor's bridge reads this module's stale_seconds.
+    from relay.bridge.waiting import BackupRules
+
+    with app.app_context(), db.transaction() as session:
+        offered = BackupRules.of(app).offer_to_waiting(session, now)
+    if offered:
+        log.info("presence sweep: %d offered their backup region", len(offered))
     if result.left_queue or result.requeued:
         log.info(
             "presence sweep: %d left the queue (visitor gone), %d back in the queue (counsellor gone)",

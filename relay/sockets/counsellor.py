@@ -206,6 +206,8 @@ def taken_frame(conversation: Conversation, transcript: list[dict]) -> dict:
         "urgent": conversation.urgent,
         "risk": conversation.risk,
         "risk_reason": conversation.risk_reason,
+        # The region it came from through the backup (achtervang), whose organisation may follow up.
+        "backup_from": conversation.backup_from,
         "intake": conversation.intake or {},
         "transcript": transcript,
         **presence.visitor_presence(conversation, utcnow(), stale_seconds()).fields(),

@@ -248,8 +248,16 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
         metrics.ALERT_SECONDS.observe(time.monotonic() - received)  # resumed once the frame was sent
     if state == BOT:
         yield from run_bot_turn(visitor, payload or text)
-    else:  # queued: never silence while waiting, the relay answers until a person does
-        ask_model_opinion(visitor, text, rules_view, answer_while_waiting=state == QUEUED, alerted=category)
+        return
+    # An answer to the backup offer (relay/domain/backup.py) is answered here; the model still reads it.
+    told = waiting.answer_backup_offer(conversation_id, text, payload) if state == QUEUED else None
+    for answer in told or []:
+        if visitor.shown.first_time(answer.seq):
+            yield conversations.message_frame(answer)
+    # queued: never silence while waiting, the relay answers until a person does
+    ask_model_opinion(
+        visitor, text, rules_view, answer_while_waiting=state == QUEUED and told is None, alerted=category
+    )
 
 
 def store_visitor_message(

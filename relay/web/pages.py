@@ -67,7 +67,7 @@ def status() -> Response:
             # number in content/phone_numbers.yml reaches it without a restart.
             "phone": phone_numbers.number(phone_numbers.VEILIG_THUIS),
             "emergency": phone_numbers.number(phone_numbers.EMERGENCY),
-            "regions": [{"id": r.id, "name": r.name, **state["regions"][r.id]} for r in regions],
+            "regions": [{"id": r.id, "name": r.name, **state["regions"][r.id], "backup": r.backup} for r in regions],
         }
     )
     # The widget asks this from the host site's page: allow it (public data, no cookies).

@@ -94,3 +94,19 @@ def test_closed_region_says_when_it_opens_and_still_hands_off(dispatcher, domain
     assert dispatcher.messages[0]["next_open"] == "maandag 30 november om 9:00"
     closed = domain["responses"]["utter_handoff_closed"][0]["text"]
     assert "0800 2000" in closed and "112" in closed
+
+
+def test_open_region_with_nobody_online_is_told_honestly_and_still_hands_off(dispatcher, domain):
+    metadata = {"voordeur": {"any_open": True, "regions": {"utrecht": {"open": True, "staffed": False}}}}
+    run(ActionHandoff(), make_tracker("x", slots=FULL, metadata=metadata), dispatcher, domain)
+    assert texts(dispatcher) == ["utter_handoff_unstaffed", handoff_payload()]
+    assert dispatcher.messages[0]["region_name"] == "Veilig Thuis Utrecht"
+    said = domain["responses"]["utter_handoff_unstaffed"][-1]["text"]
+    assert "niemand van {region_name} online" in said and "0800 2000" in said
+    assert "medewerker van {region_name}" not in said
+
+
+def test_a_staffed_region_keeps_the_ordinary_handoff(dispatcher, domain):
+    metadata = {"voordeur": {"any_open": True, "regions": {"utrecht": {"open": True, "staffed": True}}}}
+    run(ActionHandoff(), make_tracker("x", slots=FULL, metadata=metadata), dispatcher, domain)
+    assert texts(dispatcher) == ["utter_handoff_named", handoff_payload()]

@@ -186,3 +186,22 @@ def test_invalid_extra_hours_are_refused(tmp_path):
     )
     with pytest.raises(ValueError):
         regions.load_regions(path=path)
+
+
+def test_every_region_has_another_existing_region_as_backup():
+    by_id = {region.id: region for region in regions.load_regions()}
+    for region in by_id.values():
+        assert region.backup in by_id, f"{region.id}: backup {region.backup!r} is not a region"
+        assert region.backup != region.id, f"{region.id} backs itself up"
+    assert regions.get_region("utrecht").backup == "gooi-en-vechtstreek"
+
+
+@pytest.mark.parametrize("backup", ["a", "atlantis"])
+def test_a_backup_that_is_itself_or_unknown_is_refused(tmp_path, backup):
+    path = tmp_path / "regions.yml"
+    path.write_text(
+        f"regions:\n  - {{id: a, name: A, short_name: A, towns: [X], backup: {backup}}}\n"
+        "  - {id: b, name: B, short_name: B, towns: [Y], backup: a}\n"
+    )
+    with pytest.raises(ValueError, match="backup"):
+        regions.load_regions(path=path)

@@ -14,7 +14,16 @@ def test_status_lists_all_26_regions_open_when_forced(client):
     assert body["phone"] == "0800 2000" and body["emergency"] == "112"
     assert len(body["regions"]) == 26
     utrecht = next(r for r in body["regions"] if r["id"] == "utrecht")
-    assert utrecht == {"id": "utrecht", "name": "Veilig Thuis Utrecht", "open": True, "next_open": None}
+    assert utrecht == {
+        "id": "utrecht",
+        "name": "Veilig Thuis Utrecht",
+        "open": True,
+        "next_open": None,
+        "backup": "gooi-en-vechtstreek",
+    }
+    # Every region names its backup (achtervang), another region of the list.
+    ids = {r["id"] for r in body["regions"]}
+    assert all(r["backup"] in ids - {r["id"]} for r in body["regions"])
 
 
 def test_status_when_closed_gives_next_opening(app):

@@ -117,8 +117,15 @@ def test_rasa_hears_the_closed_regions_and_a_region_not_named_is_open(app):
     with app.app_context():
         evening = schedule_metadata(at(2026, 11, 24, 19, 0))["voordeur"]
         night = schedule_metadata(at(2026, 11, 24, 23, 0))["voordeur"]
+    # Twente is open and nobody of it is online: the bot hears that too, so it promises no person.
     assert evening == {
         "any_open": True,
-        "regions": {"utrecht": {"open": False, "next_open": at(2026, 11, 25, 9, 0).isoformat()}},
+        "regions": {
+            "utrecht": {"open": False, "next_open": at(2026, 11, 25, 9, 0).isoformat()},
+            "twente": {
+                **app.extensions["relay_schedule"].status(REGIONS, at(2026, 11, 24, 19, 0))["regions"]["twente"],
+                "staffed": False,
+            },
+        },
     }
     assert night["any_open"] is False and set(night["regions"]) == {"utrecht", "twente"}

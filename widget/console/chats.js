@@ -108,6 +108,10 @@ function titleChat(c, f) {
   c.title.textContent = "";
   c.title.appendChild(h("span.nick", {}, c.nick));
   c.title.appendChild(h("span.region", {}, regionName(c.region)));
+  // Came through the backup (achtervang): the visitor's own organisation may need to follow up.
+  if (typeof f.backup_from === "string" && f.backup_from) {
+    c.title.appendChild(h("span.backup", {}, fmt(T.viaBackup, { region: regionName(f.backup_from) })));
+  }
   if (f.intake) c.title.appendChild(h("span.intake", {}, intakeText(f.intake)));
 }
 

@@ -39,6 +39,7 @@ export function renderQueue(take) {
         i.risk && T.risk[i.risk] ? h("span.risk", {}, T.risk[i.risk]) : null,
         h("span.nick", {}, i.nickname || T.none),
         h("span.region", {}, regionName(i.region)),
+        i.backup_from ? h("span.backup", {}, fmt(T.viaBackup, { region: regionName(i.backup_from) })) : null,
         h("span.wait", { "data-waiting": String(i.waiting_s || 0) }, ""),
         i.visitor_online === false ? h("span.gone", {}, presenceText(false, i.visitor_since)) : null
       ]),

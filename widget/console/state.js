@@ -16,6 +16,7 @@ import { T } from "./texts.js";
  * @property {Record<string, unknown>} [intake]
  * @property {boolean} [visitor_online]
  * @property {string | null} [visitor_since]
+ * @property {string | null} [backup_from] the region it came from through the backup (achtervang)
  */
 /**
  * One of my conversations, shown as a card.

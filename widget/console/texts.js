@@ -13,6 +13,7 @@ export const T = Object.freeze({
   urgent: "Urgent",
   /** @type {Record<string, string>} the risk grade of a conversation (docs/triage.md) */
   risk: { acute: "acuut gevaar", suicide: "gedachten aan zelfdoding", high: "hoog risico" },
+  viaBackup: "via achtervang van {region}",
   waiting: "wacht {t}",
   take: "Neem dit gesprek",
   takeWith: "met {nick}",
