@@ -36,3 +36,22 @@ def test_a_message_written_while_the_relay_is_away_is_sent_once_when_it_is_back(
     expect(card.locator(".msg.counsellor").filter(has_text="Ik ben er nog, Sam.")).to_have_count(1)
     expect(page.locator(".vd-log")).to_contain_text("Ik ben er nog, Sam. Neem je tijd.", timeout=30_000)
     assert page.locator(".vd-log").text_content().count("Ik ben er nog, Sam.") == 1
+
+
+def test_a_queue_update_keeps_focus_on_the_visitor_the_counsellor_was_on(relay_server, open_page):
+    relay_server.add_counsellor("anna", "geheim-wachtwoord-1", "Anna", ["utrecht"])
+    console = open_page().page
+    console_login(console, relay_server.url, "anna", "geheim-wachtwoord-1")
+    for nickname in ("Sam", "Kim"):
+        page = open_page(viewport={"width": 390, "height": 760}).page
+        start_chat(page, relay_server.url)
+        to_queue(page, nickname)
+    kim = console.locator("#queue li").filter(has_text="Kim").get_by_role("button")
+    expect(kim).to_be_visible()
+    kim.focus()
+    # Another visitor joins the queue: the list is redrawn, and focus stays with Kim, not on Sam.
+    late = open_page(viewport={"width": 390, "height": 760}).page
+    start_chat(late, relay_server.url)
+    to_queue(late, "Noor")
+    expect(console.locator("#queue li")).to_have_count(3)
+    expect(console.locator("#queue li").filter(has_text="Kim").get_by_role("button")).to_be_focused()
