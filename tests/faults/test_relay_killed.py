@@ -84,6 +84,7 @@ def test_sigkill_mid_conversation_loses_nothing(relay_server):
             "type": "queue",
             "position": place,
             "region": "utrecht",
+            "estimate_s": None,  # nobody online: no number it cannot stand behind
         }
         back.close()
 
