@@ -57,6 +57,8 @@ DEFAULTS = {
     "RELAY_PRESENCE_INTERVAL": 15.0,
     "RELAY_QUEUE_GONE_S": 900.0,
     "RELAY_COUNSELLOR_GRACE_S": 120.0,
+    # An urgent or high-risk chat queued longer than this alerts the supervisors of its region (once).
+    "RELAY_SUPERVISOR_ALERT_S": 120.0,
     # Seconds a unit of work waits for a database lock before the client hears "unavailable".
     "DATABASE_LOCK_TIMEOUT": 30.0,
     "COOKIE_SECURE": False,
@@ -86,6 +88,7 @@ _FLOATS = {
     "RELAY_PRESENCE_INTERVAL",
     "RELAY_QUEUE_GONE_S",
     "RELAY_COUNSELLOR_GRACE_S",
+    "RELAY_SUPERVISOR_ALERT_S",
     "DATABASE_LOCK_TIMEOUT",
 }
 _BOOLEANS = {"COOKIE_SECURE"}

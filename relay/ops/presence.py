@@ -16,7 +16,7 @@ from datetime import datetime
 from flask import Flask, current_app
 
 from relay.db import get_db
-from relay.domain import presence
+from relay.domain import presence, supervision
 from relay.domain.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def stale_seconds(app: Flask | None = None) -> float:
 
 
 def keep_presence(app: Flask, now: datetime | None = None) -> presence.SweepResult:
-    """One round: the heartbeat of this relay's sockets, then the sweep."""
+    """One round: the heartbeat of this relay's sockets, the sweep, then the supervisors' wait alerts."""
     now = now or utcnow()
     visitors, counsellors = local_sockets(app).snapshot()
     db = get_db(app)
@@ -85,6 +85,8 @@ def keep_presence(app: Flask, now: datetime | None = None) -> presence.SweepResu
             grace_s=float(app.config["RELAY_COUNSELLOR_GRACE_S"]),
             stale_s=stale_seconds(app),
         )
+    with db.transaction() as session:
+        result.wait_alerts = supervision.alert_long_waits(session, now, float(app.config["RELAY_SUPERVISOR_ALERT_S"]))
     if result.left_queue or result.requeued:
         log.info(
             "presence sweep: %d left the queue (visitor gone), %d back in the queue (counsellor gone)",
