@@ -139,6 +139,7 @@ def counsellor_presence(counsellor: CounsellorSocket, online: bool) -> None:
 def counsellor_gone(counsellor: CounsellorSocket) -> None:
     """The console's socket closed: stored if it was this counsellor's last one here. Should the
     database be away, the heartbeat stops all the same and the sweep sees them gone."""
+    supervision.unwatch_all(counsellor)  # the counsellors read along with hear that it stopped
     was_registered, counsellor.registered = counsellor.registered, False
     if was_registered and local_sockets().counsellor_closed(counsellor.counsellor_id):
         counsellor_presence(counsellor, online=False)
@@ -442,10 +443,6 @@ def counsellor_socket(ws: Server) -> None:
     finally:
         metrics.SOCKETS_OPEN.labels(kind="counsellor").dec()
         counsellor.close()
-        try:
-            supervision.unwatch_all(counsellor)
-        except Exception:  # the database away: the counsellor misses only the "stopped watching"
-            log.exception("could not tell that a supervisor stopped watching")
         try:
             counsellor_gone(counsellor)
         except Exception:  # the database away: its heartbeat has stopped anyway
