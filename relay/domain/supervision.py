@@ -133,7 +133,9 @@ def flag(session: Session, counsellor: Counsellor, conversation_id: str) -> str:
         return "not_found"
     if conversation.state != ASSIGNED or conversation.counsellor_id != counsellor.id or conversation.region is None:
         return "not_yours"
-    events_of(session).supervisors(conversation.region, "flag", conversation=conversation_id, counsellor=counsellor.name)
+    events_of(session).supervisors(
+        conversation.region, "flag", conversation=conversation_id, counsellor=counsellor.name
+    )
     return ""
 
 

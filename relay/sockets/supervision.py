@@ -79,7 +79,9 @@ def watch(counsellor: CounsellorSocket, conversation_id: str) -> Iterator[dict]:
         if found is not None:
             history = conversations.transcript(session, conversation_id, for_counsellor=True)
             if found.counsellor_id is not None and found.counsellor_id != counsellor.counsellor_id:
-                events_of(session).counsellor(found.counsellor_id, "watched", conversation=conversation_id, by=counsellor.name)
+                events_of(session).counsellor(
+                    found.counsellor_id, "watched", conversation=conversation_id, by=counsellor.name
+                )
     if found is None:
         if conversation_id not in counsellor.watching and conversation_id not in counsellor.open_chats:
             counsellor.stop_listening(conversation_channel(conversation_id))
@@ -108,12 +110,16 @@ def unwatch(counsellor: CounsellorSocket, conversation_id: str) -> None:
         return
     if conversation_id not in counsellor.open_chats:
         counsellor.stop_listening(conversation_channel(conversation_id))
+    tell_who_has_it(counsellor, conversation_id, "unwatched")
+
+
+def tell_who_has_it(counsellor: CounsellorSocket, conversation_id: str, event: str) -> None:
+    """``watched`` or ``unwatched`` to the counsellor who has the chat now, if that is someone else."""
     with get_db().transaction() as session:
         conversation = session.get(Conversation, conversation_id)
-        if conversation is not None and conversation.counsellor_id not in (None, counsellor.counsellor_id):
-            events_of(session).counsellor(
-                conversation.counsellor_id, "unwatched", conversation=conversation_id, by=counsellor.name
-            )
+        has_it = conversation.counsellor_id if conversation is not None else None
+        if has_it is not None and has_it != counsellor.counsellor_id:
+            events_of(session).counsellor(has_it, event, conversation=conversation_id, by=counsellor.name)
 
 
 def unwatch_all(counsellor: CounsellorSocket) -> None:
@@ -135,7 +141,7 @@ def whisper(counsellor: CounsellorSocket, conversation_id: str, text: str) -> It
 
 
 def flag(counsellor: CounsellorSocket, conversation_id: str) -> Iterator[dict]:
-    """"Kijk even mee": the supervisors online for the chat's region are asked to look along."""
+    """ "Kijk even mee": the supervisors online for the chat's region are asked to look along."""
     with get_db().transaction() as session:
         me = session.get(Counsellor, counsellor.counsellor_id)
         if me is None:
@@ -194,10 +200,5 @@ def _watched_conversation(counsellor: CounsellorSocket, conversation_id: str, ev
         yield {"type": "ended", "conversation": conversation_id, "by": event.get("by", "system"), "watched": True}
     elif kind == "agent" and event.get("kind") == "counsellor":
         # Taken while watched: the new counsellor, too, hears who reads along.
-        with get_db().transaction() as session:
-            conversation = session.get(Conversation, conversation_id)
-            if conversation is not None and conversation.counsellor_id not in (None, counsellor.counsellor_id):
-                events_of(session).counsellor(
-                    conversation.counsellor_id, "watched", conversation=conversation_id, by=counsellor.name
-                )
+        tell_who_has_it(counsellor, conversation_id, "watched")
         yield {"type": "watched_taken", "conversation": conversation_id, "counsellor": event.get("name")}

@@ -15,6 +15,7 @@ from tests.support.clients import of_type
 from tests.support.drivers import CounsellorDriver, VisitorDriver
 from tests.support.relays import two_relays, until
 
+
 @pytest.fixture
 def relays(app, database_url):
     """Relay A and relay B on the test's database, both on one Redis."""

@@ -48,7 +48,10 @@ def test_a_counsellor_who_is_not_a_supervisor_cannot_watch_or_whisper(visitor_fa
     _visitor, session = queued_visitor(visitor_factory, rasa)
     anna = counsellor_factory()
     conversation = session["conversation"]
-    for frame in ({"type": "watch", "conversation": conversation}, {"type": "whisper", "conversation": conversation, "text": "x"}):
+    for frame in (
+        {"type": "watch", "conversation": conversation},
+        {"type": "whisper", "conversation": conversation, "text": "x"},
+    ):
         answer = anna.send(frame)
         assert [(f["type"], f["code"]) for f in answer] == [("error", "not_supervisor")]
     assert "overview" not in [f["type"] for f in anna.received]
@@ -56,10 +59,15 @@ def test_a_counsellor_who_is_not_a_supervisor_cannot_watch_or_whisper(visitor_fa
 
 def test_a_supervisor_watches_only_their_own_regions(app, visitor_factory, rasa, make_counsellor):
     _visitor, session = queued_visitor(visitor_factory, rasa)  # a chat in Utrecht
-    elsewhere = CounsellorDriver(app, make_counsellor("bram", regions="amsterdam-amstelland", name="Bram", supervisor=True))
+    elsewhere = CounsellorDriver(
+        app, make_counsellor("bram", regions="amsterdam-amstelland", name="Bram", supervisor=True)
+    )
     answer = elsewhere.send({"type": "watch", "conversation": session["conversation"]})
     assert [(f["type"], f["code"]) for f in answer] == [("error", "not_found")]
-    assert elsewhere.send({"type": "whisper", "conversation": session["conversation"], "text": SECRET})[0]["code"] == "not_found"
+    assert (
+        elsewhere.send({"type": "whisper", "conversation": session["conversation"], "text": SECRET})[0]["code"]
+        == "not_found"
+    )
 
 
 def test_a_whisper_never_reaches_the_visitor_and_is_purged_with_the_chat(
@@ -105,7 +113,9 @@ def test_an_urgent_chat_that_waits_too_long_alerts_the_supervisors_once(app, vis
     conversation = session["conversation"]
     sofie = CounsellorDriver(app, make_counsellor("sofie", regions="utrecht", name="Sofie", supervisor=True))
     with get_db(app).transaction() as db:
-        db.execute(update(Conversation).where(Conversation.id == conversation).values(priority=2, urgent=True, risk="acute"))
+        db.execute(
+            update(Conversation).where(Conversation.id == conversation).values(priority=2, urgent=True, risk="acute")
+        )
     assert keep_presence(app).wait_alerts == []  # not yet waited long enough
     later = utcnow() + timedelta(seconds=app.config["RELAY_SUPERVISOR_ALERT_S"] + 5)
     assert keep_presence(app, later).wait_alerts == [conversation]

@@ -51,7 +51,9 @@ def test_watch_whisper_flag_and_overview_cross_relays(relays, make_counsellor):
     until(anna, lambda f: f == whisper)
 
     anna.send({"type": "flag", "conversation": conversation})
-    until(sofie, lambda f: f == {"type": "flag", "conversation": conversation, "counsellor": "Anna", "region": "utrecht"})
+    until(
+        sofie, lambda f: f == {"type": "flag", "conversation": conversation, "counsellor": "Anna", "region": "utrecht"}
+    )
 
     sofie.close()  # her console closes: Anna sees nobody watches any more
     until(anna, lambda f: f == {"type": "unwatched", "conversation": conversation, "by": "Sofie"})
