@@ -68,6 +68,28 @@ def overview(
     return rows
 
 
+def assigned_chats(session: Session, region_ids: Iterable[str]) -> list[dict]:
+    """The chats in progress in these regions, oldest first, with who has them: what a supervisor can
+    watch besides the queue (the socket's ``overview`` frame carries them as ``chats``)."""
+    rows = session.execute(
+        select(Conversation, Counsellor.name)
+        .join(Counsellor, Counsellor.id == Conversation.counsellor_id)
+        .where(Conversation.state == ASSIGNED, Conversation.region.in_(list(region_ids)))
+        .order_by(Conversation.assigned_at, Conversation.id)
+    ).all()
+    return [
+        {
+            "conversation": c.id,
+            "region": c.region,
+            "nickname": c.nickname or "Anoniem",
+            "counsellor": name,
+            "urgent": c.urgent,
+            "risk": c.risk,
+        }
+        for c, name in rows
+    ]
+
+
 @dataclass
 class Watchable:
     """What a supervisor may know of a conversation of their regions."""

@@ -32,7 +32,17 @@ def test_watch_whisper_flag_and_overview_cross_relays(relays, make_counsellor):
     anna = CounsellorDriver(relay_b, make_counsellor("anna", regions="utrecht", name="Anna"))
     until(sofie, lambda f: f["type"] == "overview" and f["regions"][0]["counsellors_online"] == 2)
     anna.send({"type": "take"})
-    until(sofie, lambda f: f["type"] == "overview" and f["regions"][0]["assigned"] == 1)
+    heard = until(sofie, lambda f: f["type"] == "overview" and f["regions"][0]["assigned"] == 1)
+    assert of_type(heard, "overview")[-1]["chats"] == [
+        {
+            "conversation": conversation,
+            "region": "utrecht",
+            "nickname": "Sam",
+            "counsellor": "Anna",
+            "urgent": False,
+            "risk": None,
+        }
+    ]
 
     watching = sofie.send({"type": "watch", "conversation": conversation})[0]
     assert watching["type"] == "watching" and watching["counsellor"] == "Anna"
