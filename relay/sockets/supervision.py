@@ -49,7 +49,9 @@ def overview_frames(counsellor: CounsellorSocket, force: bool = False) -> Iterat
             session, counsellor.regions, stale_seconds(), current_app.extensions["relay_region_loads"]
         )
         chats = supervision.assigned_chats(session, counsellor.regions)
-    shape = [(r["id"], r["counsellors_online"], r["queued"], r["assigned"], r["estimate_s"]) for r in regions]
+    shape: list[tuple] = [
+        (r["id"], r["counsellors_online"], r["queued"], r["assigned"], r["estimate_s"]) for r in regions
+    ]
     shape += [(c["conversation"], c["counsellor"], c["urgent"]) for c in chats]
     if force or shape != counsellor.last_overview:
         counsellor.last_overview = shape
