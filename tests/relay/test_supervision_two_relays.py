@@ -4,6 +4,7 @@ on relay A; watching, whispering, a flag and the live overview travel through Re
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -65,8 +66,24 @@ def test_watch_whisper_flag_and_overview_cross_relays(relays, make_counsellor):
         sofie, lambda f: f == {"type": "flag", "conversation": conversation, "counsellor": "Anna", "region": "utrecht"}
     )
 
+    assert sofie.send({"type": "unwatch", "conversation": conversation}) == [
+        {"type": "unwatched", "conversation": conversation}
+    ]
+    until(anna, lambda f: f == {"type": "unwatched", "conversation": conversation, "by": "Sofie"})
+    visitor.say("Nog iets")
+    until(anna, lambda f: f["type"] == "message" and f["text"] == "Nog iets")
+    time.sleep(0.3)  # what Anna heard through Redis has had its time to reach Sofie too, had she listened
+    assert "Nog iets" not in json.dumps(sofie.pump())
+    sofie.send({"type": "watch", "conversation": conversation})
+    until(anna, lambda f: f == {"type": "watched", "conversation": conversation, "by": "Sofie"})
     sofie.close()  # her console closes: Anna sees nobody watches any more
     until(anna, lambda f: f == {"type": "unwatched", "conversation": conversation, "by": "Sofie"})
+
+    sofie = CounsellorDriver(relay_a, make_counsellor("sofie", regions="utrecht", name="Sofie", supervisor=True))
+    time.sleep(0.3)  # her own arrival's queue event, through Redis, before the chat ends
+    sofie.pump()
+    anna.send({"type": "end", "conversation": conversation})  # a slot comes free: the overview shows it
+    until(sofie, lambda f: f["type"] == "overview" and f["regions"][0]["assigned"] == 0)
 
     visitor.pump()
     assert "kinderen" not in json.dumps(visitor.received)  # no frame of the whisper, on either relay
@@ -75,3 +92,4 @@ def test_watch_whisper_flag_and_overview_cross_relays(relays, make_counsellor):
     visitor.close()
     returned.close()
     anna.close()
+    sofie.close()
