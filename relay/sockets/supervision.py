@@ -82,6 +82,7 @@ def watch(counsellor: CounsellorSocket, conversation_id: str) -> Iterator[dict]:
         found, error = supervision.watchable(session, conversation_id, counsellor.regions)
         if found is not None:
             history = conversations.transcript(session, conversation_id, for_counsellor=True)
+            whispers = supervision.whispers_of(session, conversation_id)
             if found.counsellor_id is not None and found.counsellor_id != counsellor.counsellor_id:
                 events_of(session).counsellor(
                     found.counsellor_id, "watched", conversation=conversation_id, by=counsellor.name
@@ -105,6 +106,7 @@ def watch(counsellor: CounsellorSocket, conversation_id: str) -> Iterator[dict]:
         "urgent": conversation.urgent,
         "risk": conversation.risk,
         "transcript": history,
+        "whispers": whispers,
     }
 
 

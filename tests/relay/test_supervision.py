@@ -82,6 +82,9 @@ def test_a_whisper_never_reaches_the_visitor_and_is_purged_with_the_chat(
     sofie.send({"type": "watch", "conversation": conversation})
     sofie.send({"type": "whisper", "conversation": conversation, "text": SECRET})
     assert of_type(anna.pump(), "whisper")[0]["text"] == SECRET
+    watching = sofie.send({"type": "watch", "conversation": conversation})[0]  # her console reloaded
+    assert SECRET not in json.dumps(watching["transcript"])
+    assert [(w["from"], w["text"]) for w in watching["whispers"]] == [("Sofie", SECRET)]
 
     visitor.say("Ben je er nog?")  # live frames on the conversation's channel
     anna.send({"type": "message", "conversation": conversation, "text": "Ja, ik ben er."})
@@ -109,9 +112,11 @@ def test_a_whisper_never_reaches_the_visitor_and_is_purged_with_the_chat(
 
 
 def test_an_urgent_chat_that_waits_too_long_alerts_the_supervisors_once(app, visitor_factory, rasa, make_counsellor):
+    queued_visitor(visitor_factory, rasa)  # an ordinary chat that waits as long: no alert
     _visitor, session = queued_visitor(visitor_factory, rasa)
     conversation = session["conversation"]
     sofie = CounsellorDriver(app, make_counsellor("sofie", regions="utrecht", name="Sofie", supervisor=True))
+    bram = CounsellorDriver(app, make_counsellor("bram", regions="twente", name="Bram", supervisor=True))
     with get_db(app).transaction() as db:
         db.execute(
             update(Conversation).where(Conversation.id == conversation).values(priority=2, urgent=True, risk="acute")
@@ -123,6 +128,7 @@ def test_an_urgent_chat_that_waits_too_long_alerts_the_supervisors_once(app, vis
     alerts = of_type(sofie.pump(), "wait_alert")
     assert [(a["conversation"], a["level"]) for a in alerts] == [(conversation, "urgent")]
     assert alerts[0]["waiting_s"] >= app.config["RELAY_SUPERVISOR_ALERT_S"]
+    assert of_type(bram.pump(), "wait_alert") == []  # not his region
 
 
 def test_only_the_counsellor_who_has_the_chat_can_flag_it(visitor_factory, rasa, counsellor_factory):

@@ -113,6 +113,9 @@ export function showWatching(f) {
   }
   w.note.textContent = f.counsellor ? fmt(T.supWith, { name: f.counsellor }) : T.supNobody;
   (f.transcript || []).forEach((/** @type {Frame} */ m) => watchedMessage(m));
+  if (!w.log.querySelector(".whisper")) {
+    (f.whispers || []).forEach((/** @type {Frame} */ x) => w && w.log.appendChild(whisperEl(fmt(T.whisperBy, { name: x.from }), x.text || "")));
+  }
   announce(fmt(T.supWatchingSay, { nick }));
 }
 

@@ -119,6 +119,7 @@ export const T = Object.freeze({
   supFlag: "{name} vraagt of je even meekijkt ({region}).",
   supWaitAlert: "{level}: een gesprek in {region} wacht al {t}.",
   whisperFrom: "Alleen voor jou, van {name}:",
+  whisperBy: "Gefluisterd door {name}:",
   whisperSay: "Fluisterbericht van {name} bij het gesprek met {nick}.",
   watchedBy: "{name} kijkt mee.",
   flag: "Kijk even mee",
