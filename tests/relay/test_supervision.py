@@ -95,6 +95,7 @@ def test_a_whisper_never_reaches_the_visitor_and_is_purged_with_the_chat(
     assert SECRET not in json.dumps(history)  # nor the history of a returning visitor
     with get_db(app).transaction() as db:
         assert db.scalar(select(func.count()).select_from(Message).where(Message.text == SECRET)) == 0
+    assert SECRET not in json.dumps([rasa.sent, rasa.parsed])  # nor the assistant, nor its urgency check
 
     again = counsellor_factory()  # a reloaded console: the whisper apart from the transcript
     taken = of_type(again.received, "taken")[0]

@@ -141,8 +141,11 @@ function stopWatching(id) {
 export function watchedNews(f) {
   const w = watched[f.conversation];
   if (!w) return;
-  if (f.type === "ended") w.note.textContent = T.ended;
-  else w.note.textContent = fmt(T.supWith, { name: f.counsellor || T.none });
+  if (f.type === "ended") {
+    w.note.textContent = T.ended;
+    const form = w.el.querySelector("form"); // nobody left to whisper to
+    if (form) form.remove();
+  } else w.note.textContent = fmt(T.supWith, { name: f.counsellor || T.none });
 }
 
 /** My whisper went out. @param {Frame} f */
