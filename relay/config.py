@@ -59,6 +59,8 @@ DEFAULTS = {
     "RELAY_COUNSELLOR_GRACE_S": 120.0,
     # A visitor whose expected wait passes this many seconds is offered the backup region (achtervang).
     "RELAY_BACKUP_AFTER_S": 600.0,
+    # An urgent or high-risk chat queued longer than this alerts the supervisors of its region (once).
+    "RELAY_SUPERVISOR_ALERT_S": 120.0,
     # Seconds a unit of work waits for a database lock before the client hears "unavailable".
     "DATABASE_LOCK_TIMEOUT": 30.0,
     "COOKIE_SECURE": False,
@@ -89,6 +91,7 @@ _FLOATS = {
     "RELAY_QUEUE_GONE_S",
     "RELAY_COUNSELLOR_GRACE_S",
     "RELAY_BACKUP_AFTER_S",
+    "RELAY_SUPERVISOR_ALERT_S",
     "DATABASE_LOCK_TIMEOUT",
 }
 _BOOLEANS = {"COOKIE_SECURE"}

@@ -1,7 +1,8 @@
 """Delivery of events between sockets.
 
 A ``Broker`` publishes an event (a JSON-able dict) to a channel and calls back every subscription
-that listens to that channel. Channels: ``conversation:<id>``, ``region:<id>``, ``counsellor:<id>``.
+that listens to that channel. Channels: ``conversation:<id>``, ``region:<id>``, ``counsellor:<id>``,
+``supervision:<region>``.
 Events are published only after the database commit they describe, and callbacks must be quick
 (they run on the publisher's or the broker's thread): sockets just queue them.
 

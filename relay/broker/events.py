@@ -27,6 +27,11 @@ def counsellor_channel(counsellor_id: int) -> str:
     return f"counsellor:{counsellor_id}"
 
 
+def supervision_channel(region_id: str) -> str:
+    """Where the supervisors of a region hear flags and wait alerts (relay/domain/supervision.py)."""
+    return f"supervision:{region_id}"
+
+
 def presence_event(conversation_id: str, status: str, since: str | None = None) -> tuple[str, dict[str, Any]]:
     """The visitor came back ("online") or dropped off ("offline") at ``since``: published at once
     rather than after a commit (what is stored of it is only the visitor's last-seen time)."""
@@ -64,6 +69,10 @@ class PendingEvents:
 
     def counsellor(self, counsellor_id: int, event: str, **fields: Any) -> None:
         self.items.append((counsellor_channel(counsellor_id), {"event": event, **fields}))
+
+    def supervisors(self, region_id: str, event: str, **fields: Any) -> None:
+        """For the supervisors of a region only: never on a conversation's channel, which the visitor hears."""
+        self.items.append((supervision_channel(region_id), {"event": event, "region": region_id, **fields}))
 
     def publish(self, publish: Callable[[str, dict[str, Any]], None]) -> None:
         items, self.items = self.items, []

@@ -278,6 +278,9 @@ def end(session: Session, conversation: Conversation, by: str) -> bool:
     moved = _move(session, conversation, ENDED, ended_by=by, ended_at=utcnow())
     if moved and before is not None:
         figures.ended(session, conversation, before.state, before.queued_at, before.assigned_at)
+        if before.state == ASSIGNED:
+            # A counsellor's slot came free: the waits and the supervisors' overview change with it.
+            events_of(session).region_changed(conversation.region)
     return moved
 
 

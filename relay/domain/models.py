@@ -156,6 +156,9 @@ class Conversation(Base):
     # conversation came from when the visitor accepted it.
     backup_offer: Mapped[Optional[str]] = mapped_column(String(16))
     backup_from: Mapped[Optional[str]] = mapped_column(String(64))
+    # Supervisors were alerted that this urgent or high-risk conversation waited longer than
+    # RELAY_SUPERVISOR_ALERT_S (relay/domain/supervision.py): once, by whichever relay swept first.
+    wait_alerted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Message(Base):
@@ -173,6 +176,20 @@ class Message(Base):
     text: Mapped[str] = mapped_column(Text)
     buttons: Mapped[Optional[list[Any]]]
     client_id: Mapped[Optional[str]] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Whisper(Base):
+    """A supervisor's word to the counsellor who has a conversation (relay/domain/supervision.py).
+    Apart from the messages on purpose: nothing that serves the visitor reads this table. Deleted with
+    its conversation by the retention purge."""
+
+    __tablename__ = "whispers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    supervisor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("counsellors.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -14,7 +14,7 @@ their phone.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, case, exists, or_, select, update
@@ -136,6 +136,7 @@ def online_counsellors(session: Session, now: datetime, stale_s: float) -> list[
 class SweepResult:
     left_queue: list[str]  # queued conversations whose visitor was gone too long
     requeued: list[str]  # assigned conversations whose counsellor was gone too long
+    wait_alerts: list[str] = field(default_factory=list)  # urgent/high waits the supervisors heard of
 
 
 def sweep(session: Session, now: datetime, gone_s: float, grace_s: float, stale_s: float) -> SweepResult:

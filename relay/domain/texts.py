@@ -150,6 +150,8 @@ COUNSELLOR_ERRORS = {
     "queue_empty": "Er wacht nu niemand in jouw wachtrijen.",
     "region_not_found": "Deze regio bestaat niet.",
     "region_closed": "Deze regio is nu gesloten; kies een regio die open is.",
+    "not_supervisor": "Alleen coördinatoren kunnen meekijken en fluisteren.",
+    "not_assigned": "Niemand heeft dit gesprek nu; je fluisterbericht kan nergens heen.",
 }
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from flask import Flask, current_app
 
 from relay.db import get_db
-from relay.domain import presence
+from relay.domain import presence, supervision
 from relay.domain.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -71,8 +71,8 @@ def stale_seconds(app: Flask | None = None) -> float:
 
 
 def keep_presence(app: Flask, now: datetime | None = None) -> presence.SweepResult:
-    """One round: the heartbeat of this relay's sockets, the sweep, then the backup region offered to
-    those who wait in vain (relay/domain/backup.py)."""
+    """One round: the heartbeat of this relay's sockets, the sweep, the backup region offered to those
+    who wait in vain (relay/domain/backup.py), then the supervisors' wait alerts."""
     now = now or utcnow()
     visitors, counsellors = local_sockets(app).snapshot()
     db = get_db(app)
@@ -93,6 +93,8 @@ def keep_presence(app: Flask, now: datetime | None = None) -> presence.SweepResu
         offered = BackupRules.of(app).offer_to_waiting(session, now)
     if offered:
         log.info("presence sweep: %d offered their backup region", len(offered))
+    with db.transaction() as session:
+        result.wait_alerts = supervision.alert_long_waits(session, now, float(app.config["RELAY_SUPERVISOR_ALERT_S"]))
     if result.left_queue or result.requeued:
         log.info(
             "presence sweep: %d left the queue (visitor gone), %d back in the queue (counsellor gone)",

@@ -20,7 +20,15 @@ from sqlalchemy.orm import Session
 
 from relay.db import get_db
 from relay.domain import figures
-from relay.domain.models import Conversation, CounsellorSession, FeedbackComment, LoginFailure, Message, utcnow
+from relay.domain.models import (
+    Conversation,
+    CounsellorSession,
+    FeedbackComment,
+    LoginFailure,
+    Message,
+    Whisper,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +78,10 @@ def purge_relay(session: Session, retention_days: float, now: datetime | None = 
         result.messages = _deleted(
             session,
             delete(Message).where(Message.conversation_id.in_(ids)).execution_options(synchronize_session=False),
+        )
+        # Named, not left to ON DELETE CASCADE: SQLite enforces foreign keys only when asked to.
+        session.execute(
+            delete(Whisper).where(Whisper.conversation_id.in_(ids)).execution_options(synchronize_session=False)
         )
         session.execute(
             delete(Conversation).where(Conversation.id.in_(ids)).execution_options(synchronize_session=False)

@@ -21,12 +21,13 @@ from relay.broker import Subscription, get_broker
 from relay.broker.events import conversation_channel, counsellor_channel, events_of, region_channel, typing_event
 from relay.db import get_db
 from relay.domain import conversations, presence, queues, texts
+from relay.domain import supervision as supervision_domain
 from relay.domain.models import Conversation, Counsellor, utcnow
 from relay.domain.states import ASSIGNED, ENDED
 from relay.ops import metrics
 from relay.ops.presence import local_sockets, stale_seconds
 from relay.schedule import get_regions, get_schedule
-from relay.sockets import frames
+from relay.sockets import frames, supervision
 from relay.sockets.frames import (
     FrameError,
     Inbox,
@@ -43,7 +44,7 @@ from voordeur_content import regions as region_data
 
 log = logging.getLogger(__name__)
 bp = Blueprint("counsellor", __name__)
-COUNSELLOR_FRAMES = ("take", "message", "end", "transfer", "typing", "release")
+COUNSELLOR_FRAMES = ("take", "message", "end", "transfer", "typing", "release", "flag", *supervision.SUPERVISOR_FRAMES)
 
 
 @dataclass
@@ -61,6 +62,9 @@ class CounsellorSocket:
     subscription: Subscription | None = None
     typing: TypingThrottle = field(default_factory=TypingThrottle)  # per conversation
     registered: bool = False  # counted in this relay's presence (relay/ops/presence.py)
+    supervisor: bool = False
+    watching: dict[str, conversations.ShownSeqs] = field(default_factory=dict)  # read along (supervisor)
+    last_overview: list | None = None
 
     @classmethod
     def for_counsellor(cls, counsellor: Counsellor) -> "CounsellorSocket":
@@ -70,6 +74,7 @@ class CounsellorSocket:
             name=counsellor.name,
             regions=region_ids_of(counsellor, [r.id for r in get_regions()]),
             max_chats=counsellor.max_chats,
+            supervisor=counsellor.supervisor,
         )
 
     def listen(self, channel: str) -> None:
@@ -106,8 +111,10 @@ def counsellor_connected(counsellor: CounsellorSocket) -> Iterator[dict]:
         "name": counsellor.name,
         "regions": counsellor.regions,
         "max_chats": counsellor.max_chats,
+        "supervisor": counsellor.supervisor,
     }
     yield from queue_frames(counsellor, force=True)
+    yield from supervision.supervisor_connected(counsellor)
     with get_db().transaction() as session:
         open_ids = list(
             session.scalars(
@@ -133,6 +140,7 @@ def counsellor_presence(counsellor: CounsellorSocket, online: bool) -> None:
 def counsellor_gone(counsellor: CounsellorSocket) -> None:
     """The console's socket closed: stored if it was this counsellor's last one here. Should the
     database be away, the heartbeat stops all the same and the sweep sees them gone."""
+    supervision.unwatch_all(counsellor)  # the counsellors read along with hear that it stopped
     was_registered, counsellor.registered = counsellor.registered, False
     if was_registered and local_sockets().counsellor_closed(counsellor.counsellor_id):
         counsellor_presence(counsellor, online=False)
@@ -192,8 +200,9 @@ def follow(counsellor: CounsellorSocket, conversation_id: str) -> Iterator[dict]
     with get_db().transaction() as session:
         conversation = conversations.get_conversation(session, conversation_id)
         history = conversations.transcript(session, conversation_id, for_counsellor=True)
+        whispers = supervision_domain.whispers_of(session, conversation_id)  # apart from the transcript
     counsellor.open_chats[conversation_id] = conversations.ShownSeqs(floor=history[-1]["seq"] if history else 0)
-    yield taken_frame(conversation, history)
+    yield {**taken_frame(conversation, history), "whispers": whispers}
 
 
 def taken_frame(conversation: Conversation, transcript: list[dict]) -> dict:
@@ -236,6 +245,8 @@ def handle_counsellor_frame(counsellor: CounsellorSocket, raw: object) -> Iterat
             counsellor_typing(counsellor, conversation_id)
         elif frame["type"] == "release":
             yield from release(counsellor, conversation_id)
+        elif frame["type"] in ("flag", *supervision.SUPERVISOR_FRAMES):
+            yield from supervision.handle_supervision_frame(counsellor, frame, conversation_id)
         else:
             yield from transfer(counsellor, conversation_id, optional_string(frame, "region", 64))
     except FrameError as error:
@@ -381,6 +392,11 @@ def counsellor_event_frames(counsellor: CounsellorSocket, channel: str, event: d
     kind = event.get("event")
     if kind in ("queue_changed", "presence_changed"):
         yield from queue_frames(counsellor)
+        yield from supervision.overview_frames(counsellor)
+        return
+    supervised = supervision.supervision_event_frames(counsellor, channel, event)
+    if supervised is not None:
+        yield from supervised
         return
     if kind == "taken":  # on counsellor:<id>: another of this counsellor's sockets took a chat
         yield from follow(counsellor, event["conversation"])

@@ -1,4 +1,5 @@
-"""The console's HTTP API: login, logout, who am I, canned replies, registrations, service figures."""
+"""The console's HTTP API: login, logout, who am I, canned replies, registrations, service figures,
+the supervisor's overview."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from relay.db import get_db
-from relay.domain import figures, figures_report, registrations
+from relay.domain import figures, figures_report, registrations, supervision
 from relay.domain.models import Counsellor
+from relay.ops.presence import stale_seconds
 from relay.schedule import get_regions
 from relay.sockets.origins import same_origin
 from relay.web import auth
@@ -184,6 +186,16 @@ def stats_csv() -> ResponseReturnValue:
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={name}"},
     )
+
+
+@bp.get("/overview")
+@supervisor_required
+def overview() -> Response:
+    """The supervisor's regions now: counsellors online, waiting, in a chat, longest wait, estimate."""
+    regions = auth.region_ids_of(g.counsellor, [r.id for r in get_regions()])
+    with get_db().transaction() as session:
+        rows = supervision.overview(session, regions, stale_seconds(), current_app.extensions["relay_region_loads"])
+    return jsonify({"regions": rows})
 
 
 def init_app(app: Flask) -> None:

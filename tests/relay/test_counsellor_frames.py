@@ -18,7 +18,14 @@ def test_connect_sends_hello_and_queue(visitor_factory, rasa, counsellor_factory
     queued_visitor(visitor_factory, rasa)
     anna = counsellor_factory()
     hello, queue_frame = anna.received[:2]
-    assert hello == {"type": "hello", "username": "anna", "name": "Anna", "regions": ["utrecht"], "max_chats": 3}
+    assert hello == {
+        "type": "hello",
+        "username": "anna",
+        "name": "Anna",
+        "regions": ["utrecht"],
+        "max_chats": 3,
+        "supervisor": False,
+    }
     item = queue_frame["items"][0]
     assert item["nickname"] == "Sam" and item["region"] == "utrecht" and item["waiting_s"] >= 0
 

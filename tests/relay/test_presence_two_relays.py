@@ -4,9 +4,6 @@ points elsewhere)."""
 
 from __future__ import annotations
 
-import os
-import time
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -15,47 +12,14 @@ from relay.domain import texts
 from relay.domain.models import utcnow
 from relay.ops.presence import keep_presence
 from tests.support.clients import of_type
-from tests.support.drivers import CounsellorDriver, ScriptedRasa, VisitorDriver, bot_says, handoff
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+from tests.support.drivers import CounsellorDriver, VisitorDriver
+from tests.support.relays import two_relays, until
 
 
 @pytest.fixture
 def relays(app, database_url):
-    """Relay A is the test's ``app``; relay B a second app on its database. Both on one Redis."""
-    from relay import create_app
-    from relay.bridge.triage import get_model_opinions
-    from relay.broker import get_broker
-    from relay.db import get_db
-
-    separator = "&" if "?" in REDIS_URL else "?"
-    redis_url = f"{REDIS_URL}{separator}prefix=voordeur-test-{uuid.uuid4().hex[:12]}"
-    made = []
-    for _ in range(2):
-        relay = create_app(
-            {"TESTING": True, "DATABASE_URL": database_url, "RELAY_SCHEDULE": "always", "REDIS_URL": redis_url}
-        )
-        scripted = ScriptedRasa()
-        scripted.answers["Ik wil een mens"] = bot_says("Ik zet je in de wachtrij.", signals=[handoff()])
-        relay.extensions["relay_rasa"] = scripted
-        made.append(relay)
-    yield made
-    for relay in made:
-        get_model_opinions(relay).shutdown()
-        get_broker(relay).close()
-        get_db(relay).dispose()
-
-
-def until(driver, wanted, timeout: float = 10.0) -> list[dict]:
-    """Pump a driver until a frame matches ``wanted`` (events come through Redis, a moment later)."""
-    seen: list[dict] = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        seen += driver.pump()
-        if any(wanted(frame) for frame in seen):
-            return seen
-        time.sleep(0.05)
-    raise AssertionError(f"not heard within {timeout} s: {seen}")
+    """Relay A and relay B on the test's database, both on one Redis."""
+    yield from two_relays(database_url)
 
 
 def test_presence_and_typing_cross_relays(relays, make_counsellor):

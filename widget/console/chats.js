@@ -8,6 +8,7 @@ import { intakeText, updateTakeNext } from "./queue.js";
 import { registrationForm } from "./registration.js";
 import { beep } from "./sound.js";
 import { regionName, state } from "./state.js";
+import { flagButton } from "./supervise.js";
 import { T } from "./texts.js";
 
 /** @typedef {import("./state.js").Chat} Chat */
@@ -67,7 +68,7 @@ export function chat(id, f) {
         if (regionSel.value) send({ type: "transfer", conversation: id, region: regionSel.value });
       } } }, T.transfer)
     ]),
-    h("div.row", {}, [endBtn, endAsk])
+    h("div.row", {}, [flagButton(id), endBtn, endAsk])
   ]));
   form.addEventListener("submit", (e) => {
     e.preventDefault();

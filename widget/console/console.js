@@ -11,6 +11,10 @@ import { askBeforeLogout, remind, showPresence, showTyping } from "./presence.js
 import { renderQueue, tick } from "./queue.js";
 import { CounsellorSocket } from "./socket.js";
 import { beep, unlock } from "./sound.js";
+import {
+  bindSupervisor, clearSupervision, renderOverview, showWatcher, showWatching, showWhisper, supervisorAlert,
+  tickOverview, watchedMessage, watchedNews, whispered
+} from "./supervise.js";
 import { regionName, state } from "./state.js";
 import { T } from "./texts.js";
 
@@ -33,6 +37,7 @@ function sendOrSay(f) {
   return sent;
 }
 bindSender(sendOrSay);
+bindSupervisor(sendOrSay);
 /** @param {string} conversation */
 const take = (conversation) => sendOrSay({ type: "take", conversation });
 window.addEventListener("beforeunload", (e) => { if (waiting()) e.preventDefault(); });
@@ -67,6 +72,7 @@ function stop() {
   clearChats();
   state.queue = []; state.seenUrgent = {};
   $("queue").textContent = "";
+  clearSupervision();
 }
 loginForm.addEventListener("submit", async (e) => {
   e.preventDefault();
@@ -132,12 +138,21 @@ const handlers = {
     const isNew = !state.chats[f.conversation]; // after a reconnect the relay sends my open chats again
     const c = chat(f.conversation, f);
     (f.transcript || []).forEach((/** @type {Frame} */ m) => addMessage(c, m));
+    // Whispers so far (after a reload), quietly; those shown already are not shown twice.
+    (f.whispers || []).slice(c.log.querySelectorAll(".whisper").length).forEach((/** @type {Frame} */ w) => showWhisper(c, w, true));
     // state "ended": a chat that ended while I was away, back for its registration ("ended" follows)
     if (isNew && f.state !== "ended") { announce(fmt(T.taken, { nick: c.nick })); c.input.focus(); }
   },
-  message(f) { stored(f); addMessage(chat(f.conversation), f); },
+  message(f) {
+    if (f.watched) { watchedMessage(f); return; } // a chat I read along with, not one of mine
+    stored(f);
+    addMessage(chat(f.conversation), f);
+  },
   alert(f) { const c = state.chats[f.conversation]; if (c) raise(c); },
-  ended(f) { const c = state.chats[f.conversation]; if (c) ended(c, f.by); },
+  ended(f) {
+    if (f.watched) { watchedNews(f); return; }
+    const c = state.chats[f.conversation]; if (c) ended(c, f.by);
+  },
   transferred(f) {
     const c = state.chats[f.conversation];
     if (!c) return;
@@ -152,6 +167,16 @@ const handlers = {
   },
   presence(f) { const c = state.chats[f.conversation]; if (c) showPresence(c, f.visitor === "online", f.since); },
   typing(f) { const c = state.chats[f.conversation]; if (c && !c.ended) showTyping(c, true); },
+  overview(f) { renderOverview(f); },
+  watching(f) { showWatching(f); },
+  watched_taken(f) { watchedNews(f); },
+  whispered(f) { whispered(f); },
+  flag(f) { beep(); supervisorAlert(f); },
+  wait_alert(f) { beep(); supervisorAlert(f); },
+  whisper(f) { const c = state.chats[f.conversation]; if (c) showWhisper(c, f); },
+  watched(f) { const c = state.chats[f.conversation]; if (c) showWatcher(c, f); },
+  unwatched(f) { const c = state.chats[f.conversation]; if (c && f.by) showWatcher(c, f); },
+  flagged() { announce(T.flagged); },
   error(f) {
     if (f.conversation && REFUSED.includes(f.code)) refused(f.conversation);
     const text = f.message || f.code;
@@ -168,7 +193,7 @@ $("show-figures").addEventListener("click", () => {
   if (show) { loadFigures(); $("fig-title").focus(); }
 });
 
-setInterval(() => { tick(); remind(); }, 1000);
+setInterval(() => { tick(); remind(); tickOverview(); }, 1000);
 $("take-next").addEventListener("click", () => sendOrSay({ type: "take" }));
 
 // ---- start: logged in already (cookie) or not ----------------------------------------------------

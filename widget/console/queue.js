@@ -3,6 +3,7 @@
 import { $, fmt, h } from "./dom.js";
 import { presenceText } from "./presence.js";
 import { regionName, state } from "./state.js";
+import { watchButton } from "./supervise.js";
 import { T } from "./texts.js";
 
 /** @param {number} s seconds */
@@ -45,7 +46,8 @@ export function renderQueue(take) {
       ]),
       h("p.intake", {}, intakeText(i.intake)),
       h("button.take", { type: "button", on: { click: () => take(i.conversation) } },
-        [T.take, h("span.sr", {}, " " + fmt(T.takeWith, { nick: i.nickname || T.none }))])
+        [T.take, h("span.sr", {}, " " + fmt(T.takeWith, { nick: i.nickname || T.none }))]),
+      state.me && state.me.supervisor ? watchButton(i.conversation, i.nickname || T.none) : null
     ]));
   }
   $("queue-count").textContent = "(" + state.queue.length + ")";
