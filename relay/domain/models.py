@@ -156,6 +156,9 @@ class Conversation(Base):
     # conversation came from when the visitor accepted it.
     backup_offer: Mapped[Optional[str]] = mapped_column(String(16))
     backup_from: Mapped[Optional[str]] = mapped_column(String(64))
+    # The counsellor's own notes on this chat (relay/domain/notes.py): never shown to the visitor,
+    # deleted with the conversation.
+    counsellor_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Message(Base):

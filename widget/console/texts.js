@@ -107,5 +107,10 @@ export const T = Object.freeze({
   pendingOffline: "wacht op verbinding; wordt verstuurd zodra die er is",
   notSent: "niet verstuurd: het gesprek is voorbij of niet meer van jou",
   notNow: "Er is nu geen verbinding. Probeer het zo opnieuw.",
+  notes: "Eigen notities",
+  notesLabel: "Notities bij dit gesprek: alleen voor medewerkers, nooit voor de bezoeker. Ze worden gewist met het gesprek.",
+  noteSaving: "Notitie wordt bewaard…",
+  noteSaved: "Notitie bewaard.",
+  noteNotSaved: "Notitie nog niet bewaard. Probeer het zo opnieuw; de tekst blijft staan.",
   none: "–"
 });
