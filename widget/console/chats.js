@@ -110,6 +110,7 @@ function titleChat(c, f) {
   c.title.textContent = "";
   c.title.appendChild(h("span.nick", {}, c.nick));
   c.title.appendChild(h("span.region", {}, regionName(c.region)));
+  if (typeof f.risk === "string" && T.risk[f.risk]) c.title.appendChild(h("span.risk", {}, T.risk[f.risk]));
   // Came through the backup (achtervang): the visitor's own organisation may need to follow up.
   if (typeof f.backup_from === "string" && f.backup_from) {
     c.title.appendChild(h("span.backup", {}, fmt(T.viaBackup, { region: regionName(f.backup_from) })));
