@@ -159,6 +159,9 @@ class Conversation(Base):
     # Supervisors were alerted that this urgent or high-risk conversation waited longer than
     # RELAY_SUPERVISOR_ALERT_S (relay/domain/supervision.py): once, by whichever relay swept first.
     wait_alerted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The counsellor's own notes on this chat (relay/domain/notes.py): never shown to the visitor,
+    # deleted with the conversation.
+    counsellor_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Message(Base):

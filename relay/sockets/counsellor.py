@@ -218,6 +218,7 @@ def taken_frame(conversation: Conversation, transcript: list[dict]) -> dict:
         # The region it came from through the backup (achtervang), whose organisation may follow up.
         "backup_from": conversation.backup_from,
         "intake": conversation.intake or {},
+        "note": conversation.counsellor_note or "",  # the counsellor's own notes (relay/domain/notes.py)
         "transcript": transcript,
         **presence.visitor_presence(conversation, utcnow(), stale_seconds()).fields(),
     }

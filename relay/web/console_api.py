@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from relay.db import get_db
-from relay.domain import figures, figures_report, registrations, supervision
+from relay.domain import figures, figures_report, notes, registrations, supervision
 from relay.domain.models import Counsellor
 from relay.ops.presence import stale_seconds
 from relay.schedule import get_regions
@@ -143,6 +143,20 @@ def create_registration() -> ResponseReturnValue:
         status = 404 if error.code == "not_found" else 409 if error.code == "already_registered" else 400
         return _error(status, error.code, str(error))
     return jsonify({"id": registration_id}), 201
+
+
+@bp.put("/conversations/<conversation_id>/note")
+@login_required
+def save_note(conversation_id: str) -> ResponseReturnValue:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return _error(400, "invalid_json", "Ongeldige gegevens.")
+    try:
+        with get_db().transaction() as session:
+            notes.save_note(session, conversation_id, g.counsellor.id, data.get("text"))
+    except notes.NoteError as error:
+        return _error(404 if error.code == "not_found" else 400, error.code, str(error))
+    return jsonify({"saved": True})
 
 
 @bp.get("/registrations.csv")

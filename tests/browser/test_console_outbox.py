@@ -55,3 +55,27 @@ def test_a_queue_update_keeps_focus_on_the_visitor_the_counsellor_was_on(relay_s
     to_queue(late, "Noor")
     expect(console.locator("#queue li")).to_have_count(3)
     expect(console.locator("#queue li").filter(has_text="Kim").get_by_role("button")).to_be_focused()
+
+
+def test_the_counsellors_notes_are_saved_and_come_back_after_a_reload(relay_server, open_page, axe):
+    relay_server.add_counsellor("anna", "geheim-wachtwoord-1", "Anna", ["utrecht"])
+    console = open_page().page
+    console_login(console, relay_server.url, "anna", "geheim-wachtwoord-1")
+    page = open_page(viewport={"width": 390, "height": 760}).page
+    start_chat(page, relay_server.url)
+    to_queue(page, "Sam")
+    console.locator("#queue li").filter(has_text="Sam").get_by_role("button", name="Neem dit gesprek").click()
+    card = console.locator("article.card").filter(has_text="Sam")
+    card.get_by_text("Eigen notities").click()
+    notes = card.get_by_label("Notities bij dit gesprek")
+    notes.fill("Oudere zus woont in huis; terugbellen besproken.")
+    notes.press("Tab")  # leaving the field saves it
+    expect(card.locator(".notestatus")).to_have_text("Notitie bewaard.")
+    assert_accessible(axe, console, "console, a chat with notes")
+
+    console.reload()
+    card = console.locator("article.card").filter(has_text="Sam")
+    expect(card.get_by_label("Notities bij dit gesprek")).to_have_value(
+        "Oudere zus woont in huis; terugbellen besproken."
+    )
+    assert "Oudere zus" not in page.locator("#voordeur").text_content()

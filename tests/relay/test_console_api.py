@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import datetime, timezone
 
 from tests.support.drivers import bot_says, handoff
 
@@ -131,3 +132,49 @@ def test_repeated_failures_throttle_the_username(client, make_counsellor):
         assert login(client, password="fout").status_code == 401
     throttled = login(client)
     assert throttled.status_code == 429 and throttled.get_json()["error"] == "throttled"
+
+
+def test_the_counsellors_notes_are_kept_with_the_chat_only_for_them_and_never_reach_the_visitor(
+    app, client, visitor_factory, rasa, counsellor_factory, make_counsellor
+):
+    from sqlalchemy import update
+
+    from relay.db import get_db
+    from relay.domain.models import Conversation, Message
+    from relay.ops.retention import purge_relay
+
+    visitor = visitor_factory()
+    conversation = visitor.hello()[0]["conversation"]
+    rasa.answers["Ik wil een mens"] = bot_says("Ik zet je in de wachtrij.", signals=[handoff()])
+    visitor.say("Ik wil een mens")
+    anna = counsellor_factory()
+    anna.send({"type": "take", "conversation": conversation})
+    login(client)
+    note = "Zus woont ook in huis. Terugbellen via 0800 2000 besproken."
+    url = f"/api/console/conversations/{conversation}/note"
+    assert client.put(url, json={"text": note}).get_json() == {"saved": True}
+    # Back on a reconnect, with the chat
+    taken = [f for f in counsellor_factory().received if f.get("type") == "taken"]
+    assert taken and taken[-1]["note"] == note
+    # Never to the visitor, in no frame
+    assert note not in str(visitor.pump())
+    # Only the counsellor who has it; clear errors
+    assert client.put(url, json={"text": "x" * 4001}).status_code == 400
+    assert client.put(url, json={"text": None}).status_code == 400
+    make_counsellor("bram", name="Bram")
+    client.post("/api/console/logout")
+    login(client, "bram")
+    assert client.put(url, json={"text": "van Bram"}).status_code == 404
+    with get_db(app).transaction() as session:
+        assert session.get(Conversation, conversation).counsellor_note == note
+        # Purged with the conversation
+        long_ago = datetime(2020, 1, 1, tzinfo=timezone.utc)
+        session.execute(
+            update(Conversation)
+            .where(Conversation.id == conversation)
+            .values(state="ended", created_at=long_ago, ended_at=long_ago)
+        )
+        session.execute(update(Message).where(Message.conversation_id == conversation).values(created_at=long_ago))
+    with get_db(app).transaction() as session:
+        assert conversation in purge_relay(session, retention_days=30).conversations
+        assert session.get(Conversation, conversation) is None

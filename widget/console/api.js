@@ -11,7 +11,7 @@ let onExpired = () => {};
 export function whenExpired(handler) { onExpired = handler; }
 
 /**
- * @param {"GET" | "POST"} method
+ * @param {"GET" | "POST" | "PUT"} method
  * @param {string} path below /api/console/
  * @param {unknown} [body] sent as JSON
  * @returns {Promise<Response>} rejects on a network error and on 401 (after onExpired)

@@ -2,6 +2,7 @@
 /* My conversations: one card each, with the transcript, the compose form, canned replies, transfer,
  * ending, and the registration form once the conversation is over. */
 import { $, announce, fmt, h } from "./dom.js";
+import { notesField } from "./notes.js";
 import { sendMessage } from "./outbox.js";
 import { noteMessage, reminderNote, showPresence, typed } from "./presence.js";
 import { intakeText, updateTakeNext } from "./queue.js";
@@ -85,10 +86,11 @@ export function chat(id, f) {
   const log = h("div.log", { role: "log", tabindex: "0", "aria-label": fmt(T.transcript, { nick }) });
   const presence = h("p.presence"), typing = h("p.typing", { "aria-hidden": "true" });
   const reminder = reminderNote(() => input);
+  const notes = notesField(id, n, typeof f.note === "string" ? f.note : "");
   /** @type {Chat} */
   const c = state.chats[id] = {
     id, nick, region: f.region, bySeq: {}, ended: false, urgent: false,
-    el: h("article.card", { "data-conversation": id, "aria-labelledby": "title-" + n }, [title, presence, log, typing, reminder, form]),
+    el: h("article.card", { "data-conversation": id, "aria-labelledby": "title-" + n }, [title, presence, log, typing, reminder, form, notes.el]),
     title, log, banner: null, form, input, cannedSel, regionSel,
     presence, typing, reminder, typingTimer: undefined, typingSent: 0, lastFrom: "", lastAt: 0
   };
@@ -109,6 +111,7 @@ function titleChat(c, f) {
   c.title.textContent = "";
   c.title.appendChild(h("span.nick", {}, c.nick));
   c.title.appendChild(h("span.region", {}, regionName(c.region)));
+  if (typeof f.risk === "string" && T.risk[f.risk]) c.title.appendChild(h("span.risk", {}, T.risk[f.risk]));
   // Came through the backup (achtervang): the visitor's own organisation may need to follow up.
   if (typeof f.backup_from === "string" && f.backup_from) {
     c.title.appendChild(h("span.backup", {}, fmt(T.viaBackup, { region: regionName(f.backup_from) })));

@@ -131,5 +131,10 @@ export const T = Object.freeze({
   watchedBy: "{name} kijkt mee.",
   flag: "Kijk even mee",
   flagged: "Je coördinator is gevraagd om mee te kijken.",
+  notes: "Eigen notities",
+  notesLabel: "Notities bij dit gesprek: alleen voor medewerkers, nooit voor de bezoeker. Ze worden gewist met het gesprek.",
+  noteSaving: "Notitie wordt bewaard…",
+  noteSaved: "Notitie bewaard.",
+  noteNotSaved: "Notitie nog niet bewaard. Probeer het zo opnieuw; de tekst blijft staan.",
   none: "–"
 });
