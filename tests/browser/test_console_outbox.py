@@ -22,12 +22,12 @@ def test_a_message_written_while_the_relay_is_away_is_sent_once_when_it_is_back(
 
     relay_server.stop()  # the relay restarts (a deploy, a crash): the console's socket drops
     expect(console.locator("#conn")).not_to_have_text("Verbonden.")
-    card.locator("textarea").fill("Ik ben er nog, Sam. Neem je tijd.")
-    card.locator("textarea").press("Enter")
+    card.locator(".compose textarea").fill("Ik ben er nog, Sam. Neem je tijd.")
+    card.locator(".compose textarea").press("Enter")
     pending = card.locator(".msg.pending")
     expect(pending).to_contain_text("Ik ben er nog, Sam.")
     expect(pending).to_contain_text("wacht op verbinding")
-    expect(card.locator("textarea")).to_have_value("")  # the text is safe in the outbox, not in the box
+    expect(card.locator(".compose textarea")).to_have_value("")  # the text is safe in the outbox, not in the box
     assert_accessible(axe, console, "console, a message waiting for the connection")
 
     relay_server.start()

@@ -30,10 +30,10 @@ def test_presence_typing_reminder_and_handover(relay_server, open_page, axe):
     page.get_by_label("Je bericht").press_sequentially("Ik weet niet")
     expect(card.locator(".typing")).to_have_text("Sam is aan het typen…")
     assert "Ik weet niet" not in card.text_content()
-    card.locator("textarea").press_sequentially("Neem je tijd")
+    card.locator(".compose textarea").press_sequentially("Neem je tijd")
     expect(page.locator(".vd-typing")).to_have_text("Anna is aan het typen…")
     assert "Neem je tijd" not in page.locator("#voordeur").text_content()
-    card.locator("textarea").press("Enter")
+    card.locator(".compose textarea").press("Enter")
     expect(page.locator(".vd-typing")).to_have_text("")
     assert_accessible(axe, console, "console, a chat with presence and typing")
 
@@ -44,11 +44,11 @@ def test_presence_typing_reminder_and_handover(relay_server, open_page, axe):
     expect(reminder).to_be_visible()
     expect(reminder).to_contain_text("Het gesprek blijft open")
     reminder.get_by_role("button", name="Vraag: ben je er nog?").click()
-    expect(card.locator("textarea")).to_have_value(
+    expect(card.locator(".compose textarea")).to_have_value(
         "Ben je er nog? Als je even weg moest, is dat helemaal goed. Ik wacht op je, en het gesprek blijft open."
     )
-    expect(card.locator("textarea")).to_be_focused()
-    card.locator("textarea").fill("")
+    expect(card.locator(".compose textarea")).to_be_focused()
+    card.locator(".compose textarea").fill("")
 
     # Logging out with an open chat: first the question, Escape keeps me here.
     console.get_by_role("button", name="Uitloggen").click()

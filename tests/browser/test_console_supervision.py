@@ -40,8 +40,8 @@ def test_overview_watch_whisper_and_flag(relay_server, open_page, axe):
     expect(watching).to_contain_text("Je kijkt mee met Sam")
     expect(card.locator(".watcher")).to_have_text("Sofie kijkt mee.")  # watching is never secret
 
-    card.locator("textarea").fill("Fijn dat je er bent.")
-    card.locator("textarea").press("Enter")
+    card.locator(".compose textarea").fill("Fijn dat je er bent.")
+    card.locator(".compose textarea").press("Enter")
     expect(watching.get_by_role("log")).to_contain_text("Fijn dat je er bent.")
 
     watching.get_by_label("Fluisteren naar de hulpverlener (de bezoeker ziet dit nooit)").fill(WHISPER)
