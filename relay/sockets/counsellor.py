@@ -219,9 +219,17 @@ def taken_frame(conversation: Conversation, transcript: list[dict]) -> dict:
         "backup_from": conversation.backup_from,
         "intake": conversation.intake or {},
         "note": conversation.counsellor_note or "",  # the counsellor's own notes (relay/domain/notes.py)
+        # How long the visitor waited in the queue before this take (null: never queued, or not taken).
+        "waited_s": _waited(conversation),
         "transcript": transcript,
         **presence.visitor_presence(conversation, utcnow(), stale_seconds()).fields(),
     }
+
+
+def _waited(conversation: Conversation) -> int | None:
+    if conversation.queued_at is None or conversation.assigned_at is None:
+        return None
+    return max(0, int((conversation.assigned_at - conversation.queued_at).total_seconds()))
 
 
 def unfollow(counsellor: CounsellorSocket, conversation_id: str) -> None:

@@ -66,6 +66,7 @@ def test_the_counsellors_notes_are_saved_and_come_back_after_a_reload(relay_serv
     to_queue(page, "Sam")
     console.locator("#queue li").filter(has_text="Sam").get_by_role("button", name="Neem dit gesprek").click()
     card = console.locator("article.card").filter(has_text="Sam")
+    expect(card.locator("h3 .waited")).to_have_text("wachtte 1 min")  # how long Sam waited for a person
     card.get_by_text("Eigen notities").click()
     notes = card.get_by_label("Notities bij dit gesprek")
     notes.fill("Oudere zus woont in huis; terugbellen besproken.")

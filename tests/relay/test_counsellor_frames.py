@@ -180,3 +180,12 @@ def test_shown_seqs_show_each_message_once_in_any_order():
     shown = ShownSeqs(floor=3)
     assert [shown.first_time(seq) for seq in (2, 5, 4, 5, 6, 4, 7)] == [False, True, True, False, True, False, True]
     assert shown.floor == 7 and not shown.above
+
+
+def test_the_taken_chat_says_how_long_the_visitor_waited(app, visitor_factory, rasa, counsellor_factory):
+    from tests.support.figures import waited
+
+    _visitor, session = queued_visitor(visitor_factory, rasa)
+    waited(app, session["conversation"], 190)
+    taken = counsellor_factory().send({"type": "take", "conversation": session["conversation"]})[0]
+    assert 190 <= taken["waited_s"] < 200

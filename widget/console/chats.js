@@ -112,6 +112,9 @@ function titleChat(c, f) {
   c.title.appendChild(h("span.nick", {}, c.nick));
   c.title.appendChild(h("span.region", {}, regionName(c.region)));
   if (typeof f.risk === "string" && T.risk[f.risk]) c.title.appendChild(h("span.risk", {}, T.risk[f.risk]));
+  if (typeof f.waited_s === "number") {
+    c.title.appendChild(h("span.waited", {}, fmt(T.waited, { m: Math.max(1, Math.round(f.waited_s / 60)) })));
+  }
   // Came through the backup (achtervang): the visitor's own organisation may need to follow up.
   if (typeof f.backup_from === "string" && f.backup_from) {
     c.title.appendChild(h("span.backup", {}, fmt(T.viaBackup, { region: regionName(f.backup_from) })));

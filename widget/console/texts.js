@@ -131,6 +131,7 @@ export const T = Object.freeze({
   watchedBy: "{name} kijkt mee.",
   flag: "Kijk even mee",
   flagged: "Je coördinator is gevraagd om mee te kijken.",
+  waited: "wachtte {m} min",
   notes: "Eigen notities",
   notesLabel: "Notities bij dit gesprek: alleen voor medewerkers, nooit voor de bezoeker. Ze worden gewist met het gesprek.",
   noteSaving: "Notitie wordt bewaard…",
