@@ -35,6 +35,9 @@ from voordeur_content.regions import Region
 # the intake's answer does not fit a visitor who is already in the queue.
 ANSWERED_INTENT_PREFIX = "faq_"
 WHILE_WAITING = {"faq_english": "utter_english_noted"}
+# Answered with the place in the queue: the intake's "how it works" (first a few questions, then the
+# queue) is wrong for a visitor who waits already and asks how long it takes.
+ABOUT_THE_QUEUE = frozenset({"faq_how_it_works"})
 # Not a bot response: the relay's own "je staat al in de wachtrij", for a request for a person.
 ALREADY_QUEUED = "relay:already_queued"
 # Below this confidence, Rasa's intent is not trusted to pick an answer; the visitor is acknowledged.
@@ -49,6 +52,8 @@ def answer_for(parse: dict | None) -> str | None:
         return None
     if name in WHILE_WAITING:
         return WHILE_WAITING[name]
+    if name in ABOUT_THE_QUEUE:
+        return ALREADY_QUEUED
     if name.startswith(ANSWERED_INTENT_PREFIX):
         return f"utter_{name}"
     if name == "request_human":

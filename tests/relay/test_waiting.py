@@ -40,6 +40,17 @@ def test_asking_for_a_person_in_the_queue_is_told_they_are_in_it(visitor_factory
     assert len(said) == 1 and said[0].startswith("Je staat al in de wachtrij")
 
 
+def test_asking_how_it_works_or_how_long_in_the_queue_is_told_the_place_not_the_intake(visitor_factory, rasa):
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    rasa.intents["hoe lang duurt het?"] = {"name": "faq_how_it_works", "confidence": 0.91}
+    rasa.responses["utter_faq_how_it_works"] = "Eerst stel ik je een paar korte vragen."
+    said = bot_texts(visitor.say("hoe lang duurt het?"))
+    assert said == [
+        "Je staat al in de wachtrij voor een medewerker. Je bent de volgende in de wachtrij. "
+        "Je kunt alvast schrijven wat je wilt vertellen."
+    ]
+
+
 def test_danger_in_the_queue_gets_the_alert_and_the_news_that_the_chat_moved_up(visitor_factory, rasa):
     visitor, _ = queued_visitor(visitor_factory, rasa)
     frames = visitor.say("hij staat nu met een mes voor de deur")
