@@ -21,7 +21,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from relay.bridge.rasa import get_rasa
-from relay.broker.events import events_of
 from relay.db import get_db
 from relay.domain import backup, conversations, queues, texts
 from relay.domain.models import Conversation, Message, utcnow
@@ -156,11 +155,6 @@ def _follow_corrected_town(session: Session, conversation: Conversation, text: s
     if not get_schedule().is_open(region.id):
         current = region_data.get_region(conversation.region or "")
         return texts.queue_not_moved(region.name, current.name if current else "je regio")
-    old_region = conversation.region
     if not conversations.move_queue(session, conversation, region.id):
         return None
-    events = events_of(session)
-    events.conversation(conversation.id, "queued", region=region.id)
-    events.region_changed(region.id)
-    events.region_changed(old_region)
     return texts.queue_moved(region.name)

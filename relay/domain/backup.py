@@ -24,7 +24,6 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
-from relay.broker.events import events_of
 from relay.domain import conversations, estimates, queues, texts
 from relay.domain.models import Conversation, Message
 from relay.domain.presence import online_counsellors
@@ -199,10 +198,6 @@ def answer(
         return _declined(session, conversation, texts.backup_gone(region.name, backup.name))
     if not conversations.move_queue(session, conversation, backup.id, backup_from=region.id):
         return None  # taken or ended meanwhile
-    events = events_of(session)
-    events.conversation(conversation.id, "queued", region=backup.id)
-    events.region_changed(backup.id)
-    events.region_changed(region.id)
     return conversations.store_messages(session, conversation.id, "bot", texts.backup_accepted(backup.name)).messages
 
 

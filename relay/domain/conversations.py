@@ -209,18 +209,26 @@ def move_queue(session: Session, conversation: Conversation, region: str, *, bac
     """queued → queued: the visitor corrected their town while waiting, or accepted the backup region
     of ``backup_from`` (achtervang: relay/domain/backup.py); the conversation goes to ``region``'s queue
     and keeps its place in time (``queued_at`` stays). False when it was taken, ended or moved there
-    meanwhile. A backup hand-over counts as backup_out and backup_in in the figures, not as a transfer."""
+    meanwhile. A backup hand-over counts as backup_out and backup_in in the figures, not as a transfer.
+    The move is announced with the commit: the visitor follows the new queue, both queues change."""
+    old_region = conversation.region
     values: dict[str, Any] = {"region": region}
     conditions = [Conversation.region != region]
     if backup_from is not None:
         values.update(backup_from=backup_from, backup_offer="accepted")
         conditions.append(Conversation.region == backup_from)
     moved = _move(session, conversation, QUEUED, *conditions, only_from=(QUEUED,), **values)
-    if moved and backup_from is not None:
+    if not moved:
+        return False
+    if backup_from is not None:
         figures.backup_handover(session, backup_from, region)
-    elif moved:
+    else:
         figures.transferred(session, region)
-    return moved
+    events = events_of(session)
+    events.conversation(conversation.id, "queued", region=region)
+    events.region_changed(region)
+    events.region_changed(old_region)
+    return True
 
 
 def assign(session: Session, conversation: Conversation, counsellor_id: int) -> bool:

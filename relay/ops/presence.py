@@ -18,6 +18,7 @@ from flask import Flask, current_app
 from relay.db import get_db
 from relay.domain import presence, supervision
 from relay.domain.models import utcnow
+from relay.ops import periodic
 
 log = logging.getLogger(__name__)
 
@@ -107,18 +108,8 @@ def keep_presence(app: Flask, now: datetime | None = None) -> presence.SweepResu
 def start_presence_keeper(app: Flask) -> threading.Event:
     """Run ``keep_presence`` in a daemon thread every RELAY_PRESENCE_INTERVAL seconds; set the
     returned event to stop."""
-    stop = threading.Event()
     interval = max(float(app.config["RELAY_PRESENCE_INTERVAL"]), 0.1)
-
-    def loop() -> None:
-        while not stop.wait(interval):
-            try:
-                keep_presence(app)
-            except Exception:  # the database may be away for a moment; try again next time
-                log.exception("presence keeper failed")
-
-    threading.Thread(target=loop, name="presence-keeper", daemon=True).start()
-    return stop
+    return periodic.every(interval, lambda: keep_presence(app), "presence-keeper")
 
 
 def init_app(app: Flask) -> None:

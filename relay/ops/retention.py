@@ -29,6 +29,7 @@ from relay.domain.models import (
     Whisper,
     utcnow,
 )
+from relay.ops import periodic
 
 log = logging.getLogger(__name__)
 
@@ -202,17 +203,5 @@ def start_periodic_purge(app: Flask, first_delay: float = 5.0) -> threading.Even
 
     Several relay processes may all do this: deleting what is already gone deletes nothing.
     """
-    stop = threading.Event()
     interval = max(float(app.config["RELAY_PURGE_INTERVAL"]), 1.0)
-
-    def loop() -> None:
-        delay = min(first_delay, interval)
-        while not stop.wait(delay):
-            delay = interval
-            try:
-                purge(app)
-            except Exception:  # the database may be away for a moment; try again next time
-                log.exception("periodic purge failed")
-
-    threading.Thread(target=loop, name="retention-purge", daemon=True).start()
-    return stop
+    return periodic.every(interval, lambda: purge(app), "retention-purge", first_delay=first_delay)
