@@ -27,6 +27,14 @@ _LEADING_WORDS = re.compile(
 )
 _TRAILING_WORDS = re.compile(r"(?:\s+(?:en|omgeving|e o|eo|ongeveer|denk ik|geloof ik|dus))+$")
 _CLAUSES = re.compile(r"[,;:!?\n]+|\.\s")
+# "hasselt in overijssel": the province after a town tells which of two places of that name (the
+# aliases of content/regions.yml are written "hasselt overijssel").
+_IN_PROVINCE = re.compile(
+    r"\s+in\s+(?:de\s+)?(?:provincie\s+)?(?=(?:groningen|friesland|fryslan|drenthe|overijssel|flevoland|gelderland|"
+    r"utrecht|noord holland|zuid holland|zeeland|noord brabant|brabant|limburg)$)"
+)
+# "niet in belgie hoor": Belgium denied is no answer of Belgium.
+_NOT_BELGIUM = re.compile(r"\b(?:niet|geen|not)\b(?:\s+\S+){0,2}\s+(?:belgie|belgium|vlaanderen)\b")
 # Dutch, and English for visitors who write English ("we live near Leiden", "close to Utrecht").
 # "op" for the islands and villages people live "on" ("op Texel", "op Urk").
 _PREPOSITION = re.compile(r"\b(?:in|uit|bij|van|op|rond|nabij|vlakbij|omgeving|near|around|from|close to|outside)\s+")
@@ -282,10 +290,18 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
         return UNKNOWN_PLACE
     clauses = [clause for clause in _CLAUSES.split(text) if clause.strip()]
     if len(clauses) > 1:  # "spijkenisse, mijn adres zeg ik liever niet": each part on its own first
-        for clause in clauses:
-            answer = place_answer(clause, path, places_path)
-            if answer.kind is not PlaceKind.UNKNOWN:
-                return answer
+        found = [place_answer(clause, path, places_path) for clause in clauses]
+        known = [answer for answer in found if answer.kind is not PlaceKind.UNKNOWN]
+        if known:  # a Dutch place before a province or Belgium ("niet in belgie, hasselt in overijssel")
+            return min(known, key=lambda answer: _KIND_RANK[answer.kind])
+    answer = _place_in(_IN_PROVINCE.sub(" ", words), lookup)
+    if answer.kind is PlaceKind.BELGIUM and _NOT_BELGIUM.search(words):
+        return UNKNOWN_PLACE
+    return answer
+
+
+def _place_in(words: str, lookup: _Lookup) -> PlaceAnswer:
+    """The place one clause names (place_answer)."""
     if words in lookup.answers:
         return lookup.answers[words]
     leading = _LEADING_WORDS.match(words)

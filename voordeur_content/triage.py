@@ -233,7 +233,8 @@ def _features_of(text: str) -> str:
     return _features(read, _findings(read, rules))
 
 
-def _decide(chances: Dict[str, float], found: List[Finding], settings: Dict[str, float]) -> Assessment:
+def _decide(chances: Dict[str, float], found: List[Finding], settings: Dict[str, float], words: int = 99) -> Assessment:
+    """The grade from the classifier's chances, the rules' findings and the message's length in words."""
     if chances.get("suicide", 0.0) >= settings["suicide_threshold"]:
         category: Optional[str] = "suicide"
     else:
@@ -241,6 +242,8 @@ def _decide(chances: Dict[str, float], found: List[Finding], settings: Dict[str,
         category = likeliest if likeliest != "none" and chances[likeliest] >= settings["threshold"] else None
     if category is None:
         return NONE
+    if not found and words <= settings.get("short_words", 0) and chances[category] < settings.get("short_threshold", 0):
+        return NONE  # a short reply without a signal ("ik ben 13"): one word is no ground for an alert
     if category == "acute" and any(f.category == "suicide" for f in found):
         category = "suicide"  # danger now and suicide both: 113's guidance, which also names 112
     reason = (
@@ -278,7 +281,7 @@ def assess(text: str, path: Optional[Path] = None) -> Assessment:
     model = triage_classifier.classifier(_features_of)
     if model is None:
         return _most_serious(found)
-    return _decide(model.probabilities(_features(read, found)), found, rules.classifier)
+    return _decide(model.probabilities(_features(read, found)), found, rules.classifier, len(text.split()))
 
 
 def weigh(

@@ -42,7 +42,7 @@ class Rules:
     jokes: Pattern[str]
     idioms: Pattern[str]
     spelling: Dict[str, str]
-    classifier: Dict[str, float]  # threshold, suicide_threshold (voordeur_content/triage_classifier.py)
+    classifier: Dict[str, float]  # threshold, suicide_threshold, short_words, short_threshold (content/triage.yml)
     lexicon: Tuple[str, ...]  # the words of every phrase, for correcting typos
 
 
@@ -144,6 +144,8 @@ def _build(data: Dict[str, Any]) -> Rules:
         classifier={
             "threshold": float((data.get("classifier") or {}).get("threshold", 0.35)),
             "suicide_threshold": float((data.get("classifier") or {}).get("suicide_threshold", 0.25)),
+            "short_words": float((data.get("classifier") or {}).get("short_words", 0)),
+            "short_threshold": float((data.get("classifier") or {}).get("short_threshold", 0.0)),
         },
         lexicon=tuple(sorted(lexicon)),
     )

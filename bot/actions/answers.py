@@ -30,6 +30,16 @@ def response_of(event: Dict[str, Any]) -> Optional[str]:
     return (event.get("metadata") or {}).get("utter_action") if event.get("event") == "bot" else None
 
 
+def said_since_visitor(tracker: Tracker, responses: Any) -> bool:
+    """Whether one of these responses was said after the visitor's latest message (in this turn)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if response_of(event) in responses:
+            return True
+    return False
+
+
 def intent_of_event(event: Dict[str, Any]) -> str:
     """The intent of a visitor message in the tracker's events ("" for any other event)."""
     return ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
@@ -180,7 +190,16 @@ _REFUSAL = re.compile(
 def refuses(intent: str, text: str) -> bool:
     """Whether the visitor declines to answer ("nee", "dat zeg ik liever niet"): never a name or a town."""
     words = normalize(text)
-    return bool(_REFUSAL.match(words)) or (intent == "deny" and len(words.split()) <= 4)
+    if _REFUSAL.match(words):
+        return True
+    # The model reads some short names as "deny" ("culemborg"): a name or a town is an answer.
+    return intent == "deny" and len(words.split()) <= 4 and not is_first_name(text) and not _names_a_place(text)
+
+
+def _names_a_place(text: str) -> bool:
+    from voordeur_content import regions
+
+    return regions.place_answer(text).kind is not regions.PlaceKind.UNKNOWN
 
 
 def _first_names(data: Dict[str, Any]) -> frozenset:

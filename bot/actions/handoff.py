@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from actions import payloads, schedule
-from actions.intake import region_name
+from actions import answers, payloads, schedule
+from actions.intake import WAYS_FORWARD, region_name
 from actions.payloads import SKIPPED
 from actions.sdk import Action, CollectingDispatcher, DomainDict, SlotSet, Tracker
 
@@ -42,7 +42,8 @@ class ActionHandoff(Action):
     ) -> List[Dict[Text, Any]]:
         region_id = payloads.answer(tracker, "region")
         if region_id is None:  # no region: the way forward (utter_region_way_forward, or 1712 for Belgium)
-            dispatcher.utter_message(response="utter_handoff_no_region")
+            if not answers.said_since_visitor(tracker, (*WAYS_FORWARD, "utter_faq_belgium")):
+                dispatcher.utter_message(response="utter_handoff_no_region")  # else said just now
             # The relay then waits for a town: one typed later reaches its queue (relay/bridge/assistant.py).
             dispatcher.utter_message(json_message=payloads.handoff(tracker))
             return []

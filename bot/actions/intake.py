@@ -37,7 +37,9 @@ QUESTIONS = {
 }
 ASK_REGION, ASK_TOWN, ASK_REGION_IN_PROVINCE = QUESTIONS["region"]
 # The region is let go with this answer (0800 2000, or a town typed later); counting starts again after it.
-REGION_WAY_FORWARD = "utter_region_way_forward"
+REGION_WAY_FORWARD = "utter_region_way_forward"  # after "I'd rather not say": no more questions
+REGION_WAY_FORWARD_OPEN = "utter_region_way_forward_open"  # after a story or an unknown place
+WAYS_FORWARD = (REGION_WAY_FORWARD, REGION_WAY_FORWARD_OPEN)
 MAX_NICKNAME_WORDS = 3
 MAX_NICKNAME_CHARS = 30
 HANDOFF_SLOTS = ["nickname", "region"]
@@ -67,7 +69,7 @@ def times_asked(tracker: Tracker, slot: str) -> int:
     names, count = QUESTIONS[slot], 0
     for event in reversed(tracker.events):
         said = answers.response_of(event)
-        if slot == "region" and said == REGION_WAY_FORWARD:
+        if slot == "region" and said in WAYS_FORWARD:
             break
         if said in names:
             count += 1
@@ -265,7 +267,9 @@ class ValidateIntakeForm(FormValidationAction):
         if checked.get("region") is None and let_go:
             # No third question (a story or a question in between counts too). The way forward:
             # 0800 2000, or a town typed later (the relay still queues on it).
-            dispatcher.utter_message(response=REGION_WAY_FORWARD)
+            # "Dat is goed, ik vraag er niet meer naar" only to a visitor who declined; one who told
+            # their story or named a place unknown here hears that a town is still welcome.
+            dispatcher.utter_message(response=REGION_WAY_FORWARD if value == REFUSED else REGION_WAY_FORWARD_OPEN)
             return {**checked, "region": SKIPPED, "region_ask_town": False, "handoff_requested": True}
         return checked
 

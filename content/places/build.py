@@ -243,6 +243,99 @@ MISSING_PLACES = {
     "Moordrecht": "Zuidplas",
 }
 
+# Districts of the large cities that people name instead of their city ("ik woon in Escamp"),
+# with their municipality. Names many towns have (GENERIC_DISTRICTS) stay out.
+CITY_DISTRICTS = {
+    **dict.fromkeys(
+        [
+            "Escamp",
+            "Laak",
+            "Segbroek",
+            "Loosduinen",
+            "Leidschenveen",
+            "Schilderswijk",
+            "Transvaal",
+            "Moerwijk",
+            "Mariahoeve",
+            "Bezuidenhout",
+            "Wateringse Veld",
+            "Morgenstond",
+            "Bouwlust",
+        ],
+        "Den Haag",
+    ),
+    **dict.fromkeys(
+        [
+            "Charlois",
+            "IJsselmonde",
+            "Kralingen",
+            "Hillegersberg",
+            "Delfshaven",
+            "Crooswijk",
+            "Ommoord",
+            "Prins Alexander",
+            "Lombardijen",
+            "Spangen",
+            "Afrikaanderwijk",
+            "Tarwewijk",
+            "Carnisse",
+            "Overschie",
+            "Nesselande",
+            "Zevenkamp",
+            "Schiebroek",
+            "Pendrecht",
+        ],
+        "Rotterdam",
+    ),
+    **dict.fromkeys(
+        [
+            "Bijlmer",
+            "Bijlmermeer",
+            "Osdorp",
+            "Slotervaart",
+            "Geuzenveld",
+            "Slotermeer",
+            "Jordaan",
+            "Watergraafsmeer",
+            "De Pijp",
+            "Bos en Lommer",
+            "Gaasperdam",
+            "Buitenveldert",
+            "Amsterdam-Noord",
+            "Amsterdam-Zuidoost",
+            "Amsterdam Nieuw-West",
+            "IJburg",
+            "Oud-West",
+            "Indische Buurt",
+        ],
+        "Amsterdam",
+    ),
+    **dict.fromkeys(
+        [
+            "Overvecht",
+            "Kanaleneiland",
+            "Zuilen",
+            "Hoograven",
+            "Ondiep",
+            "Lunetten",
+            "Leidsche Rijn",
+            "Vleuten",
+            "Lombok",
+        ],
+        "Utrecht",
+    ),
+    **dict.fromkeys(["Woensel", "Stratum", "Gestel", "Tongelre"], "Eindhoven"),
+    **dict.fromkeys(["Beijum", "Vinkhuizen", "Lewenborg", "Selwerd", "Paddepoel"], "Groningen"),
+    **dict.fromkeys(["Presikhaaf", "Malburgen", "Rijkerswoerd"], "Arnhem"),
+    **dict.fromkeys(["Dukenburg", "Lindenholt", "Lent"], "Nijmegen"),
+    "Reeshof": "Tilburg",
+    "Haagse Beemden": "Breda",
+    "Stadshagen": "Zwolle",
+    "Bilgaard": "Leeuwarden",
+    "Kattenbroek": "Amersfoort",
+    "Schalkwijk": "Haarlem",
+}
+
 # Two municipalities of one name, told apart by province.
 MUNICIPALITY_BY_PROVINCE = {("bergen", "Limburg"): "Bergen (L)"}
 
@@ -652,7 +745,7 @@ def municipality_places(rg: List[Place], towns: Municipalities) -> List[Place]:
 def missing_places(towns: Municipalities) -> List[Place]:
     return [
         Place(name, 0, 0, "", 1000, municipality, towns.region(municipality), "table")
-        for name, municipality in MISSING_PLACES.items()
+        for name, municipality in {**MISSING_PLACES, **CITY_DISTRICTS}.items()
     ]
 
 

@@ -110,3 +110,21 @@ def test_a_staffed_region_keeps_the_ordinary_handoff(dispatcher, domain):
     metadata = {"voordeur": {"any_open": True, "regions": {"utrecht": {"open": True, "staffed": True}}}}
     run(ActionHandoff(), make_tracker("x", slots=FULL, metadata=metadata), dispatcher, domain)
     assert texts(dispatcher) == ["utter_handoff_named", handoff_payload()]
+
+
+def test_without_a_region_the_way_forward_is_said_once_not_twice(dispatcher, domain):
+    slots = {**FULL, "region": "skipped"}
+    tracker = make_tracker("dat zeg ik liever niet", slots=slots)
+    tracker.events.append(
+        {"event": "bot", "text": "Dat is goed ...", "metadata": {"utter_action": "utter_region_way_forward"}}
+    )
+    run(ActionHandoff(), tracker, dispatcher, domain)
+    said = texts(dispatcher)
+    assert "utter_handoff_no_region" not in said  # the way forward just said the same
+    assert said[-1]["voordeur"]["region"] is None  # the relay still waits for a town typed later
+
+
+def test_without_a_region_and_nothing_said_yet_the_visitor_hears_why(dispatcher, domain):
+    slots = {**FULL, "region": "skipped"}
+    run(ActionHandoff(), make_tracker("ik wil een medewerker", slots=slots), dispatcher, domain)
+    assert texts(dispatcher)[0] == "utter_handoff_no_region"

@@ -118,7 +118,8 @@ def test_a_second_unknown_town_gets_a_way_forward_instead_of_a_third_question(di
         slot("handoff_requested", True),
         slot("requested_slot", None),
     ]
-    assert texts(dispatcher) == ["utter_region_way_forward"]
+    # Not "Dat is goed, ik vraag er niet meer naar": this visitor did not decline; a town stays welcome.
+    assert texts(dispatcher) == ["utter_region_way_forward_open"]
 
 
 def test_dont_know_the_region_asks_for_the_town(dispatcher, domain):
@@ -139,7 +140,13 @@ def test_dont_know_the_town_either_points_to_the_phone(dispatcher, domain):
         slot("handoff_requested", True),
         slot("requested_slot", None),
     ]
-    assert texts(dispatcher) == ["utter_region_way_forward"]
+    assert texts(dispatcher) == ["utter_region_way_forward_open"]
+
+
+def test_a_town_the_model_reads_as_deny_is_the_answer_not_a_refusal(dispatcher, domain):
+    events = validate(region_tracker("culemborg", 1, intent="deny"), dispatcher, domain)
+    assert slot("region", "gelderland-zuid") in events
+    assert "utter_region_refused" not in texts(dispatcher)
 
 
 def test_refusing_the_region_once_is_answered_kindly_then_let_go(dispatcher, domain):
@@ -152,9 +159,12 @@ def test_refusing_the_region_once_is_answered_kindly_then_let_go(dispatcher, dom
     assert texts(second) == ["utter_region_way_forward"]
 
 
-def test_the_region_is_asked_again_after_the_way_forward_when_the_visitor_asks_for_a_person(dispatcher, domain):
+@pytest.mark.parametrize("way_forward", ["utter_region_way_forward", "utter_region_way_forward_open"])
+def test_the_region_is_asked_again_after_the_way_forward_when_the_visitor_asks_for_a_person(
+    dispatcher, domain, way_forward
+):
     tracker = region_tracker("Xyzdorp", 2)
-    tracker.events[2:2] = asked("utter_region_way_forward") + asked("utter_ask_region")
+    tracker.events[2:2] = asked(way_forward) + asked("utter_ask_region")
     assert validate(tracker, dispatcher, domain) == [slot("region", None)]
     assert texts(dispatcher) == ["utter_town_unknown"]
 
@@ -458,4 +468,4 @@ def test_a_story_after_two_region_questions_gets_the_way_forward_not_a_third_que
     tracker.events[:0] = [asked, asked]
     events = validate(tracker, dispatcher, domain)
     assert slot("region", "skipped") in events
-    assert texts(dispatcher)[-1] == "utter_region_way_forward"
+    assert texts(dispatcher)[-1] == "utter_region_way_forward_open"  # never "dat is goed" to a story

@@ -370,3 +370,37 @@ def test_lookup_stays_well_under_a_millisecond():
     for sentence in sentences:
         regions.region_for_town(sentence)
     assert (time.perf_counter() - started) / len(sentences) < 0.001
+
+
+@pytest.mark.parametrize(
+    "text, region",
+    [
+        ("hasselt in overijssel", "ijsselland"),  # the Dutch Hasselt, not the Belgian city
+        ("niet in belgie hoor, hasselt in overijssel", "ijsselland"),
+        ("niet in België maar in Hasselt Overijssel", "ijsselland"),
+        ("hengelo in gelderland", "noord-oost-gelderland"),
+        ("zwolle in de provincie overijssel", "ijsselland"),
+    ],
+)
+def test_a_province_after_the_town_and_belgium_denied(text, region):
+    assert region_id(text) == region
+
+
+def test_belgium_denied_is_no_answer_of_belgium():
+    assert regions.place_answer("nee niet in belgie").kind is PlaceKind.UNKNOWN
+    assert regions.place_answer("ik woon in hasselt").kind is PlaceKind.BELGIUM  # alone, it is the Belgian one
+
+
+@pytest.mark.parametrize(
+    "text, region",
+    [
+        ("ik woon in dnhg escamp", "haaglanden"),
+        ("schilderswijk", "haaglanden"),
+        ("wij wonen in de bijlmer", "amsterdam-amstelland"),
+        ("kanaleneiland", "utrecht"),
+        ("ik woon in charlois", "rotterdam-rijnmond"),
+        ("woensel", "zuidoost-brabant"),
+    ],
+)
+def test_city_districts_and_chat_spellings_of_cities(text, region):
+    assert region_id(text) == region

@@ -53,6 +53,18 @@ def test_no_alert_for_the_past_denials_questions_jokes_places_and_names(text):
     assert not triage.assess(text)
 
 
+@pytest.mark.parametrize("reply", ["ik ben 13", "laat maar dan", "ze is 15", "sorry was weg"])
+def test_a_short_reply_to_a_question_raises_no_alert_on_one_word(reply):
+    """Replies like these come at every intake question; the classifier alone once read "ik ben 13"
+    and "laat maar dan" as suicide (content/triage.yml: short_words, short_threshold)."""
+    assert not triage.assess(reply)
+
+
+@pytest.mark.parametrize("text, category", [("ik wil dood", "suicide"), ("help hij slaat", "acute")])
+def test_a_short_message_with_a_signal_still_alerts(text, category):
+    assert triage.assess(text).category == category
+
+
 def test_suicide_goes_before_acute_when_both_are_there():
     assert triage.assess("hij slaat me nu en ik wil dood").category == "suicide"
 
