@@ -45,7 +45,7 @@ def acknowledge(
         return []
     dispatcher.utter_message(response=GUIDANCE[category])
     dispatcher.utter_message(json_message=payloads.risk(assessment))
-    if not tracker.get_slot("region"):
+    if not tracker.get_slot("region") and not seen:  # once: a second grade needs no second promise
         dispatcher.utter_message(response="utter_urgent_queue")
     return [
         SlotSet("urgent", bool(tracker.get_slot("urgent")) or assessment.level == "urgent"),

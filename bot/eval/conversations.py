@@ -71,9 +71,17 @@ def play(url: str, item: dict, quiet: float, longest: float) -> Played:
                 elif frame.get("type") == "agent" and frame.get("kind") == "counsellor":
                     state[0] = "assigned"
 
+    def answered() -> bool:
+        with lock:
+            return any(said([f]) or f.get("type") == "queue" for f in frames)
+
     def settle():
+        """The frames of one turn: wait for the first answer (a busy machine may take seconds, and
+        a late answer must not count for the next line), then until `quiet` passes without a frame."""
         start = time.monotonic()
         time.sleep(0.15)
+        while not answered() and time.monotonic() - start < longest:
+            time.sleep(0.05)
         while time.monotonic() - last[0] < quiet and time.monotonic() - start < longest:
             time.sleep(0.05)
         with lock:

@@ -49,6 +49,16 @@ def test_known_region_skips_the_queue_remark(dispatcher, domain):
     assert texts(dispatcher) == ["utter_urgent_acute", risk("acute", "weapon")]
 
 
+def test_a_second_more_serious_grade_makes_no_second_queue_promise(dispatcher, domain):
+    tracker = make_tracker("ik wil dood", intent="urgent_suicide", slots={"urgent_category": "high"})
+    run(ActionUrgent(), tracker, dispatcher, domain)
+    assert texts(dispatcher) == ["utter_urgent_suicide", risk("suicide", "suicide")]
+
+
+def test_the_queue_promise_says_it_needs_the_region_first(domain):
+    assert "Zodra ik weet in welke regio" in domain["responses"]["utter_urgent_queue"][0]["text"]
+
+
 def test_a_grade_already_answered_is_not_answered_again(dispatcher, domain):
     tracker = make_tracker("hij slaat me nu weer", intent="urgent_danger", slots={"urgent_category": "acute"})
     assert run(ActionUrgent(), tracker, dispatcher, domain) == []

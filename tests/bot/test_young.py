@@ -1,0 +1,61 @@
+"""A young visitor who says their age hears once that De Kindertelefoon is there too."""
+
+import asyncio
+
+import pytest
+from actions.every_message import ActionEveryMessage
+from actions.young import says_they_are_young
+
+from tests.support.bot import form_tracker, make_tracker, texts
+
+
+def run(tracker, dispatcher, domain):
+    return asyncio.run(ActionEveryMessage().run(dispatcher, tracker, domain))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["hoi ik ben 12", "ik ben pas 11 en mn vader schreeuwt", "im 14", "ik zit in groep 7", "IK BEN 15", "hoi ik ben Noa 14"],
+)
+def test_a_stated_young_age_is_recognised(text):
+    assert says_they_are_young(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ik ben 16 jaar getrouwd", "mijn dochter is 12", "ik ben 13 weken zwanger", "ik ben 34", "ik ben 18", "hallo"],
+)
+def test_other_numbers_and_other_peoples_ages_are_not(text):
+    assert not says_they_are_young(text)
+
+
+def test_a_child_hears_of_de_kindertelefoon_once(dispatcher, domain):
+    run(make_tracker("hoi ik ben 12", intent="greet"), dispatcher, domain)
+    assert texts(dispatcher) == ["utter_young_kindertelefoon"]
+    assert "0800 0432" in domain["responses"]["utter_young_kindertelefoon"][-1]["text"]
+    again = make_tracker(
+        "ik ben 12 en ik ben bang",
+        intent="inform",
+        after_user=[],
+    )
+    again.events.insert(0, {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_young_kindertelefoon"}})
+    second = type(dispatcher)()
+    run(again, second, domain)
+    assert "utter_young_kindertelefoon" not in texts(second)
+
+
+def test_an_under_18_answer_to_the_age_question_counts_too(dispatcher, domain):
+    run(form_tracker("12", "age_group"), dispatcher, domain)
+    assert texts(dispatcher) == ["utter_young_kindertelefoon"]
+
+
+def test_danger_now_comes_first_and_alone_and_de_kindertelefoon_next(dispatcher, domain):
+    tracker = make_tracker("ik ben 12 en papa slaat mama nu", intent="inform")
+    run(tracker, dispatcher, domain)
+    assert "utter_young_kindertelefoon" not in texts(dispatcher)
+    assert "utter_urgent_acute" in texts(dispatcher)
+    later = make_tracker("wat moet ik doen", intent="inform", slots={"urgent_category": "acute"})
+    later.events[:0] = [{"event": "user", "text": "ik ben 12 en papa slaat mama nu"}]
+    second = type(dispatcher)()
+    run(later, second, domain)
+    assert texts(second) == ["utter_young_kindertelefoon"]
