@@ -21,7 +21,9 @@ _OWN_AGE = re.compile(
     r"\b(?:ik ben|ben ik|i am|im)\s+(?:pas\s+|nog\s+(?:maar\s+)?|net\s+|bijna\s+|[a-z]+\s+)?(\d{1,2})\b"
     r"(?!\s*(?:weken|maanden|dagen|keer|uur|minuten|kinderen|jaar\s+(?:getrouwd|samen|bij|met|weg|geleden)))"
 )
-_AT_SCHOOL = re.compile(r"\b(?:ik zit in groep [3-8]|ik zit op de basisschool|ik zit in de brugklas|ik zit in de [1-3]e)\b")
+_AT_SCHOOL = re.compile(
+    r"\b(?:ik zit in groep [3-8]|ik zit op de basisschool|ik zit in de brugklas|ik zit in de [1-3]e)\b"
+)
 
 
 def says_they_are_young(text: str) -> bool:

@@ -15,7 +15,14 @@ def run(tracker, dispatcher, domain):
 
 @pytest.mark.parametrize(
     "text",
-    ["hoi ik ben 12", "ik ben pas 11 en mn vader schreeuwt", "im 14", "ik zit in groep 7", "IK BEN 15", "hoi ik ben Noa 14"],
+    [
+        "hoi ik ben 12",
+        "ik ben pas 11 en mn vader schreeuwt",
+        "im 14",
+        "ik zit in groep 7",
+        "IK BEN 15",
+        "hoi ik ben Noa 14",
+    ],
 )
 def test_a_stated_young_age_is_recognised(text):
     assert says_they_are_young(text)
