@@ -25,7 +25,9 @@ _LEADING_WORDS = re.compile(
     r"dorp|plaats|provincie|ok|oke|okay|oké|nou|goed|dan|ja|prima|sorry|bedoel|bedoelde|"
     r"wenje|wenje|yn|ut)\s+)+"  # the last ones Frisian: "ik wenje yn Snits"
 )
-_TRAILING_WORDS = re.compile(r"(?:\s+(?:en|omgeving|e o|eo|ongeveer|denk ik|geloof ik|dus))+$")
+_TRAILING_WORDS = re.compile(
+    r"(?:\s+(?:en|omgeving|e o|eo|ongeveer|denk ik|geloof ik|dus|bedoel ik|lol|haha|hoor|toch|ofzo|of zo|zeg maar))+$"
+)
 _CLAUSES = re.compile(r"[,;:!?\n]+|\.\s")
 # "hasselt in overijssel": the province after a town tells which of two places of that name (the
 # aliases of content/regions.yml are written "hasselt overijssel").

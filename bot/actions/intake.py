@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional, Text
 
-from actions import answers, payloads
+from actions import answers, payloads, young
 from actions.payloads import SKIPPED
 from actions.sdk import (
     Action,
@@ -262,6 +262,10 @@ class ValidateIntakeForm(FormValidationAction):
     def validate_region(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
+        if value == SKIPPED:
+            # Settled before (the way forward, Belgium). Rasa validates a filled slot again when the
+            # form starts again (after an alert): that is no answer to check, and no third question.
+            return {"region": SKIPPED}
         let_go = _asked_enough(tracker, "region")
         checked = self._check_region(value, dispatcher, tracker, let_go)
         if checked.get("region") is None and let_go:
@@ -400,7 +404,7 @@ class ValidateIntakeForm(FormValidationAction):
     def validate_age_group(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        if value == "under_18":
+        if value == "under_18" and not young.named_before(tracker):
             dispatcher.utter_message(response="utter_kindertelefoon")
         return self._validate_choice("age_group", value, AGE_VALUES, dispatcher, tracker)
 

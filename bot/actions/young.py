@@ -12,7 +12,7 @@ from voordeur_content._files import normalize
 
 RESPONSE = "utter_young_kindertelefoon"
 # Answers that already named De Kindertelefoon: said once is enough.
-NAMED_IT = (RESPONSE, "utter_faq_young")
+NAMED_IT = (RESPONSE, "utter_faq_young", "utter_kindertelefoon")  # the last: the intake's age question
 YOUNGEST, ADULT = 6, 18
 
 # "ik ben 12", "ik ben pas 11", "im 14": the visitor's own age. Not "ik ben 16 jaar getrouwd", "ik ben 13
@@ -50,7 +50,6 @@ def mention_kindertelefoon(dispatcher: CollectingDispatcher, tracker: Tracker) -
     text = answers.text_of(tracker)
     if answers.is_button_payload(text) or named_before(tracker):
         return []
-    answered_age = tracker.get_slot("requested_slot") == "age_group" and answers.parse_age_group(text) == "under_18"
-    if answered_age or said_they_are_young(tracker):
+    if said_they_are_young(tracker):  # an answer to the intake's age question: validate_age_group
         dispatcher.utter_message(response=RESPONSE)
     return []

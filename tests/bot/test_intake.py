@@ -149,6 +149,15 @@ def test_a_town_the_model_reads_as_deny_is_the_answer_not_a_refusal(dispatcher, 
     assert "utter_region_refused" not in texts(dispatcher)
 
 
+def test_a_region_let_go_stays_let_go_when_an_alert_starts_the_form_again(dispatcher, domain):
+    """Rasa validates filled slots when a form starts; "skipped" after the way forward is settled, and
+    a story then is no unknown town ("Die plaats ken ik helaas niet") nor a reason to ask again."""
+    tracker = form_tracker("mn broertje is 6 en huilt dan altijd", None, intent="urgent_danger")
+    events = ValidateIntakeForm().validate_region("skipped", dispatcher, tracker, domain)
+    assert events == {"region": "skipped"}
+    assert texts(dispatcher) == []
+
+
 def test_refusing_the_region_once_is_answered_kindly_then_let_go(dispatcher, domain):
     events = validate(region_tracker("dat zeg ik liever niet", 1), dispatcher, domain)
     assert events == [slot("region", None)]

@@ -51,9 +51,13 @@ def test_a_child_hears_of_de_kindertelefoon_once(dispatcher, domain):
     assert "utter_young_kindertelefoon" not in texts(second)
 
 
-def test_an_under_18_answer_to_the_age_question_counts_too(dispatcher, domain):
-    run(form_tracker("12", "age_group"), dispatcher, domain)
-    assert texts(dispatcher) == ["utter_young_kindertelefoon"]
+def test_the_age_question_does_not_name_it_a_second_time(dispatcher, domain):
+    from actions.intake import ValidateIntakeForm
+
+    tracker = form_tracker("12", "age_group")
+    tracker.events.insert(0, {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_young_kindertelefoon"}})
+    ValidateIntakeForm().validate_age_group("under_18", dispatcher, tracker, domain)
+    assert "utter_kindertelefoon" not in texts(dispatcher)
 
 
 def test_danger_now_comes_first_and_alone_and_de_kindertelefoon_next(dispatcher, domain):

@@ -400,6 +400,8 @@ def test_belgium_denied_is_no_answer_of_belgium():
         ("kanaleneiland", "utrecht"),
         ("ik woon in charlois", "rotterdam-rijnmond"),
         ("woensel", "zuidoost-brabant"),
+        ("oss bedoel ik lol", "brabant-noordoost"),
+        ("zwolle hoor", "ijsselland"),
     ],
 )
 def test_city_districts_and_chat_spellings_of_cities(text, region):
