@@ -55,7 +55,8 @@ def test_the_age_question_does_not_name_it_a_second_time(dispatcher, domain):
     from actions.intake import ValidateIntakeForm
 
     tracker = form_tracker("12", "age_group")
-    tracker.events.insert(0, {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_young_kindertelefoon"}})
+    named = {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_young_kindertelefoon"}}
+    tracker.events.insert(0, named)
     ValidateIntakeForm().validate_age_group("under_18", dispatcher, tracker, domain)
     assert "utter_kindertelefoon" not in texts(dispatcher)
 
