@@ -91,6 +91,7 @@ class RasaClient:
         self._probing = False
         self._closed = threading.Event()
         self._responses: dict[str, str] = {}
+        self._repeats: dict[str, str] = {}  # the "Zoals ik net zei" variants (slot faq_asked_before)
         self._responses_read = 0.0
 
     # ---- availability -------------------------------------------------------------------------
@@ -229,8 +230,10 @@ class RasaClient:
             log.warning("Rasa parse unavailable; the rules alone grade this message")
             return None
 
-    def response_text(self, name: str, max_age: float = 300.0) -> str | None:
-        """The first text of the running model's response ``name`` (Rasa's ``GET /domain``), or None.
+    def response_text(self, name: str, max_age: float = 300.0, repeat: bool = False) -> str | None:
+        """The first text of the running model's response ``name`` (Rasa's ``GET /domain``), or None;
+        with ``repeat``, its shorter variant for a question asked before ("Zoals ik net zei: ..."), or
+        None when it has none.
 
         The answers the relay gives while a visitor waits are the bot's own (bot/domain/), so one
         wording serves both; they are read again every ``max_age`` seconds, after a new model."""
@@ -246,19 +249,26 @@ class RasaClient:
                     self.mark_down(self._refusal(response.status, "/domain"))
                 elif response.status < 400:
                     domain = json.loads(response.data)
-                    self._responses = {}
+                    self._responses, self._repeats = {}, {}
                     for key, variants in (domain.get("responses") or {}).items():
-                        plain = [
-                            v
-                            for v in variants or []
-                            if isinstance(v, dict) and v.get("text") and not v.get("condition")
-                        ]  # the Dutch text, not a variant for English
+                        texts = [v for v in variants or [] if isinstance(v, dict) and v.get("text")]
+                        plain = [v for v in texts if not v.get("condition")]  # Dutch, not a variant for English
                         if plain:
                             self._responses[key] = plain[0]["text"]
+                        again = [v for v in texts if _asked_before(v.get("condition"))]
+                        if again:
+                            self._repeats[key] = again[0]["text"]
                     self._responses_read = time.monotonic()
             except (HTTPError, ProtocolError, OSError, ValueError) as error:
                 log.warning("Rasa's responses unavailable (%s); the relay's own acknowledgement is used", error)
-        return self._responses.get(name)
+        return (self._repeats if repeat else self._responses).get(name)
+
+
+def _asked_before(condition: object) -> bool:
+    """Whether a response variant's condition is only the bot's slot for a question asked before."""
+    return isinstance(condition, list) and [
+        (c.get("name"), c.get("value")) for c in condition if isinstance(c, dict)
+    ] == [("faq_asked_before", True)]
 
 
 def init_app(app: Flask, check_at_start: bool = True) -> None:

@@ -66,6 +66,7 @@ def reply(conversation_id: str, text: str, parse: dict | None, alerted: str | No
     are announced with the commit."""
     response = answer_for(parse)
     answer = get_rasa().response_text(response) if response and response != ALREADY_QUEUED else None
+    shorter = get_rasa().response_text(response, repeat=True) if answer else None
     with get_db().transaction() as session:
         conversation = conversations.lock_conversation(session, conversation_id)
         if conversation is None or conversation.state != QUEUED:
@@ -78,6 +79,8 @@ def reply(conversation_id: str, text: str, parse: dict | None, alerted: str | No
         place = queues.position(session, conversation)
         if alerted:
             said.append(texts.WAITING_MOVED_UP)
+        if answer and _told_before(session, conversation_id, answer):
+            answer = shorter  # "Zoals ik net zei: ...", or the acknowledgement below: never the same answer twice
         if answer:
             said.append(answer)
         elif response == ALREADY_QUEUED:
@@ -97,6 +100,17 @@ def reply(conversation_id: str, text: str, parse: dict | None, alerted: str | No
         stored = conversations.store_messages(session, conversation_id, "bot", [{"text": line} for line in said])
         # A wait that grew (or a region that emptied) since the hand-off: the backup, if it fits now.
         return stored.messages + rules.offer(session, conversation)
+
+
+def _told_before(session: Session, conversation_id: str, text: str) -> bool:
+    """Whether the visitor was given this very answer before in this conversation."""
+    return bool(
+        session.scalar(
+            select(func.count())
+            .select_from(Message)
+            .where(Message.conversation_id == conversation_id, Message.sender == "bot", Message.text == text)
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,9 @@ def test_the_relays_client_sends_the_token(rasa_stack, caplog):
     try:
         assert right.probe() and right.parse("hoi")["text"] == "hoi"
         assert "digitale assistent" in right.response_text("utter_greet")  # GET /domain
+        # The shorter variant for a question asked before, which the relay says while a visitor waits.
+        assert right.response_text("utter_faq_call_instead", repeat=True).startswith("Zoals ik net zei")
+        assert right.response_text("utter_greet", repeat=True) is None
         with caplog.at_level(logging.ERROR, logger="relay.bridge.rasa"):
             assert wrong.parse("hoi") is None
             assert not wrong.available()  # down for every visitor until the tokens match

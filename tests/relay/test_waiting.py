@@ -33,6 +33,19 @@ def test_a_question_in_the_queue_gets_the_bots_own_answer(visitor_factory, rasa)
     ]
 
 
+def test_the_same_question_twice_in_the_queue_gets_the_short_answer_then_the_acknowledgement(visitor_factory, rasa):
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    for text in ("kan ik ook bellen?", "wat is het nummer?", "welk nummer?"):
+        rasa.intents[text] = {"name": "faq_call_instead", "confidence": 0.95}
+    rasa.responses["utter_faq_call_instead"] = "Ja, dat kan altijd. Bel gratis 0800 2000."
+    rasa.repeats["utter_faq_call_instead"] = "Zoals ik net zei: 0800 2000."
+    assert bot_texts(visitor.say("kan ik ook bellen?")) == ["Ja, dat kan altijd. Bel gratis 0800 2000."]
+    assert bot_texts(visitor.say("wat is het nummer?")) == ["Zoals ik net zei: 0800 2000."]
+    del rasa.repeats["utter_faq_call_instead"]  # an answer without a short variant is not said twice either
+    said = bot_texts(visitor.say("welk nummer?"))
+    assert len(said) == 1 and said[0].startswith("Je bericht staat klaar voor de medewerker")
+
+
 def test_asking_for_a_person_in_the_queue_is_told_they_are_in_it(visitor_factory, rasa):
     visitor, _ = queued_visitor(visitor_factory, rasa)
     rasa.intents["ik wil nu een mens"] = {"name": "request_human", "confidence": 0.97}
