@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
@@ -742,11 +744,20 @@ def municipality_places(rg: List[Place], towns: Municipalities) -> List[Place]:
     return list(found.values())
 
 
+EXTRA_PLACES_FILE = Path(__file__).resolve().parent / "extra_places.yml"
+
+
 def missing_places(towns: Municipalities) -> List[Place]:
-    return [
-        Place(name, 0, 0, "", 1000, municipality, towns.region(municipality), "table")
-        for name, municipality in {**MISSING_PLACES, **CITY_DISTRICTS}.items()
-    ]
+    """The places of the tables above and of extra_places.yml; a municipality nothing knows stops the
+    build (its region would be a guess)."""
+    extra = yaml.safe_load(EXTRA_PLACES_FILE.read_text(encoding="utf-8"))["extra_places"]
+    places = []
+    for name, municipality in {**extra, **MISSING_PLACES, **CITY_DISTRICTS}.items():
+        region = towns.region(municipality)
+        if not region:
+            raise ValueError(f"{name}: municipality {municipality!r} is not known; correct {EXTRA_PLACES_FILE.name}")
+        places.append(Place(name, 0, 0, "", 1000, municipality, region, "table"))
+    return places
 
 
 # ---- names ----------------------------------------------------------------------------------------
