@@ -66,7 +66,7 @@ def reply(conversation_id: str, text: str, parse: dict | None, alerted: str | No
     are announced with the commit."""
     response = answer_for(parse)
     answer = get_rasa().response_text(response) if response and response != ALREADY_QUEUED else None
-    shorter = get_rasa().response_text(response, repeat=True) if answer else None
+    shorter = get_rasa().response_text(response, repeat=True) if answer and response else None
     with get_db().transaction() as session:
         conversation = conversations.lock_conversation(session, conversation_id)
         if conversation is None or conversation.state != QUEUED:
