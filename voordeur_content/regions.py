@@ -35,6 +35,10 @@ _IN_PROVINCE = re.compile(
     r"\s+in\s+(?:de\s+)?(?:provincie\s+)?(?=(?:groningen|friesland|fryslan|drenthe|overijssel|flevoland|gelderland|"
     r"utrecht|noord holland|zuid holland|zeeland|noord brabant|brabant|limburg)$)"
 )
+# "mevrouw de Vries", "meneer Haren": a title before a name makes it a person, not the village.
+_TITLE = re.compile(r"^(?:mevrouw|mevr|meneer|mijnheer|mnr|dhr|de heer|mw|juffrouw|mr|mrs|ms|miss)\b")
+# "ik woon in Doetinchem": the visitor's own home, not "mijn moeder woont in ...".
+_LIVE_IN = re.compile(r"^(?:(?:oh |sorry |nee )?(?:ik woon|wij wonen|we wonen|ik zit)\s+(?:in|bij|vlakbij)\s)")
 # "niet in belgie hoor": Belgium denied is no answer of Belgium.
 _NOT_BELGIUM = re.compile(r"\b(?:niet|geen|not)\b(?:\s+\S+){0,2}\s+(?:belgie|belgium|vlaanderen)\b")
 # Dutch, and English for visitors who write English ("we live near Leiden", "close to Utrecht").
@@ -288,7 +292,7 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
     a province of one region), a province of several regions, Belgium, or nothing known."""
     lookup = _lookup(path, places_path)
     words = normalize(text or "")
-    if not words:
+    if not words or _TITLE.match(words):
         return UNKNOWN_PLACE
     clauses = [clause for clause in _CLAUSES.split(text) if clause.strip()]
     if len(clauses) > 1:  # "spijkenisse, mijn adres zeg ik liever niet": each part on its own first
@@ -397,7 +401,12 @@ def corrected_place(text: str, current: Optional[str]) -> Optional[PlaceAnswer]:
     Zwolle, Apeldoorn is waar mijn werk is"; "nee niet die in Twente, Hengelo bij Zelhem"), when it
     is in another region than `current`; None when the message corrects nothing. A clause with a
     negation names the place they do not mean."""
-    if not _CORRECTION.search(normalize(text or "")):
+    words = normalize(text or "")
+    # Only a town's name, or "ik woon in ...": where they live, said again.
+    said = _lookup(None, None).answers.get(words) or (place_answer(text) if _LIVE_IN.match(words) else None)
+    if said is not None and said.kind is PlaceKind.REGION and said.region is not None and said.region.id != current:
+        return said
+    if not _CORRECTION.search(words):
         return None
     for clause in _CLAUSES.split(text):
         if not clause.strip() or _NEGATED.search(normalize(clause)):

@@ -28,6 +28,7 @@ from relay.domain.states import QUEUED
 from relay.ops.presence import stale_seconds
 from relay.schedule import get_regions, get_schedule
 from voordeur_content import regions as region_data
+from voordeur_content import young
 from voordeur_content.regions import Region
 
 # The bot's intents answered by its own response while a visitor waits: utter_<intent>, except where
@@ -39,6 +40,8 @@ WHILE_WAITING = {"faq_english": "utter_english_noted"}
 ABOUT_THE_QUEUE = frozenset({"faq_how_it_works"})
 # Not a bot response: the relay's own "je staat al in de wachtrij", for a request for a person.
 ALREADY_QUEUED = "relay:already_queued"
+# The bot's answer to a young visitor who says their age (bot/actions/young.py).
+YOUNG_RESPONSE = "utter_young_kindertelefoon"
 # Below this confidence, Rasa's intent is not trusted to pick an answer; the visitor is acknowledged.
 MIN_CONFIDENCE = 0.6
 
@@ -67,6 +70,8 @@ def reply(conversation_id: str, text: str, parse: dict | None, alerted: str | No
     response = answer_for(parse)
     answer = get_rasa().response_text(response) if response and response != ALREADY_QUEUED else None
     shorter = get_rasa().response_text(response, repeat=True) if answer and response else None
+    # A child who says its age while waiting hears of De Kindertelefoon, as it would from the bot.
+    kindertelefoon = get_rasa().response_text(YOUNG_RESPONSE) if young.says_they_are_young(text) else None
     with get_db().transaction() as session:
         conversation = conversations.lock_conversation(session, conversation_id)
         if conversation is None or conversation.state != QUEUED:
@@ -97,9 +102,26 @@ def reply(conversation_id: str, text: str, parse: dict | None, alerted: str | No
                 )
             )
             said.append(texts.waiting_acknowledged(place, first))
+        if kindertelefoon and not _named_before(session, conversation_id, young.KINDERTELEFOON):
+            said.append(kindertelefoon)
         stored = conversations.store_messages(session, conversation_id, "bot", [{"text": line} for line in said])
         # A wait that grew (or a region that emptied) since the hand-off: the backup, if it fits now.
         return stored.messages + rules.offer(session, conversation)
+
+
+def _named_before(session: Session, conversation_id: str, words: str) -> bool:
+    """Whether any answer the visitor was given in this conversation contained these words."""
+    return bool(
+        session.scalar(
+            select(func.count())
+            .select_from(Message)
+            .where(
+                Message.conversation_id == conversation_id,
+                Message.sender == "bot",
+                Message.text.contains(words, autoescape=True),
+            )
+        )
+    )
 
 
 def _told_before(session: Session, conversation_id: str, text: str) -> bool:

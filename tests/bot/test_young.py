@@ -22,6 +22,8 @@ def run(tracker, dispatcher, domain):
         "ik zit in groep 7",
         "IK BEN 15",
         "hoi ik ben Noa 14",
+        "13",
+        "14 jaar",
     ],
 )
 def test_a_stated_young_age_is_recognised(text):

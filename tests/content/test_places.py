@@ -406,3 +406,22 @@ def test_belgium_denied_is_no_answer_of_belgium():
 )
 def test_city_districts_and_chat_spellings_of_cities(text, region):
     assert region_id(text) == region
+
+
+@pytest.mark.parametrize("text", ["mevrouw de Vries", "meneer Haren", "dhr. Ede"])
+def test_a_title_makes_a_name_a_person_not_a_village(text):
+    assert regions.place_answer(text).kind is PlaceKind.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "text, current, corrected",
+    [
+        ("doetinchem", "drenthe", "Doetinchem"),  # only a town, typed again while the chat waits elsewhere
+        ("ik woon in doetinchem", "drenthe", "Doetinchem"),
+        ("mijn moeder woont in doetinchem", "drenthe", None),  # someone else's town corrects nothing
+        ("zwolle", "ijsselland", None),  # the same region: nothing to correct
+    ],
+)
+def test_a_town_said_again_corrects_the_region(text, current, corrected):
+    found = regions.corrected_place(text, current)
+    assert (found.name if found else None) == corrected

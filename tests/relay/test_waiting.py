@@ -46,6 +46,15 @@ def test_the_same_question_twice_in_the_queue_gets_the_short_answer_then_the_ack
     assert len(said) == 1 and said[0].startswith("Je bericht staat klaar voor de medewerker")
 
 
+def test_a_child_who_says_its_age_in_the_queue_hears_of_de_kindertelefoon_once(visitor_factory, rasa):
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    rasa.responses["utter_young_kindertelefoon"] = "Er is ook De Kindertelefoon: 0800 0432."
+    said = bot_texts(visitor.say("ik ben 13"))
+    assert said[0].startswith("Je bericht staat klaar voor de medewerker")  # kept for the counsellor, as ever
+    assert said[1] == "Er is ook De Kindertelefoon: 0800 0432."
+    assert all("0800 0432" not in text for text in bot_texts(visitor.say("14 jaar")))
+
+
 def test_asking_for_a_person_in_the_queue_is_told_they_are_in_it(visitor_factory, rasa):
     visitor, _ = queued_visitor(visitor_factory, rasa)
     rasa.intents["ik wil nu een mens"] = {"name": "request_human", "confidence": 0.97}

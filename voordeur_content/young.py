@@ -1,0 +1,31 @@
+"""Whether a visitor says they are a child or a teenager: the bot (bot/actions/young.py) and the
+relay while a visitor waits (relay/bridge/waiting.py) then name De Kindertelefoon (0800 0432), once."""
+
+from __future__ import annotations
+
+import re
+
+from voordeur_content._files import normalize
+
+YOUNGEST, ADULT = 6, 18
+KINDERTELEFOON = "0800 0432"
+
+# "ik ben 12", "ik ben pas 11", "im 14", "hoi ik ben Noa 14": the visitor's own age. Not "ik ben 16 jaar
+# getrouwd", "ik ben 13 weken zwanger", and never someone else's age ("mijn dochter is 12").
+_OWN_AGE = re.compile(
+    r"\b(?:ik ben|ben ik|i am|im)\s+(?:pas\s+|nog\s+(?:maar\s+)?|net\s+|bijna\s+|[a-z]+\s+)?(\d{1,2})\b"
+    r"(?!\s*(?:weken|maanden|dagen|keer|uur|minuten|kinderen|jaar\s+(?:getrouwd|samen|bij|met|weg|geleden)))"
+)
+# A message that is only an age: "13", "14 jaar".
+_ONLY_AN_AGE = re.compile(r"^(\d{1,2})(?:\s+jaar(?:\s+oud)?)?$")
+_AT_SCHOOL = re.compile(
+    r"\b(?:ik zit in groep [3-8]|ik zit op de basisschool|ik zit in de brugklas|ik zit in de [1-3]e)\b"
+)
+
+
+def says_they_are_young(text: str) -> bool:
+    words = normalize(text or "")
+    own = _OWN_AGE.search(words) or _ONLY_AN_AGE.match(words)
+    if own and YOUNGEST <= int(own.group(1)) < ADULT:
+        return True
+    return bool(_AT_SCHOOL.search(words))
