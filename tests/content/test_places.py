@@ -89,7 +89,7 @@ def test_villages_map_to_their_region(village, region):
         ("Schijndel", "brabant-noordoost"),
         ("Leerdam", "utrecht"),
         ("Werkendam", "west-brabant"),
-        ("Oud-Beijerland", "rotterdam-rijnmond"),
+        ("Oud-Beijerland", "zuid-holland-zuid"),  # Hoeksche Waard: one of the ten municipalities of Zuid-Holland Zuid
         ("Noordwijkerhout", "hollands-midden"),
         ("Weesp", "amsterdam-amstelland"),
         ("Beemster", "zaanstreek-waterland"),
