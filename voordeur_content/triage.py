@@ -13,14 +13,15 @@ of a "what if" question, or when it happens; the signal's table turns that into 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
-from voordeur_content import phone_numbers, triage_classifier
-from voordeur_content._files import dutch_word_counts, normalize
+from voordeur_content import _files, phone_numbers, triage_classifier, triage_rules
+from voordeur_content._files import content_file, dutch_word_counts, normalize
 from voordeur_content.triage_rules import TRIAGE_FILE, Rules, load_rules
 
 __all__ = [
@@ -227,6 +228,26 @@ def _features(read: Tuple[List[str], List[Optional[str]], Optional[str]], found:
     return " | ".join(s.strip() for s in read[0]) + " " + " ".join(f"zzr{f.signal}{f.moment}" for f in found)
 
 
+@lru_cache(maxsize=4)
+def _preparation(rules_stamp: Tuple[str, float, int]) -> str:
+    """A fingerprint of what turns a text into the classifier's features besides the examples: the
+    rules file, the code that reads a message, and the Dutch word list (triage_cache's key)."""
+    digest = hashlib.sha256(Path(rules_stamp[0]).read_bytes())
+    for module in (__file__, triage_rules.__file__, _files.__file__):
+        digest.update(Path(module).read_bytes())
+    digest.update(repr(sorted(dutch_word_counts().items())[:50]).encode("utf-8"))
+    digest.update(str(len(dutch_word_counts())).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _classifier() -> Optional[triage_classifier.Classifier]:
+    rules_file = content_file("triage.yml")
+    stat = rules_file.stat()
+    return triage_classifier.classifier(
+        _features_of, preparation=_preparation((str(rules_file), stat.st_mtime, stat.st_size))
+    )
+
+
 def _features_of(text: str) -> str:
     rules = load_rules()
     read = _read(text, rules)
@@ -278,7 +299,7 @@ def assess(text: str, path: Optional[Path] = None) -> Assessment:
     found = _findings(read, rules)
     if not found and _only_a_place(text):
         return NONE  # "zoetermeer": the letters of a town name are no signal ("meer", "dood")
-    model = triage_classifier.classifier(_features_of)
+    model = _classifier()
     if model is None:
         return _most_serious(found)
     return _decide(model.probabilities(_features(read, found)), found, rules.classifier, len(text.split()))
@@ -308,7 +329,7 @@ def weigh(
         found = _findings(read, rules)
         if read[2] == "past" or any(f.moment == "past" or f.category is None for f in found):
             return rules_view  # the rules saw that it is over, or judged the signal harmless
-        model = triage_classifier.classifier(_features_of)
+        model = _classifier()
         if model is not None and model.probabilities(_features(read, found)).get("none", 0.0) >= benign:
             return rules_view
     return Assessment("suicide" if category == "suicide" else "high", "model", source="model")

@@ -2,8 +2,9 @@
 
 Every process that grades messages needs the classifier, and training it costs seconds of a core:
 each relay process, each action server, each command that builds the relay's app. The weights are
-saved once under a key made from everything the training depends on (the prepared texts, their
-grades, the settings and scikit-learn's version), and loaded by the next process with that key.
+saved once under a key made from everything the training depends on (the texts and their grades,
+what prepares the texts: the rules file, triage's code and the word list, the settings and
+scikit-learn's version), and loaded by the next process with that key.
 A changed example, rule or library gives another key, so a stale classifier is never loaded.
 
 The file holds numbers and strings only (numpy's .npz, read with allow_pickle=False): nothing in

@@ -10,9 +10,10 @@ again when an example file changes. Without scikit-learn the rules alone decide.
 Training takes seconds of a core, and every process that grades messages needs the classifier (each
 relay process, each action server, each `python -m relay` command that builds the app). So the
 trained weights are kept on disk (`voordeur_content/triage_cache.py`), under a key computed from
-the prepared training texts, their grades, the settings and scikit-learn's version: a process
-whose examples, rules and library are the same loads them in a fraction of a second, and any change
-to what the classifier would learn from makes a new key, so it trains again.
+the training texts, their grades, what prepares them (the rules file, the code, the word list), the
+settings and scikit-learn's version: a process whose examples, rules and library are the same loads
+them in a fraction of a second, and any change to what the classifier would learn from makes a new
+key, so it trains again.
 """
 
 from __future__ import annotations
@@ -138,24 +139,32 @@ def _fit(texts: List[str], grades: List[str]) -> Classifier:
     return Classifier.from_pipeline(pipeline)
 
 
-def trained_or_cached(examples: List[Dict[str, Any]], featurize: Callable[[str], str]) -> Classifier:
+def trained_or_cached(
+    examples: List[Dict[str, Any]], featurize: Callable[[str], str], preparation: str = ""
+) -> Classifier:
     """The classifier for these examples: from the disk cache when it holds the same training, else
-    trained now and written there."""
+    trained now and written there. `preparation` stands for everything besides the examples that
+    decides what `featurize` makes of a text (triage's rules file, its code, the word list): the key
+    is made of the examples as written and that, so that a process whose training is cached does
+    not prepare thousands of examples only to find its key."""
     import sklearn
 
-    texts, grades = [featurize(e["text"]) for e in examples], [e["grade"] for e in examples]
+    grades = [e["grade"] for e in examples]
     settings = [repr(sorted(v.get_params().items())) for v in _vectorizers()]
     settings.append(repr(sorted(_regression().get_params().items())))
-    key = triage_cache.key_of(texts, grades, settings, sklearn.__version__)
+    settings.append(preparation)
+    key = triage_cache.key_of([e["text"] for e in examples], grades, settings, sklearn.__version__)
     weights = triage_cache.load(key)
     if weights is not None:
         return Classifier(weights)
-    model = _fit(texts, grades)
+    model = _fit([featurize(e["text"]) for e in examples], grades)
     triage_cache.save(key, model.weights)
     return model
 
 
-def classifier(featurize: Callable[[str], str], folder: Optional[Path] = None) -> Optional[Classifier]:
+def classifier(
+    featurize: Callable[[str], str], folder: Optional[Path] = None, preparation: str = ""
+) -> Optional[Classifier]:
     """The classifier for the current example files, or None without scikit-learn or examples."""
     folder = folder or content_file("triage_examples")
     stamp = tuple((p.name, p.stat().st_mtime) for p in sorted(folder.glob("*.jsonl")))
@@ -173,6 +182,6 @@ def classifier(featurize: Callable[[str], str], folder: Optional[Path] = None) -
             model = None
         else:
             examples = read_examples(folder)
-            model = trained_or_cached(examples, featurize) if examples else None
+            model = trained_or_cached(examples, featurize, preparation) if examples else None
         _cache[key] = (stamp, model)
         return model

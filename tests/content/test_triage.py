@@ -237,3 +237,29 @@ def test_a_damaged_or_unwritable_cache_only_costs_the_training(tmp_path, monkeyp
     assert triage_classifier.trained_or_cached(triage_classifier.read_examples(examples), triage._features_of)
     monkeypatch.setenv("VOORDEUR_CACHE_DIR", "off")
     assert triage_cache.folder() is None
+
+
+def test_what_prepares_the_examples_is_part_of_the_key(tmp_path, monkeypatch):
+    """The key is made of the examples as written and a fingerprint of the rules file, the code and the
+    word list (no process prepares thousands of examples only to find its key): another fingerprint
+    trains again, the same one loads."""
+    from voordeur_content import triage_classifier
+
+    monkeypatch.setenv("VOORDEUR_CACHE_DIR", str(tmp_path / "cache"))
+    examples = tmp_path / "examples"
+    _write_examples(examples, SMALL_EXAMPLES)
+    fits = []
+    real_fit = triage_classifier._fit
+    monkeypatch.setattr(triage_classifier, "_fit", lambda *a: fits.append(1) or real_fit(*a))
+    read = triage_classifier.read_examples(examples)
+    for preparation in ("rules as they were", "rules as they were", "a new phrase in the rules"):
+        triage_classifier.trained_or_cached(read, triage._features_of, preparation)
+    assert len(fits) == 2
+
+
+def test_the_fingerprint_changes_with_the_rules_file(tmp_path):
+    rules = tmp_path / "triage.yml"
+    rules.write_text("a: 1\n", encoding="utf-8")
+    first = triage._preparation((str(rules), 1.0, 5))
+    rules.write_text("a: 2\n", encoding="utf-8")
+    assert triage._preparation((str(rules), 2.0, 5)) != first
