@@ -191,17 +191,25 @@ def _write_examples(folder, examples):
     (folder / "examples.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def test_a_process_loads_the_trained_classifier_from_the_disk_and_trains_again_when_the_examples_change(
-    tmp_path, monkeypatch
-):
-    from voordeur_content import triage_cache, triage_classifier
+@pytest.fixture
+def counted_fits(tmp_path, monkeypatch):
+    """A cache folder of its own, the small examples written, and a list that grows at each training."""
+    from voordeur_content import triage_classifier
 
     monkeypatch.setenv("VOORDEUR_CACHE_DIR", str(tmp_path / "cache"))
-    examples = tmp_path / "examples"
-    _write_examples(examples, SMALL_EXAMPLES)
+    _write_examples(tmp_path / "examples", SMALL_EXAMPLES)
     fits = []
     real_fit = triage_classifier._fit
     monkeypatch.setattr(triage_classifier, "_fit", lambda *a: fits.append(1) or real_fit(*a))
+    return fits
+
+
+def test_a_process_loads_the_trained_classifier_from_the_disk_and_trains_again_when_the_examples_change(
+    tmp_path, counted_fits
+):
+    from voordeur_content import triage_cache, triage_classifier
+
+    examples, fits = tmp_path / "examples", counted_fits
 
     trained = triage_classifier.trained_or_cached(triage_classifier.read_examples(examples), triage._features_of)
     loaded = triage_classifier.trained_or_cached(triage_classifier.read_examples(examples), triage._features_of)
@@ -239,22 +247,16 @@ def test_a_damaged_or_unwritable_cache_only_costs_the_training(tmp_path, monkeyp
     assert triage_cache.folder() is None
 
 
-def test_what_prepares_the_examples_is_part_of_the_key(tmp_path, monkeypatch):
+def test_what_prepares_the_examples_is_part_of_the_key(tmp_path, counted_fits):
     """The key is made of the examples as written and a fingerprint of the rules file, the code and the
     word list (no process prepares thousands of examples only to find its key): another fingerprint
     trains again, the same one loads."""
     from voordeur_content import triage_classifier
 
-    monkeypatch.setenv("VOORDEUR_CACHE_DIR", str(tmp_path / "cache"))
-    examples = tmp_path / "examples"
-    _write_examples(examples, SMALL_EXAMPLES)
-    fits = []
-    real_fit = triage_classifier._fit
-    monkeypatch.setattr(triage_classifier, "_fit", lambda *a: fits.append(1) or real_fit(*a))
-    read = triage_classifier.read_examples(examples)
+    read = triage_classifier.read_examples(tmp_path / "examples")
     for preparation in ("rules as they were", "rules as they were", "a new phrase in the rules"):
         triage_classifier.trained_or_cached(read, triage._features_of, preparation)
-    assert len(fits) == 2
+    assert len(counted_fits) == 2
 
 
 def test_the_fingerprint_changes_with_the_rules_file(tmp_path):
