@@ -39,6 +39,12 @@ _IN_PROVINCE = re.compile(
 _TITLE = re.compile(r"^(?:mevrouw|mevr|meneer|mijnheer|mnr|dhr|de heer|mw|juffrouw|mr|mrs|ms|miss)\b")
 # "ik woon in Doetinchem": the visitor's own home, not "mijn moeder woont in ...".
 _LIVE_IN = re.compile(r"^(?:(?:oh |sorry |nee )?(?:ik woon|wij wonen|we wonen|ik zit)\s+(?:in|bij|vlakbij)\s)")
+# The parts of a city people add to its name.
+_CITY_PARTS = frozenset(
+    "noord zuid oost west zuidoost zuidwest noordoost noordwest centrum nieuw nieuwwest stad".split()
+)
+# "alphen ad rijn", "capelle a d ijssel": "aan den" / "aan de" shortened.
+_AAN_DEN = re.compile(r"\b(?:ad|a d|a/d)\b")
 # "niet in belgie hoor": Belgium denied is no answer of Belgium.
 _NOT_BELGIUM = re.compile(r"\b(?:niet|geen|not)\b(?:\s+\S+){0,2}\s+(?:belgie|belgium|vlaanderen)\b")
 # Dutch, and English for visitors who write English ("we live near Leiden", "close to Utrecht").
@@ -298,6 +304,9 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
     if len(clauses) > 1:  # "spijkenisse, mijn adres zeg ik liever niet": each part on its own first
         found = [place_answer(clause, path, places_path) for clause in clauses]
         known = [answer for answer in found if answer.kind is not PlaceKind.UNKNOWN]
+        if known and _CORRECTION.search(words):
+            # "gouda. o nee sorry, gorinchem": the place said last, after the correction, is meant
+            return min(reversed(known), key=lambda answer: _KIND_RANK[answer.kind])
         if known:  # a Dutch place before a province or Belgium ("niet in belgie, hasselt in overijssel")
             return min(known, key=lambda answer: _KIND_RANK[answer.kind])
     answer = _place_in(_IN_PROVINCE.sub(" ", words), lookup)
@@ -308,6 +317,11 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
 
 def _place_in(words: str, lookup: _Lookup) -> PlaceAnswer:
     """The place one clause names (place_answer)."""
+    if _AAN_DEN.search(words):
+        for spelled in ("aan den", "aan de"):
+            answer = _place_in(_AAN_DEN.sub(spelled, words), lookup)
+            if answer.kind is not PlaceKind.UNKNOWN:
+                return answer
     if words in lookup.answers:
         return lookup.answers[words]
     leading = _LEADING_WORDS.match(words)
@@ -316,7 +330,7 @@ def _place_in(words: str, lookup: _Lookup) -> PlaceAnswer:
         introducer = words[: leading.end()].split()[-1] if leading else ""
         if stripped not in lookup.everyday or introducer in _PLACE_INTRODUCERS:
             return lookup.answers[stripped]
-    return (
+    answer = (
         _name_then_words(stripped, lookup)
         or _name_after_preposition(words, lookup)
         or _name_at_the_end(words, lookup)
@@ -324,6 +338,11 @@ def _place_in(words: str, lookup: _Lookup) -> PlaceAnswer:
         or _name_with_a_typo(stripped, lookup)
         or UNKNOWN_PLACE
     )
+    if answer.kind is PlaceKind.BELGIUM:  # "hasselt bij zwolle": the Dutch place it is near tells which
+        near = _name_after_preposition(words, lookup)
+        if near is not None and near.kind is PlaceKind.REGION:
+            return near
+    return answer
 
 
 def _name_at_the_end(words: str, lookup: _Lookup) -> Optional[PlaceAnswer]:
@@ -345,6 +364,9 @@ def _name_then_words(stripped: str, lookup: _Lookup) -> Optional[PlaceAnswer]:
     for count in range(len(words) - 1, max(len(words) - 3, 0), -1):  # the longest name first
         name = " ".join(words[:count])
         if name in lookup.at_start:
+            return lookup.answers[name]
+        # A short name or nickname of a city before a part of it ("adam zuidoost", "dh centrum").
+        if name in lookup.answers and all(word in _CITY_PARTS for word in words[count:]):
             return lookup.answers[name]
     return None
 

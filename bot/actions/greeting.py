@@ -6,7 +6,7 @@ import re
 from typing import Any, Dict, List, Text
 
 from actions import answers, faq, schedule
-from actions.sdk import Action, CollectingDispatcher, DomainDict, Tracker
+from actions.sdk import Action, CollectingDispatcher, DomainDict, FollowupAction, SlotSet, Tracker
 from voordeur_content import regions
 from voordeur_content._files import normalize
 
@@ -56,7 +56,12 @@ class ActionAnswerBelgium(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
         text = answers.text_of(tracker)
-        belgian = regions.place_answer(text).kind is regions.PlaceKind.BELGIUM or re.search(
+        place = regions.place_answer(text)
+        if place.kind is regions.PlaceKind.REGION:
+            # "nee niet belgie, hasselt bij zwolle": a Dutch place after all. The intake takes it as the
+            # region (also after an earlier Belgian answer let the region go) and hands over.
+            return [SlotSet("region", None), FollowupAction("intake_form")]
+        belgian = place.kind is regions.PlaceKind.BELGIUM or re.search(
             r"\b(?:belg\w*|vlaander\w*|vlaams\w*|walloni\w*)", normalize(text)
         )
         dispatcher.utter_message(response="utter_faq_belgium" if belgian else "utter_town_unknown")

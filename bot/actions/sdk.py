@@ -11,6 +11,7 @@ from rasa_sdk import (  # type: ignore[import-untyped]  # no py.typed
 )
 from rasa_sdk.events import (  # type: ignore[import-untyped]  # no py.typed
     EventType,
+    FollowupAction,
     SlotSet,
 )
 from rasa_sdk.executor import (  # type: ignore[import-untyped]  # no py.typed
@@ -20,4 +21,13 @@ from rasa_sdk.types import (  # type: ignore[import-untyped]  # no py.typed
     DomainDict,
 )
 
-__all__ = ["Action", "CollectingDispatcher", "DomainDict", "EventType", "FormValidationAction", "SlotSet", "Tracker"]
+__all__ = [
+    "Action",
+    "CollectingDispatcher",
+    "DomainDict",
+    "EventType",
+    "FollowupAction",
+    "FormValidationAction",
+    "SlotSet",
+    "Tracker",
+]

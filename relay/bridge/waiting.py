@@ -63,10 +63,14 @@ def answer_for(parse: dict | None) -> str | None:
     return None
 
 
-def reply(conversation_id: str, text: str, parse: dict | None, alerted: str | None) -> list[Message]:
+def reply(
+    conversation_id: str, text: str, parse: dict | None, alerted: str | None, grade: str | None = None
+) -> list[Message]:
     """Answer one message ``text`` of a visitor in the queue: ``parse`` is Rasa's reading (None
-    without it), ``alerted`` the category triage alerted on for this message, if any. The answers
-    are announced with the commit."""
+    without it), ``alerted`` the category triage alerted on for this message, if any, and ``grade``
+    triage's grade of it (alerted now or before: "HIJ HEEFT EEN MES" after the alert for "hij gooit
+    met dingen" gets no second alert, but no plain acknowledgement either). The answers are
+    announced with the commit."""
     response = answer_for(parse)
     answer = get_rasa().response_text(response) if response and response != ALREADY_QUEUED else None
     shorter = get_rasa().response_text(response, repeat=True) if answer and response else None
@@ -101,7 +105,10 @@ def reply(conversation_id: str, text: str, parse: dict | None, alerted: str | No
                     Message.created_at >= conversation.queued_at,
                 )
             )
-            said.append(texts.waiting_acknowledged(place, first))
+            if grade in texts.STILL_IN_DANGER:
+                said.append(texts.waiting_still_in_danger(place, grade))
+            else:
+                said.append(texts.waiting_acknowledged(place, first))
         if kindertelefoon and not _named_before(session, conversation_id, young.KINDERTELEFOON):
             said.append(kindertelefoon)
         stored = conversations.store_messages(session, conversation_id, "bot", [{"text": line} for line in said])

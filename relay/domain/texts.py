@@ -73,6 +73,18 @@ def waiting_acknowledged(place: int | None, first: bool = False) -> str:
     return f"Je bericht staat klaar voor de medewerker. {_place(place)}".strip() + call
 
 
+# Danger again in a message of a visitor already alerted for it: a short line, not the alert again.
+STILL_IN_DANGER = {
+    "acute": "Ben je nu in gevaar? Bel 112, ook als je niet kunt praten: blijf dan aan de lijn.",
+    "suicide": "Denk je nu aan zelfmoord? Bel 113 of gratis 0800 0113, dag en nacht. In direct gevaar: bel 112.",
+}
+
+
+def waiting_still_in_danger(place: int | None, grade: str) -> str:
+    line = f"Ik lees je bericht. {STILL_IN_DANGER[grade]} Een medewerker komt zo snel als het kan."
+    return f"{line} {_place(place)}".strip()
+
+
 def waiting_already_queued(place: int | None) -> str:
     return (
         f"Je staat al in de wachtrij voor een medewerker. {_place(place)} "

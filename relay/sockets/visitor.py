@@ -329,7 +329,7 @@ def ask_model_opinion(
 
     def answer(parse: dict | None, raised_now: str | None) -> None:
         with app.app_context():
-            waiting.reply(conversation_id, text, parse, alerted or raised_now)
+            waiting.reply(conversation_id, text, parse, alerted or raised_now, rules_view.category)
 
     asked = triage.get_model_opinions().submit(text, rules_view, raised, answer if answer_while_waiting else None)
     if answer_while_waiting and not asked:  # Rasa down or far behind: answered without its reading

@@ -62,5 +62,13 @@ def test_greeting_responses_name_the_house_rules(domain):
 
 def test_the_belgian_line_only_for_belgium(dispatcher, domain):
     asyncio.run(ActionAnswerBelgium().run(dispatcher, make_tracker("ik woon in gent", intent="faq_belgium"), domain))
-    asyncio.run(ActionAnswerBelgium().run(dispatcher, make_tracker("ik woon in gorkum", intent="faq_belgium"), domain))
+    asyncio.run(ActionAnswerBelgium().run(dispatcher, make_tracker("ik woon in xyzdorp", intent="faq_belgium"), domain))
     assert texts(dispatcher) == ["utter_faq_belgium", "utter_town_unknown"]
+
+
+def test_a_dutch_place_read_as_belgium_goes_to_the_intake_as_the_region(dispatcher, domain):
+    tracker = make_tracker("nee niet belgie, hasselt bij zwolle", intent="faq_belgium", slots={"region": "skipped"})
+    events = asyncio.run(ActionAnswerBelgium().run(dispatcher, tracker, domain))
+    assert texts(dispatcher) == []  # no 1712 for a visitor who just said they do not live in Belgium
+    assert {"event": "slot", "timestamp": None, "name": "region", "value": None} in events
+    assert any(e.get("event") == "followup" and e.get("name") == "intake_form" for e in events)

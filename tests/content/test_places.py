@@ -402,6 +402,14 @@ def test_belgium_denied_is_no_answer_of_belgium():
         ("woensel", "zuidoost-brabant"),
         ("oss bedoel ik lol", "brabant-noordoost"),
         ("zwolle hoor", "ijsselland"),
+        ("adam zuidoost", "amsterdam-amstelland"),
+        ("alpen ad rijn", "hollands-midden"),
+        ("capelle a/d ijssel", "rotterdam-rijnmond"),
+        ("hasselt bij zwolle", "ijsselland"),  # the Dutch place it is near says which Hasselt
+        ("nee niet belgie, hasselt bij zwolle", "ijsselland"),
+        # A correction in one message: the place said after it is meant.
+        ("apeldoorn... nee sorry ik bedoel zwolle, ik woon sinds kort in zwolle", "ijsselland"),
+        ("gouda. o nee sorry, gorinchem. ik haal ze altijd door elkaar", "zuid-holland-zuid"),
     ],
 )
 def test_city_districts_and_chat_spellings_of_cities(text, region):

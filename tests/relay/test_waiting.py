@@ -80,6 +80,16 @@ def test_danger_in_the_queue_gets_the_alert_and_the_news_that_the_chat_moved_up(
     assert bot_texts(frames)[0].startswith("Je gesprek gaat nu voor in de wachtrij")
 
 
+def test_danger_again_after_the_alert_gets_a_short_safety_line_not_a_plain_acknowledgement(visitor_factory, rasa):
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    assert of_type(visitor.say("hij slaat me nu"), "alert")  # the alert, once
+    frames = visitor.say("HIJ HEEFT NU EEN MES UIT DE LA GEPAKT")
+    assert not of_type(frames, "alert")  # not said again: the widget keeps it in view
+    (said,) = bot_texts(frames)
+    assert said.startswith("Ik lees je bericht. Ben je nu in gevaar? Bel 112")
+    assert "Je bericht staat klaar" not in said
+
+
 def test_with_rasa_down_the_relay_still_acknowledges(app, visitor_factory, rasa):
     visitor, _ = queued_visitor(visitor_factory, rasa)
     rasa.down = True
