@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import func, select
@@ -88,7 +89,7 @@ def reply(
         place = queues.position(session, conversation)
         if alerted:
             said.append(texts.WAITING_MOVED_UP)
-        if answer and _told_before(session, conversation_id, answer):
+        if answer and _bot_said(session, conversation_id, Message.text == answer):
             answer = shorter  # "Zoals ik net zei: ...", or the acknowledgement below: never the same answer twice
         if answer:
             said.append(answer)
@@ -96,48 +97,28 @@ def reply(
             said.append(texts.waiting_already_queued(place))
         elif not said:
             # The first acknowledgement in this queue also says the visitor may call instead.
-            first = not session.scalar(
-                select(func.count())
-                .select_from(Message)
-                .where(
-                    Message.conversation_id == conversation_id,
-                    Message.sender == "bot",
-                    Message.created_at >= conversation.queued_at,
-                )
-            )
+            first = not _bot_said(session, conversation_id, Message.created_at >= conversation.queued_at)
             if grade in texts.STILL_IN_DANGER:
                 said.append(texts.waiting_still_in_danger(place, grade))
             else:
                 said.append(texts.waiting_acknowledged(place, first))
-        if kindertelefoon and not _named_before(session, conversation_id, young.KINDERTELEFOON):
+        if kindertelefoon and not _bot_said(
+            session, conversation_id, Message.text.contains(young.KINDERTELEFOON, autoescape=True)
+        ):
             said.append(kindertelefoon)
         stored = conversations.store_messages(session, conversation_id, "bot", [{"text": line} for line in said])
         # A wait that grew (or a region that emptied) since the hand-off: the backup, if it fits now.
         return stored.messages + rules.offer(session, conversation)
 
 
-def _named_before(session: Session, conversation_id: str, words: str) -> bool:
-    """Whether any answer the visitor was given in this conversation contained these words."""
+def _bot_said(session: Session, conversation_id: str, *conditions: Any) -> bool:
+    """Whether the bot said anything in this conversation that meets these conditions (this very
+    answer, these words, since the visitor joined the queue)."""
     return bool(
         session.scalar(
             select(func.count())
             .select_from(Message)
-            .where(
-                Message.conversation_id == conversation_id,
-                Message.sender == "bot",
-                Message.text.contains(words, autoescape=True),
-            )
-        )
-    )
-
-
-def _told_before(session: Session, conversation_id: str, text: str) -> bool:
-    """Whether the visitor was given this very answer before in this conversation."""
-    return bool(
-        session.scalar(
-            select(func.count())
-            .select_from(Message)
-            .where(Message.conversation_id == conversation_id, Message.sender == "bot", Message.text == text)
+            .where(Message.conversation_id == conversation_id, Message.sender == "bot", *conditions)
         )
     )
 
