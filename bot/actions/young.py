@@ -30,6 +30,7 @@ def mention_kindertelefoon(dispatcher: CollectingDispatcher, tracker: Tracker) -
     text = answers.text_of(tracker)
     if answers.is_button_payload(text) or named_before(tracker):
         return []
-    if said_they_are_young(tracker):  # an answer to the intake's age question: validate_age_group
+    # (An answer to the intake's own age question is answered there: validate_age_group.)
+    if said_they_are_young(tracker):
         dispatcher.utter_message(response=RESPONSE)
     return []
