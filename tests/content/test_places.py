@@ -32,6 +32,11 @@ def places_file():
     "village, region",
     [
         ("Nieuwleusen", "ijsselland"),  # gemeente Dalfsen
+        ("Swalmen", "noord-en-midden-limburg"),  # Roermond
+        ("Biddinghuizen", "flevoland"),  # Dronten is in Flevoland, and so is its Veilig Thuis
+        ("Dronten", "flevoland"),
+        ("Hattem", "noord-oost-gelderland"),  # in Gelderland, next to Zwolle
+        ("dbosch", "brabant-noordoost"),
         ("Moordrecht", "hollands-midden"),  # Zuidplas; a name with "moord" in it, never danger
         ("Lemelerveld", "ijsselland"),
         ("Dedemsvaart", "ijsselland"),  # Hardenberg
@@ -219,6 +224,8 @@ def test_a_province_of_one_region_is_that_region(text, region):
         "Sint-Niklaas",
         "Anvers",
         "Mechelen",
+        "I live in Brussels",
+        "Antwerp",
     ],
 )
 def test_belgium(text):
@@ -275,9 +282,13 @@ def test_ordinary_sentences_are_no_place(text):
     assert regions.region_for_town(text) is None
 
 
-@pytest.mark.parametrize("word", ["hoek", "made", "echt", "heel", "monster"])
+@pytest.mark.parametrize("word", ["hoek", "made", "echt", "heel"])
 def test_villages_named_like_everyday_words_are_left_out(word):
     assert regions.place_answer(word).kind is PlaceKind.UNKNOWN
+
+
+def test_a_place_named_like_a_word_is_no_place_inside_a_sentence():
+    assert regions.place_answer("hij is een monster").kind is PlaceKind.UNKNOWN
 
 
 @pytest.mark.parametrize(
@@ -288,6 +299,8 @@ def test_villages_named_like_everyday_words_are_left_out(word):
         ("gemeente Best", "zuidoost-brabant"),
         ("Houten", "utrecht"),
         ("Buren", "gelderland-zuid"),
+        ("monster", "haaglanden"),  # Westland: typed alone, the answer was "ja echt zo heet het dorp"
+        ("ik woon in Monster", "haaglanden"),
     ],
 )
 def test_a_town_of_regions_yml_that_is_a_word_counts_alone_or_after_in(text, region):
