@@ -29,13 +29,14 @@ GIVEN_UP = "~"  # asked twice without an answer: the slot is skipped (the region
 # The responses that ask for each slot (Rasa keeps the name of a response with the bot's message).
 QUESTIONS = {
     "nickname": ("utter_ask_nickname",),
-    "region": ("utter_ask_region", "utter_ask_town", "utter_ask_region_in_province"),
+    "region": ("utter_ask_region", "utter_ask_town", "utter_ask_region_in_province", "utter_ask_region_after_way_forward"),
     "about": ("utter_ask_about",),
     "situation": ("utter_ask_situation",),
     "safe_now": ("utter_ask_safe_now",),
     "age_group": ("utter_ask_age_group",),
 }
-ASK_REGION, ASK_TOWN, ASK_REGION_IN_PROVINCE = QUESTIONS["region"]
+# The last: after the way forward, to a visitor who asks for a person: a statement with buttons.
+ASK_REGION, ASK_TOWN, ASK_REGION_IN_PROVINCE, ASK_REGION_AFTER_WAY_FORWARD = QUESTIONS["region"]
 # The region is let go with this answer (0800 2000, or a town typed later); counting starts again after it.
 REGION_WAY_FORWARD = "utter_region_way_forward"  # after "I'd rather not say": no more questions
 REGION_WAY_FORWARD_OPEN = "utter_region_way_forward_open"  # after a story or an unknown place
@@ -251,6 +252,8 @@ class ValidateIntakeForm(FormValidationAction):
         if button:
             return {"region": button}
         text = answers.text_of(tracker)
+        if not answers.is_button_payload(text) and regions.place_answer(text).kind is not regions.PlaceKind.UNKNOWN:
+            return {"region": text}  # a place answers, whatever intent the model saw ("kortenhoef" as skip)
         if answers.refuses(answers.intent_of(tracker), text):
             return {"region": REFUSED}
         if answers.dont_know(answers.intent_of(tracker), text) or _skipped(tracker):
@@ -428,6 +431,9 @@ class ActionAskRegion(Action):
             )
             return []
         question = ASK_TOWN if tracker.get_slot("region_ask_town") else ASK_REGION
+        if any(answers.response_of(event) in WAYS_FORWARD for event in tracker.events):
+            # Asked twice before the way forward; now they want a person: the buttons, no third question.
+            question = ASK_REGION_AFTER_WAY_FORWARD
         buttons = [_region_button(region) for region in regions.load_regions()]
         buttons.append({"title": "Weet ik niet", "payload": "/dont_know"})
         dispatcher.utter_message(response=question, buttons=buttons)

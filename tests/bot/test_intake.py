@@ -478,3 +478,18 @@ def test_a_story_after_two_region_questions_gets_the_way_forward_not_a_third_que
     events = validate(tracker, dispatcher, domain)
     assert slot("region", "skipped") in events
     assert texts(dispatcher)[-1] == "utter_region_way_forward_open"  # never "dat is goed" to a story
+
+
+@pytest.mark.parametrize("intent", ["skip", "dont_know", "deny"])
+def test_a_known_place_answers_the_region_whatever_intent_the_model_saw(intent, dispatcher, domain):
+    # "kortenhoef" was read as skip, and the visitor was asked for their town instead.
+    events = validate(region_tracker("kortenhoef", 1, intent=intent), dispatcher, domain)
+    assert events == [slot("region", "gooi-en-vechtstreek"), slot("region_ask_town", False)]
+
+
+def test_after_the_way_forward_the_region_comes_back_as_buttons_not_as_a_third_question(dispatcher, domain):
+    tracker = make_tracker("")
+    tracker.events[:0] = asked("utter_ask_region", 2) + asked("utter_region_way_forward")
+    asyncio.run(ActionAskRegion().run(dispatcher, tracker, domain))
+    assert texts(dispatcher) == ["utter_ask_region_after_way_forward"]
+    assert len(dispatcher.messages[0]["buttons"]) == 27
