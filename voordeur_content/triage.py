@@ -265,6 +265,8 @@ def _decide(chances: Dict[str, float], found: List[Finding], settings: Dict[str,
         return NONE
     if not found and words <= settings.get("short_words", 0) and chances[category] < settings.get("short_threshold", 0):
         return NONE  # a short reply without a signal ("ik ben 13"): one word is no ground for an alert
+    if category == "high" and chances.get("acute", 0.0) >= settings.get("acute_upgrade", 1.1):
+        category = "acute"  # serious, and quite possibly happening now: the 112 alert, not only the offer
     if category == "acute" and any(f.category == "suicide" for f in found):
         category = "suicide"  # danger now and suicide both: 113's guidance, which also names 112
     reason = (

@@ -42,7 +42,7 @@ class Rules:
     jokes: Pattern[str]
     idioms: Pattern[str]
     spelling: Dict[str, str]
-    classifier: Dict[str, float]  # threshold, suicide_threshold, short_words, short_threshold (content/triage.yml)
+    classifier: Dict[str, float]  # CLASSIFIER_DEFAULTS' names, from content/triage.yml
     lexicon: Tuple[str, ...]  # the words of every phrase, for correcting typos
 
 
@@ -141,14 +141,24 @@ def _build(data: Dict[str, Any]) -> Rules:
         jokes=_alternation(data.get("jokes") or [], groups),
         idioms=_alternation(data.get("idioms") or [], groups),
         spelling=spelling,
-        classifier={
-            "threshold": float((data.get("classifier") or {}).get("threshold", 0.35)),
-            "suicide_threshold": float((data.get("classifier") or {}).get("suicide_threshold", 0.25)),
-            "short_words": float((data.get("classifier") or {}).get("short_words", 0)),
-            "short_threshold": float((data.get("classifier") or {}).get("short_threshold", 0.0)),
-        },
+        classifier=_classifier_settings(data.get("classifier") or {}),
         lexicon=tuple(sorted(lexicon)),
     )
+
+
+# The classifier's settings in content/triage.yml, and their values when a line is left out
+# (acute_upgrade above 1: a "high" grade is never raised to "acute").
+CLASSIFIER_DEFAULTS = {
+    "threshold": 0.35,
+    "suicide_threshold": 0.25,
+    "acute_upgrade": 1.1,
+    "short_words": 0.0,
+    "short_threshold": 0.0,
+}
+
+
+def _classifier_settings(given: Dict[str, Any]) -> Dict[str, float]:
+    return {name: float(given.get(name, default)) for name, default in CLASSIFIER_DEFAULTS.items()}
 
 
 def load_rules(path: Optional[Path] = None) -> Rules:

@@ -265,3 +265,15 @@ def test_the_fingerprint_changes_with_the_rules_file(tmp_path):
     first = triage._preparation((str(rules), 1.0, 5))
     rules.write_text("a: 2\n", encoding="utf-8")
     assert triage._preparation((str(rules), 2.0, 5)) != first
+
+
+def test_a_high_grade_that_is_quite_possibly_happening_now_gets_the_112_alert():
+    """content/triage.yml's acute_upgrade: serious, and acute at least that likely, is acute."""
+    from voordeur_content.triage_rules import CLASSIFIER_DEFAULTS
+
+    chances = {"acute": 0.33, "high": 0.5, "none": 0.1, "suicide": 0.07}
+    settings = {**CLASSIFIER_DEFAULTS, "acute_upgrade": 0.3}
+    assert triage._decide(chances, [], settings).category == "acute"
+    assert triage._decide(chances, [], {**settings, "acute_upgrade": 0.4}).category == "high"
+    assert triage._decide(chances, [], dict(CLASSIFIER_DEFAULTS)).category == "high"  # left out: never raised
+    assert triage.load_rules().classifier["acute_upgrade"] == 0.3
