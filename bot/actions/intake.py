@@ -29,7 +29,12 @@ GIVEN_UP = "~"  # asked twice without an answer: the slot is skipped (the region
 # The responses that ask for each slot (Rasa keeps the name of a response with the bot's message).
 QUESTIONS = {
     "nickname": ("utter_ask_nickname",),
-    "region": ("utter_ask_region", "utter_ask_town", "utter_ask_region_in_province", "utter_ask_region_after_way_forward"),
+    "region": (
+        "utter_ask_region",
+        "utter_ask_town",
+        "utter_ask_region_in_province",
+        "utter_ask_region_after_way_forward",
+    ),
     "about": ("utter_ask_about",),
     "situation": ("utter_ask_situation",),
     "safe_now": ("utter_ask_safe_now",),
@@ -83,6 +88,8 @@ def told_their_story(tracker: Tracker) -> bool:
     if tracker.get_slot("urgent") or tracker.get_slot("language") == "en":
         return True
     for event in tracker.events:
+        if answers.response_of(event) == "utter_story_noted":
+            return True  # the bot took an answer for a story ("hij heeft een heel kort lontje")
         if event.get("event") != "user":
             continue
         intent = answers.intent_of_event(event)
@@ -349,6 +356,8 @@ class ValidateIntakeForm(FormValidationAction):
         text = answers.text_of(tracker)
         if triage.assess(text):
             return {slot: None}  # the urgency check has answered
+        if tracker.get_slot("region") and regions.place_answer(text).kind is not regions.PlaceKind.UNKNOWN:
+            return {slot: None}  # "sorry autocorrect. gouda": the region took it; this question comes again
         if answers.is_sentence(text):
             # The visitor asks or tells something else: this question is optional, so it is let go
             # and what they said is answered ("kies een knop" to a question reads as not listening).

@@ -229,6 +229,16 @@ def test_about_button_and_typed_answer(dispatcher, domain):
     assert events == [slot("about", "self")]
 
 
+def test_after_a_story_was_noted_the_optional_questions_are_not_asked(dispatcher, domain):
+    # "hij heeft een heel kort lontje" at "about": noted as a story; "what kind of situation?" came next.
+    tracker = form_tracker("ok", "about", slots={"nickname": "Sam", "region": "utrecht"})
+    form = ValidateIntakeForm()
+    slots = ["nickname", "region", "about", "situation", "safe_now", "age_group"]
+    assert asyncio.run(form.required_slots(slots, dispatcher, tracker, domain)) == slots
+    tracker.events[-1:-1] = asked("utter_story_noted")
+    assert asyncio.run(form.required_slots(slots, dispatcher, tracker, domain)) == ["nickname", "region"]
+
+
 def test_unclear_answer_asks_for_a_button(dispatcher, domain):
     events = validate(form_tracker("hmm", "situation"), dispatcher, domain)
     assert events == [slot("situation", None)]
@@ -422,6 +432,17 @@ def test_a_visitor_who_corrects_the_town_gets_the_region_of_the_new_one(text, be
     assert slot("region", after) in events
     assert texts(dispatcher)[0] == "utter_region_found"  # told where the chat now goes
     assert "utter_nickname_not_needed" not in texts(dispatcher)
+
+
+def test_a_correction_at_a_button_question_is_not_told_to_choose_a_button(dispatcher, domain):
+    events = validate(
+        form_tracker("sorry autocorrect. gouda", "about", slots={"region": "zeeland"}), dispatcher, domain
+    )
+    assert slot("region", "hollands-midden") in events
+    assert texts(dispatcher) == [
+        "utter_region_found",
+        {"voordeur": {"type": "profile", "nickname": None, "region": "hollands-midden"}},
+    ]
 
 
 @pytest.mark.parametrize("text", ["nee", "ik woon toch al in utrecht", "sorry, mijn man slaat me"])
