@@ -358,6 +358,12 @@ class ValidateIntakeForm(FormValidationAction):
             return {slot: None}  # the urgency check has answered
         if tracker.get_slot("region") and regions.place_answer(text).kind is not regions.PlaceKind.UNKNOWN:
             return {slot: None}  # "sorry autocorrect. gouda": the region took it; this question comes again
+        if tracker.get_slot("nickname") in (None, SKIPPED) and answers.is_first_name(text):
+            # The name comes late ("lola", after a question at the nickname question): it is taken.
+            nickname = answers.clean_nickname(text)
+            dispatcher.utter_message(response="utter_nickname_late", nickname=nickname)
+            dispatcher.utter_message(json_message=payloads.profile(nickname, payloads.answer(tracker, "region")))
+            return {slot: None, "nickname": nickname}
         if answers.is_sentence(text):
             # The visitor asks or tells something else: this question is optional, so it is let go
             # and what they said is answered ("kies een knop" to a question reads as not listening).

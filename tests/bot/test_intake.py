@@ -229,6 +229,14 @@ def test_about_button_and_typed_answer(dispatcher, domain):
     assert events == [slot("about", "self")]
 
 
+def test_a_name_given_late_at_a_button_question_is_taken_as_the_nickname(dispatcher, domain):
+    tracker = form_tracker("lola", "about", slots={"nickname": "skipped", "region": "kennemerland"})
+    events = validate(tracker, dispatcher, domain)
+    assert slot("nickname", "Lola") in events or slot("nickname", "lola") in events
+    assert texts(dispatcher)[0] == "utter_nickname_late"
+    assert "utter_choose_a_button" not in texts(dispatcher)
+
+
 def test_after_a_story_was_noted_the_optional_questions_are_not_asked(dispatcher, domain):
     # "hij heeft een heel kort lontje" at "about": noted as a story; "what kind of situation?" came next.
     tracker = form_tracker("ok", "about", slots={"nickname": "Sam", "region": "utrecht"})
