@@ -23,10 +23,12 @@ _LEADING_WORDS = re.compile(
     r"^(?:(?:ik|wij|we|zij|ze|hij|het|dat|dit|is|zit|zitten|woon|wonen|woont|kom|komt|"
     r"komen|uit|in|bij|de|het|buurt|omgeving|van|rond|vlakbij|nabij|regio|gemeente|stad|"
     r"dorp|plaats|provincie|ok|oke|okay|oké|nou|goed|dan|ja|prima|sorry|bedoel|bedoelde|"
-    r"wenje|wenje|yn|ut)\s+)+"  # the last ones Frisian: "ik wenje yn Snits"
+    r"wenje|wenje|yn|ut|"  # Frisian: "ik wenje yn Snits"
+    r"it s|its|now|actually)\s+)+"  # English: "it's Leiden now"
 )
 _TRAILING_WORDS = re.compile(
-    r"(?:\s+(?:en|omgeving|e o|eo|ongeveer|denk ik|geloof ik|dus|bedoel ik|lol|haha|hoor|toch|ofzo|of zo|zeg maar))+$"
+    r"(?:\s+(?:en|omgeving|e o|eo|ongeveer|denk ik|geloof ik|dus|bedoel ik|lol|haha|hoor|toch|ofzo|of zo|zeg maar|"
+    r"nu|tegenwoordig|inmiddels|now))+$"
 )
 _CLAUSES = re.compile(r"[,;:!?\n]+|\.\s")
 # "hasselt in overijssel": the province after a town tells which of two places of that name (the
@@ -38,7 +40,11 @@ _IN_PROVINCE = re.compile(
 # "mevrouw de Vries", "meneer Haren": a title before a name makes it a person, not the village.
 _TITLE = re.compile(r"^(?:mevrouw|mevr|meneer|mijnheer|mnr|dhr|de heer|mw|juffrouw|mr|mrs|ms|miss)\b")
 # "ik woon in Doetinchem": the visitor's own home, not "mijn moeder woont in ...".
-_LIVE_IN = re.compile(r"^(?:(?:oh |sorry |nee )?(?:ik woon|wij wonen|we wonen|ik zit)\s+(?:in|bij|vlakbij)\s)")
+_LIVE_IN = re.compile(
+    r"^(?:oh |sorry |nee |no |wait |actually )*"
+    r"(?:(?:ik woon|wij wonen|we wonen|ik zit|i live|we live|i m living|i am living)\s+(?:in|bij|vlakbij|near)\s|"
+    r"(?:ik ben|wij zijn|we zijn|i|we|i ve|we ve|i have|we have)\s+(?:net\s+)?(?:verhuisd naar|moved to)\s)"
+)
 # The parts of a city people add to its name.
 _CITY_PARTS = frozenset(
     "noord zuid oost west zuidoost zuidwest noordoost noordwest centrum nieuw nieuwwest stad".split()
@@ -49,7 +55,10 @@ _AAN_DEN = re.compile(r"\b(?:ad|a d|a/d)\b")
 _NOT_BELGIUM = re.compile(r"\b(?:niet|geen|not)\b(?:\s+\S+){0,2}\s+(?:belgie|belgium|vlaanderen)\b")
 # Dutch, and English for visitors who write English ("we live near Leiden", "close to Utrecht").
 # "op" for the islands and villages people live "on" ("op Texel", "op Urk").
-_PREPOSITION = re.compile(r"\b(?:in|uit|bij|van|op|rond|nabij|vlakbij|omgeving|near|around|from|close to|outside)\s+")
+# "verhuisd naar" and "moved to": where they live now ("I moved to Leiden"), not any "naar" or "to".
+_PREPOSITION = re.compile(
+    r"\b(?:in|uit|bij|van|op|rond|nabij|vlakbij|omgeving|near|around|from|close to|outside|verhuisd naar|moved to)\s+"
+)
 # The words that make an everyday word a place: "ik woon in Best", "gemeente Best"; not "dat is best",
 # "bij de buren".
 _PLACE_INTRODUCERS = frozenset(
@@ -73,6 +82,8 @@ _PLACE_INTRODUCERS = frozenset(
         "near",
         "around",
         "from",
+        "its",  # "it's Leiden now"
+        "s",
     ]
 )
 # Inside a sentence only names of this length count: "Ee", "Ens" and "Epe" are words there.
@@ -414,8 +425,13 @@ def _dutch_words() -> Optional[FrozenSet[str]]:
 
 
 # "nee sorry", "ik bedoel", "toch", "o wacht": the visitor corrects the town they gave.
-_CORRECTION = re.compile(r"\b(nee|neen|sorry|sry|oeps|wacht|bedoel|bedoelde|eigenlijk|toch|verkeerd|fout)\b")
-_NEGATED = re.compile(r"\b(niet|geen|nie)\b")
+_CORRECTION = re.compile(
+    r"\b(nee|neen|sorry|sry|oeps|wacht|bedoel|bedoelde|eigenlijk|toch|verkeerd|fout|"
+    r"no|wait|oops|mean|meant|actually|wrong)\b"
+)
+_NEGATED = re.compile(r"\b(niet|geen|nie|not)\b")
+# Places whose name alone is also a common reply in a chat.
+_REPLIES = frozenset({"best"})
 
 
 def corrected_place(text: str, current: Optional[str]) -> Optional[PlaceAnswer]:
@@ -424,8 +440,11 @@ def corrected_place(text: str, current: Optional[str]) -> Optional[PlaceAnswer]:
     is in another region than `current`; None when the message corrects nothing. A clause with a
     negation names the place they do not mean."""
     words = normalize(text or "")
-    # Only a town's name, or "ik woon in ...": where they live, said again.
-    said = _lookup(None, None).answers.get(words) or (place_answer(text) if _LIVE_IN.match(words) else None)
+    # Only a town's name, or "ik woon in ...": where they live, said again. Not "best" alone: that is
+    # "fine", said while waiting, not the town Best.
+    said = (None if words in _REPLIES else _lookup(None, None).answers.get(words)) or (
+        place_answer(text) if _LIVE_IN.match(words) else None
+    )
     if said is not None and said.kind is PlaceKind.REGION and said.region is not None and said.region.id != current:
         return said
     if not _CORRECTION.search(words):

