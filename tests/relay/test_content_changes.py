@@ -40,6 +40,10 @@ def app(database_url, content_dir):
         }
     )
     yield app
+    # An opinion still being written holds a database connection: disposed under it, the connection
+    # goes back to a pool nobody holds and is closed only by the garbage collector, which warns
+    # (ResourceWarning, an error here) in whatever test happens to run then.
+    get_model_opinions(app).drain()
     get_model_opinions(app).shutdown()
     app.extensions["relay_rasa"].close()
     get_db(app).dispose()
