@@ -53,7 +53,7 @@ def test_no_alert_for_the_past_denials_questions_jokes_places_and_names(text):
     assert not triage.assess(text)
 
 
-@pytest.mark.parametrize("reply", ["ik ben 13", "laat maar dan", "ze is 15", "sorry was weg"])
+@pytest.mark.parametrize("reply", ["ik ben 13", "laat maar dan", "ze is 15", "sorry was weg", "hoog keppel"])
 def test_a_short_reply_to_a_question_raises_no_alert_on_one_word(reply):
     """Replies like these come at every intake question; the classifier alone once read "ik ben 13"
     and "laat maar dan" as suicide (content/triage.yml: short_words, short_threshold)."""
@@ -62,6 +62,24 @@ def test_a_short_reply_to_a_question_raises_no_alert_on_one_word(reply):
 
 @pytest.mark.parametrize("text, category", [("ik wil dood", "suicide"), ("help hij slaat", "acute")])
 def test_a_short_message_with_a_signal_still_alerts(text, category):
+    assert triage.assess(text).category == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Set 14: "nu" denied, and "nu" of where someone lives, made these the 112 alert.
+        "mijn vrouw bedreigt me met een mes als ze kwaad is, niet nu maar gisteren nog",
+        "mijn zus wordt door haar man geslagen en ze woont nu bij mij, hij weet waar ze is",
+    ],
+)
+def test_not_now_is_no_112_alert_but_still_serious(text):
+    assert triage.assess(text).category == "high"
+
+
+@pytest.mark.parametrize("text, category", [("help", "acute"), ("vaarwel", "suicide"), ("doei iedereen", "suicide")])
+def test_a_short_message_the_classifier_is_sure_of_still_alerts(text, category):
+    """ "hoog keppel", a village typed at the place question, is no alert; "vaarwel" still is."""
     assert triage.assess(text).category == category
 
 
