@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Text
 
 from actions import answers, faq, schedule
 from actions.sdk import Action, CollectingDispatcher, DomainDict, FollowupAction, SlotSet, Tracker
-from voordeur_content import regions
+from voordeur_content import language, regions
 from voordeur_content._files import normalize
 
 
@@ -40,6 +40,12 @@ class ActionAnswerEnglish(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
+        if not language.wants_english(answers.text_of(tracker)):
+            # The model read a Dutch message as English ("ik woon in amersfoort nee hilversum sorry
+            # ben echt moe"): the intake reads it for what it is next; outside it, it was not understood.
+            if not tracker.active_loop_name:
+                dispatcher.utter_message(response="utter_default")
+            return []
         told = faq.answered_before(tracker)  # the same rule as every other question asked again
         dispatcher.utter_message(response="utter_english_noted" if told else "utter_faq_english")
         return []

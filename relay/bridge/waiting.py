@@ -28,8 +28,8 @@ from relay.domain.models import Conversation, Message, utcnow
 from relay.domain.states import QUEUED
 from relay.ops.presence import stale_seconds
 from relay.schedule import get_regions, get_schedule
+from voordeur_content import language, young
 from voordeur_content import regions as region_data
-from voordeur_content import young
 from voordeur_content.regions import Region
 
 # The bot's intents answered by its own response while a visitor waits: utter_<intent>, except where
@@ -53,6 +53,8 @@ def answer_for(parse: dict | None) -> str | None:
     name, confidence = intent.get("name") or "", float(intent.get("confidence") or 0.0)
     if confidence < MIN_CONFIDENCE:
         return None
+    if name == "faq_english" and not language.wants_english(str((parse or {}).get("text") or "")):
+        return None  # a Dutch message the model read as English: acknowledged in Dutch
     if name in WHILE_WAITING:
         return WHILE_WAITING[name]
     if name in ABOUT_THE_QUEUE:

@@ -1,6 +1,7 @@
 import asyncio
 
-from actions.greeting import ActionAnswerBelgium, ActionGreet
+from actions.every_message import language_events
+from actions.greeting import ActionAnswerBelgium, ActionAnswerEnglish, ActionGreet
 
 from tests.support.bot import make_tracker, texts
 
@@ -72,3 +73,33 @@ def test_a_dutch_place_read_as_belgium_goes_to_the_intake_as_the_region(dispatch
     assert texts(dispatcher) == []  # no 1712 for a visitor who just said they do not live in Belgium
     assert {"event": "slot", "timestamp": None, "name": "region", "value": None} in events
     assert any(e.get("event") == "followup" and e.get("name") == "intake_form" for e in events)
+
+
+def answer_english(tracker, dispatcher, domain):
+    return asyncio.run(ActionAnswerEnglish().run(dispatcher, tracker, domain))
+
+
+def test_english_gets_the_house_rules_in_english(dispatcher, domain):
+    answer_english(make_tracker("Hi, I hope it's ok to write in English", intent="faq_english"), dispatcher, domain)
+    assert texts(dispatcher) == ["utter_faq_english"]
+
+
+def test_a_dutch_message_the_model_read_as_english_is_left_to_the_intake(dispatcher, domain):
+    """Set 14: "ik woon in amersfoort nee hilversum sorry ben echt moe" went on in English."""
+    text = "ik woon in amersfoort nee hilversum sorry ben echt moe"
+    tracker = make_tracker(text, intent="faq_english", active_loop="intake_form")
+    assert answer_english(tracker, dispatcher, domain) == []
+    assert texts(dispatcher) == []  # the intake reads the town next, in Dutch
+    assert language_events(make_tracker(text, intent="faq_english")) == []
+
+
+def test_the_language_follows_what_the_visitor_writes():
+    assert language_events(make_tracker("can I talk to someone in English?")) == [
+        {"event": "slot", "timestamp": None, "name": "language", "value": "en"}
+    ]
+    assert language_events(make_tracker("spreken jullie engels?")) == [
+        {"event": "slot", "timestamp": None, "name": "language", "value": "en"}
+    ]
+    back = make_tracker("ik woon toch in nederland hoor", slots={"language": "en"})
+    assert language_events(back) == [{"event": "slot", "timestamp": None, "name": "language", "value": None}]
+    assert language_events(make_tracker("Utrecht", slots={"language": "en"})) == []

@@ -1,0 +1,63 @@
+"""Whether a visitor's message is written in English: the one owner of that rule, asked by the bot
+(the slot `language`, so that the intake and the handoff speak English and the counsellor sees
+"schrijft Engels") and by the relay (the English acknowledgement while waiting).
+
+Rasa's intent `faq_english` alone is not enough: set 14 showed "ik woon in amersfoort nee hilversum
+sorry ben echt moe" read as English at 0.38, and the whole intake went on in English. A message
+counts as English when it has more English function words than Dutch ones. Function words are
+what a short chat message has most of, whatever it is about; words both languages use ("is",
+"was", "we", "in", "sorry", "hi", "help", "partner") count for neither.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ENGLISH = frozenset(
+    """i i'm im i've ive i'd i'll my mine you you're your yours he's him his she she's her hers it it's
+    its they they're them their our us the a an and but or not don't dont doesn't didn't can't cant won't
+    isn't aren't wasn't can could would should will shall do does did have has been be am are were
+    this that these those there here what what's how why where when who which with without to for at
+    on from about into just really please hello thank yes yeah speak english talk someone
+    anyone somebody anybody need know think feel scared afraid safe boyfriend girlfriend husband
+    wife mother father mum mom dad children child live living moved now right sorry""".split()
+)
+_DUTCH = frozenset(
+    """ik ikke k je jij jou jouw mijn mn m'n mij hij zij ze wij jullie hun hen haar zijn ben bent de
+    het een en maar niet geen nee ja kan kun kunnen wat hoe waarom waar wanneer wie dit dat deze die met
+    naar van voor op uit bij aan om over nog al ook dan nu wel toch echt heel erg moet moeten wil wilt
+    willen heb hebt heeft hebben weet weten woon woont wonen hoi hallo goed sorry dank bedankt graag
+    mag iemand praten bang vriend vriendin vrouw moeder vader kinderen thuis ga gaat had""".split()
+)
+# Left out of both: words the other language uses too ("of", "want", "he" as in "hè", "kids",
+# "thanks", "man", "kind", "me"); "sorry" is in both lists, so it leans neither way.
+_WORD = re.compile(r"[a-z']+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall((text or "").lower().replace("’", "'"))
+
+
+def writes_english(text: str) -> bool:
+    """The message is English: more English than Dutch function words, and at least one."""
+    words = _words(text)
+    english = sum(1 for word in words if word in _ENGLISH and word not in _DUTCH)
+    dutch = sum(1 for word in words if word in _DUTCH and word not in _ENGLISH)
+    return english >= 1 and english > dutch
+
+
+def writes_dutch(text: str) -> bool:
+    """The message is plainly Dutch: at least two Dutch function words and no English one."""
+    words = _words(text)
+    english = sum(1 for word in words if word in _ENGLISH and word not in _DUTCH)
+    dutch = sum(1 for word in words if word in _DUTCH and word not in _ENGLISH)
+    return dutch >= 2 and english == 0
+
+
+_ASKS_FOR_ENGLISH = re.compile(r"\b(?:engels|engelstalig|english|inglés|anglais)\b", re.IGNORECASE)
+
+
+def wants_english(text: str) -> bool:
+    """The visitor writes English, or asks in Dutch whether English is possible ("spreken jullie
+    engels?"): either way the answer and the intake go on in English."""
+    return writes_english(text) or bool(_ASKS_FOR_ENGLISH.search(text or ""))
