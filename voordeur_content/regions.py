@@ -28,7 +28,7 @@ _LEADING_WORDS = re.compile(
 )
 _TRAILING_WORDS = re.compile(
     r"(?:\s+(?:en|omgeving|e o|eo|ongeveer|denk ik|geloof ik|dus|bedoel ik|lol|haha|hoor|toch|ofzo|of zo|zeg maar|"
-    r"nu|tegenwoordig|inmiddels|now))+$"
+    r"nu|tegenwoordig|inmiddels|now|he|hè|hé))+$"  # "hengelo gelderland he"
 )
 _CLAUSES = re.compile(r"[,;:!?\n]+|\.\s")
 # "hasselt in overijssel": the province after a town tells which of two places of that name (the
@@ -45,6 +45,12 @@ _LIVE_IN = re.compile(
     r"(?:(?:ik woon|wij wonen|we wonen|ik zit|i live|we live|i m living|i am living)\s+(?:in|bij|vlakbij|near)\s|"
     r"(?:ik ben|wij zijn|we zijn|i|we|i ve|we ve|i have|we have)\s+(?:net\s+)?(?:verhuisd naar|moved to)\s)"
 )
+# "ik woon in ...", "we live in ...": the place after these is home, before any other place named.
+_HOME = re.compile(r"\b(?:woon|wonen|woonachtig|live|living)\b")
+_WORK = re.compile(r"\b(?:werk|werken|werkt|work|working|studeer|study|school|stage)\b")
+# A longer answer counts by the name at its end only after one of these words ("... dan zeist").
+_LONGEST_ANSWER = 14
+_LEADS_TO_THE_NAME = frozenset({"dan", "dus", "gewoon", "wel", "maar", "hoor", "oke", "ok", "okay", "nou", "ja"})
 # The parts of a city people add to its name.
 _CITY_PARTS = frozenset(
     "noord zuid oost west zuidoost zuidwest noordoost noordwest centrum nieuw nieuwwest stad".split()
@@ -57,7 +63,8 @@ _NOT_BELGIUM = re.compile(r"\b(?:niet|geen|not)\b(?:\s+\S+){0,2}\s+(?:belgie|bel
 # "op" for the islands and villages people live "on" ("op Texel", "op Urk").
 # "verhuisd naar" and "moved to": where they live now ("I moved to Leiden"), not any "naar" or "to".
 _PREPOSITION = re.compile(
-    r"\b(?:in|uit|bij|van|op|rond|nabij|vlakbij|omgeving|near|around|from|close to|outside|verhuisd naar|moved to)\s+"
+    r"\b(?:in|uit|bij|van|op|rond|nabij|vlakbij|omgeving|near|around|from|close to|outside|at|"
+    r"verhuisd naar|moved to)\s+"
 )
 # The words that make an everyday word a place: "ik woon in Best", "gemeente Best"; not "dat is best",
 # "bij de buren".
@@ -311,16 +318,28 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
     words = normalize(text or "")
     if not words or _TITLE.match(words):
         return UNKNOWN_PLACE
-    clauses = [clause for clause in _CLAUSES.split(text) if clause.strip()]
+    correcting = bool(_CORRECTION.search(words))
+    clauses = _pieces(text) if correcting else [clause for clause in _CLAUSES.split(text) if clause.strip()]
     if len(clauses) > 1:  # "spijkenisse, mijn adres zeg ik liever niet": each part on its own first
-        found = [place_answer(clause, path, places_path) for clause in clauses]
-        known = [answer for answer in found if answer.kind is not PlaceKind.UNKNOWN]
-        if known and _CORRECTION.search(words):
-            # "gouda. o nee sorry, gorinchem": the place said last, after the correction, is meant
-            return min(reversed(known), key=lambda answer: _KIND_RANK[answer.kind])
+        found = [(clause, place_answer(clause, path, places_path)) for clause in clauses]
+        known = [answer for _, answer in found if answer.kind is not PlaceKind.UNKNOWN]
+        if known and correcting:
+            # "gouda. o nee sorry, gorinchem", "amersfoort nee hilversum": the place said last, after
+            # the correction, is meant; not one in a denied part ("niet die in twente")
+            meant = [
+                (clause, answer)
+                for clause, answer in found
+                if answer.kind is not PlaceKind.UNKNOWN and not _NEGATED.search(normalize(clause))
+            ]
+            # not where they work: "nee ik woon in nijmegen, werk in arnhem"
+            home = [answer for clause, answer in meant if not _WORK.search(normalize(clause))]
+            chosen = home or [answer for _, answer in meant] or known
+            return min(reversed(chosen), key=lambda answer: _KIND_RANK[answer.kind])
         if known:  # a Dutch place before a province or Belgium ("niet in belgie, hasselt in overijssel")
             return min(known, key=lambda answer: _KIND_RANK[answer.kind])
     answer = _place_in(_IN_PROVINCE.sub(" ", words), lookup)
+    if answer.kind is PlaceKind.UNKNOWN and "y" in words:  # "harderwyk", "nymegen": y for ij
+        answer = _place_in(_IN_PROVINCE.sub(" ", words.replace("y", "ij")), lookup)
     if answer.kind is PlaceKind.BELGIUM and _NOT_BELGIUM.search(words):
         return UNKNOWN_PLACE
     return answer
@@ -357,14 +376,17 @@ def _place_in(words: str, lookup: _Lookup) -> PlaceAnswer:
 
 
 def _name_at_the_end(words: str, lookup: _Lookup) -> Optional[PlaceAnswer]:
-    """A short answer that ends in a name: "ok dan, Hoorn", "ja hoor Zwolle", "praktijk Roermond"."""
+    """A short answer that ends in a name: "ok dan, Hoorn", "ja hoor Zwolle", "praktijk Roermond";
+    a longer one when a word like "dan" leads to the name ("ok als het alleen is om de goede mensen
+    te vinden dan zeist")."""
     parts = words.split()
-    if len(parts) > 5:
+    if len(parts) > _LONGEST_ANSWER:
         return None
     for count in (3, 2, 1):
         name = " ".join(parts[-count:])
         if len(parts) > count and name in lookup.at_start:  # never an everyday word ("dat is best")
-            return lookup.answers[name]
+            if len(parts) <= 5 or parts[-count - 1] in _LEADS_TO_THE_NAME:
+                return lookup.answers[name]
     return None
 
 
@@ -393,9 +415,11 @@ def _name_after_preposition(words: str, lookup: _Lookup) -> Optional[PlaceAnswer
         for count in range(len(after), 0, -1):
             name = " ".join(after[:count])
             if name in lookup.in_sentences:
-                found.append((_KIND_RANK[lookup.answers[name].kind], -len(name), match.start(), name))
+                # "ik werk in amsterdam maar ik woon in almere": where they live comes first
+                elsewhere = not _HOME.search(" ".join(words[: match.start()].split()[-5:]))
+                found.append((elsewhere, _KIND_RANK[lookup.answers[name].kind], -len(name), match.start(), name))
                 break
-    return lookup.answers[min(found)[3]] if found else None
+    return lookup.answers[min(found)[4]] if found else None
 
 
 def _name_with_a_typo(words: str, lookup: _Lookup) -> Optional[PlaceAnswer]:
@@ -427,18 +451,33 @@ def _dutch_words() -> Optional[FrozenSet[str]]:
 # "nee sorry", "ik bedoel", "toch", "o wacht": the visitor corrects the town they gave.
 _CORRECTION = re.compile(
     r"\b(nee|neen|sorry|sry|oeps|wacht|bedoel|bedoelde|eigenlijk|toch|verkeerd|fout|"
-    r"no|wait|oops|mean|meant|actually|wrong)\b"
+    r"no|wait|oops|mean|meant|actually|wrong|niet die|niet dat|niet in|not in|not the)\b"
 )
+# Where a correction starts inside a clause: "ik woon in amersfoort nee hilversum".
+_CORRECTION_START = re.compile(r"\b(?:nee|neen|sorry|sry|oeps|wacht|bedoel|bedoelde|eigenlijk|no|wait|oops|actually)\b")
+
+
+def _pieces(text: str) -> List[str]:
+    """The parts of a message that corrects itself: its clauses, each cut again where a correction
+    word starts ("ik woon in amersfoort nee hilversum" -> "ik woon in amersfoort", "hilversum")."""
+    pieces: List[str] = []
+    for clause in _CLAUSES.split(text):
+        pieces.extend(piece for piece in _CORRECTION_START.split(normalize(clause)) if piece.strip())
+    return pieces
+
+
 _NEGATED = re.compile(r"\b(niet|geen|nie|not)\b")
 # Places whose name alone is also a common reply in a chat.
 _REPLIES = frozenset({"best"})
 
 
-def corrected_place(text: str, current: Optional[str]) -> Optional[PlaceAnswer]:
+def corrected_place(text: str, current: Optional[str], earlier: Optional[str] = None) -> Optional[PlaceAnswer]:
     """The town a visitor gives to correct an earlier one ("nee sorry, ik bedoel
     Zwolle, Apeldoorn is waar mijn werk is"; "nee niet die in Twente, Hengelo bij Zelhem"), when it
     is in another region than `current`; None when the message corrects nothing. A clause with a
-    negation names the place they do not mean."""
+    negation names the place they do not mean. A province alone says which of two places of the
+    `earlier` answer's name is meant ("bergen", then "limburg bedoel ik he, niet bergen in
+    noord-holland")."""
     words = normalize(text or "")
     # Only a town's name, or "ik woon in ...": where they live, said again. Not "best" alone: that is
     # "fine", said while waiting, not the town Best.
@@ -453,6 +492,8 @@ def corrected_place(text: str, current: Optional[str]) -> Optional[PlaceAnswer]:
         if not clause.strip() or _NEGATED.search(normalize(clause)):
             continue
         answer = place_answer(clause)
+        if answer.kind is PlaceKind.PROVINCE and earlier:
+            answer = place_answer(f"{earlier} {answer.name}")
         if answer.kind is PlaceKind.REGION and answer.region is not None and answer.region.id != current:
             return answer
     return None

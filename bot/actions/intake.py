@@ -246,7 +246,7 @@ class ValidateIntakeForm(FormValidationAction):
             current = tracker.get_slot("region")
             told = None if current else place_told(tracker)
             if current and _fresh_reply(tracker) and not answers.is_button_payload(text):
-                corrected = regions.corrected_place(text, current)
+                corrected = regions.corrected_place(text, current, place_told(tracker, include_latest=False))
                 told = corrected.name if corrected else None  # the town: validate_region says where it goes
             if told:
                 return {"region": told}

@@ -445,6 +445,19 @@ def test_a_visitor_who_corrects_the_town_gets_the_region_of_the_new_one(text, be
     assert "utter_nickname_not_needed" not in texts(dispatcher)
 
 
+def test_a_province_after_the_town_says_which_of_two_places_of_that_name(dispatcher, domain):
+    """Set 14: "bergen", then "limburg bedoel ik he, niet bergen in noord-holland"."""
+    tracker = form_tracker(
+        "limburg bedoel ik he, niet bergen in noord-holland", "about", slots={"region": "noord-holland-noord"}
+    )
+    tracker.events[:0] = [
+        {"event": "user", "text": "bergen", "parse_data": {"intent": {"name": "inform"}}},
+        {"event": "bot", "text": "Dank je. Je komt bij Veilig Thuis Noord-Holland Noord."},
+    ]
+    events = validate(tracker, dispatcher, domain)
+    assert slot("region", "noord-en-midden-limburg") in events
+
+
 def test_a_correction_at_a_button_question_is_not_told_to_choose_a_button(dispatcher, domain):
     events = validate(
         form_tracker("sorry autocorrect. gouda", "about", slots={"region": "zeeland"}), dispatcher, domain

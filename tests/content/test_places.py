@@ -245,6 +245,23 @@ def test_a_dutch_municipality_wins_over_a_belgian_namesake(text, region):
     assert region_id(text) == region
 
 
+def test_home_in_belgium_beats_the_dutch_town_they_come_from():
+    assert regions.place_answer("ik kom uit breda maar woon sinds vorig jaar in antwerpen").kind is PlaceKind.BELGIUM
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mijn man slaat me en ik ben bang dan",
+        "we gingen gisteren met de kinderen naar het bos dan",
+        "I'm at home",
+        "we are at the police station",
+    ],
+)
+def test_a_long_sentence_is_no_answer_by_its_last_word(text):
+    assert regions.place_answer(text).kind is PlaceKind.UNKNOWN
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -448,6 +465,19 @@ def test_belgium_denied_is_no_answer_of_belgium():
         ("it's Leiden now", "hollands-midden"),
         ("I moved to Leiden", "hollands-midden"),
         ("ik ben verhuisd naar zwolle", "ijsselland"),
+        # Set 14: areas, home before work, typos and y for ij, a long answer ending in the town.
+        ("achterhoek", "noord-oost-gelderland"),
+        ("het gooi", "gooi-en-vechtstreek"),
+        ("west-friesland", "noord-holland-noord"),
+        ("ik werk in amsterdam maar ik woon in almere", "flevoland"),
+        ("ik woon in hertogebos", "brabant-noordoost"),
+        ("ik woon in harderwyk", "noord-oost-gelderland"),
+        ("nymegen", "gelderland-zuid"),
+        ("bergen limburg", "noord-en-midden-limburg"),
+        ("ok als het alleen is om de goede mensen te vinden dan zeist", "utrecht"),
+        ("ik woon in amersfoort nee hilversum sorry ben echt moe", "gooi-en-vechtstreek"),
+        ("o wacht nee ik woon in nijmegen, werk in arnhem", "gelderland-zuid"),
+        ("I'm an exchange student at TU Delft", "haaglanden"),
     ],
 )
 def test_city_districts_and_chat_spellings_of_cities(text, region):
@@ -474,6 +504,9 @@ def test_a_title_makes_a_name_a_person_not_a_village(text):
         ("made", "utrecht", "Made"),
         ("best", "utrecht", None),  # "fine", said while waiting: not a move to Best
         ("no I don't want to say more", "utrecht", None),
+        # Set 14: the town said with its province, the other one denied, in one line.
+        ("hengelo gelderland he, niet die in twente", "twente", "Bronckhorst"),
+        ("ik woon in amersfoort nee hilversum sorry ben echt moe", "utrecht", "Hilversum"),
     ],
 )
 def test_a_town_said_again_corrects_the_region(text, current, corrected):
