@@ -20,6 +20,7 @@ from voordeur_content import triage
         ("mijn ex staat voor de deur", "acute", "stalking"),
         ("ik wil niet meer leven", "suicide", "suicide"),
         ("ik heb net 30 paracetamol genomen", "suicide", "suicide"),
+        ("want ik wil eigenlijk niet meer leven sinds mijn ex me stalkt", "suicide", "suicide"),  # set 15
         ("Ik woon al tien jaar met hem. Hij drinkt veel. Gisteren kneep hij mijn keel dicht.", "high", "strangulation"),
         ("hij zei dat hij me vermoordt als ik wegga", "high", "threat_to_kill"),
         ("ik wordt bedreigt door mn ex", "high", "threat_to_kill"),
