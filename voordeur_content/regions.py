@@ -22,7 +22,7 @@ WEEKDAYS = WEEKDAY_KEYS  # extra_hours keys
 _LEADING_WORDS = re.compile(
     r"^(?:(?:ik|wij|we|zij|ze|hij|het|dat|dit|is|zit|zitten|woon|wonen|woont|kom|komt|"
     r"komen|uit|in|bij|de|het|buurt|omgeving|van|rond|vlakbij|nabij|regio|gemeente|stad|"
-    r"dorp|plaats|provincie|ok|oke|okay|oké|nou|goed|dan|ja|prima|sorry|bedoel|bedoelde|"
+    r"dorp|plaats|woonplaats|provincie|ok|oke|okay|oké|nou|goed|dan|ja|prima|sorry|bedoel|bedoelde|"
     r"wenje|wenje|yn|ut|"  # Frisian: "ik wenje yn Snits"
     r"it s|its|now|actually)\s+)+"  # English: "it's Leiden now"
 )

@@ -485,6 +485,9 @@ def test_belgium_denied_is_no_answer_of_belgium():
         ("kinderdijk", "zuid-holland-zuid"),
         ("schinveld", "zuid-limburg"),  # Beekdaelen lies in South Limburg
         ("achlum", "friesland"),  # 500 to 999 inhabitants
+        # Set 16: the old spelling of Gorinchem, and a typo after "woonplaats is".
+        ("nee wacht, ik slaap nu bij mn zus in rotterdam maar ik woon in gorcum", "zuid-holland-zuid"),
+        ("woonplaats is zoetermer", "haaglanden"),
     ],
 )
 def test_city_districts_and_chat_spellings_of_cities(text, region):
