@@ -34,23 +34,23 @@ _DUTCH = frozenset(
 _WORD = re.compile(r"[a-z']+")
 
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall((text or "").lower().replace("’", "'"))
+def _counts(text: str) -> tuple[int, int]:
+    """How many English and how many Dutch function words the message has."""
+    words = _WORD.findall((text or "").lower().replace("’", "'"))
+    english = sum(1 for word in words if word in _ENGLISH and word not in _DUTCH)
+    dutch = sum(1 for word in words if word in _DUTCH and word not in _ENGLISH)
+    return english, dutch
 
 
 def writes_english(text: str) -> bool:
     """The message is English: more English than Dutch function words, and at least one."""
-    words = _words(text)
-    english = sum(1 for word in words if word in _ENGLISH and word not in _DUTCH)
-    dutch = sum(1 for word in words if word in _DUTCH and word not in _ENGLISH)
+    english, dutch = _counts(text)
     return english >= 1 and english > dutch
 
 
 def writes_dutch(text: str) -> bool:
     """The message is plainly Dutch: at least two Dutch function words and no English one."""
-    words = _words(text)
-    english = sum(1 for word in words if word in _ENGLISH and word not in _DUTCH)
-    dutch = sum(1 for word in words if word in _DUTCH and word not in _ENGLISH)
+    english, dutch = _counts(text)
     return dutch >= 2 and english == 0
 
 
