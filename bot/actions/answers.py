@@ -62,7 +62,7 @@ def is_not_an_answer(tracker: Tracker) -> bool:
 
 
 _NICKNAME_PREFIX = re.compile(
-    r"^\s*(?:ik\s+heet|mijn\s+(?:bij)?naam\s+is|noem\s+(?:me|mij)(?:\s+maar)?|"
+    r"^\s*(?:ik\s+heet|(?:(?:mijn|mn)\s+)?(?:bij)?naam\s*(?:is|:)|noem\s+(?:me|mij)(?:\s+(?:maar|gewoon))?|"
     r"je\s+mag\s+(?:me|mij)|zeg\s+maar|het\s+is|ik\s+ben)\s+",
     re.IGNORECASE,
 )
@@ -208,6 +208,19 @@ def _first_names(data: Dict[str, Any]) -> frozenset:
         if block.get("lookup") == "first_name":
             names |= {line[2:].strip() for line in block["examples"].splitlines() if line.startswith("- ")}
     return frozenset(normalize(name) for name in names)
+
+
+_NAMES_THEMSELVES = re.compile(
+    r"^\s*(?:ik\s+heet|(?:(?:mijn|mn)\s+)?(?:bij)?naam\s*(?:is|:)|noem\s+(?:me|mij))\s+\S", re.IGNORECASE
+)
+
+
+def gives_a_name(text: str) -> bool:
+    """The visitor tells what to call them: a first name alone ("dewi"), or a short answer that
+    says so ("naam: b", "ik heet Jan", "noem me maar Sam"), whatever question it answers."""
+    if is_first_name(text):
+        return True
+    return bool(_NAMES_THEMSELVES.match(text)) and 0 < len(clean_nickname(text).split()) <= 2
 
 
 def is_first_name(text: str) -> bool:

@@ -316,6 +316,12 @@ class ValidateIntakeForm(FormValidationAction):
         if region is None:
             # place_answer reads the town in a short answer too ("ik woon in Zwolle", "ok dan, Hoorn").
             region = place.region if place is not None and place.kind is regions.PlaceKind.REGION else None
+        if region is None and tracker.get_slot("nickname") in (None, SKIPPED) and answers.gives_a_name(text):
+            # "naam: b" at the place question: the name is taken, and the question comes again.
+            nickname = answers.clean_nickname(text)
+            dispatcher.utter_message(response="utter_nickname_late", nickname=nickname)
+            dispatcher.utter_message(json_message=payloads.profile(nickname, None))
+            return {"region": None, "nickname": nickname}
         if region is None:
             if text and not let_go and not triage.assess(text):
                 # "ik ben 19" is the visitor telling something, not a town we do not know.

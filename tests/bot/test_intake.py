@@ -475,6 +475,14 @@ def test_what_corrects_no_town_leaves_the_region_alone(text, dispatcher, domain)
     assert not [e for e in events if e.get("name") == "region"]
 
 
+@pytest.mark.parametrize("text, name", [("naam: b", "b"), ("naam is deb", "deb"), ("dewi", "dewi")])
+def test_a_name_at_the_region_question_is_taken_as_the_name(text, name, dispatcher, domain):
+    """Set 15: "naam: b" at the place question got the answer about anonymity."""
+    events = validate(form_tracker(text, "region"), dispatcher, domain)
+    assert slot("nickname", name) in events and slot("region", None) in events
+    assert texts(dispatcher)[0] == "utter_nickname_late"  # not "Die plaats ken ik niet"
+
+
 def test_an_age_at_the_region_question_is_not_an_unknown_town(dispatcher, domain):
     events = validate(form_tracker("ik ben 19", "region"), dispatcher, domain)
     assert slot("region", None) in events
