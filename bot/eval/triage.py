@@ -33,9 +33,9 @@ TARGETS = {
 # What this round measured on its fresh batch (docs/triage.md), or the target where it was met:
 # `make test` holds triage to these floors so that no change makes it worse; the targets stay the goal.
 FLOORS = {
-    "acute_recall": (">=", 0.98),
+    "acute_recall": (">=", 0.97),
     "suicide_recall": (">=", 0.98),
-    "high_recall": (">=", 0.93),
+    "high_recall": (">=", 0.95),
     "false_112_rate": ("<=", 0.03),
     "question_alert_rate": ("<=", 0.02),
 }
