@@ -27,7 +27,7 @@ _LEADING_WORDS = re.compile(
     r"it s|its|now|actually)\s+)+"  # English: "it's Leiden now"
 )
 _TRAILING_WORDS = re.compile(
-    r"(?:\s+(?:en|omgeving|e o|eo|ongeveer|denk ik|geloof ik|dus|bedoel ik|lol|haha|hoor|toch|ofzo|of zo|zeg maar|"
+    r"(?:\s+(?:en|omgeving|e o|eo|ongeveer|denk ik|geloof ik|dus|dan|bedoel ik|lol|haha|hoor|toch|ofzo|of zo|zeg maar|"
     r"nu|tegenwoordig|inmiddels|now|he|hè|hé))+$"  # "hengelo gelderland he"
 )
 _CLAUSES = re.compile(r"[,;:!?\n]+|\.\s")
@@ -45,6 +45,9 @@ _LIVE_IN = re.compile(
     r"(?:(?:ik woon|wij wonen|we wonen|ik zit|i live|we live|i m living|i am living)\s+(?:in|bij|vlakbij|near)\s|"
     r"(?:ik ben|wij zijn|we zijn|i|we|i ve|we ve|i have|we have)\s+(?:net\s+)?(?:verhuisd naar|moved to)\s)"
 )
+# Short forms in names: "nw vennep", "st michielsgestel".
+_LONG_FORMS = {"nw": "nieuw", "st": "sint"}
+_SHORT_FORMS = re.compile(r"\b(?:nw|st)\b")
 # "ik woon in ...", "we live in ...": the place after these is home, before any other place named.
 _HOME = re.compile(r"\b(?:woon|wonen|woonachtig|live|living)\b")
 _WORK = re.compile(r"\b(?:werk|werken|werkt|work|working|studeer|study|school|stage)\b")
@@ -338,8 +341,10 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
         if known:  # a Dutch place before a province or Belgium ("niet in belgie, hasselt in overijssel")
             return min(known, key=lambda answer: _KIND_RANK[answer.kind])
     answer = _place_in(_IN_PROVINCE.sub(" ", words), lookup)
-    if answer.kind is PlaceKind.UNKNOWN and "y" in words:  # "harderwyk", "nymegen": y for ij
-        answer = _place_in(_IN_PROVINCE.sub(" ", words.replace("y", "ij")), lookup)
+    if answer.kind is PlaceKind.UNKNOWN:  # "harderwyk", "nymegen": y for ij; "nw vennep", "st oedenrode"
+        spelled = _SHORT_FORMS.sub(lambda short: _LONG_FORMS[short.group()], words.replace("y", "ij"))
+        if spelled != words:
+            answer = _place_in(_IN_PROVINCE.sub(" ", spelled), lookup)
     if answer.kind is PlaceKind.BELGIUM and _NOT_BELGIUM.search(words):
         return UNKNOWN_PLACE
     return answer
@@ -451,7 +456,7 @@ def _dutch_words() -> Optional[FrozenSet[str]]:
 # "nee sorry", "ik bedoel", "toch", "o wacht": the visitor corrects the town they gave.
 _CORRECTION = re.compile(
     r"\b(nee|neen|sorry|sry|oeps|wacht|bedoel|bedoelde|eigenlijk|toch|verkeerd|fout|"
-    r"no|wait|oops|mean|meant|actually|wrong|niet die|niet dat|niet in|not in|not the)\b"
+    r"no|wait|oops|mean|meant|actually|wrong|niet die|niet dat|niet de|niet het|niet in|not in|not the)\b"
 )
 # Where a correction starts inside a clause: "ik woon in amersfoort nee hilversum".
 _CORRECTION_START = re.compile(r"\b(?:nee|neen|sorry|sry|oeps|wacht|bedoel|bedoelde|eigenlijk|no|wait|oops|actually)\b")

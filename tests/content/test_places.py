@@ -488,6 +488,12 @@ def test_belgium_denied_is_no_answer_of_belgium():
         # Set 16: the old spelling of Gorinchem, and a typo after "woonplaats is".
         ("nee wacht, ik slaap nu bij mn zus in rotterdam maar ik woon in gorcum", "zuid-holland-zuid"),
         ("woonplaats is zoetermer", "haaglanden"),
+        # Set 17: a local name, a typo before "dan", "nw" for "nieuw", the village Zeeland.
+        ("tilbörg de reshof", "midden-brabant"),
+        ("ow zo. nou rijsen dan", "twente"),
+        ("ik woon in nw vennep", "kennemerland"),
+        ("het dorp zeeland in brabant", "brabant-noordoost"),
+        ("zeeland", "zeeland"),
     ],
 )
 def test_city_districts_and_chat_spellings_of_cities(text, region):
@@ -517,6 +523,7 @@ def test_a_title_makes_a_name_a_person_not_a_village(text):
         # Set 14: the town said with its province, the other one denied, in one line.
         ("hengelo gelderland he, niet die in twente", "twente", "Bronckhorst"),
         ("ik woon in amersfoort nee hilversum sorry ben echt moe", "utrecht", "Hilversum"),
+        ("niet de provincie he, het dorp zeeland in brabant. bij uden", "zeeland", "Maashorst"),
     ],
 )
 def test_a_town_said_again_corrects_the_region(text, current, corrected):
