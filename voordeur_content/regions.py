@@ -392,6 +392,11 @@ def _name_at_the_end(words: str, lookup: _Lookup) -> Optional[PlaceAnswer]:
         if len(parts) > count and name in lookup.at_start:  # never an everyday word ("dat is best")
             if len(parts) <= 5 or parts[-count - 1] in _LEADS_TO_THE_NAME:
                 return lookup.answers[name]
+    # An everyday word that is a town only right after "ok", "nou", "dan" in a short answer: "laat
+    # maar ok hoorn"; never a reply word ("ok best", "nou echt").
+    last = parts[-1] if parts else ""
+    if 2 <= len(parts) <= 5 and last in lookup.everyday and last not in _REPLIES and parts[-2] in _OK_THEN:
+        return lookup.answers.get(last)
     return None
 
 
@@ -473,7 +478,14 @@ def _pieces(text: str) -> List[str]:
 
 _NEGATED = re.compile(r"\b(niet|geen|nie|not)\b")
 # Places whose name alone is also a common reply in a chat.
-_REPLIES = frozenset({"best"})
+_REPLIES = frozenset({"best", "echt"})
+_OK_THEN = frozenset({"ok", "oke", "okay", "nou", "dan"})
+
+
+def is_a_reply(text: str) -> bool:
+    """A place's name that is, typed alone, mostly a reply ("best", "echt?"): a town only where the
+    place was asked for."""
+    return normalize(text or "") in _REPLIES
 
 
 def corrected_place(text: str, current: Optional[str], earlier: Optional[str] = None) -> Optional[PlaceAnswer]:
@@ -486,7 +498,7 @@ def corrected_place(text: str, current: Optional[str], earlier: Optional[str] = 
     words = normalize(text or "")
     # Only a town's name, or "ik woon in ...": where they live, said again. Not "best" alone: that is
     # "fine", said while waiting, not the town Best.
-    said = (None if words in _REPLIES else _lookup(None, None).answers.get(words)) or (
+    said = (None if is_a_reply(words) else _lookup(None, None).answers.get(words)) or (
         place_answer(text) if _LIVE_IN.match(words) else None
     )
     if said is not None and said.kind is PlaceKind.REGION and said.region is not None and said.region.id != current:

@@ -13,11 +13,13 @@ KINDERTELEFOON = "0800 0432"
 # "ik ben 12", "ik ben pas 11", "im 14", "hoi ik ben Noa 14": the visitor's own age. Not "ik ben 16 jaar
 # getrouwd", "ik ben 13 weken zwanger", and never someone else's age ("mijn dochter is 12").
 _OWN_AGE = re.compile(
-    r"\b(?:ik ben|ben ik|i am|im)\s+(?:pas\s+|nog\s+(?:maar\s+)?|net\s+|bijna\s+|[a-z]+\s+)?(\d{1,2})\b"
+    r"\b(?:ik ben|k ben|ben ik|i am|im|i m)\s+(?:pas\s+|nog\s+(?:maar\s+)?|net\s+|bijna\s+|[a-z]+\s+)?(\d{1,2})\b"
     r"(?!\s*(?:weken|maanden|dagen|keer|uur|minuten|kinderen|jaar\s+(?:getrouwd|samen|bij|met|weg|geleden)))"
 )
-# A message that is only an age: "13", "14 jaar".
-_ONLY_AN_AGE = re.compile(r"^(\d{1,2})(?:\s+jaar(?:\s+oud)?)?$")
+# A message that is only an age: "13", "14 jaar", "ben 15" (chat drops the "ik").
+_ONLY_AN_AGE = re.compile(
+    r"^(?:ben\s+(?:pas\s+|nog\s+(?:maar\s+)?|net\s+|bijna\s+)?)?(\d{1,2})(?:\s+jaar(?:\s+oud)?)?$"
+)
 _AT_SCHOOL = re.compile(
     r"\b(?:ik zit in groep [3-8]|ik zit op de basisschool|ik zit in de brugklas|ik zit in de [1-3]e)\b"
 )

