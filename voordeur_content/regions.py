@@ -343,8 +343,11 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
     answer = _place_in(_IN_PROVINCE.sub(" ", words), lookup)
     if answer.kind is PlaceKind.UNKNOWN:  # "harderwyk", "nymegen": y for ij; "nw vennep", "st oedenrode"
         spelled = _SHORT_FORMS.sub(lambda short: _LONG_FORMS[short.group()], words.replace("y", "ij"))
-        if spelled != words:
-            answer = _place_in(_IN_PROVINCE.sub(" ", spelled), lookup)
+        # "alpen aan de rijn": "aan de" and "aan den" are mixed up as often as they are written
+        swapped = re.sub(r"\baan den?\b", lambda m: "aan de" if m.group() == "aan den" else "aan den", spelled)
+        for variant in dict.fromkeys((spelled, swapped)):
+            if variant != words and answer.kind is PlaceKind.UNKNOWN:
+                answer = _place_in(_IN_PROVINCE.sub(" ", variant), lookup)
     if answer.kind is PlaceKind.BELGIUM and _NOT_BELGIUM.search(words):
         return UNKNOWN_PLACE
     return answer

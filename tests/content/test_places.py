@@ -500,6 +500,7 @@ def test_belgium_denied_is_no_answer_of_belgium():
         # Set 18: a town named like a word, right after "ok"; the village Echt.
         ("laat maar ok hoorn", "noord-holland-noord"),
         ("ok dan.. Echt. ja zo heet het dorp echt haha", "noord-en-midden-limburg"),
+        ("ok... alpen aan de rijn. maar geen politie he", "hollands-midden"),  # "aan de" for "aan den"
     ],
 )
 def test_city_districts_and_chat_spellings_of_cities(text, region):
