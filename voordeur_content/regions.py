@@ -45,15 +45,19 @@ _LIVE_IN = re.compile(
     r"(?:(?:ik woon|wij wonen|we wonen|ik zit|i live|we live|i m living|i am living)\s+(?:in|bij|vlakbij|near)\s|"
     r"(?:ik ben|wij zijn|we zijn|i|we|i ve|we ve|i have|we have)\s+(?:net\s+)?(?:verhuisd naar|moved to)\s)"
 )
-# Short forms in names: "nw vennep", "st michielsgestel".
+# Short forms in names: "nw vennep", "st michielsgestel"; and the two spellings of "aan de(n)".
 _LONG_FORMS = {"nw": "nieuw", "st": "sint"}
 _SHORT_FORMS = re.compile(r"\b(?:nw|st)\b")
+_OTHER_AAN_DE = {"aan de": "aan den", "aan den": "aan de"}
+_AAN_DE_OR_DEN = re.compile(r"\baan den?\b")
 # "ik woon in ...", "we live in ...": the place after these is home, before any other place named.
 _HOME = re.compile(r"\b(?:woon|wonen|woonachtig|live|living)\b")
 _WORK = re.compile(r"\b(?:werk|werken|werkt|work|working|studeer|study|school|stage)\b")
 # A longer answer counts by the name at its end only after one of these words ("... dan zeist").
 _LONGEST_ANSWER = 14
 _LEADS_TO_THE_NAME = frozenset({"dan", "dus", "gewoon", "wel", "maar", "hoor", "oke", "ok", "okay", "nou", "ja"})
+# The fewer of those after which even an everyday word is the town ("laat maar ok hoorn").
+_OK_THEN = frozenset({"ok", "oke", "okay", "nou", "dan"})
 # The parts of a city people add to its name.
 _CITY_PARTS = frozenset(
     "noord zuid oost west zuidoost zuidwest noordoost noordwest centrum nieuw nieuwwest stad".split()
@@ -341,16 +345,22 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
         if known:  # a Dutch place before a province or Belgium ("niet in belgie, hasselt in overijssel")
             return min(known, key=lambda answer: _KIND_RANK[answer.kind])
     answer = _place_in(_IN_PROVINCE.sub(" ", words), lookup)
-    if answer.kind is PlaceKind.UNKNOWN:  # "harderwyk", "nymegen": y for ij; "nw vennep", "st oedenrode"
-        spelled = _SHORT_FORMS.sub(lambda short: _LONG_FORMS[short.group()], words.replace("y", "ij"))
-        # "alpen aan de rijn": "aan de" and "aan den" are mixed up as often as they are written
-        swapped = re.sub(r"\baan den?\b", lambda m: "aan de" if m.group() == "aan den" else "aan den", spelled)
-        for variant in dict.fromkeys((spelled, swapped)):
-            if variant != words and answer.kind is PlaceKind.UNKNOWN:
-                answer = _place_in(_IN_PROVINCE.sub(" ", variant), lookup)
+    for variant in _respellings(words) if answer.kind is PlaceKind.UNKNOWN else ():
+        answer = _place_in(_IN_PROVINCE.sub(" ", variant), lookup)
+        if answer.kind is not PlaceKind.UNKNOWN:
+            break
     if answer.kind is PlaceKind.BELGIUM and _NOT_BELGIUM.search(words):
         return UNKNOWN_PLACE
     return answer
+
+
+def _respellings(words: str) -> List[str]:
+    """Other spellings of a message that names no place as typed: y for ij ("harderwyk", "nymegen"),
+    short forms ("nw vennep", "st oedenrode"), and "aan de" and "aan den" mixed up ("alpen aan de
+    rijn")."""
+    spelled = _SHORT_FORMS.sub(lambda short: _LONG_FORMS[short.group()], words.replace("y", "ij"))
+    swapped = _AAN_DE_OR_DEN.sub(lambda found: _OTHER_AAN_DE[found.group()], spelled)
+    return [variant for variant in dict.fromkeys((spelled, swapped)) if variant != words]
 
 
 def _place_in(words: str, lookup: _Lookup) -> PlaceAnswer:
@@ -462,12 +472,13 @@ def _dutch_words() -> Optional[FrozenSet[str]]:
 
 
 # "nee sorry", "ik bedoel", "toch", "o wacht": the visitor corrects the town they gave.
+# The words that start a correction, also inside a clause: "ik woon in amersfoort nee hilversum".
+_STARTS_A_CORRECTION = "nee|neen|sorry|sry|oeps|wacht|bedoel|bedoelde|eigenlijk|no|wait|oops|actually"
+_CORRECTION_START = re.compile(rf"\b(?:{_STARTS_A_CORRECTION})\b")
 _CORRECTION = re.compile(
-    r"\b(nee|neen|sorry|sry|oeps|wacht|bedoel|bedoelde|eigenlijk|toch|verkeerd|fout|"
-    r"no|wait|oops|mean|meant|actually|wrong|niet die|niet dat|niet de|niet het|niet in|not in|not the)\b"
+    rf"\b(?:{_STARTS_A_CORRECTION}|toch|verkeerd|fout|mean|meant|wrong|"
+    r"niet die|niet dat|niet de|niet het|niet in|not in|not the)\b"
 )
-# Where a correction starts inside a clause: "ik woon in amersfoort nee hilversum".
-_CORRECTION_START = re.compile(r"\b(?:nee|neen|sorry|sry|oeps|wacht|bedoel|bedoelde|eigenlijk|no|wait|oops|actually)\b")
 
 
 def _pieces(text: str) -> List[str]:
@@ -482,7 +493,6 @@ def _pieces(text: str) -> List[str]:
 _NEGATED = re.compile(r"\b(niet|geen|nie|not)\b")
 # Places whose name alone is also a common reply in a chat.
 _REPLIES = frozenset({"best", "echt"})
-_OK_THEN = frozenset({"ok", "oke", "okay", "nou", "dan"})
 
 
 def is_a_reply(text: str) -> bool:

@@ -61,9 +61,10 @@ def is_not_an_answer(tracker: Tracker) -> bool:
     return intent in _NOT_ANSWER_INTENTS or intent.startswith("urgent_") or intent.startswith("faq_")
 
 
+# "ik heet Jan", "naam: b", "noem me maar Sam": words that can only introduce a name.
+_HEET, _NAAM, _NOEM = r"ik\s+heet", r"(?:(?:mijn|mn)\s+)?(?:bij)?naam\s*(?:is|:)", r"noem\s+(?:me|mij)"
 _NICKNAME_PREFIX = re.compile(
-    r"^\s*(?:ik\s+heet|(?:(?:mijn|mn)\s+)?(?:bij)?naam\s*(?:is|:)|noem\s+(?:me|mij)(?:\s+(?:maar|gewoon))?|"
-    r"je\s+mag\s+(?:me|mij)|zeg\s+maar|het\s+is|ik\s+ben)\s+",
+    rf"^\s*(?:{_HEET}|{_NAAM}|{_NOEM}(?:\s+(?:maar|gewoon))?|je\s+mag\s+(?:me|mij)|zeg\s+maar|het\s+is|ik\s+ben)\s+",
     re.IGNORECASE,
 )
 _NICKNAME_SUFFIX = re.compile(r"\s+(?:noemen|hoor|maar)\s*$", re.IGNORECASE)
@@ -210,9 +211,7 @@ def _first_names(data: Dict[str, Any]) -> frozenset:
     return frozenset(normalize(name) for name in names)
 
 
-_NAMES_THEMSELVES = re.compile(
-    r"^\s*(?:ik\s+heet|(?:(?:mijn|mn)\s+)?(?:bij)?naam\s*(?:is|:)|noem\s+(?:me|mij))\s+\S", re.IGNORECASE
-)
+_NAMES_THEMSELVES = re.compile(rf"^\s*(?:{_HEET}|{_NAAM}|{_NOEM})\s+\S", re.IGNORECASE)
 
 
 def gives_a_name(text: str) -> bool:

@@ -112,6 +112,14 @@ def names_a_place(text: str) -> bool:
     return regions.place_answer(text).kind in (regions.PlaceKind.REGION, regions.PlaceKind.BELGIUM)
 
 
+def _late_name(text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> str:
+    """A name typed at a later question: thanked for, sent to the relay with the profile, returned."""
+    nickname = answers.clean_nickname(text)
+    dispatcher.utter_message(response="utter_nickname_late", nickname=nickname)
+    dispatcher.utter_message(json_message=payloads.profile(nickname, payloads.answer(tracker, "region")))
+    return nickname
+
+
 def place_told(tracker: Tracker, include_latest: bool = True) -> Optional[str]:
     """The latest message of the visitor that names a Dutch place or Belgium, at any step ("hallo, ik
     woon in Antwerpen" before any question was asked): said once is enough."""
@@ -318,10 +326,7 @@ class ValidateIntakeForm(FormValidationAction):
             region = place.region if place is not None and place.kind is regions.PlaceKind.REGION else None
         if region is None and tracker.get_slot("nickname") in (None, SKIPPED) and answers.gives_a_name(text):
             # "naam: b" at the place question: the name is taken, and the question comes again.
-            nickname = answers.clean_nickname(text)
-            dispatcher.utter_message(response="utter_nickname_late", nickname=nickname)
-            dispatcher.utter_message(json_message=payloads.profile(nickname, None))
-            return {"region": None, "nickname": nickname}
+            return {"region": None, "nickname": _late_name(text, dispatcher, tracker)}
         if region is None:
             if text and not let_go and not triage.assess(text):
                 # "ik ben 19" is the visitor telling something, not a town we do not know.
@@ -366,10 +371,7 @@ class ValidateIntakeForm(FormValidationAction):
             return {slot: None}  # "sorry autocorrect. gouda": the region took it; this question comes again
         if tracker.get_slot("nickname") in (None, SKIPPED) and answers.is_first_name(text):
             # The name comes late ("lola", after a question at the nickname question): it is taken.
-            nickname = answers.clean_nickname(text)
-            dispatcher.utter_message(response="utter_nickname_late", nickname=nickname)
-            dispatcher.utter_message(json_message=payloads.profile(nickname, payloads.answer(tracker, "region")))
-            return {slot: None, "nickname": nickname}
+            return {slot: None, "nickname": _late_name(text, dispatcher, tracker)}
         if answers.is_sentence(text):
             # The visitor asks or tells something else: this question is optional, so it is let go
             # and what they said is answered ("kies een knop" to a question reads as not listening).
