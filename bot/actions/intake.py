@@ -17,7 +17,7 @@ from actions.sdk import (
     FormValidationAction,
     Tracker,
 )
-from actions.urgency import acknowledge, already_guided
+from actions.urgency import acknowledge, already_guided, answer_again
 from voordeur_content import personal_data, regions, triage
 
 FORM_NAME = "intake_form"
@@ -218,9 +218,12 @@ class ValidateIntakeForm(FormValidationAction):
         text = str(value or "")
         if not text.strip():
             return {"nickname": None}
-        if triage.assess(text):
-            # The urgency check has already given guidance; this was no nickname.
-            return {"nickname": None}
+        told = triage.assess(text)
+        if told:
+            # Danger told where a name was asked: the guidance came (urgency.check_phrases), or it came
+            # before and this message gets its own short word. No name is asked for after it.
+            answer_again(dispatcher, tracker, told)
+            return {"nickname": SKIPPED}
         if personal_data.find(text):
             dispatcher.utter_message(response="utter_nickname_personal")
             return {"nickname": None}
@@ -328,7 +331,10 @@ class ValidateIntakeForm(FormValidationAction):
             # "naam: b" at the place question: the name is taken, and the question comes again.
             return {"region": None, "nickname": _late_name(text, dispatcher, tracker)}
         if region is None:
-            if text and not let_go and not triage.assess(text):
+            told = triage.assess(text) if text else triage.NONE
+            if told:
+                answer_again(dispatcher, tracker, told)
+            elif text and not let_go:
                 # "ik ben 19" is the visitor telling something, not a town we do not know.
                 said = "utter_story_noted" if answers.is_sentence(text) else "utter_town_unknown"
                 dispatcher.utter_message(response=said)

@@ -21,6 +21,12 @@ from voordeur_content import triage
 
 URGENT_INTENT_PREFIX = "urgent_"
 GUIDANCE = {"acute": "utter_urgent_acute", "suicide": "utter_urgent_suicide", "high": "utter_urgent_high"}
+# A message graded like one answered before gets a short word of its own, not the guidance again.
+AGAIN = {
+    "acute": "utter_urgent_again_acute",
+    "suicide": "utter_urgent_again_suicide",
+    "high": "utter_urgent_again_high",
+}
 
 
 def assessment_of(tracker: Tracker) -> triage.Assessment:
@@ -54,6 +60,14 @@ def acknowledge(
     ]
 
 
+def answer_again(dispatcher: CollectingDispatcher, tracker: Tracker, assessment: triage.Assessment) -> None:
+    """A message in which danger is told again ("hij is dronken en schreeuwt, ik zit op de wc" after
+    "help") is answered as what it is: a short word for its grade, never silence and never the
+    question it did not answer. The full guidance came once; the relay keeps the alert in view."""
+    if assessment.category in AGAIN and not already_guided(tracker):
+        dispatcher.utter_message(response=AGAIN[assessment.category])
+
+
 def already_guided(tracker: Tracker) -> bool:
     """Whether the visitor's latest message already got an answer to its grade."""
     for event in reversed(tracker.events):
@@ -78,7 +92,10 @@ class ActionUrgent(Action):
         if not assessment:  # the classifier alone was unsure, or the rules saw it was over
             dispatcher.utter_message(response="utter_story_noted")
             return []
-        return acknowledge(dispatcher, tracker, assessment)
+        events = acknowledge(dispatcher, tracker, assessment)
+        if not events:  # this grade was answered before: not again in full, and not in silence
+            answer_again(dispatcher, tracker, assessment)
+        return events
 
 
 def check_phrases(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:

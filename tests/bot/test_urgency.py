@@ -59,10 +59,24 @@ def test_the_queue_promise_says_it_needs_the_region_first(domain):
     assert "Zodra ik weet in welke regio" in domain["responses"]["utter_urgent_queue"][0]["text"]
 
 
-def test_a_grade_already_answered_is_not_answered_again(dispatcher, domain):
+def test_a_grade_already_answered_gets_a_short_word_not_the_guidance_again(dispatcher, domain):
     tracker = make_tracker("hij slaat me nu weer", intent="urgent_danger", slots={"urgent_category": "acute"})
     assert run(ActionUrgent(), tracker, dispatcher, domain) == []
-    assert texts(dispatcher) == []
+    assert texts(dispatcher) == ["utter_urgent_again_acute"]  # no second risk payload, no second promise
+    assert "112" in domain["responses"]["utter_urgent_again_acute"][-1]["text"]
+
+
+def test_danger_told_again_at_the_name_question_is_answered_and_no_name_is_asked(dispatcher, domain):
+    from actions.intake import ValidateIntakeForm
+
+    tracker = form_tracker(
+        "hij is dronken en schreeuwt, ik zit op de wc", "nickname", intent="inform", slots={"urgent_category": "acute"}
+    )
+    checked = ValidateIntakeForm().validate_nickname(
+        "hij is dronken en schreeuwt, ik zit op de wc", dispatcher, tracker, domain
+    )
+    assert checked == {"nickname": "skipped"}  # the region comes next
+    assert texts(dispatcher) == ["utter_urgent_again_acute"]
 
 
 def test_the_rules_catch_what_the_classifier_missed(dispatcher, domain):
