@@ -18,6 +18,7 @@ FILE_NAME = "phone_numbers.yml"
 # The ids the code relies on; content/triage.yml names numbers by id too.
 VEILIG_THUIS = "veilig_thuis"
 EMERGENCY = "emergency"
+BELGIUM = "belgium"
 
 # What looks like a phone number in a Dutch text: "0800 2000", "0900-8844", "020 1234567", or a
 # short service number such as 112, 113 or 1712 (not part of a time like 17:00 or a longer number).

@@ -507,14 +507,14 @@ def corrected_place(text: str, current: Optional[str], earlier: Optional[str] = 
     is in another region than `current`; None when the message corrects nothing. A clause with a
     negation names the place they do not mean. A province alone says which of two places of the
     `earlier` answer's name is meant ("bergen", then "limburg bedoel ik he, niet bergen in
-    noord-holland")."""
+    noord-holland"). A Belgian town after a Dutch region corrects it too (kind BELGIUM)."""
     words = normalize(text or "")
     # Only a town's name, or "ik woon in ...": where they live, said again. Not "best" alone: that is
     # "fine", said while waiting, not the town Best.
     said = (None if is_a_reply(words) else _lookup(None, None).answers.get(words)) or (
         place_answer(text) if _LIVE_IN.match(words) else None
     )
-    if said is not None and said.kind is PlaceKind.REGION and said.region is not None and said.region.id != current:
+    if said is not None and _moves(said, current):
         return said
     if not _CORRECTION.search(words):
         return None
@@ -524,6 +524,14 @@ def corrected_place(text: str, current: Optional[str], earlier: Optional[str] = 
         answer = place_answer(clause)
         if answer.kind is PlaceKind.PROVINCE and earlier:
             answer = place_answer(f"{earlier} {answer.name}")
-        if answer.kind is PlaceKind.REGION and answer.region is not None and answer.region.id != current:
+        if _moves(answer, current):
             return answer
     return None
+
+
+def _moves(answer: PlaceAnswer, current: Optional[str]) -> bool:
+    """Whether `answer` puts the visitor somewhere else than the region `current`: another region, or
+    Belgium after a Dutch region ("nee wacht, ik woon in Antwerpen": 1712, not that region's queue)."""
+    if answer.kind is PlaceKind.BELGIUM:
+        return bool(current) and get_region(current or "") is not None
+    return answer.kind is PlaceKind.REGION and answer.region is not None and answer.region.id != current

@@ -172,9 +172,12 @@ def answer_backup_offer(conversation_id: str, text: str, payload: str | None) ->
 
 def _follow_corrected_town(session: Session, conversation: Conversation, text: str) -> str | None:
     """ "nee sorry, ik bedoel Dordrecht": a visitor who corrects their town while waiting goes to that
-    region's queue with their place in time (conversations.move_queue), if it is open now; the
-    sentence that tells them, or None when the message corrects nothing."""
+    region's queue with their place in time (conversations.move_queue), if it is open now; one who
+    lives in Belgium after all hears of 1712 and may keep waiting. The sentence that tells them, or
+    None when the message corrects nothing."""
     corrected = region_data.corrected_place(text, conversation.region)
+    if corrected is not None and corrected.kind is region_data.PlaceKind.BELGIUM:
+        return texts.queue_kept_for_belgium()  # Belgium has its own line; the queue keeps them
     if corrected is None or corrected.region is None:
         return None
     region = corrected.region

@@ -8,6 +8,7 @@ from voordeur_content import phone_numbers
 # so a changed number reaches them after a restart (docs/editing.md).
 PHONE = phone_numbers.number(phone_numbers.VEILIG_THUIS)
 EMERGENCY = phone_numbers.number(phone_numbers.EMERGENCY)
+BELGIUM = phone_numbers.number(phone_numbers.BELGIUM)
 BOT_NAME = "Digitale assistent"
 
 ALWAYS_REACHABLE = (
@@ -109,6 +110,15 @@ def queue_not_moved(region_name: str, current_name: str) -> str:
     return (
         f"Dank je. {region_name} is nu gesloten, dus je blijft in de wachtrij van {current_name}. "
         f"Ook daar kan een medewerker je helpen. Je kunt ook gratis bellen: {PHONE}, dag en nacht."
+    )
+
+
+def queue_kept_for_belgium() -> str:
+    """The visitor said while waiting that they live in Belgium after all."""
+    return (
+        f"Dank je dat je het zegt. Woon je in België? Bel dan gratis {BELGIUM}, het Vlaamse hulpnummer voor "
+        "geweld, misbruik en kindermishandeling. Je mag ook hier blijven wachten: een medewerker kan je algemeen "
+        f"advies geven, maar kent de hulp in België niet. Ben je in direct gevaar? Bel {EMERGENCY}."
     )
 
 

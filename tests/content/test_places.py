@@ -532,6 +532,10 @@ def test_a_title_makes_a_name_a_person_not_a_village(text):
         ("hengelo gelderland he, niet die in twente", "twente", "Bronckhorst"),
         ("ik woon in amersfoort nee hilversum sorry ben echt moe", "utrecht", "Hilversum"),
         ("niet de provincie he, het dorp zeeland in brabant. bij uden", "zeeland", "Maashorst"),
+        # Set 19: Belgium after a Dutch town (1712, not that region's queue); not before any region.
+        ("nee wacht, ik woon in antwerpen, ik werk in breda", "west-brabant", "Antwerpen"),
+        ("sorry ik bedoel gent", "zuid-limburg", "Gent"),
+        ("ik woon in antwerpen", None, None),
     ],
 )
 def test_a_town_said_again_corrects_the_region(text, current, corrected):

@@ -177,3 +177,15 @@ def test_a_correction_to_a_region_that_is_closed_now_keeps_the_visitor_in_their_
     said = bot_texts(visitor.say("o wacht, ik woon eigenlijk in zwolle"))
     assert said[0].startswith("Dank je. Veilig Thuis IJsselland is nu gesloten, dus je blijft in de wachtrij van")
     assert "0800 2000" in said[0]
+
+
+def test_a_visitor_who_lives_in_belgium_after_all_hears_of_1712_and_keeps_their_place(app, visitor_factory, rasa):
+    from relay.db import get_db
+    from relay.domain.models import Conversation
+
+    visitor, _ = queued_visitor(visitor_factory, rasa, region="zeeland")
+    said = bot_texts(visitor.say("oh nee sorry ik woon in gent eigenlijk, net over de grens"))
+    assert len(said) == 1 and "1712" in said[0] and "112" in said[0]
+    with get_db(app).transaction() as session:
+        conversation = session.get(Conversation, visitor.state.conversation_id)
+        assert (conversation.state, conversation.region) == ("queued", "zeeland")
