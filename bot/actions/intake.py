@@ -105,11 +105,12 @@ def told_their_story(tracker: Tracker) -> bool:
 
 
 def names_a_place(text: str) -> bool:
-    """A visitor's message that names a Dutch place or Belgium (not a button, not just a first name):
-    an answer to the region question, whenever it is typed."""
+    """A visitor's message that names a Dutch place, a province or Belgium (not a button, not just a
+    first name): an answer to the region question, whenever it is typed ("limburg. is dat genoeg?"
+    gets its answer and the province's regions as buttons)."""
     if answers.is_button_payload(text) or answers.is_first_name(text) or regions.is_a_reply(text):
         return False  # "echt?" at the name question is surprise, not the village Echt
-    return regions.place_answer(text).kind in (regions.PlaceKind.REGION, regions.PlaceKind.BELGIUM)
+    return regions.place_answer(text).kind is not regions.PlaceKind.UNKNOWN
 
 
 def _late_name(text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> str:

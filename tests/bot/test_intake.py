@@ -378,6 +378,19 @@ def test_a_province_offers_its_regions(dispatcher, domain):
     assert slot("region_province", "Overijssel") in events and slot("region", None) in events
 
 
+def test_a_province_in_a_question_answered_first_still_offers_its_regions(dispatcher, domain):
+    # "limburg. is dat genoeg?": a rule answers the question, then the form runs again on it.
+    tracker = make_tracker(
+        "limburg. is dat genoeg?",
+        intent="faq_why_region",
+        slots={"requested_slot": "region"},
+        active_loop="intake_form",
+        after_user=[{"event": "action", "name": "utter_faq_why_region"}, {"event": "action", "name": "intake_form"}],
+    )
+    events = validate(tracker, dispatcher, domain)
+    assert slot("region_province", "Limburg") in events and slot("region", None) in events
+
+
 def test_belgium_gets_1712_and_no_more_region_questions(dispatcher, domain):
     events = validate(form_tracker("ik woon in antwerpen", "region"), dispatcher, domain)
     assert slot("region", "skipped") in events
