@@ -286,9 +286,9 @@ def assess_by_rules(text: str, path: Optional[Path] = None) -> Assessment:
 
 def _only_a_place(text: str) -> bool:
     """Whether the message is just the name of a town or region, as answered to the region question."""
-    from voordeur_content import regions  # the town table (content/regions.yml, content/places.yml)
+    from voordeur_content import places  # the town table (content/regions.yml, content/places.yml)
 
-    return len(text.split()) <= 5 and regions.place_answer(text).kind is not regions.PlaceKind.UNKNOWN
+    return len(text.split()) <= 5 and places.place_answer(text).kind is not places.PlaceKind.UNKNOWN
 
 
 def assess(text: str, path: Optional[Path] = None) -> Assessment:

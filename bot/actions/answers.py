@@ -198,9 +198,9 @@ def refuses(intent: str, text: str) -> bool:
 
 
 def _names_a_place(text: str) -> bool:
-    from voordeur_content import regions
+    from voordeur_content import places
 
-    return regions.place_answer(text).kind is not regions.PlaceKind.UNKNOWN
+    return places.place_answer(text).kind is not places.PlaceKind.UNKNOWN
 
 
 def _first_names(data: Dict[str, Any]) -> frozenset:

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Text
 
 from actions import answers, faq, schedule
 from actions.sdk import Action, CollectingDispatcher, DomainDict, FollowupAction, SlotSet, Tracker
-from voordeur_content import language, regions
+from voordeur_content import language, places
 from voordeur_content._files import normalize
 
 
@@ -62,12 +62,12 @@ class ActionAnswerBelgium(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
         text = answers.text_of(tracker)
-        place = regions.place_answer(text)
-        if place.kind is regions.PlaceKind.REGION:
+        place = places.place_answer(text)
+        if place.kind is places.PlaceKind.REGION:
             # "nee niet belgie, hasselt bij zwolle": a Dutch place after all. The intake takes it as the
             # region (also after an earlier Belgian answer let the region go) and hands over.
             return [SlotSet("region", None), FollowupAction("intake_form")]
-        belgian = place.kind is regions.PlaceKind.BELGIUM or re.search(
+        belgian = place.kind is places.PlaceKind.BELGIUM or re.search(
             r"\b(?:belg\w*|vlaander\w*|vlaams\w*|walloni\w*)", normalize(text)
         )
         dispatcher.utter_message(response="utter_faq_belgium" if belgian else "utter_town_unknown")

@@ -18,7 +18,7 @@ from actions.sdk import (
     Tracker,
 )
 from actions.urgency import acknowledge, already_guided, answer_again
-from voordeur_content import personal_data, regions, triage
+from voordeur_content import personal_data, places, regions, triage
 
 FORM_NAME = "intake_form"
 DONT_KNOW = "?"  # region answer "weet ik niet", replaced by a question for the town
@@ -108,9 +108,9 @@ def names_a_place(text: str) -> bool:
     """A visitor's message that names a Dutch place, a province or Belgium (not a button, not just a
     first name): an answer to the region question, whenever it is typed ("limburg. is dat genoeg?"
     gets its answer and the province's regions as buttons)."""
-    if answers.is_button_payload(text) or answers.is_first_name(text) or regions.is_a_reply(text):
+    if answers.is_button_payload(text) or answers.is_first_name(text) or places.is_a_reply(text):
         return False  # "echt?" at the name question is surprise, not the village Echt
-    return regions.place_answer(text).kind is not regions.PlaceKind.UNKNOWN
+    return places.place_answer(text).kind is not places.PlaceKind.UNKNOWN
 
 
 def _late_name(text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> str:
@@ -186,7 +186,7 @@ class ValidateIntakeForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         text = answers.text_of(tracker)
         if tracker.get_slot("requested_slot") == "nickname" and (
-            names_a_place(text) or regions.corrected_place(text, tracker.get_slot("region"))
+            names_a_place(text) or places.corrected_place(text, tracker.get_slot("region"))
         ):
             # A town typed where a name was asked, whatever the model read in it and whatever answered
             # it first: the visitor chose what to answer. extract_region takes the town, and the name
@@ -258,12 +258,12 @@ class ValidateIntakeForm(FormValidationAction):
             current = tracker.get_slot("region")
             told = None if current else place_told(tracker)
             if current and _fresh_reply(tracker) and not answers.is_button_payload(text):
-                corrected = regions.corrected_place(text, current, place_told(tracker, include_latest=False))
+                corrected = places.corrected_place(text, current, place_told(tracker, include_latest=False))
                 told = corrected.name if corrected else None  # the town: validate_region says where it goes
             if told:
                 return {"region": told}
             return {"region": GIVEN_UP} if _let_go(tracker, "region") else {}
-        if not answers.is_button_payload(text) and regions.place_answer(text).kind is regions.PlaceKind.UNKNOWN:
+        if not answers.is_button_payload(text) and places.place_answer(text).kind is places.PlaceKind.UNKNOWN:
             earlier = place_told(tracker, include_latest=False)
             if earlier and times_asked(tracker, "region") <= 1:
                 return {"region": earlier}  # the town was told before the question came
@@ -271,7 +271,7 @@ class ValidateIntakeForm(FormValidationAction):
         if button:
             return {"region": button}
         text = answers.text_of(tracker)
-        if not answers.is_button_payload(text) and regions.place_answer(text).kind is not regions.PlaceKind.UNKNOWN:
+        if not answers.is_button_payload(text) and places.place_answer(text).kind is not places.PlaceKind.UNKNOWN:
             return {"region": text}  # a place answers, whatever intent the model saw ("kortenhoef" as skip)
         if answers.refuses(answers.intent_of(tracker), text):
             return {"region": REFUSED}
@@ -313,21 +313,21 @@ class ValidateIntakeForm(FormValidationAction):
         text = str(value or "")
         region = regions.get_region(text)
         typed = region is None
-        place = regions.place_answer(text) if region is None else None
-        if _tells_a_story(tracker, text) and (place is None or place.kind is regions.PlaceKind.UNKNOWN):
+        place = places.place_answer(text) if region is None else None
+        if _tells_a_story(tracker, text) and (place is None or place.kind is places.PlaceKind.UNKNOWN):
             # A story without a place in it (one that names a town answers the question as well).
             dispatcher.utter_message(response="utter_story_noted")
             return {"region": None}
-        if place is not None and place.kind is regions.PlaceKind.BELGIUM:
+        if place is not None and place.kind is places.PlaceKind.BELGIUM:
             # Belgium has its own line; the chat's counsellors know the help in the Netherlands.
             dispatcher.utter_message(response="utter_faq_belgium")
             return {"region": SKIPPED, "handoff_requested": True, "region_ask_town": False}
-        if place is not None and place.kind is regions.PlaceKind.PROVINCE:
+        if place is not None and place.kind is places.PlaceKind.PROVINCE:
             # The province's regions become the next question's buttons (action_ask_region).
             return {"region": None, "region_province": place.name}
         if region is None:
             # place_answer reads the town in a short answer too ("ik woon in Zwolle", "ok dan, Hoorn").
-            region = place.region if place is not None and place.kind is regions.PlaceKind.REGION else None
+            region = place.region if place is not None and place.kind is places.PlaceKind.REGION else None
         if region is None and tracker.get_slot("nickname") in (None, SKIPPED) and answers.gives_a_name(text):
             # "naam: b" at the place question: the name is taken, and the question comes again.
             return {"region": None, "nickname": _late_name(text, dispatcher, tracker)}
@@ -374,7 +374,7 @@ class ValidateIntakeForm(FormValidationAction):
         text = answers.text_of(tracker)
         if triage.assess(text):
             return {slot: None}  # the urgency check has answered
-        if tracker.get_slot("region") and regions.place_answer(text).kind is not regions.PlaceKind.UNKNOWN:
+        if tracker.get_slot("region") and places.place_answer(text).kind is not places.PlaceKind.UNKNOWN:
             return {slot: None}  # "sorry autocorrect. gouda": the region took it; this question comes again
         if tracker.get_slot("nickname") in (None, SKIPPED) and answers.is_first_name(text):
             # The name comes late ("lola", after a question at the nickname question): it is taken.
@@ -452,8 +452,8 @@ class ActionAskRegion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
         province = tracker.get_slot("region_province")
-        answer = regions.place_answer(province) if province else None
-        if answer is not None and answer.kind is regions.PlaceKind.PROVINCE:
+        answer = places.place_answer(province) if province else None
+        if answer is not None and answer.kind is places.PlaceKind.PROVINCE:
             buttons = [_region_button(region) for region in answer.regions]
             names = " of ".join(region.short_name for region in answer.regions)
             dispatcher.utter_message(

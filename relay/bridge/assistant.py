@@ -22,6 +22,7 @@ from relay.domain.models import Conversation, Message
 from relay.domain.states import BOT
 from relay.ops import metrics
 from relay.schedule import describe_opening, get_regions, get_schedule
+from voordeur_content import places
 from voordeur_content import regions as region_data
 from voordeur_content.triage import Assessment
 
@@ -95,7 +96,7 @@ def answered_region_question(db: Database, conversation_id: str, message: str, o
     reaches that region's queue whatever the bot would make of the rest of the message ("ik woon in
     dordt" read as a question about Belgium), and a half-working Rasa is not needed for it."""
     # Most messages name no town: skip the locking transaction (a commit) for them.
-    region = None if message.startswith("/") else region_data.region_for_town(message)
+    region = None if message.startswith("/") else places.region_for_town(message)
     if region is None:
         return False
     with db.transaction() as session:
@@ -118,7 +119,7 @@ def assistant_unavailable(
     region the relay asks for the town itself and reads the answer with the shared town list."""
     region = region_data.get_region(conversation.region) if conversation.region else None
     if region is None and message and not message.startswith("/"):
-        region = region_data.region_for_town(message)
+        region = places.region_for_town(message)
         if region is not None:
             conversation.region = region.id
     if region is not None and get_schedule().is_open(region.id):

@@ -10,21 +10,21 @@ import time
 import pytest
 import yaml
 
-from voordeur_content import regions
+from voordeur_content import place_names, places, regions
 from voordeur_content._files import normalize
-from voordeur_content.regions import PlaceKind
+from voordeur_content.places import PlaceKind
 
 BRABANT = ["west-brabant", "midden-brabant", "brabant-noordoost", "zuidoost-brabant"]
 
 
 def region_id(text):
-    found = regions.region_for_town(text)
+    found = places.region_for_town(text)
     return found.id if found else None
 
 
 @pytest.fixture(scope="module")
 def places_file():
-    with regions.PLACES_FILE.open(encoding="utf-8") as handle:
+    with place_names.PLACES_FILE.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
 
@@ -157,7 +157,7 @@ def test_one_typo_in_a_name_alone(typed, region):
     ],
 )
 def test_no_typo_guessing_in_sentences_or_for_words(text):
-    assert regions.place_answer(text).kind is PlaceKind.UNKNOWN
+    assert places.place_answer(text).kind is PlaceKind.UNKNOWN
 
 
 @pytest.mark.parametrize(
@@ -185,11 +185,11 @@ def test_no_typo_guessing_in_sentences_or_for_words(text):
     ],
 )
 def test_a_province_of_several_regions_offers_them(text, name, region_ids):
-    answer = regions.place_answer(text)
+    answer = places.place_answer(text)
     assert answer.kind is PlaceKind.PROVINCE
     assert answer.name == name
     assert [region.id for region in answer.regions] == region_ids
-    assert regions.region_for_town(text) is None
+    assert places.region_for_town(text) is None
 
 
 @pytest.mark.parametrize(
@@ -204,7 +204,7 @@ def test_a_province_of_several_regions_offers_them(text, name, region_ids):
     ],
 )
 def test_a_province_of_one_region_is_that_region(text, region):
-    answer = regions.place_answer(text)
+    answer = places.place_answer(text)
     assert (answer.kind, answer.region.id) == (PlaceKind.REGION, region)
 
 
@@ -229,8 +229,8 @@ def test_a_province_of_one_region_is_that_region(text, region):
     ],
 )
 def test_belgium(text):
-    assert regions.place_answer(text).kind is PlaceKind.BELGIUM
-    assert regions.region_for_town(text) is None
+    assert places.place_answer(text).kind is PlaceKind.BELGIUM
+    assert places.region_for_town(text) is None
 
 
 @pytest.mark.parametrize(
@@ -246,7 +246,7 @@ def test_a_dutch_municipality_wins_over_a_belgian_namesake(text, region):
 
 
 def test_home_in_belgium_beats_the_dutch_town_they_come_from():
-    assert regions.place_answer("ik kom uit breda maar woon sinds vorig jaar in antwerpen").kind is PlaceKind.BELGIUM
+    assert places.place_answer("ik kom uit breda maar woon sinds vorig jaar in antwerpen").kind is PlaceKind.BELGIUM
 
 
 @pytest.mark.parametrize(
@@ -262,7 +262,7 @@ def test_home_in_belgium_beats_the_dutch_town_they_come_from():
     ],
 )
 def test_a_long_sentence_is_no_answer_by_its_last_word(text):
-    assert regions.place_answer(text).kind is PlaceKind.UNKNOWN
+    assert places.place_answer(text).kind is PlaceKind.UNKNOWN
 
 
 @pytest.mark.parametrize(
@@ -298,13 +298,13 @@ def test_a_long_sentence_is_no_answer_by_its_last_word(text):
     ],
 )
 def test_ordinary_sentences_are_no_place(text):
-    assert regions.place_answer(text) == regions.UNKNOWN_PLACE
-    assert regions.region_for_town(text) is None
+    assert places.place_answer(text) == places.UNKNOWN_PLACE
+    assert places.region_for_town(text) is None
 
 
 @pytest.mark.parametrize("word", ["hoek", "heel", "winkel", "brand"])
 def test_villages_named_like_everyday_words_are_left_out(word):
-    assert regions.place_answer(word).kind is PlaceKind.UNKNOWN
+    assert places.place_answer(word).kind is PlaceKind.UNKNOWN
 
 
 @pytest.mark.parametrize(
@@ -323,11 +323,11 @@ def test_a_village_named_like_a_word_counts_alone_or_after_in(text, region):
 
 @pytest.mark.parametrize("text", ["ik heb made in mijn keuken", "de dieren zijn bang", "we staan in de rijen"])
 def test_a_village_named_like_a_word_is_no_place_in_a_sentence(text):
-    assert regions.place_answer(text).kind is PlaceKind.UNKNOWN
+    assert places.place_answer(text).kind is PlaceKind.UNKNOWN
 
 
 def test_a_place_named_like_a_word_is_no_place_inside_a_sentence():
-    assert regions.place_answer("hij is een monster").kind is PlaceKind.UNKNOWN
+    assert places.place_answer("hij is een monster").kind is PlaceKind.UNKNOWN
 
 
 @pytest.mark.parametrize(
@@ -353,8 +353,8 @@ def test_a_short_name_counts_alone_but_not_inside_a_sentence():
 
 
 def test_the_answer_is_a_frozen_record():
-    answer = regions.place_answer("Zwartebroek")
-    assert answer == regions.PlaceAnswer(
+    answer = places.place_answer("Zwartebroek")
+    assert answer == places.PlaceAnswer(
         PlaceKind.REGION, region=regions.get_region("gelderland-midden"), name="Zwartebroek"
     )
     assert answer.kind == "region"  # the bot and the relay may compare with the plain word
@@ -380,27 +380,27 @@ def test_provinces_cover_every_region_once(places_file):
 
 
 def test_places_file_credits_geonames():
-    header = regions.PLACES_FILE.read_text(encoding="utf-8")[:2000]
+    header = place_names.PLACES_FILE.read_text(encoding="utf-8")[:2000]
     assert "GeoNames" in header and "Creative Commons Attribution 4.0" in header
 
 
 def test_a_changed_places_file_is_read_again(tmp_path):
     path = tmp_path / "places.yml"
     path.write_text("places:\n  Aadorpje: twente\nprovinces: []\nbelgium: [Gent]\n")
-    assert regions.region_for_town("aadorpje", places_path=path).id == "twente"
-    assert regions.place_answer("Gent", places_path=path).kind is PlaceKind.BELGIUM
+    assert places.region_for_town("aadorpje", places_path=path).id == "twente"
+    assert places.place_answer("Gent", places_path=path).kind is PlaceKind.BELGIUM
     path.write_text("places:\n  Aadorpje: drenthe\n")
     import os
 
     os.utime(path, (1, 1))
-    assert regions.region_for_town("aadorpje", places_path=path).id == "drenthe"
-    assert regions.place_answer("Gent", places_path=path).kind is PlaceKind.UNKNOWN
+    assert places.region_for_town("aadorpje", places_path=path).id == "drenthe"
+    assert places.place_answer("Gent", places_path=path).kind is PlaceKind.UNKNOWN
 
 
 def test_a_place_of_an_unknown_region_is_ignored(tmp_path):
     path = tmp_path / "places.yml"
     path.write_text("places:\n  Aadorpje: atlantis\n")
-    assert regions.region_for_town("aadorpje", places_path=path) is None
+    assert places.region_for_town("aadorpje", places_path=path) is None
 
 
 def test_lookup_stays_well_under_a_millisecond():
@@ -416,11 +416,11 @@ def test_lookup_stays_well_under_a_millisecond():
         "kunnen jullie mij helpen",
         "ik wil met iemand praten",
     ] * 30
-    regions.region_for_town("warm up the files and the word list: zoetermer")
-    regions.region_for_town("zoetermer")
+    places.region_for_town("warm up the files and the word list: zoetermer")
+    places.region_for_town("zoetermer")
     started = time.perf_counter()
     for sentence in sentences:
-        regions.region_for_town(sentence)
+        places.region_for_town(sentence)
     assert (time.perf_counter() - started) / len(sentences) < 0.001
 
 
@@ -439,8 +439,8 @@ def test_a_province_after_the_town_and_belgium_denied(text, region):
 
 
 def test_belgium_denied_is_no_answer_of_belgium():
-    assert regions.place_answer("nee niet in belgie").kind is PlaceKind.UNKNOWN
-    assert regions.place_answer("ik woon in hasselt").kind is PlaceKind.BELGIUM  # alone, it is the Belgian one
+    assert places.place_answer("nee niet in belgie").kind is PlaceKind.UNKNOWN
+    assert places.place_answer("ik woon in hasselt").kind is PlaceKind.BELGIUM  # alone, it is the Belgian one
 
 
 @pytest.mark.parametrize(
@@ -509,7 +509,7 @@ def test_city_districts_and_chat_spellings_of_cities(text, region):
 
 @pytest.mark.parametrize("text", ["mevrouw de Vries", "meneer Haren", "dhr. Ede"])
 def test_a_title_makes_a_name_a_person_not_a_village(text):
-    assert regions.place_answer(text).kind is PlaceKind.UNKNOWN
+    assert places.place_answer(text).kind is PlaceKind.UNKNOWN
 
 
 @pytest.mark.parametrize(
@@ -539,5 +539,5 @@ def test_a_title_makes_a_name_a_person_not_a_village(text):
     ],
 )
 def test_a_town_said_again_corrects_the_region(text, current, corrected):
-    found = regions.corrected_place(text, current)
+    found = places.corrected_place(text, current)
     assert (found.name if found else None) == corrected

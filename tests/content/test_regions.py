@@ -1,6 +1,6 @@
 import pytest
 
-from voordeur_content import regions
+from voordeur_content import places, regions
 
 REGION_IDS = [
     "groningen",
@@ -134,7 +134,7 @@ def test_regions_are_frozen():
 
 @pytest.mark.parametrize("town, region_id", sorted(LARGEST_TOWNS.items()))
 def test_largest_towns_map_to_their_region(town, region_id):
-    assert regions.region_for_town(town).id == region_id
+    assert places.region_for_town(town).id == region_id
 
 
 @pytest.mark.parametrize(
@@ -159,24 +159,24 @@ def test_largest_towns_map_to_their_region(town, region_id):
     ],
 )
 def test_region_for_town_is_tolerant(text, region_id):
-    found = regions.region_for_town(text)
+    found = places.region_for_town(text)
     assert (found.id if found else None) == region_id
 
 
 @pytest.mark.parametrize("text", ["", "weet ik niet", "ergens", "hij slaat me", "niet zo best"])
 def test_no_region_for_text_without_a_town(text):
-    assert regions.region_for_town(text) is None
+    assert places.region_for_town(text) is None
 
 
 def test_a_changed_file_is_read_again(tmp_path):
     path = tmp_path / "regions.yml"
     path.write_text("regions:\n  - {id: a, name: Veilig Thuis A, short_name: A, towns: [Aadorp]}\n")
-    assert regions.region_for_town("aadorp", path=path).id == "a"
+    assert places.region_for_town("aadorp", path=path).id == "a"
     path.write_text("regions:\n  - {id: b, name: Veilig Thuis B, short_name: B, towns: [Aadorp]}\n")
     import os
 
     os.utime(path, (1, 1))
-    assert regions.region_for_town("aadorp", path=path).id == "b"
+    assert places.region_for_town("aadorp", path=path).id == "b"
 
 
 def test_invalid_extra_hours_are_refused(tmp_path):

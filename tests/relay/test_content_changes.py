@@ -56,7 +56,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def test_a_new_region_and_its_towns_reach_the_status_and_the_town_lookup(app, client, content_dir):
-    from voordeur_content import regions
+    from voordeur_content import places
 
     assert "texel" not in {r["id"] for r in client.get("/api/status").get_json()["regions"]}
     edit(
@@ -67,7 +67,7 @@ def test_a_new_region_and_its_towns_reach_the_status_and_the_town_lookup(app, cl
     )
     status = client.get("/api/status").get_json()
     assert {"id": "texel", "name": "Veilig Thuis Texel"}.items() <= status["regions"][0].items()
-    assert regions.region_for_town("ik woon in Oosterend").id == "texel"  # what the relay and the bot ask
+    assert places.region_for_town("ik woon in Oosterend").id == "texel"  # what the relay and the bot ask
 
 
 def test_a_changed_phone_number_reaches_the_widget(client, content_dir):

@@ -1,0 +1,336 @@
+"""What a visitor's answer to "in welke plaats woon je?" names: a town of a region, another Dutch
+place, a province or Belgium (content/regions.yml with content/places.yml), also inside a sentence,
+misspelt or corrected ("nee sorry, ik bedoel Zwolle")."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import FrozenSet, List, Optional
+
+from voordeur_content._files import dutch_word_counts, normalize
+from voordeur_content.place_names import (  # noqa: F401  (PlaceAnswer, UNKNOWN_PLACE: the answers callers get)
+    KIND_RANK,
+    TYPO_NAME_LENGTH,
+    UNKNOWN_PLACE,
+    Lookup,
+    PlaceAnswer,
+    PlaceKind,
+    place_lookup,
+)
+from voordeur_content.regions import Region, get_region
+
+# Words a visitor puts around a town name: "ik woon in Zwolle", "gemeente Ede", "bij Tilburg".
+_LEADING_WORDS = re.compile(
+    r"^(?:(?:ik|wij|we|zij|ze|hij|het|dat|dit|is|zit|zitten|woon|wonen|woont|kom|komt|"
+    r"komen|uit|in|bij|de|het|buurt|omgeving|van|rond|vlakbij|nabij|regio|gemeente|stad|"
+    r"dorp|plaats|woonplaats|provincie|ok|oke|okay|oké|nou|goed|dan|ja|prima|sorry|bedoel|bedoelde|"
+    r"wenje|wenje|yn|ut|"  # Frisian: "ik wenje yn Snits"
+    r"it s|its|now|actually)\s+)+"  # English: "it's Leiden now"
+)
+_TRAILING_WORDS = re.compile(
+    r"(?:\s+(?:en|omgeving|e o|eo|ongeveer|denk ik|geloof ik|dus|dan|bedoel ik|lol|haha|hoor|toch|ofzo|of zo|zeg maar|"
+    r"nu|tegenwoordig|inmiddels|now|he|hè|hé))+$"  # "hengelo gelderland he"
+)
+_CLAUSES = re.compile(r"[,;:!?\n]+|\.\s")
+# "hasselt in overijssel": the province after a town tells which of two places of that name (the
+# aliases of content/regions.yml are written "hasselt overijssel").
+_IN_PROVINCE = re.compile(
+    r"\s+in\s+(?:de\s+)?(?:provincie\s+)?(?=(?:groningen|friesland|fryslan|drenthe|overijssel|flevoland|gelderland|"
+    r"utrecht|noord holland|zuid holland|zeeland|noord brabant|brabant|limburg)$)"
+)
+# "mevrouw de Vries", "meneer Haren": a title before a name makes it a person, not the village.
+_TITLE = re.compile(r"^(?:mevrouw|mevr|meneer|mijnheer|mnr|dhr|de heer|mw|juffrouw|mr|mrs|ms|miss)\b")
+# "ik woon in Doetinchem": the visitor's own home, not "mijn moeder woont in ...".
+_LIVE_IN = re.compile(
+    r"^(?:oh |sorry |nee |no |wait |actually )*"
+    r"(?:(?:ik woon|wij wonen|we wonen|ik zit|i live|we live|i m living|i am living)\s+(?:in|bij|vlakbij|near)\s|"
+    r"(?:ik ben|wij zijn|we zijn|i|we|i ve|we ve|i have|we have)\s+(?:net\s+)?(?:verhuisd naar|moved to)\s)"
+)
+# Short forms in names: "nw vennep", "st michielsgestel"; and the two spellings of "aan de(n)".
+_LONG_FORMS = {"nw": "nieuw", "st": "sint"}
+_SHORT_FORMS = re.compile(r"\b(?:nw|st)\b")
+_OTHER_AAN_DE = {"aan de": "aan den", "aan den": "aan de"}
+_AAN_DE_OR_DEN = re.compile(r"\baan den?\b")
+# "ik woon in ...", "we live in ...": the place after these is home, before any other place named.
+_HOME = re.compile(r"\b(?:woon|wonen|woonachtig|live|living)\b")
+_WORK = re.compile(r"\b(?:werk|werken|werkt|work|working|studeer|study|school|stage)\b")
+# A longer answer counts by the name at its end only after one of these words ("... dan zeist").
+_LONGEST_ANSWER = 14
+_LEADS_TO_THE_NAME = frozenset({"dan", "dus", "gewoon", "wel", "maar", "hoor", "oke", "ok", "okay", "nou", "ja"})
+# The fewer of those after which even an everyday word is the town ("laat maar ok hoorn").
+_OK_THEN = frozenset({"ok", "oke", "okay", "nou", "dan"})
+# The parts of a city people add to its name.
+_CITY_PARTS = frozenset(
+    "noord zuid oost west zuidoost zuidwest noordoost noordwest centrum nieuw nieuwwest stad".split()
+)
+# "alphen ad rijn", "capelle a d ijssel": "aan den" / "aan de" shortened.
+_AAN_DEN = re.compile(r"\b(?:ad|a d|a/d)\b")
+# "niet in belgie hoor": Belgium denied is no answer of Belgium.
+_NOT_BELGIUM = re.compile(r"\b(?:niet|geen|not)\b(?:\s+\S+){0,2}\s+(?:belgie|belgium|vlaanderen)\b")
+# Dutch, and English for visitors who write English ("we live near Leiden", "close to Utrecht").
+# "op" for the islands and villages people live "on" ("op Texel", "op Urk").
+# "verhuisd naar" and "moved to": where they live now ("I moved to Leiden"), not any "naar" or "to".
+_PREPOSITION = re.compile(
+    r"\b(?:in|uit|bij|van|op|rond|nabij|vlakbij|omgeving|near|around|from|close to|outside|at|"
+    r"verhuisd naar|moved to)\s+"
+)
+# The words that make an everyday word a place: "ik woon in Best", "gemeente Best"; not "dat is best",
+# "bij de buren".
+_PLACE_INTRODUCERS = frozenset(
+    [
+        "bedoel",  # "nee sorry, ik bedoel Best"
+        "bedoelde",
+        "in",
+        "uit",
+        "bij",
+        "van",
+        "rond",
+        "nabij",
+        "vlakbij",
+        "omgeving",
+        "regio",
+        "gemeente",
+        "stad",
+        "dorp",
+        "plaats",
+        "provincie",
+        "near",
+        "around",
+        "from",
+        "its",  # "it's Leiden now"
+        "s",
+    ]
+)
+
+
+def region_for_town(text: str, path: Optional[Path] = None, places_path: Optional[Path] = None) -> Optional[Region]:
+    """The region of the town, village or region name in `text`, or None when there is none.
+
+    Tolerant of case, spaces, hyphens, apostrophes and accents ("den bosch", "A'dam",
+    "Den Haag"), of short sentences such as "ik woon in Zwolle", and of one typo in a longer name
+    when the message is only that name ("zoetermer"). content/places.yml adds villages and
+    municipalities to the towns of content/regions.yml; a province or Belgium is not a region.
+    """
+    answer = place_answer(text, path, places_path)
+    return answer.region if answer.kind is PlaceKind.REGION else None
+
+
+def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[Path] = None) -> PlaceAnswer:
+    """What a typed answer to the region question names: a region (a town, village, municipality or
+    a province of one region), a province of several regions, Belgium, or nothing known."""
+    lookup = place_lookup(path, places_path)
+    words = normalize(text or "")
+    if not words or _TITLE.match(words):
+        return UNKNOWN_PLACE
+    correcting = bool(_CORRECTION.search(words))
+    clauses = _pieces(text) if correcting else [clause for clause in _CLAUSES.split(text) if clause.strip()]
+    if len(clauses) > 1:  # "spijkenisse, mijn adres zeg ik liever niet": each part on its own first
+        found = [(clause, place_answer(clause, path, places_path)) for clause in clauses]
+        known = [answer for _, answer in found if answer.kind is not PlaceKind.UNKNOWN]
+        if known and correcting:
+            # "gouda. o nee sorry, gorinchem", "amersfoort nee hilversum": the place said last, after
+            # the correction, is meant; not one in a denied part ("niet die in twente")
+            meant = [
+                (clause, answer)
+                for clause, answer in found
+                if answer.kind is not PlaceKind.UNKNOWN and not _NEGATED.search(normalize(clause))
+            ]
+            # not where they work: "nee ik woon in nijmegen, werk in arnhem"
+            home = [answer for clause, answer in meant if not _WORK.search(normalize(clause))]
+            chosen = home or [answer for _, answer in meant] or known
+            return min(reversed(chosen), key=lambda answer: KIND_RANK[answer.kind])
+        if known:  # a Dutch place before a province or Belgium ("niet in belgie, hasselt in overijssel")
+            return min(known, key=lambda answer: KIND_RANK[answer.kind])
+    answer = _place_in(_IN_PROVINCE.sub(" ", words), lookup)
+    for variant in _respellings(words) if answer.kind is PlaceKind.UNKNOWN else ():
+        answer = _place_in(_IN_PROVINCE.sub(" ", variant), lookup)
+        if answer.kind is not PlaceKind.UNKNOWN:
+            break
+    if answer.kind is PlaceKind.BELGIUM and _NOT_BELGIUM.search(words):
+        return UNKNOWN_PLACE
+    return answer
+
+
+def _respellings(words: str) -> List[str]:
+    """Other spellings of a message that names no place as typed: y for ij ("harderwyk", "nymegen"),
+    short forms ("nw vennep", "st oedenrode"), and "aan de" and "aan den" mixed up ("alpen aan de
+    rijn")."""
+    spelled = _SHORT_FORMS.sub(lambda short: _LONG_FORMS[short.group()], words.replace("y", "ij"))
+    swapped = _AAN_DE_OR_DEN.sub(lambda found: _OTHER_AAN_DE[found.group()], spelled)
+    return [variant for variant in dict.fromkeys((spelled, swapped)) if variant != words]
+
+
+def _place_in(words: str, lookup: Lookup) -> PlaceAnswer:
+    """The place one clause names (place_answer)."""
+    if _AAN_DEN.search(words):
+        for spelled in ("aan den", "aan de"):
+            answer = _place_in(_AAN_DEN.sub(spelled, words), lookup)
+            if answer.kind is not PlaceKind.UNKNOWN:
+                return answer
+    if words in lookup.answers:
+        return lookup.answers[words]
+    leading = _LEADING_WORDS.match(words)
+    stripped = _TRAILING_WORDS.sub("", words[leading.end() :] if leading else words)
+    if stripped in lookup.answers:
+        introducer = words[: leading.end()].split()[-1] if leading else ""
+        if stripped not in lookup.everyday or introducer in _PLACE_INTRODUCERS:
+            return lookup.answers[stripped]
+    answer = (
+        _name_then_words(stripped, lookup)
+        or _name_after_preposition(words, lookup)
+        or _name_at_the_end(words, lookup)
+        or _name_with_a_typo(words, lookup)
+        or _name_with_a_typo(stripped, lookup)
+        or UNKNOWN_PLACE
+    )
+    if answer.kind is PlaceKind.BELGIUM:  # "hasselt bij zwolle": the Dutch place it is near tells which
+        near = _name_after_preposition(words, lookup)
+        if near is not None and near.kind is PlaceKind.REGION:
+            return near
+    return answer
+
+
+def _name_at_the_end(words: str, lookup: Lookup) -> Optional[PlaceAnswer]:
+    """A short answer that ends in a name: "ok dan, Hoorn", "ja hoor Zwolle", "praktijk Roermond";
+    a longer one when a word like "dan" leads to the name ("ok als het alleen is om de goede mensen
+    te vinden dan zeist")."""
+    parts = words.split()
+    if len(parts) > _LONGEST_ANSWER:
+        return None
+    for count in (3, 2, 1):
+        name = " ".join(parts[-count:])
+        if len(parts) > count and name in lookup.at_start:  # never an everyday word ("dat is best")
+            if len(parts) <= 5 or parts[-count - 1] in _LEADS_TO_THE_NAME:
+                return lookup.answers[name]
+    # An everyday word that is a town only right after "ok", "nou", "dan" in a short answer: "laat
+    # maar ok hoorn"; never a reply word ("ok best", "nou echt").
+    last = parts[-1] if parts else ""
+    if 2 <= len(parts) <= 5 and last in lookup.everyday and last not in _REPLIES and parts[-2] in _OK_THEN:
+        return lookup.answers.get(last)
+    return None
+
+
+def _name_then_words(stripped: str, lookup: Lookup) -> Optional[PlaceAnswer]:
+    """A name followed by a district or a word or two: "amsterdam zuid", "utrecht centrum". Never an
+    everyday word ("best wel eng")."""
+    words = stripped.split()
+    for count in range(len(words) - 1, max(len(words) - 3, 0), -1):  # the longest name first
+        name = " ".join(words[:count])
+        if name in lookup.at_start:
+            return lookup.answers[name]
+        # A short name or nickname of a city before a part of it ("adam zuidoost", "dh centrum").
+        if name in lookup.answers and all(word in _CITY_PARTS for word in words[count:]):
+            return lookup.answers[name]
+    return None
+
+
+def _name_after_preposition(words: str, lookup: Lookup) -> Optional[PlaceAnswer]:
+    """A name after a preposition inside a longer sentence; a Dutch place before a province or
+    Belgium, then the longest name, so that "bergen op zoom" beats "bergen". The relay asks this of
+    every message to the bot, so the words after each preposition are looked up rather than every
+    name compared with the sentence."""
+    found = []
+    for match in _PREPOSITION.finditer(words):
+        after = words[match.end() :].split()[: lookup.most_words]
+        for count in range(len(after), 0, -1):
+            name = " ".join(after[:count])
+            if name in lookup.in_sentences:
+                # "ik werk in amsterdam maar ik woon in almere": where they live comes first
+                elsewhere = not _HOME.search(" ".join(words[: match.start()].split()[-5:]))
+                found.append((elsewhere, KIND_RANK[lookup.answers[name].kind], -len(name), match.start(), name))
+                break
+    return lookup.answers[min(found)[4]] if found else None
+
+
+def _name_with_a_typo(words: str, lookup: Lookup) -> Optional[PlaceAnswer]:
+    """The message is a name with one typo ("zoetermer", "amsterdma"), and not a Dutch word or phrase
+    that happens to be one letter away from a name ("helpen" and Herpen, "school" and Schoorl)."""
+    if len(words.replace(" ", "")) < TYPO_NAME_LENGTH or len(words) > 40:
+        return None
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA  # a swap of two letters counts as one typo
+
+    close = process.extract(words, lookup.typo_names.get(words[0], ()), scorer=OSA.distance, score_cutoff=1, limit=None)
+    answers = {lookup.answers[name] for name, _, _ in close}
+    if len(answers) != 1:
+        return None
+    dutch = _dutch_words()
+    if dutch is None or all(word in dutch for word in words.split()):
+        return None
+    return answers.pop()
+
+
+@lru_cache(maxsize=1)
+def _dutch_words() -> Optional[FrozenSet[str]]:
+    """Dutch words, read once, at the first near miss. None without the list: then a typo is never
+    forgiven, which is safer than a wrong region."""
+    counts = dutch_word_counts()
+    return frozenset(word for word, count in counts.items() if count >= 100) if counts else None
+
+
+# "nee sorry", "ik bedoel", "toch", "o wacht": the visitor corrects the town they gave.
+# The words that start a correction, also inside a clause: "ik woon in amersfoort nee hilversum".
+_STARTS_A_CORRECTION = "nee|neen|sorry|sry|oeps|wacht|bedoel|bedoelde|eigenlijk|no|wait|oops|actually"
+_CORRECTION_START = re.compile(rf"\b(?:{_STARTS_A_CORRECTION})\b")
+_CORRECTION = re.compile(
+    rf"\b(?:{_STARTS_A_CORRECTION}|toch|verkeerd|fout|mean|meant|wrong|"
+    r"niet die|niet dat|niet de|niet het|niet in|not in|not the)\b"
+)
+
+
+def _pieces(text: str) -> List[str]:
+    """The parts of a message that corrects itself: its clauses, each cut again where a correction
+    word starts ("ik woon in amersfoort nee hilversum" -> "ik woon in amersfoort", "hilversum")."""
+    pieces: List[str] = []
+    for clause in _CLAUSES.split(text):
+        pieces.extend(piece for piece in _CORRECTION_START.split(normalize(clause)) if piece.strip())
+    return pieces
+
+
+_NEGATED = re.compile(r"\b(niet|geen|nie|not)\b")
+# Places whose name alone is also a common reply in a chat.
+_REPLIES = frozenset({"best", "echt"})
+
+
+def is_a_reply(text: str) -> bool:
+    """A place's name that is, typed alone, mostly a reply ("best", "echt?"): a town only where the
+    place was asked for."""
+    return normalize(text or "") in _REPLIES
+
+
+def corrected_place(text: str, current: Optional[str], earlier: Optional[str] = None) -> Optional[PlaceAnswer]:
+    """The town a visitor gives to correct an earlier one ("nee sorry, ik bedoel
+    Zwolle, Apeldoorn is waar mijn werk is"; "nee niet die in Twente, Hengelo bij Zelhem"), when it
+    is in another region than `current`; None when the message corrects nothing. A clause with a
+    negation names the place they do not mean. A province alone says which of two places of the
+    `earlier` answer's name is meant ("bergen", then "limburg bedoel ik he, niet bergen in
+    noord-holland"). A Belgian town after a Dutch region corrects it too (kind BELGIUM)."""
+    words = normalize(text or "")
+    # Only a town's name, or "ik woon in ...": where they live, said again. Not "best" alone: that is
+    # "fine", said while waiting, not the town Best.
+    said = (None if is_a_reply(words) else place_lookup(None, None).answers.get(words)) or (
+        place_answer(text) if _LIVE_IN.match(words) else None
+    )
+    if said is not None and _moves(said, current):
+        return said
+    if not _CORRECTION.search(words):
+        return None
+    for clause in _CLAUSES.split(text):
+        if not clause.strip() or _NEGATED.search(normalize(clause)):
+            continue
+        answer = place_answer(clause)
+        if answer.kind is PlaceKind.PROVINCE and earlier:
+            answer = place_answer(f"{earlier} {answer.name}")
+        if _moves(answer, current):
+            return answer
+    return None
+
+
+def _moves(answer: PlaceAnswer, current: Optional[str]) -> bool:
+    """Whether `answer` puts the visitor somewhere else than the region `current`: another region, or
+    Belgium after a Dutch region ("nee wacht, ik woon in Antwerpen": 1712, not that region's queue)."""
+    if answer.kind is PlaceKind.BELGIUM:
+        return bool(current) and get_region(current or "") is not None
+    return answer.kind is PlaceKind.REGION and answer.region is not None and answer.region.id != current
