@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import FrozenSet, List, Optional
+from typing import FrozenSet, List, Optional, Tuple
 
 from voordeur_content._files import dutch_word_counts, normalize
 from voordeur_content.place_names import (  # noqa: F401  (PlaceAnswer, UNKNOWN_PLACE: the answers callers get)
@@ -33,6 +33,7 @@ _TRAILING_WORDS = re.compile(
     r"(?:\s+(?:en|omgeving|e o|eo|ongeveer|denk ik|geloof ik|dus|dan|bedoel ik|lol|haha|hoor|toch|ofzo|of zo|zeg maar|"
     r"nu|tegenwoordig|inmiddels|now|he|hè|hé))+$"  # "hengelo gelderland he"
 )
+_NEAR = re.compile(r"\s(?:die |dat |het |de )?(?:bij|vlakbij|naast|near|in de buurt van)\s")
 _CLAUSES = re.compile(r"[,;:!?\n]+|\.\s")
 # "hasselt in overijssel": the province after a town tells which of two places of that name (the
 # aliases of content/regions.yml are written "hasselt overijssel").
@@ -56,6 +57,15 @@ _AAN_DE_OR_DEN = re.compile(r"\baan den?\b")
 # "ik woon in ...", "we live in ...": the place after these is home, before any other place named.
 _HOME = re.compile(r"\b(?:woon|wonen|woonachtig|live|living)\b")
 _WORK = re.compile(r"\b(?:werk|werken|werkt|work|working|studeer|study|school|stage)\b")
+# "ik woon zelf in Zwolle maar de kinderen wonen in Emmen": the region is asked as "waar woon je, of
+# waar speelt het?", and Veilig Thuis of the place where the people it is about live is the one to
+# help them. Their home wins over the visitor's own when both are named.
+_THEY_LIVE = re.compile(
+    r"\b(?:kinderen|kleinkinderen|kind|kids|zoon|dochter|vader|moeder|pa|ma|papa|mama|opa|oma|ouders|zus|"
+    r"zusje|broer|broertje|kleinzoon|kleindochter|kleinkind|schoonzoon|schoondochter|vriendin|buurvrouw|"
+    r"buurman|buren|neef|nicht|children|kids|son|daughter|father|mother|parents|sister|brother)\b"
+    r"(?:\s+\S+){0,3}?\s+(?:woont|wonen|woonde|lives|live)\b"
+)
 # A longer answer counts by the name at its end only after one of these words ("... dan zeist").
 _LONGEST_ANSWER = 14
 _LEADS_TO_THE_NAME = frozenset({"dan", "dus", "gewoon", "wel", "maar", "hoor", "oke", "ok", "okay", "nou", "ja"})
@@ -124,6 +134,9 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
     words = normalize(text or "")
     if not words or _TITLE.match(words):
         return UNKNOWN_PLACE
+    neighbour = _told_by_a_neighbour(words, lookup)
+    if neighbour is not None:
+        return neighbour
     correcting = bool(_CORRECTION.search(words))
     clauses = _pieces(text) if correcting else [clause for clause in _CLAUSES.split(text) if clause.strip()]
     if len(clauses) > 1:  # "spijkenisse, mijn adres zeg ik liever niet": each part on its own first
@@ -141,8 +154,12 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
             home = [answer for clause, answer in meant if not _WORK.search(normalize(clause))]
             chosen = home or [answer for _, answer in meant] or known
             return min(reversed(chosen), key=lambda answer: KIND_RANK[answer.kind])
-        if known:  # a Dutch place before a province or Belgium ("niet in belgie, hasselt in overijssel")
-            return min(known, key=lambda answer: KIND_RANK[answer.kind])
+        if known:  # where the people it is about live ("ik woon in kampen, de kinderen wonen in nagele"),
+            # then a Dutch place before a province or Belgium ("niet in belgie, hasselt in overijssel")
+            return min(
+                (answer for _, answer in found if answer.kind is not PlaceKind.UNKNOWN),
+                key=lambda answer: (not _where_they_live(answer, found), KIND_RANK[answer.kind]),
+            )
     answer = _place_in(_IN_PROVINCE.sub(" ", words), lookup)
     for variant in _respellings(words) if answer.kind is PlaceKind.UNKNOWN else ():
         answer = _place_in(_IN_PROVINCE.sub(" ", variant), lookup)
@@ -151,6 +168,24 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
     if answer.kind is PlaceKind.BELGIUM and _NOT_BELGIUM.search(words):
         return UNKNOWN_PLACE
     return answer
+
+
+def _told_by_a_neighbour(words: str, lookup: Lookup) -> Optional[PlaceAnswer]:
+    """ "valkenburg, die bij katwijk": a place of one name in two regions, told apart by a town near it,
+    when content/regions.yml has that pair as an alias ("valkenburg katwijk")."""
+    for match in _NEAR.finditer(words):
+        before, after = words[: match.start()].split()[-3:], words[match.end() :].split()[:2]
+        for start in range(len(before)):
+            for end in range(len(after), 0, -1):
+                answer = lookup.answers.get(" ".join(before[start:] + after[:end]))
+                if answer is not None:
+                    return answer
+    return None
+
+
+def _where_they_live(answer: PlaceAnswer, found: List[Tuple[str, PlaceAnswer]]) -> bool:
+    """Whether `answer` was read from a part of the message that says where others live."""
+    return any(found_answer is answer and _THEY_LIVE.search(normalize(clause)) for clause, found_answer in found)
 
 
 def _respellings(words: str) -> List[str]:
@@ -237,11 +272,14 @@ def _name_after_preposition(words: str, lookup: Lookup) -> Optional[PlaceAnswer]
         for count in range(len(after), 0, -1):
             name = " ".join(after[:count])
             if name in lookup.in_sentences:
-                # "ik werk in amsterdam maar ik woon in almere": where they live comes first
-                elsewhere = not _HOME.search(" ".join(words[: match.start()].split()[-5:]))
-                found.append((elsewhere, KIND_RANK[lookup.answers[name].kind], -len(name), match.start(), name))
+                # "ik werk in amsterdam maar ik woon in almere": where they live comes first; where
+                # the people it is about live before that ("... maar mijn vader woont in lichtenvoorde")
+                before = " ".join(words[: match.start()].split()[-6:])
+                theirs = not _THEY_LIVE.search(before)
+                elsewhere = not _HOME.search(" ".join(before.split()[-5:]))
+                found.append((theirs, elsewhere, KIND_RANK[lookup.answers[name].kind], -len(name), match.start(), name))
                 break
-    return lookup.answers[min(found)[4]] if found else None
+    return lookup.answers[min(found)[5]] if found else None
 
 
 def _name_with_a_typo(words: str, lookup: Lookup) -> Optional[PlaceAnswer]:

@@ -135,9 +135,12 @@ def _moment_in(text: str, rules: Rules) -> Optional[str]:
 
 
 def _denied(sentence: str, start: int, end: int, phrase_words: FrozenSet[str], rules: Rules) -> bool:
+    """A negation just before, inside or just after the phrase ("hij heeft me nooit geslagen", "hij
+    slaat me niet"). A phrase that is itself said with a negation ("ik wil niet meer leven") is denied
+    only by one before it: the words after it go on with something else ("... hier geen papieren")."""
     before = sentence[:start].split()[-2:]
     inside = sentence[start:end].split()
-    after = sentence[end:].split()[:2]
+    after = [] if phrase_words & rules.negations else sentence[end:].split()[:2]
     return any(w in rules.negations and w not in phrase_words for w in before + inside + after)
 
 

@@ -94,15 +94,21 @@ def answered_region_question(db: Database, conversation_id: str, message: str, o
     """A town in a message of a visitor the conversation waits for a town from (the relay asked for
     it while Rasa was down, or the bot's intake ended without a region) is handled here: the visitor
     reaches that region's queue whatever the bot would make of the rest of the message ("ik woon in
-    dordt" read as a question about Belgium), and a half-working Rasa is not needed for it."""
+    dordt" read as a question about Belgium), and a half-working Rasa is not needed for it. A
+    Belgian town gets 1712 and the Belgian advice instead."""
     # Most messages name no town: skip the locking transaction (a commit) for them.
-    region = None if message.startswith("/") else places.region_for_town(message)
-    if region is None:
+    place = places.UNKNOWN_PLACE if message.startswith("/") else places.place_answer(message)
+    region = place.region if place.kind is places.PlaceKind.REGION else None
+    if region is None and place.kind is not places.PlaceKind.BELGIUM:
         return False
     with db.transaction() as session:
         conversation = conversations.lock_conversation(session, conversation_id)
         if conversation is None or conversation.state != BOT or conversation.region or not conversation.awaiting_region:
             return False
+        if region is None:  # "ze wonen in Roeselare, ik in Ieper": Belgium has its own line
+            conversation.awaiting_region = False
+            _say(session, conversation, outcome, texts.BELGIUM_OUTSIDE_THE_QUEUE)
+            return True
         conversation.region = region.id
         if get_rasa().available():
             hand_off(session, conversation, region.id, {}, outcome)  # says where the visitor now waits

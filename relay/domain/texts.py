@@ -113,6 +113,14 @@ def queue_not_moved(region_name: str, current_name: str) -> str:
     )
 
 
+# A town in Belgium typed after the bot's intake ended without a region.
+BELGIUM_OUTSIDE_THE_QUEUE = (
+    f"Dank je. Woon je in België? Bel dan gratis {BELGIUM}, het Vlaamse hulpnummer voor geweld, misbruik en "
+    f"kindermishandeling. Ben je in direct gevaar? Bel {EMERGENCY}. Deze chat is voor Nederland: de medewerkers "
+    f"kennen de hulp in België niet, {BELGIUM} wel."
+)
+
+
 def queue_kept_for_belgium() -> str:
     """The visitor said while waiting that they live in Belgium after all."""
     return (

@@ -481,6 +481,11 @@ def test_belgium_denied_is_no_answer_of_belgium():
         ("ik woon in amersfoort nee hilversum sorry ben echt moe", "gooi-en-vechtstreek"),
         ("o wacht nee ik woon in nijmegen, werk in arnhem", "gelderland-zuid"),
         ("I'm an exchange student at TU Delft", "haaglanden"),
+        # Set 20: a bystander's own town and the town where the people it is about live ("waar speelt
+        # het?"): theirs, where Veilig Thuis can help them.
+        ("ik woon zelf in Zwolle maar de kinderen wonen in Emmen, in Angelslo", "drenthe"),
+        ("ik woon in Deventer maar mijn vader woont in Lichtenvoorde", "noord-oost-gelderland"),
+        ("ik woon in kampen, de kinderen wonen bij hun moeder in nagele", "flevoland"),
         # Set 15: a word-village, an abbreviation, a village across a region border, small villages.
         ("dorst", "west-brabant"),
         ("ik woon in sbosch", "brabant-noordoost"),

@@ -21,6 +21,8 @@ from voordeur_content import triage
         ("ik wil niet meer leven", "suicide", "suicide"),
         ("ik heb net 30 paracetamol genomen", "suicide", "suicide"),
         ("want ik wil eigenlijk niet meer leven sinds mijn ex me stalkt", "suicide", "suicide"),  # set 15
+        # Batch 13: a phrase said with a negation is not denied by the words after it.
+        ("ik wil niet meer leven hier geen papieren geen man geen niks", "suicide", "suicide"),
         ("Ik woon al tien jaar met hem. Hij drinkt veel. Gisteren kneep hij mijn keel dicht.", "high", "strangulation"),
         ("hij zei dat hij me vermoordt als ik wegga", "high", "threat_to_kill"),
         ("ik wordt bedreigt door mn ex", "high", "threat_to_kill"),
@@ -35,6 +37,7 @@ def test_danger_in_the_visitors_own_words(text, category, reason):
     [
         "vorig jaar sloeg hij me",
         "hij heeft me nooit geslagen",
+        "hij slaat me niet",
         "ik ben niet in gevaar",
         "wat moet ik doen als hij me slaat?",
         "de buurman schopt zijn hond",

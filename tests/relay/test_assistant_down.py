@@ -36,6 +36,24 @@ def test_a_town_typed_after_an_intake_without_region_reaches_its_queue(visitor_f
     assert "ik woon in dordt hoor" not in [sent[1] for sent in rasa.sent]
 
 
+def test_a_belgian_town_typed_after_an_intake_without_region_gets_1712(visitor_factory, rasa):
+    visitor = visitor_factory()
+    visitor.hello()
+    no_region = {"type": "handoff", "nickname": None, "region": None, "intake": {}}
+    rasa.answers["liever niet"] = bot_says("Dan kan ik je niet doorzetten; bel 0800 2000.", signals=[no_region])
+    visitor.say("liever niet")
+    frames = visitor.say("Ze wonen in Roeselare, ik in Ieper")
+    assert [m["text"] for m in of_type(frames, "message") if m["from"] != "visitor"] == [
+        texts.BELGIUM_OUTSIDE_THE_QUEUE
+    ]
+    assert "1712" in texts.BELGIUM_OUTSIDE_THE_QUEUE and of_type(frames, "queue") == []
+    assert "Ze wonen in Roeselare, ik in Ieper" not in [sent[1] for sent in rasa.sent]
+    # Said once: what follows is the bot's again.
+    rasa.answers["is da hier enkel voor nederland?"] = bot_says("Deze chat is voor Nederland.")
+    visitor.say("is da hier enkel voor nederland?")
+    assert "is da hier enkel voor nederland?" in [sent[1] for sent in rasa.sent]
+
+
 def test_an_answer_that_names_no_town_goes_to_rasa(visitor_factory, rasa):
     rasa.down = True
     visitor = visitor_factory()
