@@ -67,8 +67,31 @@ class ActionAnswerBelgium(Action):
             # "nee niet belgie, hasselt bij zwolle": a Dutch place after all. The intake takes it as the
             # region (also after an earlier Belgian answer let the region go) and hands over.
             return [SlotSet("region", None), FollowupAction("intake_form")]
-        belgian = place.kind is places.PlaceKind.BELGIUM or re.search(
-            r"\b(?:belg\w*|vlaander\w*|vlaams\w*|walloni\w*)", normalize(text)
-        )
-        dispatcher.utter_message(response="utter_faq_belgium" if belgian else "utter_town_unknown")
+        dispatcher.utter_message(response="utter_faq_belgium" if names_belgium(text) else "utter_town_unknown")
+        return []
+
+
+def names_belgium(text: str) -> bool:
+    """Belgium, a part of it or a Belgian place ("sint-niklaas", "ik ben belg")."""
+    return places.place_answer(text).kind is places.PlaceKind.BELGIUM or bool(
+        re.search(r"\b(?:belg\w*|vlaander\w*|vlaams\w*|walloni\w*)", normalize(text))
+    )
+
+
+class ActionInformAfterTheIntake(Action):
+    """A town or a name typed when the bot has nothing left to ask. A Dutch town never comes here when
+    the intake ended without a region (the relay queues on it); a Belgian one gets the Belgian answer
+    (once in full, then briefly), anything else the honest "I did not understand"."""
+
+    def name(self) -> Text:
+        return "action_inform_after_the_intake"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        if names_belgium(answers.text_of(tracker)):
+            told = any(answers.response_of(event) == "utter_faq_belgium" for event in tracker.events)
+            dispatcher.utter_message(response="utter_belgium_again" if told else "utter_faq_belgium")
+        else:
+            dispatcher.utter_message(response="utter_default")
         return []

@@ -1,7 +1,7 @@
 import asyncio
 
 from actions.every_message import language_events
-from actions.greeting import ActionAnswerBelgium, ActionAnswerEnglish, ActionGreet
+from actions.greeting import ActionAnswerBelgium, ActionAnswerEnglish, ActionGreet, ActionInformAfterTheIntake
 
 from tests.support.bot import make_tracker, texts
 
@@ -73,6 +73,21 @@ def test_a_dutch_place_read_as_belgium_goes_to_the_intake_as_the_region(dispatch
     assert texts(dispatcher) == []  # no 1712 for a visitor who just said they do not live in Belgium
     assert {"event": "slot", "timestamp": None, "name": "region", "value": None} in events
     assert any(e.get("event") == "followup" and e.get("name") == "intake_form" for e in events)
+
+
+def test_a_belgian_town_after_the_intake_gets_the_belgian_line_then_briefly(dispatcher, domain):
+    said_before = {"event": "bot", "text": "Woon je in België?", "metadata": {"utter_action": "utter_faq_belgium"}}
+
+    def run(tracker):
+        asyncio.run(ActionInformAfterTheIntake().run(dispatcher, tracker, domain))
+
+    run(make_tracker("sint-niklaas", intent="inform"))
+    tracker = make_tracker("sint-niklaas", intent="inform")
+    tracker.events.insert(0, said_before)
+    run(tracker)
+    run(make_tracker("Marloes", intent="inform"))
+    assert texts(dispatcher) == ["utter_faq_belgium", "utter_belgium_again", "utter_default"]
+    assert "1712" in domain["responses"]["utter_belgium_again"][-1]["text"]
 
 
 def answer_english(tracker, dispatcher, domain):
