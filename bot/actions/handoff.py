@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from actions import answers, payloads, schedule
-from actions.intake import WAYS_FORWARD, region_name
+from actions.intake import region_name
+from actions.intake_history import WAYS_FORWARD
 from actions.payloads import SKIPPED
 from actions.sdk import Action, CollectingDispatcher, DomainDict, SlotSet, Tracker
 

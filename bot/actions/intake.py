@@ -9,6 +9,23 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, Optional, Text
 
 from actions import answers, payloads, young
+from actions.intake_history import (
+    ASK_REGION,
+    ASK_REGION_AFTER_WAY_FORWARD,
+    ASK_REGION_IN_PROVINCE,
+    ASK_TOWN,
+    REGION_WAY_FORWARD,
+    REGION_WAY_FORWARD_OPEN,
+    WAYS_FORWARD,
+    answers_question,
+    asked_enough,
+    fresh_reply,
+    let_go,
+    names_a_place,
+    place_told,
+    times_asked,
+    told_their_story,
+)
 from actions.payloads import SKIPPED
 from actions.sdk import (
     Action,
@@ -20,32 +37,9 @@ from actions.sdk import (
 from actions.urgency import acknowledge, already_guided, answer_again
 from voordeur_content import personal_data, places, regions, triage
 
-FORM_NAME = "intake_form"
 DONT_KNOW = "?"  # region answer "weet ik niet", replaced by a question for the town
 REFUSED = "-"  # "nee", "dat zeg ik liever niet": answered kindly, never taken as a name or a town
-STORY_WORDS = 8  # a message this long that is not a question tells what is going on
-MAX_ASKS = 2  # no question is asked a third time: after two, the intake goes on without it
 GIVEN_UP = "~"  # asked twice without an answer: the slot is skipped (the region with a way forward)
-# The responses that ask for each slot (Rasa keeps the name of a response with the bot's message).
-QUESTIONS = {
-    "nickname": ("utter_ask_nickname",),
-    "region": (
-        "utter_ask_region",
-        "utter_ask_town",
-        "utter_ask_region_in_province",
-        "utter_ask_region_after_way_forward",
-    ),
-    "about": ("utter_ask_about",),
-    "situation": ("utter_ask_situation",),
-    "safe_now": ("utter_ask_safe_now",),
-    "age_group": ("utter_ask_age_group",),
-}
-# The last: after the way forward, to a visitor who asks for a person: a statement with buttons.
-ASK_REGION, ASK_TOWN, ASK_REGION_IN_PROVINCE, ASK_REGION_AFTER_WAY_FORWARD = QUESTIONS["region"]
-# The region is let go with this answer (0800 2000, or a town typed later); counting starts again after it.
-REGION_WAY_FORWARD = "utter_region_way_forward"  # after "I'd rather not say": no more questions
-REGION_WAY_FORWARD_OPEN = "utter_region_way_forward_open"  # after a story or an unknown place
-WAYS_FORWARD = (REGION_WAY_FORWARD, REGION_WAY_FORWARD_OPEN)
 MAX_NICKNAME_WORDS = 3
 MAX_NICKNAME_CHARS = 30
 HANDOFF_SLOTS = ["nickname", "region"]
@@ -55,103 +49,12 @@ SITUATION_VALUES = {v: v for v in ("partner", "child", "elderly", "other")}
 AGE_VALUES = {"under_18": "under_18", "18_plus": "18_plus"}
 
 
-def _fresh_reply(tracker: Tracker) -> bool:
-    """Whether nothing but the form itself ran since the visitor's latest message.
-
-    After an interruption (a question answered by a rule) the form runs again on the same message;
-    that message was no answer to the form's question.
-    """
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return True
-        if event.get("event") == "action" and event.get("name") != FORM_NAME:
-            return False
-    return False
-
-
-def times_asked(tracker: Tracker, slot: str) -> int:
-    """How often the question for `slot` was asked; for the region, since the last way forward (a
-    visitor who asks for a person after it may give the region again)."""
-    names, count = QUESTIONS[slot], 0
-    for event in reversed(tracker.events):
-        said = answers.response_of(event)
-        if slot == "region" and said in WAYS_FORWARD:
-            break
-        if said in names:
-            count += 1
-    return count
-
-
-def told_their_story(tracker: Tracker) -> bool:
-    """The visitor told what is going on, or danger was seen: the optional questions are not asked,
-    the counsellor reads the story."""
-    if tracker.get_slot("urgent") or tracker.get_slot("language") == "en":
-        return True
-    for event in tracker.events:
-        if answers.response_of(event) == "utter_story_noted":
-            return True  # the bot took an answer for a story ("hij heeft een heel kort lontje")
-        if event.get("event") != "user":
-            continue
-        intent = answers.intent_of_event(event)
-        text = event.get("text") or ""
-        if intent == "describe_situation" or (
-            len(text.split()) >= STORY_WORDS
-            and not text.strip().endswith("?")
-            and not intent.startswith("faq_")
-            and intent != "request_human"
-        ):
-            return True
-    return False
-
-
-def names_a_place(text: str) -> bool:
-    """A visitor's message that names a Dutch place, a province or Belgium (not a button, not just a
-    first name): an answer to the region question, whenever it is typed ("limburg. is dat genoeg?"
-    gets its answer and the province's regions as buttons)."""
-    if answers.is_button_payload(text) or answers.is_first_name(text) or places.is_a_reply(text):
-        return False  # "echt?" at the name question is surprise, not the village Echt
-    return places.place_answer(text).kind is not places.PlaceKind.UNKNOWN
-
-
 def _late_name(text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> str:
     """A name typed at a later question: thanked for, sent to the relay with the profile, returned."""
     nickname = answers.clean_nickname(text)
     dispatcher.utter_message(response="utter_nickname_late", nickname=nickname)
     dispatcher.utter_message(json_message=payloads.profile(nickname, payloads.answer(tracker, "region")))
     return nickname
-
-
-def place_told(tracker: Tracker, include_latest: bool = True) -> Optional[str]:
-    """The latest message of the visitor that names a Dutch place or Belgium, at any step ("hallo, ik
-    woon in Antwerpen" before any question was asked): said once is enough."""
-    for event in reversed(tracker.events):
-        if event.get("event") != "user":
-            continue
-        text = event.get("text") or ""
-        if include_latest and names_a_place(text):
-            return text
-        include_latest = True
-    return None
-
-
-def _asked_enough(tracker: Tracker, slot: str) -> bool:
-    """The one rule for "ask again or let go": the question for `slot` is the one waiting and was
-    asked MAX_ASKS times (counted from what the bot said, `times_asked`), so it is not asked again."""
-    return tracker.get_slot("requested_slot") == slot and times_asked(tracker, slot) >= MAX_ASKS
-
-
-def _let_go(tracker: Tracker, slot: str) -> bool:
-    """Asked twice, and the visitor's message was something else, answered by a rule (a question, a
-    request for a person): now the intake goes on without this answer. A fresh message is never
-    let go here: the form must step aside first so that the rule can answer it."""
-    return _asked_enough(tracker, slot) and not _fresh_reply(tracker)
-
-
-def _answers_question(tracker: Tracker, slot: str) -> bool:
-    """Whether the latest message is a fresh reply to the question for `slot`."""
-    return (
-        tracker.get_slot("requested_slot") == slot and _fresh_reply(tracker) and not answers.is_not_an_answer(tracker)
-    )
 
 
 def _tells_a_story(tracker: Tracker, text: str) -> bool:
@@ -192,8 +95,8 @@ class ValidateIntakeForm(FormValidationAction):
             # it first: the visitor chose what to answer. extract_region takes the town, and the name
             # (optional) is not asked again.
             return {"nickname": SKIPPED}
-        if not _answers_question(tracker, "nickname"):
-            return {"nickname": SKIPPED} if _let_go(tracker, "nickname") else {}
+        if not answers_question(tracker, "nickname"):
+            return {"nickname": SKIPPED} if let_go(tracker, "nickname") else {}
         if _skipped(tracker):
             return {"nickname": SKIPPED}
         if answers.is_button_payload(text):
@@ -206,7 +109,7 @@ class ValidateIntakeForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         checked = self._check_nickname(value, dispatcher, tracker)
-        if checked.get("nickname") is None and _asked_enough(tracker, "nickname"):
+        if checked.get("nickname") is None and asked_enough(tracker, "nickname"):
             return {"nickname": SKIPPED}  # asked twice: the intake goes on without a name
         return checked
 
@@ -252,17 +155,17 @@ class ValidateIntakeForm(FormValidationAction):
 
     def extract_region(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         text = answers.text_of(tracker)
-        if not _answers_question(tracker, "region"):
+        if not answers_question(tracker, "region"):
             # A town named at any moment (a greeting, a story, the nickname question) answers this
             # question before it is asked; a town given to correct the one before replaces it.
             current = tracker.get_slot("region")
             told = None if current else place_told(tracker)
-            if current and _fresh_reply(tracker) and not answers.is_button_payload(text):
+            if current and fresh_reply(tracker) and not answers.is_button_payload(text):
                 corrected = places.corrected_place(text, current, place_told(tracker, include_latest=False))
                 told = corrected.name if corrected else None  # the town: validate_region says where it goes
             if told:
                 return {"region": told}
-            return {"region": GIVEN_UP} if _let_go(tracker, "region") else {}
+            return {"region": GIVEN_UP} if let_go(tracker, "region") else {}
         if not answers.is_button_payload(text) and places.place_answer(text).kind is places.PlaceKind.UNKNOWN:
             earlier = place_told(tracker, include_latest=False)
             if earlier and times_asked(tracker, "region") <= 1:
@@ -288,7 +191,7 @@ class ValidateIntakeForm(FormValidationAction):
             # Settled before (the way forward, Belgium). Rasa validates a filled slot again when the
             # form starts again (after an alert): that is no answer to check, and no third question.
             return {"region": SKIPPED}
-        let_go = _asked_enough(tracker, "region")
+        let_go = asked_enough(tracker, "region")
         checked = self._check_region(value, dispatcher, tracker, let_go)
         if checked.get("region") is None and let_go:
             # No third question (a story or a question in between counts too). The way forward:
@@ -353,8 +256,8 @@ class ValidateIntakeForm(FormValidationAction):
     def _extract_choice(
         self, tracker: Tracker, slot: str, allowed: Dict[str, str], parse: Callable[[str], Optional[str]]
     ) -> Dict[Text, Any]:
-        if not _answers_question(tracker, slot):
-            return {slot: SKIPPED} if _let_go(tracker, slot) else {}
+        if not answers_question(tracker, slot):
+            return {slot: SKIPPED} if let_go(tracker, slot) else {}
         if _skipped(tracker):
             return {slot: SKIPPED}
         button = answers.entity_value(tracker, slot, allowed)
@@ -369,7 +272,7 @@ class ValidateIntakeForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         if value == SKIPPED or value in allowed:
             return {slot: value}
-        if _asked_enough(tracker, slot):
+        if asked_enough(tracker, slot):
             return {slot: SKIPPED}  # optional, and asked twice: let it go without a word
         text = answers.text_of(tracker)
         if triage.assess(text):
@@ -409,8 +312,8 @@ class ValidateIntakeForm(FormValidationAction):
     def extract_safe_now(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        if not _answers_question(tracker, "safe_now"):
-            return {"safe_now": SKIPPED} if _let_go(tracker, "safe_now") else {}
+        if not answers_question(tracker, "safe_now"):
+            return {"safe_now": SKIPPED} if let_go(tracker, "safe_now") else {}
         if _skipped(tracker):
             return {"safe_now": SKIPPED}
         parsed = answers.parse_yes_no(answers.intent_of(tracker), answers.text_of(tracker))

@@ -1,0 +1,124 @@
+"""What the conversation so far tells the intake: which question waits and how often it was asked,
+whether the latest message is a fresh reply to it, whether the visitor told their story, and which
+place they named at any step. actions/intake.py decides what to do with it."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from actions import answers
+from actions.sdk import Tracker
+from voordeur_content import places
+
+FORM_NAME = "intake_form"
+STORY_WORDS = 8  # a message this long that is not a question tells what is going on
+MAX_ASKS = 2  # no question is asked a third time: after two, the intake goes on without it
+# The responses that ask for each slot (Rasa keeps the name of a response with the bot's message).
+QUESTIONS = {
+    "nickname": ("utter_ask_nickname",),
+    "region": (
+        "utter_ask_region",
+        "utter_ask_town",
+        "utter_ask_region_in_province",
+        "utter_ask_region_after_way_forward",
+    ),
+    "about": ("utter_ask_about",),
+    "situation": ("utter_ask_situation",),
+    "safe_now": ("utter_ask_safe_now",),
+    "age_group": ("utter_ask_age_group",),
+}
+# The last: after the way forward, to a visitor who asks for a person: a statement with buttons.
+ASK_REGION, ASK_TOWN, ASK_REGION_IN_PROVINCE, ASK_REGION_AFTER_WAY_FORWARD = QUESTIONS["region"]
+# The region is let go with this answer (0800 2000, or a town typed later); counting starts again after it.
+REGION_WAY_FORWARD = "utter_region_way_forward"  # after "I'd rather not say": no more questions
+REGION_WAY_FORWARD_OPEN = "utter_region_way_forward_open"  # after a story or an unknown place
+WAYS_FORWARD = (REGION_WAY_FORWARD, REGION_WAY_FORWARD_OPEN)
+
+
+def fresh_reply(tracker: Tracker) -> bool:
+    """Whether nothing but the form itself ran since the visitor's latest message.
+
+    After an interruption (a question answered by a rule) the form runs again on the same message;
+    that message was no answer to the form's question.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "action" and event.get("name") != FORM_NAME:
+            return False
+    return False
+
+
+def times_asked(tracker: Tracker, slot: str) -> int:
+    """How often the question for `slot` was asked; for the region, since the last way forward (a
+    visitor who asks for a person after it may give the region again)."""
+    names, count = QUESTIONS[slot], 0
+    for event in reversed(tracker.events):
+        said = answers.response_of(event)
+        if slot == "region" and said in WAYS_FORWARD:
+            break
+        if said in names:
+            count += 1
+    return count
+
+
+def told_their_story(tracker: Tracker) -> bool:
+    """The visitor told what is going on, or danger was seen: the optional questions are not asked,
+    the counsellor reads the story."""
+    if tracker.get_slot("urgent") or tracker.get_slot("language") == "en":
+        return True
+    for event in tracker.events:
+        if answers.response_of(event) == "utter_story_noted":
+            return True  # the bot took an answer for a story ("hij heeft een heel kort lontje")
+        if event.get("event") != "user":
+            continue
+        intent = answers.intent_of_event(event)
+        text = event.get("text") or ""
+        if intent == "describe_situation" or (
+            len(text.split()) >= STORY_WORDS
+            and not text.strip().endswith("?")
+            and not intent.startswith("faq_")
+            and intent != "request_human"
+        ):
+            return True
+    return False
+
+
+def names_a_place(text: str) -> bool:
+    """A visitor's message that names a Dutch place, a province or Belgium (not a button, not just a
+    first name): an answer to the region question, whenever it is typed ("limburg. is dat genoeg?"
+    gets its answer and the province's regions as buttons)."""
+    if answers.is_button_payload(text) or answers.is_first_name(text) or places.is_a_reply(text):
+        return False  # "echt?" at the name question is surprise, not the village Echt
+    return places.place_answer(text).kind is not places.PlaceKind.UNKNOWN
+
+
+def place_told(tracker: Tracker, include_latest: bool = True) -> Optional[str]:
+    """The latest message of the visitor that names a Dutch place or Belgium, at any step ("hallo, ik
+    woon in Antwerpen" before any question was asked): said once is enough."""
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        text = event.get("text") or ""
+        if include_latest and names_a_place(text):
+            return text
+        include_latest = True
+    return None
+
+
+def asked_enough(tracker: Tracker, slot: str) -> bool:
+    """The one rule for "ask again or let go": the question for `slot` is the one waiting and was
+    asked MAX_ASKS times (counted from what the bot said, `times_asked`), so it is not asked again."""
+    return tracker.get_slot("requested_slot") == slot and times_asked(tracker, slot) >= MAX_ASKS
+
+
+def let_go(tracker: Tracker, slot: str) -> bool:
+    """Asked twice, and the visitor's message was something else, answered by a rule (a question, a
+    request for a person): now the intake goes on without this answer. A fresh message is never
+    let go here: the form must step aside first so that the rule can answer it."""
+    return asked_enough(tracker, slot) and not fresh_reply(tracker)
+
+
+def answers_question(tracker: Tracker, slot: str) -> bool:
+    """Whether the latest message is a fresh reply to the question for `slot`."""
+    return tracker.get_slot("requested_slot") == slot and fresh_reply(tracker) and not answers.is_not_an_answer(tracker)
