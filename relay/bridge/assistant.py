@@ -17,7 +17,7 @@ from relay.bridge.rasa import RasaUnavailable, get_rasa
 from relay.bridge.waiting import BackupRules
 from relay.broker.events import events_of
 from relay.db import Database, get_db
-from relay.domain import conversations, figures, texts
+from relay.domain import conversations, figures, message_store, texts
 from relay.domain.models import Conversation, Message
 from relay.domain.states import BOT
 from relay.ops import metrics
@@ -75,13 +75,13 @@ def bot_turn(db: Database, conversation_id: str, message: str) -> TurnOutcome:
             if conversation is None or conversation.state != BOT:
                 return outcome  # the visitor ended or was queued meanwhile; the answer is moot
             outcome.messages.extend(
-                conversations.store_messages(session, conversation_id, "bot", turn.messages).messages
+                message_store.store_messages(session, conversation_id, "bot", turn.messages).messages
             )
             for signal in turn.signals:
                 apply_signal(session, conversation, signal, outcome)
     else:  # most turns: claiming the seqs checks the state and locks the row by itself
-        stored = conversations.store_messages(
-            db, conversation_id, "bot", turn.messages, claim=conversations.Claim.WITH_BOT
+        stored = message_store.store_messages(
+            db, conversation_id, "bot", turn.messages, claim=message_store.Claim.WITH_BOT
         )
         if not stored:
             return outcome  # the visitor ended or was queued meanwhile; the answer is moot
@@ -141,7 +141,7 @@ def assistant_unavailable(
 
 def _say(session: Session, conversation: Conversation, outcome: TurnOutcome, text: str) -> None:
     """The relay's own system message to the visitor, in this bot turn's unit of work."""
-    outcome.messages.extend(conversations.store_messages(session, conversation.id, "system", text).messages)
+    outcome.messages.extend(message_store.store_messages(session, conversation.id, "system", text).messages)
 
 
 def apply_signal(session: Session, conversation: Conversation, signal: dict, outcome: TurnOutcome) -> None:

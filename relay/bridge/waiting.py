@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from relay.bridge.rasa import get_rasa
 from relay.db import get_db
-from relay.domain import backup, conversations, queues, texts
+from relay.domain import backup, conversations, message_store, queues, texts
 from relay.domain.models import Conversation, Message, utcnow
 from relay.domain.states import QUEUED
 from relay.ops.presence import stale_seconds
@@ -108,7 +108,7 @@ def reply(
             session, conversation_id, Message.text.contains(young.KINDERTELEFOON, autoescape=True)
         ):
             said.append(kindertelefoon)
-        stored = conversations.store_messages(session, conversation_id, "bot", [{"text": line} for line in said])
+        stored = message_store.store_messages(session, conversation_id, "bot", [{"text": line} for line in said])
         # A wait that grew (or a region that emptied) since the hand-off: the backup, if it fits now.
         return stored.messages + rules.offer(session, conversation)
 

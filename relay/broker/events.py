@@ -3,7 +3,7 @@
 Callers never publish: they add events to the pending events of their unit of work
 (``events_of(session)``), and ``Database.transaction`` publishes them once the commit succeeded,
 or drops them with the rollback (relay/db.py). Storing a message announces it by itself
-(relay/domain/conversations.py ``store_messages``).
+(relay/domain/message_store.py ``store_messages``).
 """
 
 from __future__ import annotations

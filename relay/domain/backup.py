@@ -24,7 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
-from relay.domain import conversations, estimates, queues, texts
+from relay.domain import conversations, estimates, message_store, queues, texts
 from relay.domain.models import Conversation, Message
 from relay.domain.presence import online_counsellors
 from relay.domain.states import QUEUED
@@ -122,7 +122,7 @@ def make_offer(session: Session, conversation: Conversation, offer: Offer) -> li
         {"title": texts.backup_accept_button(offer.backup.name), "payload": ACCEPT},
         {"title": texts.BACKUP_DECLINE_BUTTON, "payload": DECLINE},
     ]
-    return conversations.store_messages(session, conversation.id, "bot", [{"text": text, "buttons": buttons}]).messages
+    return message_store.store_messages(session, conversation.id, "bot", [{"text": text, "buttons": buttons}]).messages
 
 
 def offer_if_needed(
@@ -198,7 +198,7 @@ def answer(
         return _declined(session, conversation, texts.backup_gone(region.name, backup.name))
     if not conversations.move_queue(session, conversation, backup.id, backup_from=region.id):
         return None  # taken or ended meanwhile
-    return conversations.store_messages(session, conversation.id, "bot", texts.backup_accepted(backup.name)).messages
+    return message_store.store_messages(session, conversation.id, "bot", texts.backup_accepted(backup.name)).messages
 
 
 def _declined(session: Session, conversation: Conversation, told: str) -> list[Message]:
@@ -209,4 +209,4 @@ def _declined(session: Session, conversation: Conversation, told: str) -> list[M
         .execution_options(synchronize_session=False)
     )
     session.refresh(conversation)
-    return conversations.store_messages(session, conversation.id, "bot", told).messages
+    return message_store.store_messages(session, conversation.id, "bot", told).messages

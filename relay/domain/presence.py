@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from relay.broker.events import events_of
-from relay.domain import conversations, texts
+from relay.domain import conversations, message_store, texts
 from relay.domain.models import Conversation, Counsellor, utcnow
 from relay.domain.states import ASSIGNED, QUEUED
 
@@ -186,7 +186,7 @@ def sweep_orphans(session: Session, now: datetime, grace_s: float, stale_s: floa
 def back_to_queue_events(session: Session, conversation_id: str, region: str, told: str) -> None:
     """What a visitor hears when their chat goes back to the queue from a counsellor: a system
     message, the bot as their counterpart, their place; counsellors see the queue change."""
-    conversations.store_messages(session, conversation_id, "system", told)
+    message_store.store_messages(session, conversation_id, "system", told)
     events = events_of(session)
     events.conversation(conversation_id, "agent", kind="bot", name=texts.BOT_NAME, region=region)
     events.conversation(conversation_id, "queued", region=region)
@@ -203,11 +203,11 @@ def return_to_queue(session: Session, conversation: Conversation, closed_now: st
     if closed_now is not None:
         conversation.left_queue_region = None
         session.flush()
-        conversations.store_messages(session, conversation.id, "system", closed_now)
+        message_store.store_messages(session, conversation.id, "system", closed_now)
         return False
     if not conversations.enqueue(session, conversation, region, at_the_back=True):
         return False
-    conversations.store_messages(session, conversation.id, "system", texts.BACK_IN_QUEUE)
+    message_store.store_messages(session, conversation.id, "system", texts.BACK_IN_QUEUE)
     events = events_of(session)
     events.conversation(conversation.id, "queued", region=region)
     events.region_changed(region)

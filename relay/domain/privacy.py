@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from relay.domain import conversations, texts
+from relay.domain import message_store, texts
 from relay.domain.models import Conversation, Message
 from voordeur_content import personal_data
 
@@ -48,4 +48,4 @@ def personal_data_reminder(session: Session, conversation_id: str, found: list[s
         .values(reminded_kinds=",".join(sorted(already | set(new))))
         .execution_options(synchronize_session=False)
     )
-    return conversations.store_messages(session, conversation_id, "system", reminder_text(new)).messages[0]
+    return message_store.store_messages(session, conversation_id, "system", reminder_text(new)).messages[0]

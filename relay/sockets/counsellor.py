@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from relay.broker import Subscription, get_broker
 from relay.broker.events import conversation_channel, counsellor_channel, events_of, region_channel, typing_event
 from relay.db import get_db
-from relay.domain import conversations, presence, queues, texts
+from relay.domain import conversations, message_store, presence, queues, texts
 from relay.domain import supervision as supervision_domain
 from relay.domain.models import Conversation, Counsellor, utcnow
 from relay.domain.states import ASSIGNED, ENDED
@@ -57,13 +57,13 @@ class CounsellorSocket:
     regions: list[str]
     max_chats: int
     inbox: Inbox = field(default_factory=Inbox)
-    open_chats: dict[str, conversations.ShownSeqs] = field(default_factory=dict)  # followed conversations
+    open_chats: dict[str, message_store.ShownSeqs] = field(default_factory=dict)  # followed conversations
     last_queue: list | None = None
     subscription: Subscription | None = None
     typing: TypingThrottle = field(default_factory=TypingThrottle)  # per conversation
     registered: bool = False  # counted in this relay's presence (relay/ops/presence.py)
     supervisor: bool = False
-    watching: dict[str, conversations.ShownSeqs] = field(default_factory=dict)  # read along (supervisor)
+    watching: dict[str, message_store.ShownSeqs] = field(default_factory=dict)  # read along (supervisor)
     last_overview: list | None = None
 
     @classmethod
@@ -165,7 +165,7 @@ def registrations_due(counsellor: CounsellorSocket) -> Iterator[dict]:
                 .order_by(Conversation.ended_at)
             )
         )
-        transcripts = {c.id: conversations.transcript(session, c.id, for_counsellor=True) for c in due}
+        transcripts = {c.id: message_store.transcript(session, c.id, for_counsellor=True) for c in due}
     for conversation in due:
         yield {**taken_frame(conversation, transcripts[conversation.id]), "state": ENDED}
         yield {
@@ -199,9 +199,9 @@ def follow(counsellor: CounsellorSocket, conversation_id: str) -> Iterator[dict]
     counsellor.listen(conversation_channel(conversation_id))
     with get_db().transaction() as session:
         conversation = conversations.get_conversation(session, conversation_id)
-        history = conversations.transcript(session, conversation_id, for_counsellor=True)
+        history = message_store.transcript(session, conversation_id, for_counsellor=True)
         whispers = supervision_domain.whispers_of(session, conversation_id)  # apart from the transcript
-    counsellor.open_chats[conversation_id] = conversations.ShownSeqs(floor=history[-1]["seq"] if history else 0)
+    counsellor.open_chats[conversation_id] = message_store.ShownSeqs(floor=history[-1]["seq"] if history else 0)
     yield {**taken_frame(conversation, history), "whispers": whispers}
 
 
@@ -271,7 +271,7 @@ def take(counsellor: CounsellorSocket, conversation_id: str | None) -> Iterator[
         if result.conversation is not None:
             taken = result.conversation
             region = region_data.get_region(taken.region) if taken.region else None
-            conversations.store_messages(
+            message_store.store_messages(
                 session, taken.id, "system", texts.counsellor_joined(me.name, region.name if region else "Veilig Thuis")
             )
             events = events_of(session)
@@ -302,12 +302,12 @@ def counsellor_message(
     reconnect is stored once: the second time its stored echo is the receipt."""
     db = get_db()
     try:
-        stored = conversations.store_messages(
+        stored = message_store.store_messages(
             db,
             conversation_id,
             "counsellor",
             text,
-            claim=conversations.Claim.ASSIGNED_TO,
+            claim=message_store.Claim.ASSIGNED_TO,
             counsellor=counsellor.counsellor_id,
             client_id=client_id,
         )
@@ -315,9 +315,9 @@ def counsellor_message(
         if client_id is None:
             raise
         with db.transaction() as session:
-            earlier = conversations.find_by_client_id(session, conversation_id, client_id)
+            earlier = message_store.find_by_client_id(session, conversation_id, client_id)
         if earlier is not None and earlier.sender == "counsellor":
-            yield conversations.message_frame(earlier, conversation_id)
+            yield message_store.message_frame(earlier, conversation_id)
             return
         raise
     if not stored:  # the rare case: say why
@@ -325,7 +325,7 @@ def counsellor_message(
             found = session.get(Conversation, conversation_id) is not None
         yield error_frame("not_yours" if found else "not_found", conversation_id)
         return
-    frame = conversations.message_frame(stored.messages[0], conversation_id)
+    frame = message_store.message_frame(stored.messages[0], conversation_id)
     shown = counsellor.open_chats.get(conversation_id)
     if shown is None or shown.first_time(frame["seq"]):
         yield frame
@@ -336,7 +336,7 @@ def counsellor_end(counsellor: CounsellorSocket, conversation_id: str) -> Iterat
         conversation, error = _own_assigned(session, counsellor, conversation_id)
         if conversation is not None:
             conversations.end(session, conversation, "counsellor")  # locked: it cannot end meanwhile
-            conversations.store_messages(session, conversation_id, "system", texts.ENDED_BY_COUNSELLOR)
+            message_store.store_messages(session, conversation_id, "system", texts.ENDED_BY_COUNSELLOR)
             events_of(session).conversation(conversation_id, "ended", by="counsellor")
     if error:
         yield error_frame(error, conversation_id)
@@ -359,7 +359,7 @@ def transfer(counsellor: CounsellorSocket, conversation_id: str, region_id: str 
         if conversation is not None:
             old_region = conversation.region
             queues.transfer(session, counsellor.counsellor_id, conversation, region.id)  # locked: it is still theirs
-            conversations.store_messages(session, conversation_id, "system", texts.transferred(region.name))
+            message_store.store_messages(session, conversation_id, "system", texts.transferred(region.name))
             events = events_of(session)
             events.conversation(conversation_id, "agent", kind="bot", name=texts.BOT_NAME, region=region.id)
             events.conversation(conversation_id, "queued", region=region.id)

@@ -15,7 +15,7 @@ from flask import current_app
 
 from relay.broker.events import conversation_channel, counsellor_channel, events_of, supervision_channel
 from relay.db import get_db
-from relay.domain import conversations, supervision, texts
+from relay.domain import message_store, supervision, texts
 from relay.domain.models import Conversation, Counsellor
 from relay.ops.presence import stale_seconds
 from relay.sockets import frames
@@ -81,7 +81,7 @@ def watch(counsellor: CounsellorSocket, conversation_id: str) -> Iterator[dict]:
     with get_db().transaction() as session:
         found, error = supervision.watchable(session, conversation_id, counsellor.regions)
         if found is not None:
-            history = conversations.transcript(session, conversation_id, for_counsellor=True)
+            history = message_store.transcript(session, conversation_id, for_counsellor=True)
             whispers = supervision.whispers_of(session, conversation_id)
             if found.counsellor_id is not None and found.counsellor_id != counsellor.counsellor_id:
                 events_of(session).counsellor(
@@ -94,7 +94,7 @@ def watch(counsellor: CounsellorSocket, conversation_id: str) -> Iterator[dict]:
         return
     shown = counsellor.watching.get(conversation_id)
     if shown is None or not history or history[-1]["seq"] > shown.floor:
-        counsellor.watching[conversation_id] = conversations.ShownSeqs(floor=history[-1]["seq"] if history else 0)
+        counsellor.watching[conversation_id] = message_store.ShownSeqs(floor=history[-1]["seq"] if history else 0)
     conversation = found.conversation
     yield {
         "type": "watching",

@@ -20,7 +20,7 @@ from relay.bridge import assistant, triage, waiting
 from relay.broker import Subscription, get_broker
 from relay.broker.events import conversation_channel, events_of, presence_event, region_channel, typing_event
 from relay.db import get_db
-from relay.domain import conversations, estimates, feedback, presence, queues, texts
+from relay.domain import conversations, estimates, feedback, message_store, presence, queues, texts
 from relay.domain.models import Conversation, Counsellor, Message, utcnow
 from relay.domain.privacy import mentions_personal_data, personal_data_reminder
 from relay.domain.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState
@@ -54,7 +54,7 @@ class VisitorSocket:
 
     inbox: Inbox = field(default_factory=Inbox)
     conversation_id: str | None = None
-    shown: conversations.ShownSeqs = field(default_factory=conversations.ShownSeqs)
+    shown: message_store.ShownSeqs = field(default_factory=message_store.ShownSeqs)
     queue_region: str | None = None
     queue_position: int | None = None
     queue_estimate: int | None = None
@@ -152,9 +152,9 @@ def hello(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
         announce_presence(visitor, "online")
     with db.transaction() as session:
         conversation = conversations.get_conversation(session, conversation.id)
-        history = conversations.transcript(session, conversation.id)
+        history = message_store.transcript(session, conversation.id)
         agent = agent_frame(session, conversation)
-    visitor.shown = conversations.ShownSeqs(floor=history[-1]["seq"] if history else 0)
+    visitor.shown = message_store.ShownSeqs(floor=history[-1]["seq"] if history else 0)
     visitor.ended_sent = conversation.state == ENDED
     yield {
         "type": "session",
@@ -236,10 +236,10 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
         yield resent_or_ended(conversation_id, client_id)
         return
     visitor.shown.first_time(message.seq)
-    yield conversations.message_frame(message)
+    yield message_store.message_frame(message)
     if reminder is not None:
         visitor.shown.first_time(reminder.seq)
-        yield conversations.message_frame(reminder)
+        yield message_store.message_frame(reminder)
     # Triage first, in every state: the alert must never wait for Rasa.
     rules_view = triage_rules.assess(text)
     category = triage.grade(conversation_id, rules_view)
@@ -253,7 +253,7 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
     told = waiting.answer_backup_offer(conversation_id, text, payload) if state == QUEUED else None
     for answer in told or []:
         if visitor.shown.first_time(answer.seq):
-            yield conversations.message_frame(answer)
+            yield message_store.message_frame(answer)
     # queued: never silence while waiting, the relay answers until a person does
     ask_model_opinion(
         visitor, text, rules_view, answer_while_waiting=state == QUEUED and told is None, alerted=category
@@ -268,17 +268,17 @@ def store_visitor_message(
     db = get_db()
     personal = mentions_personal_data(text)
     if not payload and not personal:  # nearly every message: one round trip
-        stored = conversations.store_messages(
-            db, conversation_id, "visitor", text, claim=conversations.Claim.OPEN, client_id=client_id
+        stored = message_store.store_messages(
+            db, conversation_id, "visitor", text, claim=message_store.Claim.OPEN, client_id=client_id
         )
         return (stored.messages[0], stored.state, None, None) if stored else (None, None, None, None)
     with db.transaction() as session:
         # Only a payload of a button the bot offered goes to Rasa; anything else is sent as the text,
         # so a visitor cannot steer the bot with hand-made intents.
-        if payload and payload not in conversations.offered_payloads(session, conversation_id):
+        if payload and payload not in message_store.offered_payloads(session, conversation_id):
             payload = None
-        stored = conversations.store_messages(
-            session, conversation_id, "visitor", text, claim=conversations.Claim.OPEN, client_id=client_id
+        stored = message_store.store_messages(
+            session, conversation_id, "visitor", text, claim=message_store.Claim.OPEN, client_id=client_id
         )
         if not stored:
             return None, None, None, None
@@ -289,9 +289,9 @@ def resent_or_ended(conversation_id: str, client_id: str | None) -> dict:
     """A re-send after a reconnect gets the stored echo and stores nothing; else the chat has ended."""
     if client_id:
         with get_db().transaction() as session:
-            stored = conversations.find_by_client_id(session, conversation_id, client_id)
+            stored = message_store.find_by_client_id(session, conversation_id, client_id)
         if stored is not None:
-            return conversations.message_frame(stored)
+            return message_store.message_frame(stored)
     return error_frame("conversation_ended")
 
 
@@ -299,7 +299,7 @@ def run_bot_turn(visitor: VisitorSocket, message: str) -> Iterator[dict]:
     outcome = assistant.bot_turn(get_db(), visitor.started(), message)
     for message_row in outcome.messages:
         if visitor.shown.first_time(message_row.seq):
-            yield conversations.message_frame(message_row)
+            yield message_store.message_frame(message_row)
     if outcome.alert_category:  # the bot's model saw more than the rules did
         yield triage_rules.alert_frame(outcome.alert_category)
     if outcome.queued_region:
@@ -347,7 +347,7 @@ def visitor_end(visitor: VisitorSocket) -> Iterator[dict]:
         # Not locked: a take may change its state meanwhile; ``end`` still ends it then, unless it ended.
         ended = conversation.state != ENDED and conversations.end(session, conversation, "visitor")
         if ended:
-            message = conversations.store_messages(session, conversation.id, "system", texts.ENDED_BY_VISITOR).messages[
+            message = message_store.store_messages(session, conversation.id, "system", texts.ENDED_BY_VISITOR).messages[
                 0
             ]
             events = events_of(session)
@@ -358,7 +358,7 @@ def visitor_end(visitor: VisitorSocket) -> Iterator[dict]:
         yield error_frame("conversation_ended")
         return
     visitor.shown.first_time(message.seq)
-    yield conversations.message_frame(message)
+    yield message_store.message_frame(message)
     visitor.stop_listening_to_queue()
     visitor.ended_sent = True
     yield {"type": "ended", "by": "visitor"}

@@ -175,7 +175,7 @@ def test_messages_crossing_each_other_are_shown_on_both_sides(visitor_factory, r
 
 
 def test_shown_seqs_show_each_message_once_in_any_order():
-    from relay.domain.conversations import ShownSeqs
+    from relay.domain.message_store import ShownSeqs
 
     shown = ShownSeqs(floor=3)
     assert [shown.first_time(seq) for seq in (2, 5, 4, 5, 6, 4, 7)] == [False, True, True, False, True, False, True]

@@ -14,7 +14,8 @@ from sqlalchemy import create_engine, func, select, text, update
 
 from bench.stack import RASA_TOKEN
 from relay.db import get_db
-from relay.domain.conversations import open_conversation, store_messages
+from relay.domain.conversations import open_conversation
+from relay.domain.message_store import store_messages
 from relay.domain.models import Conversation, CounsellorSession, LoginFailure, Message, Registration, utcnow
 from relay.ops.retention import purge_relay
 from relay.web import auth

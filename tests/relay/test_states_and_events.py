@@ -13,7 +13,7 @@ from sqlalchemy.exc import StatementError
 from relay.broker import get_broker
 from relay.broker.events import events_of
 from relay.db import get_db
-from relay.domain import conversations, states, texts
+from relay.domain import conversations, message_store, states, texts
 from relay.domain.models import Conversation
 from relay.domain.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState, IllegalTransition
 from relay.sockets import counsellor as counsellor_socket
@@ -158,13 +158,13 @@ def test_a_stored_message_is_announced_with_the_commit_and_not_without_it(app):
         conversation, _token = conversations.open_conversation(session)
     got = heard(app, f"conversation:{conversation.id}")
     with pytest.raises(RuntimeError), get_db(app).transaction() as session:
-        conversations.store_messages(session, conversation.id, "system", "Dit wordt teruggedraaid.")
+        message_store.store_messages(session, conversation.id, "system", "Dit wordt teruggedraaid.")
         raise RuntimeError("rolled back")
     assert got == []
     with get_db(app).transaction() as session:
-        conversations.store_messages(session, conversation.id, "system", "Dit blijft staan.")
+        message_store.store_messages(session, conversation.id, "system", "Dit blijft staan.")
     assert [e["message"]["text"] for e in got] == ["Dit blijft staan."]
-    stored = conversations.store_messages(get_db(app), conversation.id, "visitor", "Hallo", client_id="m1")
+    stored = message_store.store_messages(get_db(app), conversation.id, "visitor", "Hallo", client_id="m1")
     assert stored.messages[0].seq == 2 and got[-1]["message"]["id"] == "m1"
 
 
