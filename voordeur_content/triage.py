@@ -65,10 +65,15 @@ class Assessment:
 NONE = Assessment()
 
 
+# The moment of a phrase found but denied ("hij slaat me niet"): no grade of its own, a word for the
+# classifier (the examples teach it what a denial looks like).
+DENIED = "denied"
+
+
 @dataclass(frozen=True)
 class Finding:
     signal: str
-    moment: str  # now | ongoing | recent | past
+    moment: str  # now | ongoing | recent | past | denied
     category: Optional[str]
     phrase: str
 
@@ -155,9 +160,13 @@ def _findings_in(
     for signal in rules.signals:
         if not signal.any_phrase.search(sentence):
             continue
+        denied = None
         for tense, phrase, pattern, words in signal.phrases:
             match = pattern.search(sentence)
-            if match is None or _denied(sentence, match.start(), match.end(), words, rules):
+            if match is None:
+                continue
+            if _denied(sentence, match.start(), match.end(), words, rules):
+                denied = denied or phrase
                 continue
             before = sentence[: match.start()]
             if rules.questions.search(before) or (
@@ -174,6 +183,9 @@ def _findings_in(
             moment = _moment(tense, sentence_moment, context, conditional or reported)
             found.append(Finding(signal=signal.name, moment=moment, category=signal.grades[moment], phrase=phrase))
             break  # one finding per signal and sentence: the first phrase in the file's order
+        else:
+            if denied is not None:  # "hij slaat me niet": no grade, but the classifier reads the denial
+                found.append(Finding(signal=signal.name, moment=DENIED, category=None, phrase=denied))
     return found
 
 
@@ -257,8 +269,27 @@ def _features_of(text: str) -> str:
     return _features(read, _findings(read, rules))
 
 
-def _decide(chances: Dict[str, float], found: List[Finding], settings: Dict[str, float], words: int = 99) -> Assessment:
-    """The grade from the classifier's chances, the rules' findings and the message's length in words."""
+def _decide(
+    chances: Dict[str, float],
+    found: List[Finding],
+    settings: Dict[str, float],
+    words: int = 99,
+    never_silenced: FrozenSet[str] = frozenset(),
+) -> Assessment:
+    """The grade from the classifier's chances, the rules' findings and the message's length in words.
+    A finding of a signal in `never_silenced` (strangulation) is at least `high`, whatever the
+    classifier makes of the rest of the message ("... nu is hij rustig")."""
+    decided = _by_the_classifier(chances, found, settings, words)
+    if decided.category is None:
+        kept = next((f for f in found if f.signal in never_silenced and f.category is not None), None)
+        if kept is not None:
+            return Assessment("high", kept.signal)
+    return decided
+
+
+def _by_the_classifier(
+    chances: Dict[str, float], found: List[Finding], settings: Dict[str, float], words: int
+) -> Assessment:
     if chances.get("suicide", 0.0) >= settings["suicide_threshold"]:
         category: Optional[str] = "suicide"
     else:
@@ -266,7 +297,9 @@ def _decide(chances: Dict[str, float], found: List[Finding], settings: Dict[str,
         category = likeliest if likeliest != "none" and chances[likeliest] >= settings["threshold"] else None
     if category is None:
         return NONE
-    if not found and words <= settings.get("short_words", 0) and chances[category] < settings.get("short_threshold", 0):
+    signalled = any(f.moment != DENIED for f in found)
+    short = words <= settings.get("short_words", 0)
+    if not signalled and short and chances[category] < settings.get("short_threshold", 0):
         return NONE  # a short reply without a signal ("ik ben 13"): one word is no ground for an alert
     if category == "high" and chances.get("acute", 0.0) >= settings.get("acute_upgrade", 1.1):
         category = "acute"  # serious, and quite possibly happening now: the 112 alert, not only the offer
@@ -302,12 +335,13 @@ def assess(text: str, path: Optional[Path] = None) -> Assessment:
     rules = load_rules(path)
     read = _read(text, rules)
     found = _findings(read, rules)
-    if not found and _only_a_place(text):
+    if not any(f.moment != DENIED for f in found) and _only_a_place(text):
         return NONE  # "zoetermeer": the letters of a town name are no signal ("meer", "dood")
     model = _classifier()
     if model is None:
         return _most_serious(found)
-    return _decide(model.probabilities(_features(read, found)), found, rules.classifier, len(text.split()))
+    chances = model.probabilities(_features(read, found))
+    return _decide(chances, found, rules.classifier, len(text.split()), rules.never_silenced)
 
 
 def weigh(

@@ -43,6 +43,7 @@ class Rules:
     idioms: Pattern[str]
     spelling: Dict[str, str]
     classifier: Dict[str, float]  # CLASSIFIER_DEFAULTS' names, from content/triage.yml
+    never_silenced: FrozenSet[str]  # signals whose finding the classifier cannot turn into no grade
     lexicon: Tuple[str, ...]  # the words of every phrase, for correcting typos
 
 
@@ -142,8 +143,17 @@ def _build(data: Dict[str, Any]) -> Rules:
         idioms=_alternation(data.get("idioms") or [], groups),
         spelling=spelling,
         classifier=_classifier_settings(data.get("classifier") or {}),
+        never_silenced=_never_silenced(data.get("classifier") or {}, signals),
         lexicon=tuple(sorted(lexicon)),
     )
+
+
+def _never_silenced(given: Dict[str, Any], signals: List[Signal]) -> FrozenSet[str]:
+    names = frozenset(str(name) for name in given.get("never_silenced") or ())
+    unknown = names - {signal.name for signal in signals}
+    if unknown:
+        raise ValueError(f"classifier.never_silenced names unknown signals: {sorted(unknown)}")
+    return names
 
 
 # The classifier's settings in content/triage.yml, and their values when a line is left out

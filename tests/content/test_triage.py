@@ -2,6 +2,7 @@
 words deserve them, and an editor's file that cannot work fails loudly."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -299,3 +300,27 @@ def test_a_high_grade_that_is_quite_possibly_happening_now_gets_the_112_alert():
     assert triage._decide(chances, [], {**settings, "acute_upgrade": 0.4}).category == "high"
     assert triage._decide(chances, [], dict(CLASSIFIER_DEFAULTS)).category == "high"  # left out: never raised
     assert triage.load_rules().classifier["acute_upgrade"] == 0.3
+
+
+def test_strangulation_found_by_the_rules_is_never_silenced_by_the_classifier():
+    # Batch 14: the classifier read "nu is hij rustig" as nothing to alert on.
+    chances = {"acute": 0.08, "high": 0.12, "none": 0.8, "suicide": 0.0}
+    found = [triage.Finding(signal="strangulation", moment="recent", category="high", phrase="gewurgd")]
+    settings = dict(triage.load_rules().classifier)
+    assert triage._decide(chances, found, settings, never_silenced=frozenset({"strangulation"})) == (
+        triage.Assessment("high", "strangulation")
+    )
+    assert not triage._decide(chances, found, settings)  # without the setting the classifier decides
+    denied = [triage.Finding(signal="strangulation", moment="past", category=None, phrase="gewurgd")]
+    assert not triage._decide(chances, denied, settings, never_silenced=frozenset({"strangulation"}))
+    assert "strangulation" in triage.load_rules().never_silenced
+
+
+def test_a_never_silenced_signal_must_exist(tmp_path):
+    from voordeur_content.triage_rules import load_rules
+
+    broken = tmp_path / "triage.yml"
+    text = (Path(__file__).resolve().parents[2] / "content" / "triage.yml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("never_silenced: [strangulation]", "never_silenced: [wurgen]"), encoding="utf-8")
+    with pytest.raises(ValueError, match="never_silenced"):
+        load_rules(broken)
