@@ -37,9 +37,16 @@ _NEAR = re.compile(r"\s(?:die |dat |het |de )?(?:bij|vlakbij|naast|near|in de bu
 _CLAUSES = re.compile(r"[,;:!?\n]+|\.\s")
 # "hasselt in overijssel": the province after a town tells which of two places of that name (the
 # aliases of content/regions.yml are written "hasselt overijssel").
-_IN_PROVINCE = re.compile(
-    r"\s+in\s+(?:de\s+)?(?:provincie\s+)?(?=(?:groningen|friesland|fryslan|drenthe|overijssel|flevoland|gelderland|"
-    r"utrecht|noord holland|zuid holland|zeeland|noord brabant|brabant|limburg)$)"
+_PROVINCES = (
+    r"groningen|friesland|fryslan|drenthe|overijssel|flevoland|gelderland|"
+    r"utrecht|noord holland|zuid holland|zeeland|noord brabant|brabant|limburg"
+)
+_IN_PROVINCE = re.compile(rf"\s+in\s+(?:de\s+)?(?:provincie\s+)?(?=(?:{_PROVINCES})$)")
+# What tells one place of a name from another: its province or a town near it ("valkenburg bij
+# katwijk, zuid-holland"); without it the name alone is read.
+_QUALIFIER = re.compile(
+    rf"(?:\s(?:die |dat |het |de )?(?:bij|vlakbij|naast|near|in de buurt van)\s.*$)|"
+    rf"(?:\s+(?:in\s+)?(?:de\s+)?(?:provincie\s+)?(?:{_PROVINCES})\b.*$)"
 )
 # "mevrouw de Vries", "meneer Haren": a title before a name makes it a person, not the village.
 _TITLE = re.compile(r"^(?:mevrouw|mevr|meneer|mijnheer|mnr|dhr|de heer|mw|juffrouw|mr|mrs|ms|miss)\b")
@@ -353,6 +360,10 @@ def corrected_place(text: str, current: Optional[str], earlier: Optional[str] = 
     )
     if said is not None and _moves(said, current):
         return said
+    for clause in _CLAUSES.split(text):
+        told = _told_apart(clause)
+        if told is not None and _moves(told, current):
+            return told  # "bergen in limburg, niet noord-holland": which Bergen, said while waiting
     if not _CORRECTION.search(words):
         return None
     for clause in _CLAUSES.split(text):
@@ -364,6 +375,21 @@ def corrected_place(text: str, current: Optional[str], earlier: Optional[str] = 
         if _moves(answer, current):
             return answer
     return None
+
+
+def _told_apart(clause: str) -> Optional[PlaceAnswer]:
+    """The place in `clause` when its province or a town near it changes which place the name alone
+    would be ("valkenburg bij katwijk" is not Valkenburg aan de Geul): a visitor saying which of two
+    places they meant. None when the clause is denied or the qualifier changes nothing ("mijn zus
+    woont in utrecht bij amersfoort")."""
+    words = normalize(clause)
+    bare = _QUALIFIER.sub("", words).strip()
+    if not words or bare == words or _NEGATED.search(words):
+        return None
+    answer, alone = place_answer(clause), place_answer(bare)
+    if answer.kind is not PlaceKind.REGION or alone.kind is not PlaceKind.REGION:
+        return None
+    return answer if answer.region != alone.region else None
 
 
 def _moves(answer: PlaceAnswer, current: Optional[str]) -> bool:

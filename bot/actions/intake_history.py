@@ -62,14 +62,20 @@ def times_asked(tracker: Tracker, slot: str) -> int:
     return count
 
 
+# Answers after which the optional questions are not asked: the bot took a message for a story
+# ("hij heeft een heel kort lontje"), or the visitor is a professional (a GP is not asked whether
+# they are safe now; they heard of 0800 2000 for consultation).
+_NO_MORE_QUESTIONS_AFTER = ("utter_story_noted", "utter_faq_professional")
+
+
 def told_their_story(tracker: Tracker) -> bool:
-    """The visitor told what is going on, or danger was seen: the optional questions are not asked,
-    the counsellor reads the story."""
+    """The visitor told what is going on, or danger was seen, or they are a professional: the
+    optional questions are not asked, the counsellor reads the story."""
     if tracker.get_slot("urgent") or tracker.get_slot("language") == "en":
         return True
     for event in tracker.events:
-        if answers.response_of(event) == "utter_story_noted":
-            return True  # the bot took an answer for a story ("hij heeft een heel kort lontje")
+        if answers.response_of(event) in _NO_MORE_QUESTIONS_AFTER:
+            return True
         if event.get("event") != "user":
             continue
         intent = answers.intent_of_event(event)

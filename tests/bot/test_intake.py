@@ -247,6 +247,17 @@ def test_after_a_story_was_noted_the_optional_questions_are_not_asked(dispatcher
     assert asyncio.run(form.required_slots(slots, dispatcher, tracker, domain)) == ["nickname", "region"]
 
 
+def test_a_professional_is_not_asked_the_optional_questions(dispatcher, domain):
+    # Set 21: a GP who heard of 0800 2000 was asked next whether they were safe now.
+    tracker = form_tracker("praktijk in heerlerheide", "about", slots={"nickname": "skipped", "region": "zuid-limburg"})
+    tracker.events[-1:-1] = asked("utter_faq_professional")
+    slots = ["nickname", "region", "about", "situation", "safe_now", "age_group"]
+    assert asyncio.run(ValidateIntakeForm().required_slots(slots, dispatcher, tracker, domain)) == [
+        "nickname",
+        "region",
+    ]
+
+
 def test_unclear_answer_asks_for_a_button(dispatcher, domain):
     events = validate(form_tracker("hmm", "situation"), dispatcher, domain)
     assert events == [slot("situation", None)]

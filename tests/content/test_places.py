@@ -541,6 +541,11 @@ def test_a_title_makes_a_name_a_person_not_a_village(text):
         ("nee wacht, ik woon in antwerpen, ik werk in breda", "west-brabant", "Antwerpen"),
         ("sorry ik bedoel gent", "zuid-limburg", "Gent"),
         ("ik woon in antwerpen", None, None),
+        # Set 21: which of two places of one name, said while waiting, without a correction word.
+        ("bergen in limburg, noord-limburg. niet noord-holland", "noord-holland-noord", "Bergen (L)"),
+        ("we wonen allebei in valkenburg bij katwijk, zuid-holland", "zuid-limburg", "Katwijk"),
+        ("mijn zus woont in utrecht bij amersfoort", "zuid-limburg", None),  # the qualifier changes nothing
+        ("nee hij woont niet in bergen limburg", "noord-holland-noord", None),
     ],
 )
 def test_a_town_said_again_corrects_the_region(text, current, corrected):
