@@ -10,6 +10,14 @@ from actions.intake_history import WAYS_FORWARD
 from actions.payloads import SKIPPED
 from actions.sdk import Action, CollectingDispatcher, DomainDict, SlotSet, Tracker
 
+REQUEST_HUMAN_BELGIUM = "utter_request_human_belgium"
+BELGIAN_ANSWERS = ("utter_faq_belgium", "utter_belgium_again")
+
+
+def _in_belgium(tracker: Tracker) -> bool:
+    """The visitor was answered as someone who lives in Belgium."""
+    return any(answers.response_of(event) in BELGIAN_ANSWERS for event in tracker.events)
+
 
 class ActionRequestHuman(Action):
     """The visitor asks for a person: the intake shrinks to nickname and region."""
@@ -22,6 +30,11 @@ class ActionRequestHuman(Action):
     ) -> List[Dict[Text, Any]]:
         events = [SlotSet("handoff_requested", True)]
         region = tracker.get_slot("region")
+        if region == SKIPPED and _in_belgium(tracker):
+            # Not asked for a region again (their Belgian town would answer it with 1712 once more):
+            # told where a person is, and that a Dutch place typed later reaches a queue here.
+            dispatcher.utter_message(response=REQUEST_HUMAN_BELGIUM)
+            return events
         if region == SKIPPED:  # declined earlier; asking for a person now, they are asked once more
             events.append(SlotSet("region", None))  # times_asked counts from the way forward on
             region = None
@@ -43,7 +56,7 @@ class ActionHandoff(Action):
     ) -> List[Dict[Text, Any]]:
         region_id = payloads.answer(tracker, "region")
         if region_id is None:  # no region: the way forward (utter_region_way_forward, or 1712 for Belgium)
-            if not answers.said_since_visitor(tracker, (*WAYS_FORWARD, "utter_faq_belgium")):
+            if not answers.said_since_visitor(tracker, (*WAYS_FORWARD, *BELGIAN_ANSWERS, REQUEST_HUMAN_BELGIUM)):
                 dispatcher.utter_message(response="utter_handoff_no_region")  # else said just now
             # The relay then waits for a town: one typed later reaches its queue (relay/bridge/assistant.py).
             dispatcher.utter_message(json_message=payloads.handoff(tracker))

@@ -43,6 +43,19 @@ def test_request_human_with_nickname_asks_only_for_region(dispatcher, domain):
     assert texts(dispatcher) == ["utter_request_human_needs_region"]
 
 
+def test_a_visitor_in_belgium_who_asks_for_a_person_hears_where_one_is_and_no_region_question(dispatcher, domain):
+    # Set 21: "Ik verbind je graag met een medewerker. Daarvoor heb ik alleen nog je regio nodig", then 1712 again.
+    tracker = make_tracker("ik wil gewoon ne mens spreken", intent="request_human", slots={"region": "skipped"})
+    tracker.events.insert(
+        0, {"event": "bot", "text": "Woon je in België?", "metadata": {"utter_action": "utter_faq_belgium"}}
+    )
+    events = run(ActionRequestHuman(), tracker, dispatcher, domain)
+    assert texts(dispatcher) == ["utter_request_human_belgium"]
+    assert {"event": "slot", "timestamp": None, "name": "region", "value": None} not in events  # not asked again
+    said = domain["responses"]["utter_request_human_belgium"][-1]["text"]
+    assert "1712" in said and "plaats in Nederland" in said
+
+
 def test_request_human_with_everything_known_says_nothing_extra(dispatcher, domain):
     run(ActionRequestHuman(), make_tracker("mens", intent="request_human", slots=FULL), dispatcher, domain)
     assert texts(dispatcher) == []
