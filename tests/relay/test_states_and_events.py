@@ -16,7 +16,7 @@ from relay.db import get_db
 from relay.domain import conversations, message_store, states, texts
 from relay.domain.models import Conversation
 from relay.domain.states import ASSIGNED, BOT, ENDED, QUEUED, ConversationState, IllegalTransition
-from relay.sockets import counsellor as counsellor_socket
+from relay.sockets import counsellor_actions
 from tests.support.clients import of_type
 from tests.support.drivers import bot_says, handoff
 
@@ -187,7 +187,7 @@ def test_a_take_is_announced_even_if_following_the_chat_fails(
         raise RuntimeError("the console went away")
         yield  # a generator, like the real one
 
-    monkeypatch.setattr(counsellor_socket, "follow", broken_follow)
+    monkeypatch.setattr(counsellor_actions, "follow", broken_follow)
     with pytest.raises(RuntimeError, match="went away"):
         anna.send({"type": "take"})
     assert [e["event"] for e in got] == ["message", "agent"]
