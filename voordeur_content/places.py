@@ -84,6 +84,8 @@ _CITY_PARTS = frozenset(
 )
 # "alphen ad rijn", "capelle a d ijssel": "aan den" / "aan de" shortened.
 _AAN_DEN = re.compile(r"\b(?:ad|a d|a/d)\b")
+# "in Baarle, aan de Belgische kant": the Belgian side of a border place is Belgium.
+_BELGIAN_SIDE = re.compile(r"\b(?:belgische kant|belgisch deel|belgische deel|belgian side)\b")
 # "niet in belgie hoor": Belgium denied is no answer of Belgium.
 _NOT_BELGIUM = re.compile(r"\b(?:niet|geen|not)\b(?:\s+\S+){0,2}\s+(?:belgie|belgium|vlaanderen)\b")
 # Dutch, and English for visitors who write English ("we live near Leiden", "close to Utrecht").
@@ -141,6 +143,8 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
     words = normalize(text or "")
     if not words or _TITLE.match(words):
         return UNKNOWN_PLACE
+    if _BELGIAN_SIDE.search(words):
+        return PlaceAnswer(PlaceKind.BELGIUM, name="België")
     neighbour = _told_by_a_neighbour(words, lookup)
     if neighbour is not None:
         return neighbour

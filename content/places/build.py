@@ -501,6 +501,7 @@ BELGIAN_NAMES = {
     "Ieper": ["Ieper", "Ypres"],
     "Aalst": ["Aalst", "Alost"],
     "Sint-Niklaas": ["Sint-Niklaas", "Saint-Nicolas"],
+    "Baarle-Hertog": ["Baarle-Hertog"],  # set 22: the Belgian half of Baarle, a visitor's own words
     "Roeselare": ["Roeselare", "Roulers"],
     "Liège": ["Liège", "Luik"],
     "Namur": ["Namur", "Namen"],

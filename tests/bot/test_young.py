@@ -26,6 +26,7 @@ def run(tracker, dispatcher, domain):
         "14 jaar",
         "ben 15",  # set 18: chat drops the "ik"
         "k ben 13",
+        "ik woon in zwijndrecht en ben 14",  # set 22: the age after the town
     ],
 )
 def test_a_stated_young_age_is_recognised(text):
@@ -42,6 +43,7 @@ def test_a_stated_young_age_is_recognised(text):
         "ik ben 18",
         "hallo",
         "ben 30",
+        "we wonen in gouda en ben 14 jaar samen",
     ],
 )
 def test_other_numbers_and_other_peoples_ages_are_not(text):

@@ -226,6 +226,8 @@ def test_a_province_of_one_region_is_that_region(text, region):
         "Mechelen",
         "I live in Brussels",
         "Antwerp",
+        "ik woon in Baarle, maar aan de Belgische kant, Baarle-Hertog",  # set 22
+        "baarle-hertog",
     ],
 )
 def test_belgium(text):
@@ -486,6 +488,8 @@ def test_belgium_denied_is_no_answer_of_belgium():
         ("ik woon zelf in Zwolle maar de kinderen wonen in Emmen, in Angelslo", "drenthe"),
         ("ik woon in Deventer maar mijn vader woont in Lichtenvoorde", "noord-oost-gelderland"),
         ("ik woon in kampen, de kinderen wonen bij hun moeder in nagele", "flevoland"),
+        # Set 22: "Baarle" is Baarle-Nassau, not Baarlo with a typo.
+        ("ik woon in baarle", "west-brabant"),
         # Set 15: a word-village, an abbreviation, a village across a region border, small villages.
         ("dorst", "west-brabant"),
         ("ik woon in sbosch", "brabant-noordoost"),
