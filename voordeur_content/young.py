@@ -14,7 +14,8 @@ KINDERTELEFOON = "0800 0432"
 # visitor's own age. Not "ik ben 16 jaar
 # getrouwd", "ik ben 13 weken zwanger", and never someone else's age ("mijn dochter is 12").
 _OWN_AGE = re.compile(
-    r"\b(?:ik ben|k ben|ben ik|en ben|i am|im|i m)\s+(?:pas\s+|nog\s+(?:maar\s+)?|net\s+|bijna\s+|[a-z]+\s+)?(\d{1,2})\b"
+    r"\b(?:ik ben|k ben|ben ik|en ben|i am|im|i m)\s+"
+    r"(?:pas\s+|nog\s+(?:maar\s+)?|net\s+|bijna\s+|[a-z]+\s+)?(\d{1,2})\b"
     r"(?!\s*(?:weken|maanden|dagen|keer|uur|minuten|kinderen|jaar\s+(?:getrouwd|samen|bij|met|weg|geleden)))"
 )
 # A message that is only an age: "13", "14 jaar", "ben 15" (chat drops the "ik").
