@@ -114,7 +114,7 @@ lint-py: $(VENV)/.installed $(BOTVENV)/.installed
 
 test-content: $(VENV)/.installed
 	$(VENV)/bin/pytest -q tests/content
-	$(VENV)/bin/python bot/eval/triage.py --floors bot/eval/heldout/triage-batch15.jsonl
+	$(VENV)/bin/python bot/eval/triage.py --floors bot/eval/heldout/triage-batch16.jsonl
 
 test-relay: $(VENV)/.installed $(MODEL)
 	$(VENV)/bin/pytest -q tests/relay

@@ -1,7 +1,7 @@
 """The triage evaluation on held-out messages that nobody who wrote the rules or the training data
 wrote (docs/triage.md). Each line of a batch: {"text", "grade": acute|suicide|high|none, "kind", "long"}.
 
-    .venv/bin/python bot/eval/triage.py bot/eval/heldout/triage-batch15.jsonl            # triage
+    .venv/bin/python bot/eval/triage.py bot/eval/heldout/triage-batch16.jsonl            # triage
     .venv-bot/bin/python bot/eval/triage.py --model bot/models/voordeur.tar.gz FILE     # and Rasa's opinion
 
 Exits non-zero when a target is missed (--gate), so `make test` keeps the figures.
@@ -32,13 +32,7 @@ TARGETS = {
 
 # What this round measured on its fresh batch (docs/triage.md), or the target where it was met:
 # `make test` holds triage to these floors so that no change makes it worse; the targets stay the goal.
-FLOORS = {  # round 13 on batch 15
-    "acute_recall": (">=", 0.98),
-    "suicide_recall": (">=", 0.98),
-    "high_recall": (">=", 0.95),
-    "false_112_rate": ("<=", 0.03),
-    "question_alert_rate": ("<=", 0.03),  # 0.027: 2 of 75 (the target 0.02)
-}
+FLOORS = dict(TARGETS)  # round 13 meets every target on batch 16, its second fresh batch
 
 
 def read_batch(path: Path) -> List[Dict]:
