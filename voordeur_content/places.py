@@ -60,6 +60,7 @@ _LIVE_IN = re.compile(
 _LONG_FORMS = {"nw": "nieuw", "st": "sint"}
 _SHORT_FORMS = re.compile(r"\b(?:nw|st)\b")
 _OTHER_AAN_DE = {"aan de": "aan den", "aan den": "aan de"}
+_TRIPLED = re.compile(r"([a-z])\1{2,}")  # "asssen": no Dutch place has a letter three times in a row
 _AAN_DE_OR_DEN = re.compile(r"\baan den?\b")
 # "ik woon in ...", "we live in ...": the place after these is home, before any other place named.
 _HOME = re.compile(r"\b(?:woon|wonen|woonachtig|live|living)\b")
@@ -171,7 +172,10 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
                 (answer for _, answer in found if answer.kind is not PlaceKind.UNKNOWN),
                 key=lambda answer: (not _where_they_live(answer, found), KIND_RANK[answer.kind]),
             )
-    answer = _place_in(_IN_PROVINCE.sub(" ", words), lookup)
+    qualified = _IN_PROVINCE.sub(" ", words)  # "hasselt in overijssel" as the alias "hasselt overijssel"
+    answer = _place_in(qualified, lookup)
+    if answer.kind is PlaceKind.UNKNOWN and qualified != words:  # "... student in groningen": the city
+        answer = _place_in(words, lookup)
     for variant in _respellings(words) if answer.kind is PlaceKind.UNKNOWN else ():
         answer = _place_in(_IN_PROVINCE.sub(" ", variant), lookup)
         if answer.kind is not PlaceKind.UNKNOWN:
@@ -201,11 +205,12 @@ def _where_they_live(answer: PlaceAnswer, found: List[Tuple[str, PlaceAnswer]]) 
 
 def _respellings(words: str) -> List[str]:
     """Other spellings of a message that names no place as typed: y for ij ("harderwyk", "nymegen"),
-    short forms ("nw vennep", "st oedenrode"), and "aan de" and "aan den" mixed up ("alpen aan de
-    rijn")."""
+    short forms ("nw vennep", "st oedenrode"), "aan de" and "aan den" mixed up ("alpen aan de
+    rijn"), and a letter typed three times ("asssen")."""
     spelled = _SHORT_FORMS.sub(lambda short: _LONG_FORMS[short.group()], words.replace("y", "ij"))
     swapped = _AAN_DE_OR_DEN.sub(lambda found: _OTHER_AAN_DE[found.group()], spelled)
-    return [variant for variant in dict.fromkeys((spelled, swapped)) if variant != words]
+    stuttered = _TRIPLED.sub(r"\1\1", words)
+    return [variant for variant in dict.fromkeys((spelled, swapped, stuttered)) if variant != words]
 
 
 def _place_in(words: str, lookup: Lookup) -> PlaceAnswer:

@@ -6,6 +6,8 @@ import re
 from typing import Any, Dict, List, Text
 
 from actions import answers, faq, schedule
+from actions.intake import late_name
+from actions.payloads import SKIPPED
 from actions.sdk import Action, CollectingDispatcher, DomainDict, FollowupAction, SlotSet, Tracker
 from voordeur_content import language, places
 from voordeur_content._files import normalize
@@ -81,7 +83,8 @@ def names_belgium(text: str) -> bool:
 class ActionInformAfterTheIntake(Action):
     """A town or a name typed when the bot has nothing left to ask. A Dutch town never comes here when
     the intake ended without a region (the relay queues on it); a Belgian one gets the Belgian answer
-    (once in full, then briefly), anything else the honest "I did not understand"."""
+    (once in full, then briefly); a first name when none was given becomes the nickname; anything
+    else gets the honest "I did not understand"."""
 
     def name(self) -> Text:
         return "action_inform_after_the_intake"
@@ -89,9 +92,13 @@ class ActionInformAfterTheIntake(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
-        if names_belgium(answers.text_of(tracker)):
+        text = answers.text_of(tracker)
+        if names_belgium(text):
             told = any(answers.response_of(event) == "utter_faq_belgium" for event in tracker.events)
             dispatcher.utter_message(response="utter_belgium_again" if told else "utter_faq_belgium")
+        elif tracker.get_slot("nickname") in (None, SKIPPED) and answers.is_first_name(text):
+            # "Dewi" after the intake let the name go (an alert, a story): the name, thanked for.
+            return [SlotSet("nickname", late_name(text, dispatcher, tracker))]
         else:
             dispatcher.utter_message(response="utter_default")
         return []

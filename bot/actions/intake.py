@@ -49,7 +49,7 @@ SITUATION_VALUES = {v: v for v in ("partner", "child", "elderly", "other")}
 AGE_VALUES = {"under_18": "under_18", "18_plus": "18_plus"}
 
 
-def _late_name(text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> str:
+def late_name(text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> str:
     """A name typed at a later question: thanked for, sent to the relay with the profile, returned."""
     nickname = answers.clean_nickname(text)
     dispatcher.utter_message(response="utter_nickname_late", nickname=nickname)
@@ -233,7 +233,7 @@ class ValidateIntakeForm(FormValidationAction):
             region = place.region if place is not None and place.kind is places.PlaceKind.REGION else None
         if region is None and tracker.get_slot("nickname") in (None, SKIPPED) and answers.gives_a_name(text):
             # "naam: b" at the place question: the name is taken, and the question comes again.
-            return {"region": None, "nickname": _late_name(text, dispatcher, tracker)}
+            return {"region": None, "nickname": late_name(text, dispatcher, tracker)}
         if region is None:
             told = triage.assess(text) if text else triage.NONE
             if told:
@@ -281,7 +281,7 @@ class ValidateIntakeForm(FormValidationAction):
             return {slot: None}  # "sorry autocorrect. gouda": the region took it; this question comes again
         if tracker.get_slot("nickname") in (None, SKIPPED) and answers.is_first_name(text):
             # The name comes late ("lola", after a question at the nickname question): it is taken.
-            return {slot: None, "nickname": _late_name(text, dispatcher, tracker)}
+            return {slot: None, "nickname": late_name(text, dispatcher, tracker)}
         if answers.is_sentence(text):
             # The visitor asks or tells something else: this question is optional, so it is let go
             # and what they said is answered ("kies een knop" to a question reads as not listening).

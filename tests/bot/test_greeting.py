@@ -85,9 +85,17 @@ def test_a_belgian_town_after_the_intake_gets_the_belgian_line_then_briefly(disp
     tracker = make_tracker("sint-niklaas", intent="inform")
     tracker.events.insert(0, said_before)
     run(tracker)
-    run(make_tracker("Marloes", intent="inform"))
+    run(make_tracker("tja weet niet", intent="inform"))
     assert texts(dispatcher) == ["utter_faq_belgium", "utter_belgium_again", "utter_default"]
     assert "1712" in domain["responses"]["utter_belgium_again"][-1]["text"]
+
+
+def test_a_first_name_after_the_intake_becomes_the_nickname(dispatcher, domain):
+    # Set 23: "Dewi" after the region was let go got "Sorry, dat begrijp ik niet goed".
+    tracker = make_tracker("Dewi", intent="inform", slots={"nickname": "skipped", "region": "skipped"})
+    events = asyncio.run(ActionInformAfterTheIntake().run(dispatcher, tracker, domain))
+    assert events == [{"event": "slot", "timestamp": None, "name": "nickname", "value": "Dewi"}]
+    assert texts(dispatcher)[0] == "utter_nickname_late"
 
 
 def answer_english(tracker, dispatcher, domain):

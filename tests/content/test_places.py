@@ -490,6 +490,9 @@ def test_belgium_denied_is_no_answer_of_belgium():
         ("ik woon in kampen, de kinderen wonen bij hun moeder in nagele", "flevoland"),
         # Set 22: "Baarle" is Baarle-Nassau, not Baarlo with a typo.
         ("ik woon in baarle", "west-brabant"),
+        # Set 23: a letter typed three times; a city that is also a province, in a longer sentence.
+        ("asssen", "drenthe"),
+        ("i'm an international student in groningen", "groningen"),
         # Set 15: a word-village, an abbreviation, a village across a region border, small villages.
         ("dorst", "west-brabant"),
         ("ik woon in sbosch", "brabant-noordoost"),
