@@ -387,11 +387,13 @@ def more_serious(new: Assessment, old_categories: Sequence[str]) -> bool:
 # ---- what the visitor is told --------------------------------------------------------------------
 
 
-def alert_text(category: str) -> str:
+def alert_text(category: str, english: bool = False) -> str:
+    """The alert's words; in English for a message written in English (`text_en`, when the file has it)."""
     try:
-        return str(load_rules().grades[category]["text"]).strip()
+        grade = load_rules().grades[category]
     except KeyError:
         raise ValueError(f"unknown triage category: {category!r}") from None
+    return str(grade.get("text_en") if english and grade.get("text_en") else grade["text"]).strip()
 
 
 def phones(category: str) -> List[str]:
@@ -403,13 +405,13 @@ def level_of(category: str) -> str:
     return str(load_rules().grades[category]["level"])
 
 
-def alert_frame(category: str) -> Dict[str, Any]:
-    """The visitor's alert frame (docs/protocol.md)."""
+def alert_frame(category: str, english: bool = False) -> Dict[str, Any]:
+    """The visitor's alert frame (docs/protocol.md); `english` for a message written in English."""
     return {
         "type": "alert",
         "level": level_of(category),
         "category": category,
-        "text": alert_text(category),
+        "text": alert_text(category, english),
         "phones": phones(category),
     }
 

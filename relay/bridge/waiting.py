@@ -89,8 +89,9 @@ def reply(
         if moved:
             said.append(moved)
         place = queues.position(session, conversation)
+        english = language.writes_english(text)  # the relay's own words, in the visitor's language
         if alerted:
-            said.append(texts.WAITING_MOVED_UP)
+            said.append(texts.WAITING_MOVED_UP_EN if english else texts.WAITING_MOVED_UP)
         if answer and _bot_said(session, conversation_id, Message.text == answer):
             answer = shorter  # "Zoals ik net zei: ...", or the acknowledgement below: never the same answer twice
         if answer:
@@ -101,7 +102,10 @@ def reply(
             # The first acknowledgement in this queue also says the visitor may call instead.
             first = not _bot_said(session, conversation_id, Message.created_at >= conversation.queued_at)
             if grade in texts.STILL_IN_DANGER:
-                said.append(texts.waiting_still_in_danger(place, grade))
+                still = texts.waiting_still_in_danger_en if english else texts.waiting_still_in_danger
+                said.append(still(place, grade))
+            elif english:
+                said.append(texts.waiting_acknowledged_en(place, first))
             else:
                 said.append(texts.waiting_acknowledged(place, first))
         if kindertelefoon and not _bot_said(

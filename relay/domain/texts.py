@@ -59,6 +59,22 @@ WAITING_MOVED_UP = (
     "Je gesprek gaat nu voor in de wachtrij. Een medewerker komt zo snel als het kan. "
     "Blijf in deze chat als dat veilig is."
 )
+WAITING_MOVED_UP_EN = (
+    "Your chat is now at the front of the queue. A counsellor will come as soon as possible. "
+    "Stay in this chat if that is safe."
+)
+
+
+def _place_en(place: int | None) -> str:
+    if place == 1:
+        return "You are next in the queue."
+    return f"You are number {place} in the queue." if place else ""
+
+
+def waiting_acknowledged_en(place: int | None, first: bool = False) -> str:
+    """The acknowledgement while waiting, for a message written in English."""
+    call = f" If you do not want to wait, you can also call for free: {PHONE}." if first else ""
+    return f"A counsellor will read your message. {_place_en(place)}".strip() + call
 
 
 def _place(place: int | None) -> str:
@@ -79,6 +95,20 @@ STILL_IN_DANGER = {
     "acute": "Ben je nu in gevaar? Bel 112, ook als je niet kunt praten: blijf dan aan de lijn.",
     "suicide": "Denk je nu aan zelfmoord? Bel 113 of gratis 0800 0113, dag en nacht. In direct gevaar: bel 112.",
 }
+
+
+STILL_IN_DANGER_EN = {
+    "acute": "Are you in danger now? Call 112, even if you cannot talk: then stay on the line.",
+    "suicide": (
+        "Are you thinking about suicide now? Call 113 or 0800 0113 for free, day and night. "
+        "In danger right now: call 112."
+    ),
+}
+
+
+def waiting_still_in_danger_en(place: int | None, grade: str) -> str:
+    line = f"I read your message. {STILL_IN_DANGER_EN[grade]} A counsellor will come as soon as possible."
+    return f"{line} {_place_en(place)}".strip()
 
 
 def waiting_still_in_danger(place: int | None, grade: str) -> str:

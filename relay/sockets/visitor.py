@@ -40,6 +40,7 @@ from relay.sockets.frames import (
 )
 from relay.sockets.origins import allowed_origin
 from relay.sockets.ratelimit import TokenBucket
+from voordeur_content import language
 from voordeur_content import regions as region_data
 from voordeur_content import triage as triage_rules
 
@@ -244,7 +245,7 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
     rules_view = triage_rules.assess(text)
     category = triage.grade(conversation_id, rules_view)
     if category is not None:
-        yield triage_rules.alert_frame(category)
+        yield triage_rules.alert_frame(category, english=language.writes_english(text))
         metrics.ALERT_SECONDS.observe(time.monotonic() - received)  # resumed once the frame was sent
     if state == BOT:
         yield from run_bot_turn(visitor, payload or text)
@@ -301,7 +302,7 @@ def run_bot_turn(visitor: VisitorSocket, message: str) -> Iterator[dict]:
         if visitor.shown.first_time(message_row.seq):
             yield message_store.message_frame(message_row)
     if outcome.alert_category:  # the bot's model saw more than the rules did
-        yield triage_rules.alert_frame(outcome.alert_category)
+        yield triage_rules.alert_frame(outcome.alert_category, english=language.writes_english(message))
     if outcome.queued_region:
         yield from queue_update(visitor, outcome.queued_region)
 

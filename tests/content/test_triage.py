@@ -324,3 +324,10 @@ def test_a_never_silenced_signal_must_exist(tmp_path):
     broken.write_text(text.replace("never_silenced: [strangulation]", "never_silenced: [wurgen]"), encoding="utf-8")
     with pytest.raises(ValueError, match="never_silenced"):
         load_rules(broken)
+
+
+def test_the_alert_has_english_words_for_a_message_written_in_english():
+    for category in ("acute", "suicide", "high"):
+        english, dutch = triage.alert_text(category, english=True), triage.alert_text(category)
+        assert english != dutch and "112" in english
+        assert triage.alert_frame(category, english=True)["phones"] == triage.alert_frame(category)["phones"]

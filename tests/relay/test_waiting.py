@@ -189,3 +189,24 @@ def test_a_visitor_who_lives_in_belgium_after_all_hears_of_1712_and_keeps_their_
     with get_db(app).transaction() as session:
         conversation = session.get(Conversation, visitor.state.conversation_id)
         assert (conversation.state, conversation.region) == ("queued", "zeeland")
+
+
+def test_an_english_message_in_the_queue_gets_the_alert_and_the_relays_words_in_english(visitor_factory, rasa):
+    # Set 23: an English student in danger read "Ben jij of is iemand anders nu in gevaar?".
+    queued_visitor(visitor_factory, rasa, nickname="Kim")
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    frames = visitor.say("my boyfriend is outside my room right now banging on the door", client_id="e1")
+    alert = of_type(frames, "alert")
+    assert len(alert) == 1 and alert[0]["category"] == "acute"
+    assert alert[0]["text"].startswith("Are you or is someone else in danger right now? Call 112")
+    assert bot_texts(frames) == [
+        "Your chat is now at the front of the queue. A counsellor will come as soon as possible. "
+        "Stay in this chat if that is safe."
+    ]
+    assert bot_texts(visitor.say("are you still there", client_id="e2")) == [
+        "A counsellor will read your message. You are next in the queue."
+    ]
+    assert bot_texts(visitor.say("he is still banging on the door right now", client_id="e3")) == [
+        "I read your message. Are you in danger now? Call 112, even if you cannot talk: then stay on the line. "
+        "A counsellor will come as soon as possible. You are next in the queue."
+    ]
