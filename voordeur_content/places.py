@@ -19,7 +19,7 @@ from voordeur_content.place_names import (  # noqa: F401  (PlaceAnswer, UNKNOWN_
     PlaceKind,
     place_lookup,
 )
-from voordeur_content.regions import Region, get_region
+from voordeur_content.regions import Region
 
 # Words a visitor puts around a town name: "ik woon in Zwolle", "gemeente Ede", "bij Tilburg".
 _LEADING_WORDS = re.compile(
@@ -33,29 +33,19 @@ _TRAILING_WORDS = re.compile(
     r"(?:\s+(?:en|omgeving|e o|eo|ongeveer|denk ik|geloof ik|dus|dan|bedoel ik|lol|haha|hoor|toch|ofzo|of zo|zeg maar|"
     r"nu|tegenwoordig|inmiddels|now|he|hè|hé))+$"  # "hengelo gelderland he"
 )
-_NEAR = re.compile(r"\s(?:die |dat |het |de )?(?:bij|vlakbij|naast|near|in de buurt van)\s")
-_CLAUSES = re.compile(r"[,;:!?\n]+|\.\s")
+# "bij katwijk", "die bij katwijk": a town near the place, naming which of two places is meant.
+NEAR_A_TOWN = r"\s(?:die |dat |het |de )?(?:bij|vlakbij|naast|near|in de buurt van)\s"
+_NEAR = re.compile(NEAR_A_TOWN)
+CLAUSES = re.compile(r"[,;:!?\n]+|\.\s")
 # "hasselt in overijssel": the province after a town tells which of two places of that name (the
 # aliases of content/regions.yml are written "hasselt overijssel").
-_PROVINCES = (
+PROVINCES = (
     r"groningen|friesland|fryslan|drenthe|overijssel|flevoland|gelderland|"
     r"utrecht|noord holland|zuid holland|zeeland|noord brabant|brabant|limburg"
 )
-_IN_PROVINCE = re.compile(rf"\s+in\s+(?:de\s+)?(?:provincie\s+)?(?=(?:{_PROVINCES})$)")
-# What tells one place of a name from another: its province or a town near it ("valkenburg bij
-# katwijk, zuid-holland"); without it the name alone is read.
-_QUALIFIER = re.compile(
-    rf"(?:\s(?:die |dat |het |de )?(?:bij|vlakbij|naast|near|in de buurt van)\s.*$)|"
-    rf"(?:\s+(?:in\s+)?(?:de\s+)?(?:provincie\s+)?(?:{_PROVINCES})\b.*$)"
-)
+_IN_PROVINCE = re.compile(rf"\s+in\s+(?:de\s+)?(?:provincie\s+)?(?=(?:{PROVINCES})$)")
 # "mevrouw de Vries", "meneer Haren": a title before a name makes it a person, not the village.
 _TITLE = re.compile(r"^(?:mevrouw|mevr|meneer|mijnheer|mnr|dhr|de heer|mw|juffrouw|mr|mrs|ms|miss)\b")
-# "ik woon in Doetinchem": the visitor's own home, not "mijn moeder woont in ...".
-_LIVE_IN = re.compile(
-    r"^(?:oh |sorry |nee |no |wait |actually )*"
-    r"(?:(?:ik woon|wij wonen|we wonen|ik zit|i live|we live|i m living|i am living)\s+(?:in|bij|vlakbij|near)\s|"
-    r"(?:ik ben|wij zijn|we zijn|i|we|i ve|we ve|i have|we have)\s+(?:net\s+)?(?:verhuisd naar|moved to)\s)"
-)
 # Short forms in names: "nw vennep", "st michielsgestel"; and the two spellings of "aan de(n)".
 _LONG_FORMS = {"nw": "nieuw", "st": "sint"}
 _SHORT_FORMS = re.compile(r"\b(?:nw|st)\b")
@@ -71,7 +61,7 @@ _WORK = re.compile(r"\b(?:werk|werken|werkt|work|working|studeer|study|school|st
 _THEY_LIVE = re.compile(
     r"\b(?:kinderen|kleinkinderen|kind|kids|zoon|dochter|vader|moeder|pa|ma|papa|mama|opa|oma|ouders|zus|"
     r"zusje|broer|broertje|kleinzoon|kleindochter|kleinkind|schoonzoon|schoondochter|vriendin|buurvrouw|"
-    r"buurman|buren|neef|nicht|children|kids|son|daughter|father|mother|parents|sister|brother)\b"
+    r"buurman|buren|neef|nicht|children|son|daughter|father|mother|parents|sister|brother)\b"
     r"(?:\s+\S+){0,3}?\s+(?:woont|wonen|woonde|lives|live)\b"
 )
 # A longer answer counts by the name at its end only after one of these words ("... dan zeist").
@@ -149,8 +139,8 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
     neighbour = _told_by_a_neighbour(words, lookup)
     if neighbour is not None:
         return neighbour
-    correcting = bool(_CORRECTION.search(words))
-    clauses = _pieces(text) if correcting else [clause for clause in _CLAUSES.split(text) if clause.strip()]
+    correcting = bool(CORRECTION.search(words))
+    clauses = _pieces(text) if correcting else [clause for clause in CLAUSES.split(text) if clause.strip()]
     if len(clauses) > 1:  # "spijkenisse, mijn adres zeg ik liever niet": each part on its own first
         found = [(clause, place_answer(clause, path, places_path)) for clause in clauses]
         known = [answer for _, answer in found if answer.kind is not PlaceKind.UNKNOWN]
@@ -160,7 +150,7 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
             meant = [
                 (clause, answer)
                 for clause, answer in found
-                if answer.kind is not PlaceKind.UNKNOWN and not _NEGATED.search(normalize(clause))
+                if answer.kind is not PlaceKind.UNKNOWN and not NEGATED.search(normalize(clause))
             ]
             # not where they work: "nee ik woon in nijmegen, werk in arnhem"
             home = [answer for clause, answer in meant if not _WORK.search(normalize(clause))]
@@ -328,7 +318,7 @@ def _dutch_words() -> Optional[FrozenSet[str]]:
 # The words that start a correction, also inside a clause: "ik woon in amersfoort nee hilversum".
 _STARTS_A_CORRECTION = "nee|neen|sorry|sry|oeps|wacht|bedoel|bedoelde|eigenlijk|no|wait|oops|actually"
 _CORRECTION_START = re.compile(rf"\b(?:{_STARTS_A_CORRECTION})\b")
-_CORRECTION = re.compile(
+CORRECTION = re.compile(
     rf"\b(?:{_STARTS_A_CORRECTION}|toch|verkeerd|fout|mean|meant|wrong|"
     r"niet die|niet dat|niet de|niet het|niet in|not in|not the)\b"
 )
@@ -338,12 +328,12 @@ def _pieces(text: str) -> List[str]:
     """The parts of a message that corrects itself: its clauses, each cut again where a correction
     word starts ("ik woon in amersfoort nee hilversum" -> "ik woon in amersfoort", "hilversum")."""
     pieces: List[str] = []
-    for clause in _CLAUSES.split(text):
+    for clause in CLAUSES.split(text):
         pieces.extend(piece for piece in _CORRECTION_START.split(normalize(clause)) if piece.strip())
     return pieces
 
 
-_NEGATED = re.compile(r"\b(niet|geen|nie|not)\b")
+NEGATED = re.compile(r"\b(niet|geen|nie|not)\b")
 # Places whose name alone is also a common reply in a chat.
 _REPLIES = frozenset({"best", "echt"})
 
@@ -352,58 +342,3 @@ def is_a_reply(text: str) -> bool:
     """A place's name that is, typed alone, mostly a reply ("best", "echt?"): a town only where the
     place was asked for."""
     return normalize(text or "") in _REPLIES
-
-
-def corrected_place(text: str, current: Optional[str], earlier: Optional[str] = None) -> Optional[PlaceAnswer]:
-    """The town a visitor gives to correct an earlier one ("nee sorry, ik bedoel
-    Zwolle, Apeldoorn is waar mijn werk is"; "nee niet die in Twente, Hengelo bij Zelhem"), when it
-    is in another region than `current`; None when the message corrects nothing. A clause with a
-    negation names the place they do not mean. A province alone says which of two places of the
-    `earlier` answer's name is meant ("bergen", then "limburg bedoel ik he, niet bergen in
-    noord-holland"). A Belgian town after a Dutch region corrects it too (kind BELGIUM)."""
-    words = normalize(text or "")
-    # Only a town's name, or "ik woon in ...": where they live, said again. Not "best" alone: that is
-    # "fine", said while waiting, not the town Best.
-    said = (None if is_a_reply(words) else place_lookup(None, None).answers.get(words)) or (
-        place_answer(text) if _LIVE_IN.match(words) else None
-    )
-    if said is not None and _moves(said, current):
-        return said
-    for clause in _CLAUSES.split(text):
-        told = _told_apart(clause)
-        if told is not None and _moves(told, current):
-            return told  # "bergen in limburg, niet noord-holland": which Bergen, said while waiting
-    if not _CORRECTION.search(words):
-        return None
-    for clause in _CLAUSES.split(text):
-        if not clause.strip() or _NEGATED.search(normalize(clause)):
-            continue
-        answer = place_answer(clause)
-        if answer.kind is PlaceKind.PROVINCE and earlier:
-            answer = place_answer(f"{earlier} {answer.name}")
-        if _moves(answer, current):
-            return answer
-    return None
-
-
-def _told_apart(clause: str) -> Optional[PlaceAnswer]:
-    """The place in `clause` when its province or a town near it changes which place the name alone
-    would be ("valkenburg bij katwijk" is not Valkenburg aan de Geul): a visitor saying which of two
-    places they meant. None when the clause is denied or the qualifier changes nothing ("mijn zus
-    woont in utrecht bij amersfoort")."""
-    words = normalize(clause)
-    bare = _QUALIFIER.sub("", words).strip()
-    if not words or bare == words or _NEGATED.search(words):
-        return None
-    answer, alone = place_answer(clause), place_answer(bare)
-    if answer.kind is not PlaceKind.REGION or alone.kind is not PlaceKind.REGION:
-        return None
-    return answer if answer.region != alone.region else None
-
-
-def _moves(answer: PlaceAnswer, current: Optional[str]) -> bool:
-    """Whether `answer` puts the visitor somewhere else than the region `current`: another region, or
-    Belgium after a Dutch region ("nee wacht, ik woon in Antwerpen": 1712, not that region's queue)."""
-    if answer.kind is PlaceKind.BELGIUM:
-        return bool(current) and get_region(current or "") is not None
-    return answer.kind is PlaceKind.REGION and answer.region is not None and answer.region.id != current

@@ -35,7 +35,7 @@ from actions.sdk import (
     Tracker,
 )
 from actions.urgency import acknowledge, already_guided, answer_again
-from voordeur_content import personal_data, places, regions, triage
+from voordeur_content import personal_data, place_corrections, places, regions, triage
 
 DONT_KNOW = "?"  # region answer "weet ik niet", replaced by a question for the town
 REFUSED = "-"  # "nee", "dat zeg ik liever niet": answered kindly, never taken as a name or a town
@@ -89,7 +89,7 @@ class ValidateIntakeForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         text = answers.text_of(tracker)
         if tracker.get_slot("requested_slot") == "nickname" and (
-            names_a_place(text) or places.corrected_place(text, tracker.get_slot("region"))
+            names_a_place(text) or place_corrections.corrected_place(text, tracker.get_slot("region"))
         ):
             # A town typed where a name was asked, whatever the model read in it and whatever answered
             # it first: the visitor chose what to answer. extract_region takes the town, and the name
@@ -161,7 +161,7 @@ class ValidateIntakeForm(FormValidationAction):
             current = tracker.get_slot("region")
             told = None if current else place_told(tracker)
             if current and fresh_reply(tracker) and not answers.is_button_payload(text):
-                corrected = places.corrected_place(text, current, place_told(tracker, include_latest=False))
+                corrected = place_corrections.corrected_place(text, current, place_told(tracker, include_latest=False))
                 told = corrected.name if corrected else None  # the town: validate_region says where it goes
             if told:
                 return {"region": told}

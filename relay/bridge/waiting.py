@@ -28,7 +28,7 @@ from relay.domain.models import Conversation, Message, utcnow
 from relay.domain.states import QUEUED
 from relay.ops.presence import stale_seconds
 from relay.schedule import get_regions, get_schedule
-from voordeur_content import language, places, young
+from voordeur_content import language, place_corrections, places, young
 from voordeur_content import regions as region_data
 from voordeur_content.regions import Region
 
@@ -179,7 +179,7 @@ def _follow_corrected_town(session: Session, conversation: Conversation, text: s
     region's queue with their place in time (conversations.move_queue), if it is open now; one who
     lives in Belgium after all hears of 1712 and may keep waiting. The sentence that tells them, or
     None when the message corrects nothing."""
-    corrected = places.corrected_place(text, conversation.region)
+    corrected = place_corrections.corrected_place(text, conversation.region)
     if corrected is not None and corrected.kind is places.PlaceKind.BELGIUM:
         return texts.queue_kept_for_belgium()  # Belgium has its own line; the queue keeps them
     if corrected is None or corrected.region is None:

@@ -144,19 +144,20 @@ def queue_not_moved(region_name: str, current_name: str) -> str:
 
 
 # A town in Belgium typed after the bot's intake ended without a region.
+_BELGIAN_LINE = (
+    f"Woon je in België? Bel dan gratis {BELGIUM}, het Vlaamse hulpnummer voor geweld, misbruik en kindermishandeling."
+)
 BELGIUM_OUTSIDE_THE_QUEUE = (
-    f"Dank je. Woon je in België? Bel dan gratis {BELGIUM}, het Vlaamse hulpnummer voor geweld, misbruik en "
-    f"kindermishandeling. Ben je in direct gevaar? Bel {EMERGENCY}. Deze chat is voor Nederland: de medewerkers "
-    f"kennen de hulp in België niet, {BELGIUM} wel."
+    f"Dank je. {_BELGIAN_LINE} Ben je in direct gevaar? Bel {EMERGENCY}. Deze chat is voor Nederland: de "
+    f"medewerkers kennen de hulp in België niet, {BELGIUM} wel."
 )
 
 
 def queue_kept_for_belgium() -> str:
     """The visitor said while waiting that they live in Belgium after all."""
     return (
-        f"Dank je dat je het zegt. Woon je in België? Bel dan gratis {BELGIUM}, het Vlaamse hulpnummer voor "
-        "geweld, misbruik en kindermishandeling. Je mag ook hier blijven wachten: een medewerker kan je algemeen "
-        f"advies geven, maar kent de hulp in België niet. Ben je in direct gevaar? Bel {EMERGENCY}."
+        f"Dank je dat je het zegt. {_BELGIAN_LINE} Je mag ook hier blijven wachten: een medewerker kan je "
+        f"algemeen advies geven, maar kent de hulp in België niet. Ben je in direct gevaar? Bel {EMERGENCY}."
     )
 
 

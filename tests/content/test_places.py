@@ -10,7 +10,7 @@ import time
 import pytest
 import yaml
 
-from voordeur_content import place_names, places, regions
+from voordeur_content import place_corrections, place_names, places, regions
 from voordeur_content._files import normalize
 from voordeur_content.places import PlaceKind
 
@@ -556,5 +556,5 @@ def test_a_title_makes_a_name_a_person_not_a_village(text):
     ],
 )
 def test_a_town_said_again_corrects_the_region(text, current, corrected):
-    found = places.corrected_place(text, current)
+    found = place_corrections.corrected_place(text, current)
     assert (found.name if found else None) == corrected
