@@ -269,6 +269,11 @@ def _features_of(text: str) -> str:
     return _features(read, _findings(read, rules))
 
 
+def _signalled(found: List[Finding]) -> bool:
+    """Whether the rules found a signal (a denied phrase is no signal, only a word for the classifier)."""
+    return any(f.moment != DENIED for f in found)
+
+
 def _decide(
     chances: Dict[str, float],
     found: List[Finding],
@@ -297,9 +302,8 @@ def _by_the_classifier(
         category = likeliest if likeliest != "none" and chances[likeliest] >= settings["threshold"] else None
     if category is None:
         return NONE
-    signalled = any(f.moment != DENIED for f in found)
     short = words <= settings.get("short_words", 0)
-    if not signalled and short and chances[category] < settings.get("short_threshold", 0):
+    if not _signalled(found) and short and chances[category] < settings.get("short_threshold", 0):
         return NONE  # a short reply without a signal ("ik ben 13"): one word is no ground for an alert
     if category == "high" and chances.get("acute", 0.0) >= settings.get("acute_upgrade", 1.1):
         category = "acute"  # serious, and quite possibly happening now: the 112 alert, not only the offer
@@ -335,7 +339,7 @@ def assess(text: str, path: Optional[Path] = None) -> Assessment:
     rules = load_rules(path)
     read = _read(text, rules)
     found = _findings(read, rules)
-    if not any(f.moment != DENIED for f in found) and _only_a_place(text):
+    if not _signalled(found) and _only_a_place(text):
         return NONE  # "zoetermeer": the letters of a town name are no signal ("meer", "dood")
     model = _classifier()
     if model is None:

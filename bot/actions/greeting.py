@@ -73,6 +73,15 @@ class ActionAnswerBelgium(Action):
         return []
 
 
+# The answers of someone who lives in Belgium; after one of them the bot does not ask for a region.
+BELGIAN_ANSWERS = ("utter_faq_belgium", "utter_belgium_again")
+
+
+def answered_as_belgian(tracker: Tracker) -> bool:
+    """The visitor was answered as someone who lives in Belgium."""
+    return any(answers.response_of(event) in BELGIAN_ANSWERS for event in tracker.events)
+
+
 def names_belgium(text: str) -> bool:
     """Belgium, a part of it or a Belgian place ("sint-niklaas", "ik ben belg")."""
     return places.place_answer(text).kind is places.PlaceKind.BELGIUM or bool(
@@ -94,7 +103,7 @@ class ActionInformAfterTheIntake(Action):
     ) -> List[Dict[Text, Any]]:
         text = answers.text_of(tracker)
         if names_belgium(text):
-            told = any(answers.response_of(event) == "utter_faq_belgium" for event in tracker.events)
+            told = answered_as_belgian(tracker)  # the full answer came before: now briefly
             dispatcher.utter_message(response="utter_belgium_again" if told else "utter_faq_belgium")
         elif tracker.get_slot("nickname") in (None, SKIPPED) and answers.is_first_name(text):
             # "Dewi" after the intake let the name go (an alert, a story): the name, thanked for.

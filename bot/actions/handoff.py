@@ -5,18 +5,13 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from actions import answers, payloads, schedule
+from actions.greeting import BELGIAN_ANSWERS, answered_as_belgian
 from actions.intake import region_name
 from actions.intake_history import WAYS_FORWARD
 from actions.payloads import SKIPPED
 from actions.sdk import Action, CollectingDispatcher, DomainDict, SlotSet, Tracker
 
 REQUEST_HUMAN_BELGIUM = "utter_request_human_belgium"
-BELGIAN_ANSWERS = ("utter_faq_belgium", "utter_belgium_again")
-
-
-def _in_belgium(tracker: Tracker) -> bool:
-    """The visitor was answered as someone who lives in Belgium."""
-    return any(answers.response_of(event) in BELGIAN_ANSWERS for event in tracker.events)
 
 
 class ActionRequestHuman(Action):
@@ -30,7 +25,7 @@ class ActionRequestHuman(Action):
     ) -> List[Dict[Text, Any]]:
         events = [SlotSet("handoff_requested", True)]
         region = tracker.get_slot("region")
-        if region == SKIPPED and _in_belgium(tracker):
+        if region == SKIPPED and answered_as_belgian(tracker):
             # Not asked for a region again (their Belgian town would answer it with 1712 once more):
             # told where a person is, and that a Dutch place typed later reaches a queue here.
             dispatcher.utter_message(response=REQUEST_HUMAN_BELGIUM)
