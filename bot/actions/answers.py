@@ -197,6 +197,24 @@ def refuses(intent: str, text: str) -> bool:
     return intent == "deny" and len(words.split()) <= 4 and not is_first_name(text) and not _names_a_place(text)
 
 
+_ABOUT_THE_NAME = re.compile(r"\b(?:naam|bijnaam|name|nickname)\b")
+
+
+def refuses_the_name(intent: str, text: str) -> bool:
+    """A refusal that says it is about the name ("nee geen naam", "mijn naam zeg ik niet"), whatever
+    question it answers: the visitor declines the name, not the region."""
+    return (
+        refuses(intent, text)
+        and bool(_ABOUT_THE_NAME.search(normalize(text)))
+        or bool(
+            re.fullmatch(
+                r"(?:nee )?(?:geen (?:bij)?naam|(?:mijn )?(?:bij)?naam (?:zeg|geef) ik (?:liever )?niet)",
+                normalize(text),
+            )
+        )
+    )
+
+
 def _names_a_place(text: str) -> bool:
     from voordeur_content import places
 

@@ -39,6 +39,7 @@ from voordeur_content import personal_data, place_corrections, places, regions, 
 
 DONT_KNOW = "?"  # region answer "weet ik niet", replaced by a question for the town
 REFUSED = "-"  # "nee", "dat zeg ik liever niet": answered kindly, never taken as a name or a town
+NAME_REFUSED = "-naam"  # "nee geen naam" where the region was asked: the name is declined, not the region
 GIVEN_UP = "~"  # asked twice without an answer: the slot is skipped (the region with a way forward)
 MAX_NICKNAME_WORDS = 3
 MAX_NICKNAME_CHARS = 30
@@ -176,6 +177,8 @@ class ValidateIntakeForm(FormValidationAction):
         text = answers.text_of(tracker)
         if not answers.is_button_payload(text) and places.place_answer(text).kind is not places.PlaceKind.UNKNOWN:
             return {"region": text}  # a place answers, whatever intent the model saw ("kortenhoef" as skip)
+        if answers.refuses_the_name(answers.intent_of(tracker), text):
+            return {"region": NAME_REFUSED}
         if answers.refuses(answers.intent_of(tracker), text):
             return {"region": REFUSED}
         if answers.dont_know(answers.intent_of(tracker), text) or _skipped(tracker):
@@ -207,6 +210,10 @@ class ValidateIntakeForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         """The region this answer gives, or None and what to say before the question comes again
         (nothing that leads to a new question when it will not come again: `let_go`)."""
+        if value == NAME_REFUSED:
+            # An answer to the name question, late: no name then, and the region is not refused.
+            dispatcher.utter_message(response="utter_nickname_not_needed")
+            return {"region": None, "nickname": tracker.get_slot("nickname") or SKIPPED}
         if value in (DONT_KNOW, REFUSED, GIVEN_UP):
             if value == REFUSED:
                 if not let_go:

@@ -168,6 +168,17 @@ def test_refusing_the_region_once_is_answered_kindly_then_let_go(dispatcher, dom
     assert texts(second) == ["utter_region_way_forward"]
 
 
+@pytest.mark.parametrize("text", ["nee geen naam", "geen naam", "mijn naam zeg ik niet"])
+def test_declining_the_name_where_the_region_is_asked_declines_the_name_not_the_region(text, dispatcher, domain):
+    events = validate(region_tracker(text, 1, intent="deny"), dispatcher, domain)
+    assert slot("nickname", "skipped") in events and slot("region", None) in events
+    assert texts(dispatcher) == ["utter_nickname_not_needed"]
+    second = CollectingDispatcherFactory()
+    events = validate(region_tracker(text, 2, intent="deny"), second, domain)
+    # Asked twice: the way forward that still welcomes a town, not "ik vraag er niet meer naar".
+    assert texts(second) == ["utter_nickname_not_needed", "utter_region_way_forward_open"]
+
+
 @pytest.mark.parametrize("way_forward", ["utter_region_way_forward", "utter_region_way_forward_open"])
 def test_the_region_is_asked_again_after_the_way_forward_when_the_visitor_asks_for_a_person(
     dispatcher, domain, way_forward
