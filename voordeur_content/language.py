@@ -54,6 +54,13 @@ def writes_dutch(text: str) -> bool:
     return dutch >= 2 and english == 0
 
 
+def answers_in_english(text: str, visitor_language: str | None = None) -> bool:
+    """Whether words written for this visitor go in English: the message is English, or the visitor
+    chose English before (the intake's language, "en") and this message is not plainly Dutch ("ok",
+    "help", a town)."""
+    return writes_english(text) or (visitor_language == "en" and not writes_dutch(text))
+
+
 _ASKS_FOR_ENGLISH = re.compile(r"\b(?:engels|engelstalig|english|inglés|anglais)\b", re.IGNORECASE)
 
 

@@ -24,7 +24,7 @@ from relay.db import get_db
 from relay.domain import conversations, figures
 from relay.domain.models import Conversation
 from relay.domain.states import QUEUED
-from voordeur_content import triage
+from voordeur_content import language, triage
 from voordeur_content.triage import Assessment
 
 log = logging.getLogger(__name__)
@@ -58,20 +58,30 @@ def record(session: Session, conversation: Conversation, assessment: Assessment)
     return True
 
 
-def grade(conversation_id: str, assessment: Assessment) -> str | None:
-    """Record ``assessment`` for a conversation (its own unit of work); the category to show the
-    visitor, or None when it adds nothing. Most messages carry no signal and touch no row."""
-    if not assessment:
+def grade(conversation_id: str, assessment: Assessment, text: str) -> dict | None:
+    """Record ``assessment`` of the visitor's message ``text`` for a conversation (its own unit of
+    work); the alert frame to show the visitor, in their language, or None when it adds nothing.
+    Most messages carry no signal and touch no row."""
+    if not assessment or assessment.category is None:
         return None
     with get_db().transaction() as session:
         conversation = conversations.lock_conversation(session, conversation_id)
-        raised = conversation is not None and record(session, conversation, assessment)
-    return assessment.category if raised else None
+        if conversation is None or not record(session, conversation, assessment):
+            return None
+        english = language.answers_in_english(text, visitor_language(conversation))
+    return triage.alert_frame(assessment.category, english=english)
+
+
+def visitor_language(conversation: Conversation) -> str | None:
+    """The language the bot's intake found ("en"), stored with the handoff; None before it."""
+    return (conversation.intake or {}).get("language")
 
 
 def visitor_alert(conversation: Conversation) -> dict | None:
     """The alert a returning visitor sees again (the widget keeps it visible), or None."""
-    return triage.alert_frame(conversation.risk) if conversation.risk else None
+    if not conversation.risk:
+        return None
+    return triage.alert_frame(conversation.risk, english=visitor_language(conversation) == "en")
 
 
 class ModelOpinions:

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from relay.bridge.rasa import get_rasa
+from relay.bridge.triage import visitor_language
 from relay.db import get_db
 from relay.domain import backup, conversations, message_store, queues, texts
 from relay.domain.models import Conversation, Message, utcnow
@@ -89,7 +90,8 @@ def reply(
         if moved:
             said.append(moved)
         place = queues.position(session, conversation)
-        english = language.writes_english(text)  # the relay's own words, in the visitor's language
+        # The relay's own words, in the visitor's language (the intake's, when this message does not tell).
+        english = language.answers_in_english(text, visitor_language(conversation))
         if alerted:
             said.append(texts.WAITING_MOVED_UP_EN if english else texts.WAITING_MOVED_UP)
         if answer and _bot_said(session, conversation_id, Message.text == answer):

@@ -243,9 +243,10 @@ def visitor_message(visitor: VisitorSocket, frame: dict) -> Iterator[dict]:
         yield message_store.message_frame(reminder)
     # Triage first, in every state: the alert must never wait for Rasa.
     rules_view = triage_rules.assess(text)
-    category = triage.grade(conversation_id, rules_view)
-    if category is not None:
-        yield triage_rules.alert_frame(category, english=language.writes_english(text))
+    alert = triage.grade(conversation_id, rules_view, text)
+    category = alert["category"] if alert else None
+    if alert is not None:
+        yield alert
         metrics.ALERT_SECONDS.observe(time.monotonic() - received)  # resumed once the frame was sent
     if state == BOT:
         yield from run_bot_turn(visitor, payload or text)
@@ -323,10 +324,10 @@ def ask_model_opinion(
 
     def raised(assessment: triage_rules.Assessment) -> str | None:  # on a worker, even if the visitor left
         with app.app_context():
-            category = triage.grade(conversation_id, assessment)
-        if category is not None:
-            inbox.deliver(MODEL_ALERT, {"event": MODEL_ALERT, "conversation": conversation_id, "category": category})
-        return category
+            alert = triage.grade(conversation_id, assessment, text)
+        if alert is not None:
+            inbox.deliver(MODEL_ALERT, {"event": MODEL_ALERT, "conversation": conversation_id, "alert": alert})
+        return alert["category"] if alert else None
 
     def answer(parse: dict | None, raised_now: str | None) -> None:
         with app.app_context():
@@ -401,7 +402,7 @@ def visitor_event_frames(visitor: VisitorSocket, channel: str, event: dict) -> I
     """Translate a broker event into what this visitor should see."""
     kind = event.get("event")
     if kind == MODEL_ALERT and event.get("conversation") == visitor.conversation_id:
-        yield triage_rules.alert_frame(event["category"])  # recorded and told already, by the opinion
+        yield event["alert"]  # recorded already, and in the visitor's language, by the opinion
         return
     if kind == "queue_changed":
         if visitor.queue_region == event.get("region"):

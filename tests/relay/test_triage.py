@@ -13,9 +13,9 @@ from relay.db import get_db
 from relay.domain.models import Conversation
 from relay.sockets.visitor import handle_visitor_frame
 from tests.support.clients import of_type
-from tests.support.drivers import bot_says
+from tests.support.drivers import bot_says, handoff
 from voordeur_content import triage_classifier
-from voordeur_content.triage import Assessment
+from voordeur_content.triage import Assessment, alert_text
 
 
 @pytest.fixture
@@ -116,6 +116,25 @@ def test_a_returning_visitor_sees_the_alert_again(app, visitor_factory, rasa):
     again = visitor_factory().hello(token)
     alerts = of_type(again, "alert")
     assert len(alerts) == 1 and alerts[0]["category"] == "suicide"
+
+
+def test_a_visitor_who_chose_english_gets_the_alert_in_english_also_for_a_short_message_and_on_return(
+    visitor_factory, rasa
+):
+    """The intake found English (stored with the handoff): "help he is choking me" in the queue has no
+    English function word it counts, but the alert and the acknowledgement speak English, and so does the alert that
+    comes back after the tab was closed."""
+    visitor = visitor_factory()
+    token = visitor.hello()[0]["token"]
+    english = handoff()
+    english["intake"] = {**english["intake"], "language": "en"}
+    rasa.answers["I want to talk to someone"] = bot_says("You are in the queue.", signals=[english])
+    visitor.say("I want to talk to someone", client_id="q")
+    frames = visitor.say("help he is choking me", client_id="k")
+    alerts = of_type(frames, "alert")
+    assert [(a["category"], a["text"]) for a in alerts] == [("acute", alert_text("acute", english=True))]
+    again = of_type(visitor_factory().hello(token), "alert")
+    assert len(again) == 1 and again[0]["text"] == alerts[0]["text"]
 
 
 def test_a_backlog_is_bounded_and_a_failing_opinion_is_survived(app, caplog, triage_unsure):
