@@ -177,7 +177,10 @@ def _findings_in(
                 continue
             if any(w in rules.animals for w in sentence[match.end() :].split()[:2]):
                 continue  # "hij schopt zijn hond": an animal, not a person
-            conditional = bool(rules.conditionals.search(before)) and not signal.conditional_counts
+            conditional = not signal.conditional_counts and (
+                bool(rules.conditionals.search(before))
+                or (sentence_moment != "now" and bool(rules.habits.search(sentence[match.end() :])))
+            )
             reported = bool(rules.reported.search(before))
             context = None if signal.now_in_sentence_only and message_moment == "now" else message_moment
             moment = _moment(tense, sentence_moment, context, conditional or reported)

@@ -36,6 +36,7 @@ class Rules:
     moments: Tuple[Tuple[str, Pattern[str]], ...]
     negations: FrozenSet[str]
     conditionals: Pattern[str]
+    habits: Pattern[str]
     reported: Pattern[str]
     animals: FrozenSet[str]
     questions: Pattern[str]
@@ -136,6 +137,7 @@ def _build(data: Dict[str, Any]) -> Rules:
         moments=tuple((m, _alternation(moments.get(m) or [], groups)) for m in ("now", "recent", "past")),
         negations=frozenset(normalize(str(w)) for w in data.get("negations") or []),
         conditionals=_alternation(data.get("conditionals") or [], groups),
+        habits=_alternation(data.get("habits") or [], groups),
         reported=_alternation(data.get("reported") or [], groups),
         animals=frozenset(normalize(str(w)) for w in data.get("animals") or []),
         questions=_alternation(data.get("questions") or [], groups),

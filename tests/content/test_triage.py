@@ -27,6 +27,13 @@ from voordeur_content import triage
         ("Ik woon al tien jaar met hem. Hij drinkt veel. Gisteren kneep hij mijn keel dicht.", "high", "strangulation"),
         ("hij zei dat hij me vermoordt als ik wegga", "high", "threat_to_kill"),
         ("ik wordt bedreigt door mn ex", "high", "threat_to_kill"),
+        # Round 14: a weapon taken up again and again is serious, not danger now ("als hij boos is").
+        ("mijn vader pakt een mes als hij boos is", "high", "weapon"),
+        ("hij heeft me een keer met een hamer geslagen", "high", "weapon"),
+        ("hij drukt vaak zijn arm om mijn nek, voor de grap zegt hij", "high", "strangulation"),
+        ("she grabbed my throat last week", "high", "strangulation"),
+        ("my stepdad hits me when mum is at work", "high", "child_unsafe"),
+        ("STIK hij knijpt me", "acute", "strangulation"),
     ],
 )
 def test_danger_in_the_visitors_own_words(text, category, reason):
