@@ -14,12 +14,19 @@ the training texts, their grades, what prepares them (the rules file, the code, 
 settings and scikit-learn's version: a process whose examples, rules and library are the same loads
 them in a fraction of a second, and any change to what the classifier would learn from makes a new
 key, so it trains again.
+
+A change while the process runs (an editor saves an example file or the rules) is trained on a
+thread of its own: until it is done, messages are graded by the classifier as it was, so that no
+visitor's message waits the 15-20 s of a training. Only the first classifier of a process is
+trained (or loaded) while the caller waits: `triage.warm_up` does that at start.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import math
+import sys
 import threading
 from collections import Counter
 from pathlib import Path
@@ -31,8 +38,11 @@ from voordeur_content._files import CONTENT_DIR, content_file
 EXAMPLES_DIR = CONTENT_DIR / "triage_examples"  # the repository's; readers ask content_file()
 GRADES = ("acute", "suicide", "high", "none")
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
-_cache: Dict[str, Tuple[Tuple[Tuple[str, float], ...], Any]] = {}
+Stamp = Tuple[Tuple[Tuple[str, float], ...], str]  # the example files' names and times, the preparation
+_cache: Dict[str, Tuple[Stamp, Any]] = {}
+_training: Dict[str, Stamp] = {}  # folder -> the stamp being trained on a thread of its own now
 
 
 def read_examples(folder: Optional[Path] = None) -> List[Dict[str, Any]]:
@@ -165,23 +175,61 @@ def trained_or_cached(
 def classifier(
     featurize: Callable[[str], str], folder: Optional[Path] = None, preparation: str = ""
 ) -> Optional[Classifier]:
-    """The classifier for the current example files, or None without scikit-learn or examples."""
+    """The classifier for the current example files and rules, or None without scikit-learn or
+    examples. After a change the one before answers until the new one is trained (see above)."""
     folder = folder or content_file("triage_examples")
-    stamp = tuple((p.name, p.stat().st_mtime) for p in sorted(folder.glob("*.jsonl")))
+    stamp: Stamp = (tuple((p.name, p.stat().st_mtime) for p in sorted(folder.glob("*.jsonl"))), preparation)
     key = str(folder)
     cached = _cache.get(key)
     if cached is not None and cached[0] == stamp:
         return cached[1]
-    with _lock:  # one training at a time; the others wait for its result
+    if cached is not None and cached[1] is not None:
+        _train_beside(key, stamp, folder, featurize, preparation)
+        return cached[1]
+    with _lock:  # the first one: the caller waits, and so do the others, for its result
         cached = _cache.get(key)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-        try:
-            import sklearn  # noqa: F401  (imported only to learn whether it is installed)
-        except ImportError:
-            model = None
-        else:
-            examples = read_examples(folder)
-            model = trained_or_cached(examples, featurize, preparation) if examples else None
+        model = _train(folder, featurize, preparation)
         _cache[key] = (stamp, model)
         return model
+
+
+def _train(folder: Path, featurize: Callable[[str], str], preparation: str) -> Optional[Classifier]:
+    try:
+        import sklearn  # noqa: F401  (imported only to learn whether it is installed)
+    except ImportError:
+        return None
+    examples = read_examples(folder)
+    return trained_or_cached(examples, featurize, preparation) if examples else None
+
+
+def _train_beside(key: str, stamp: Stamp, folder: Path, featurize: Callable[[str], str], preparation: str) -> None:
+    """Train for ``stamp`` on a thread of its own, once; the cache gets the result when it is done.
+    A file that cannot be read keeps the classifier as it was, with the error in the log."""
+    with _lock:
+        if _training.get(key) == stamp:
+            return
+        _training[key] = stamp
+
+    def run() -> None:  # no lock here: under gevent this is another OS thread (dict updates are atomic)
+        try:
+            model = _train(folder, featurize, preparation)
+        except Exception:
+            log.exception("the triage examples or rules changed but cannot be learnt; the classifier stays as it was")
+            return
+        if _training.get(key) == stamp:
+            _cache[key] = (stamp, model)
+            _training.pop(key, None)
+
+    _start_os_thread(run)
+
+
+def _start_os_thread(run: Callable[[], None]) -> None:
+    """A real thread also in a relay patched by gevent, where threading.Thread would be a greenlet
+    that holds the only OS thread, and every socket with it, for the whole training."""
+    monkey = sys.modules.get("gevent.monkey")
+    if monkey is not None and monkey.is_module_patched("threading"):
+        monkey.get_original("_thread", "start_new_thread")(run, ())
+    else:
+        threading.Thread(target=run, name="triage-training", daemon=True).start()

@@ -255,6 +255,36 @@ def test_a_process_loads_the_trained_classifier_from_the_disk_and_trains_again_w
     assert len(list((tmp_path / "cache").glob(f"{triage_cache.PREFIX}*.npz"))) == 2
 
 
+def test_a_changed_example_file_is_learnt_beside_while_the_classifier_as_it_was_answers(
+    tmp_path, counted_fits, monkeypatch
+):
+    """An editor's save must not make a visitor's message wait for a training of 15-20 s."""
+    import os
+    import threading
+    import time
+
+    from voordeur_content import triage_classifier
+
+    examples = tmp_path / "examples"
+    first = triage_classifier.classifier(triage._features_of, examples)
+    assert first is not None and len(counted_fits) == 1
+    release = threading.Event()
+    real_train = triage_classifier._train
+    monkeypatch.setattr(triage_classifier, "_train", lambda *a: release.wait(10) and real_train(*a))
+    _write_examples(examples, SMALL_EXAMPLES + [("mijn vader schopt me nu", "acute")])
+    os.utime(examples / "examples.jsonl", (1, 10**9))
+    started = time.monotonic()
+    assert triage_classifier.classifier(triage._features_of, examples) is first  # at once, as it was
+    assert triage_classifier.classifier(triage._features_of, examples) is first  # one training, not two
+    assert time.monotonic() - started < 5
+    release.set()
+    deadline = time.monotonic() + 30
+    while triage_classifier.classifier(triage._features_of, examples) is first and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert triage_classifier.classifier(triage._features_of, examples) is not first
+    assert len(counted_fits) == 2
+
+
 def test_a_damaged_or_unwritable_cache_only_costs_the_training(tmp_path, monkeypatch):
     from voordeur_content import triage_cache, triage_classifier
 
