@@ -146,6 +146,8 @@ def _denied(sentence: str, start: int, end: int, phrase_words: FrozenSet[str], r
     before = sentence[:start].split()[-2:]
     inside = sentence[start:end].split()
     after = [] if phrase_words & rules.negations else sentence[end:].split()[:2]
+    if after and after[0] in rules.new_clause:  # "gewurgd, sindsdien niet meer": it happened
+        after = []
     return any(w in rules.negations and w not in phrase_words for w in before + inside + after)
 
 
@@ -289,7 +291,9 @@ def _decide(
     classifier makes of the rest of the message ("... nu is hij rustig")."""
     decided = _by_the_classifier(chances, found, settings, words)
     if decided.category is None:
-        kept = next((f for f in found if f.signal in never_silenced and f.category is not None), None)
+        kept = next(
+            (f for f in found if f.signal in never_silenced and f.category is not None and f.moment != "past"), None
+        )
         if kept is not None:
             return Assessment("high", kept.signal)
     return decided

@@ -35,6 +35,7 @@ class Rules:
     signals: Tuple[Signal, ...]
     moments: Tuple[Tuple[str, Pattern[str]], ...]
     negations: FrozenSet[str]
+    new_clause: FrozenSet[str]
     conditionals: Pattern[str]
     habits: Pattern[str]
     reported: Pattern[str]
@@ -136,6 +137,7 @@ def _build(data: Dict[str, Any]) -> Rules:
         signals=tuple(signals),
         moments=tuple((m, _alternation(moments.get(m) or [], groups)) for m in ("now", "recent", "past")),
         negations=frozenset(normalize(str(w)) for w in data.get("negations") or []),
+        new_clause=frozenset(normalize(str(w)) for w in data.get("new_clause") or []),
         conditionals=_alternation(data.get("conditionals") or [], groups),
         habits=_alternation(data.get("habits") or [], groups),
         reported=_alternation(data.get("reported") or [], groups),
