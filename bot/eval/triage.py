@@ -141,7 +141,10 @@ def main(argv=None) -> int:
     for path in args.batches:
         items = read_batch(path)
         leaked = set(learnt_from(items))
-        if len(leaked) > len(items) // 10:
+        # Writers who never met, given the same brief, write the same short lines ("hallo", "ze drukt
+        # een kussen op mijn gezicht"); with 19 batches among the examples a fresh batch of 540 has
+        # 30-60 of them. A fifth or more means the set was learnt from, not written fresh.
+        if len(leaked) > len(items) // 5:
             print(f"{path.name}: {len(leaked)} messages are also training examples; it is no held-out set")
             return 2
         if leaked:  # writers who never met wrote the same "hallo" or the brief's own example
