@@ -9,7 +9,16 @@ from typing import Optional
 
 from voordeur_content._files import normalize
 from voordeur_content.place_names import PlaceAnswer, PlaceKind, place_lookup
-from voordeur_content.places import CLAUSES, CORRECTION, NEAR_A_TOWN, NEGATED, PROVINCES, is_a_reply, place_answer
+from voordeur_content.places import (
+    CLAUSES,
+    CORRECTION,
+    NEAR_A_TOWN,
+    NEGATED,
+    PROVINCES,
+    is_a_reply,
+    place_answer,
+    where_they_live,
+)
 from voordeur_content.regions import get_region
 
 # "ik woon in Doetinchem": the visitor's own home, not "mijn moeder woont in ...".
@@ -18,13 +27,19 @@ _LIVE_IN = re.compile(
     r"(?:(?:ik woon|wij wonen|we wonen|ik zit|i live|we live|i m living|i am living)\s+(?:in|bij|vlakbij|near)\s|"
     r"(?:ik ben|wij zijn|we zijn|i|we|i ve|we ve|i have|we have)\s+(?:net\s+)?(?:verhuisd naar|moved to)\s)"
 )
+# Said against the place before: "maar mijn nichtje woont in emmen", "het gaat om mijn zus in roermond",
+# "zij woont in den bosch". Not "mijn moeder woont in doetinchem" said in passing.
+_ABOUT_THEM = re.compile(
+    r"^(?:maar|but)\b|\b(?:gaat|ging) (?:het )?(?:om|over)\b|^(?:en |maar )?(?:zij|ze) (?:woont|wonen)\b"
+)
 # What tells one place of a name from another: its province or a town near it ("valkenburg bij
 # katwijk, zuid-holland"); without it the name alone is read.
 _QUALIFIER = re.compile(rf"(?:{NEAR_A_TOWN}.*$)|(?:\s+(?:in\s+)?(?:de\s+)?(?:provincie\s+)?(?:{PROVINCES})\b.*$)")
 
 
 def corrected_place(text: str, current: Optional[str], earlier: Optional[str] = None) -> Optional[PlaceAnswer]:
-    """The town a visitor gives to correct an earlier one ("nee sorry, ik bedoel
+    """The town a visitor gives to correct an earlier one, or where the people it is about live
+    ("maar mijn nichtje woont in emmen", after "ik woon in groningen") ("nee sorry, ik bedoel
     Zwolle, Apeldoorn is waar mijn werk is"; "nee niet die in Twente, Hengelo bij Zelhem"), when it
     is in another region than `current`; None when the message corrects nothing. A clause with a
     negation names the place they do not mean. A province alone says which of two places of the
@@ -38,6 +53,9 @@ def corrected_place(text: str, current: Optional[str], earlier: Optional[str] = 
     )
     if said is not None and _moves(said, current):
         return said
+    theirs = where_they_live(text) if _ABOUT_THEM.search(words) else None
+    if theirs is not None and _moves(theirs, current):
+        return theirs  # "maar mijn nichtje woont in emmen": where it happens, not where they live
     for clause in CLAUSES.split(text):
         told = _told_apart(clause)
         if told is not None and _moves(told, current):

@@ -46,6 +46,11 @@ PROVINCES = (
 _IN_PROVINCE = re.compile(rf"\s+in\s+(?:de\s+)?(?:provincie\s+)?(?=(?:{PROVINCES})$)")
 # "mevrouw de Vries", "meneer Haren": a title before a name makes it a person, not the village.
 _TITLE = re.compile(r"^(?:mevrouw|mevr|meneer|mijnheer|mnr|dhr|de heer|mw|juffrouw|mr|mrs|ms|miss)\b")
+# ... also inside a sentence: "ik ben mevrouw de Vries, 79 jaar" names a person, not Vries in Drenthe.
+_TITLED_NAME = re.compile(
+    r"\b(?:mevrouw|mevr|meneer|mijnheer|mnr|dhr|de heer|mw|juffrouw|mrs|mr|ms)\s+"
+    r"(?:(?:van|de|der|den|ter|ten|te|het|t|in)\s+){0,3}\S+"
+)
 # Short forms in names: "nw vennep", "st michielsgestel"; and the two spellings of "aan de(n)".
 _LONG_FORMS = {"nw": "nieuw", "st": "sint"}
 _SHORT_FORMS = re.compile(r"\b(?:nw|st)\b")
@@ -58,11 +63,19 @@ _WORK = re.compile(r"\b(?:werk|werken|werkt|work|working|studeer|study|school|st
 # "ik woon zelf in Zwolle maar de kinderen wonen in Emmen": the region is asked as "waar woon je, of
 # waar speelt het?", and Veilig Thuis of the place where the people it is about live is the one to
 # help them. Their home wins over the visitor's own when both are named.
-_THEY_LIVE = re.compile(
+_THEM = (
     r"\b(?:kinderen|kleinkinderen|kind|kids|zoon|dochter|vader|moeder|pa|ma|papa|mama|opa|oma|ouders|zus|"
     r"zusje|broer|broertje|kleinzoon|kleindochter|kleinkind|schoonzoon|schoondochter|vriendin|buurvrouw|"
-    r"buurman|buren|neef|nicht|children|son|daughter|father|mother|parents|sister|brother)\b"
-    r"(?:\s+\S+){0,3}?\s+(?:woont|wonen|woonde|lives|live)\b"
+    r"buurman|buren|neef|neefje|nicht|nichtje|tante|oom|schoonmoeder|schoonvader|children|son|daughter|"
+    r"father|mother|parents|sister|brother)\b"
+)
+_THEY_LIVE = re.compile(
+    rf"{_THEM}(?:\s+\S+){{0,3}}?\s+(?:woont|wonen|woonde|lives|live)\b"
+    # said without the verb: "ik woon in amsterdam maar mijn ouders in zwolle", "het gaat om mijn zus
+    # en haar kinderen in roermond"
+    rf"|{_THEM}(?:\s+\S+){{0,4}}?\s+(?:in|uit)\b"
+    # the one it is about, said as "zij": "zij woont in den bosch met haar vriend"
+    r"|^(?:en |maar )?(?:zij|ze)\s+(?:woont|wonen|woonde)\b"
 )
 # A longer answer counts by the name at its end only after one of these words ("... dan zeist").
 _LONGEST_ANSWER = 14
@@ -134,6 +147,9 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
     words = normalize(text or "")
     if not words or _TITLE.match(words):
         return UNKNOWN_PLACE
+    words = _TITLED_NAME.sub(" ", words).strip()
+    if not words:
+        return UNKNOWN_PLACE
     if _BELGIAN_SIDE.search(words):
         return PlaceAnswer(PlaceKind.BELGIUM, name="België")
     neighbour = _told_by_a_neighbour(words, lookup)
@@ -173,6 +189,20 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
     if answer.kind is PlaceKind.BELGIUM and _NOT_BELGIUM.search(words):
         return UNKNOWN_PLACE
     return answer
+
+
+def where_they_live(text: str) -> Optional[PlaceAnswer]:
+    """The Dutch place where the people a message is about live ("maar mijn nichtje woont in emmen",
+    "zij woont in den bosch"), when a part of it says so; None otherwise. Veilig Thuis of that place
+    is the one to help them, also when the visitor lives elsewhere."""
+    for clause in CLAUSES.split(text or ""):
+        words = normalize(clause)
+        if not words or NEGATED.search(words) or not _THEY_LIVE.search(words):
+            continue
+        answer = place_answer(clause)
+        if answer.kind is PlaceKind.REGION:
+            return answer
+    return None
 
 
 def _told_by_a_neighbour(words: str, lookup: Lookup) -> Optional[PlaceAnswer]:
@@ -281,7 +311,7 @@ def _name_after_preposition(words: str, lookup: Lookup) -> Optional[PlaceAnswer]
                 # "ik werk in amsterdam maar ik woon in almere": where they live comes first; where
                 # the people it is about live before that ("... maar mijn vader woont in lichtenvoorde")
                 before = " ".join(words[: match.start()].split()[-6:])
-                theirs = not _THEY_LIVE.search(before)
+                theirs = not _THEY_LIVE.search(f"{before} {match.group().strip()}")  # "mijn ouders in"
                 elsewhere = not _HOME.search(" ".join(before.split()[-5:]))
                 found.append((theirs, elsewhere, KIND_RANK[lookup.answers[name].kind], -len(name), match.start(), name))
                 break

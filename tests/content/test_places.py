@@ -488,6 +488,8 @@ def test_belgium_denied_is_no_answer_of_belgium():
         ("ik woon zelf in Zwolle maar de kinderen wonen in Emmen, in Angelslo", "drenthe"),
         ("ik woon in Deventer maar mijn vader woont in Lichtenvoorde", "noord-oost-gelderland"),
         ("ik woon in kampen, de kinderen wonen bij hun moeder in nagele", "flevoland"),
+        ("ik woon in amsterdam maar mijn ouders in zwolle", "ijsselland"),  # set 24, said without "wonen"
+        ("ik woon in maastricht maar het gaat om mijn zus en haar kinderen in roermond", "noord-en-midden-limburg"),
         # Set 22: "Baarle" is Baarle-Nassau, not Baarlo with a typo.
         ("ik woon in baarle", "west-brabant"),
         # Set 23: a letter typed three times; a city that is also a province, in a longer sentence.
@@ -519,7 +521,10 @@ def test_city_districts_and_chat_spellings_of_cities(text, region):
     assert region_id(text) == region
 
 
-@pytest.mark.parametrize("text", ["mevrouw de Vries", "meneer Haren", "dhr. Ede"])
+@pytest.mark.parametrize(
+    "text",
+    ["mevrouw de Vries", "meneer Haren", "dhr. Ede", "Ik ben mevrouw de Vries, 79 jaar.", "hallo met meneer van Ede"],
+)
 def test_a_title_makes_a_name_a_person_not_a_village(text):
     assert places.place_answer(text).kind is PlaceKind.UNKNOWN
 
@@ -530,6 +535,12 @@ def test_a_title_makes_a_name_a_person_not_a_village(text):
         ("doetinchem", "drenthe", "Doetinchem"),  # only a town, typed again while the chat waits elsewhere
         ("ik woon in doetinchem", "drenthe", "Doetinchem"),
         ("mijn moeder woont in doetinchem", "drenthe", None),  # someone else's town corrects nothing
+        # Set 24: where the people it is about live, said against the visitor's own town, moves the chat
+        # to the region that helps them ("ik woon zelf in groningen", then ...).
+        ("maar mijn nichtje van 10 woont in emmen bij haar vader", "groningen", "Emmen"),
+        ("maar het gaat om mijn zus en haar kinderen in Roermond", "zuid-limburg", "Roermond"),
+        ("Zij woont in Den Bosch met haar vriend", "utrecht", "'s-Hertogenbosch"),
+        ("maar mijn zus woont niet in zwolle", "groningen", None),
         ("zwolle", "ijsselland", None),  # the same region: nothing to correct
         # Set 13: a correction that gives a city's own name, and one in English.
         ("wacht nee ben verhuisd, grunn", "drenthe", "Groningen"),
