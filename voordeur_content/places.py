@@ -331,7 +331,12 @@ def _name_with_a_typo(words: str, lookup: Lookup) -> Optional[PlaceAnswer]:
     if len(answers) != 1:
         return None
     dutch = _dutch_words()
-    if dutch is None or all(word in dutch for word in words.split()):
+    parts = words.split()
+    if dutch is None:
+        return None
+    # A Dutch word one letter from a name is that word ("helpen", not Herpen); a name of several
+    # words keeps a word of its own as typed ("ter appel" is Ter Apel, with "ter" as in the name).
+    if all(word in dutch for word in parts) and not (len(parts) > 1 and set(parts) & set(close[0][0].split())):
         return None
     return answers.pop()
 

@@ -515,6 +515,10 @@ def test_belgium_denied_is_no_answer_of_belgium():
         ("laat maar ok hoorn", "noord-holland-noord"),
         ("ok dan.. Echt. ja zo heet het dorp echt haha", "noord-en-midden-limburg"),
         ("ok... alpen aan de rijn. maar geen politie he", "hollands-midden"),  # "aan de" for "aan den"
+        # Sets 24 and 26: Nijmegen's nickname; a name of two words with a typo and one word as in it.
+        ("nimma", "gelderland-zuid"),
+        ("ter appel", "groningen"),
+        ("de bild", "utrecht"),
     ],
 )
 def test_city_districts_and_chat_spellings_of_cities(text, region):
