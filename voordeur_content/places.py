@@ -47,9 +47,12 @@ _IN_PROVINCE = re.compile(rf"\s+in\s+(?:de\s+)?(?:provincie\s+)?(?=(?:{PROVINCES
 # "mevrouw de Vries", "meneer Haren": a title before a name makes it a person, not the village.
 _TITLE = re.compile(r"^(?:mevrouw|mevr|meneer|mijnheer|mnr|dhr|de heer|mw|juffrouw|mr|mrs|ms|miss)\b")
 # ... also inside a sentence: "ik ben mevrouw de Vries, 79 jaar" names a person, not Vries in Drenthe.
+# Not "een oudere meneer in schijndel": after an article or an adjective it is a man, and a place
+# word after it ("in", "uit") is no surname.
 _TITLED_NAME = re.compile(
+    r"(?<!\been )(?<!\bde )(?<!\bdie )(?<!\bdeze )(?<!\boude )(?<!\boudere )(?<!\baardige )"
     r"\b(?:mevrouw|mevr|meneer|mijnheer|mnr|dhr|de heer|mw|juffrouw|mrs|mr|ms)\s+"
-    r"(?:(?:van|de|der|den|ter|ten|te|het|t|in)\s+){0,3}\S+"
+    r"(?!(?:in|uit|bij|op|aan|naast|met|te|uit)\b)(?:(?:van|de|der|den|ter|ten|het|t)\s+){0,3}\S+"
 )
 # Short forms in names: "nw vennep", "st michielsgestel"; and the two spellings of "aan de(n)".
 _LONG_FORMS = {"nw": "nieuw", "st": "sint"}

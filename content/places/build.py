@@ -501,7 +501,6 @@ BELGIAN_NAMES = {
     "Ieper": ["Ieper", "Ypres"],
     "Aalst": ["Aalst", "Alost"],
     "Sint-Niklaas": ["Sint-Niklaas", "Saint-Nicolas"],
-    "Baarle-Hertog": ["Baarle-Hertog"],  # set 22: the Belgian half of Baarle, a visitor's own words
     "Roeselare": ["Roeselare", "Roulers"],
     "Liège": ["Liège", "Luik"],
     "Namur": ["Namur", "Namen"],
@@ -527,7 +526,12 @@ BELGIAN_NAMES = {
     "Huy": ["Hoei"],
     "Lessines": ["Lessines", "Lessen"],
     "Comines": ["Comines", "Komen"],
+    "Tienen": ["Tienen", "Tirlemont"],
 }
+# Belgian places kept whatever the filters say, each read in a visitor's own words: Baarle-Hertog
+# (set 22: the Belgian half of Baarle, under 5,000 inhabitants) and Tienen (set 27: also the Dutch
+# word for "tens", which nobody types alone in this chat).
+ALWAYS_BELGIAN = ["Baarle-Hertog", "Tienen", "Tirlemont"]
 # Belgian place names a visitor mostly means otherwise: Lille (France), Essen and Bocholt (Germany),
 # Limbourg (Limburg in French), English and French words, and Linden (a Dutch village and word too).
 NOT_BELGIAN = {
@@ -979,7 +983,8 @@ def belgian_names(
             review["Belgian names left out"].append(f"  {name}: an everyday word, short, or mostly meant elsewhere")
         else:
             kept.append(name)
-    return kept
+    kept_keys = {normalize(name) for name in kept}
+    return kept + [name for name in ALWAYS_BELGIAN if normalize(name) not in kept_keys]
 
 
 # ---- the file ---------------------------------------------------------------------------------

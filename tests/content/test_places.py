@@ -228,6 +228,7 @@ def test_a_province_of_one_region_is_that_region(text, region):
         "Antwerp",
         "ik woon in Baarle, maar aan de Belgische kant, Baarle-Hertog",  # set 22
         "baarle-hertog",
+        "dag, ik ben een vrouw van 66 uit tienen",  # set 27: Tienen, also a Dutch word
     ],
 )
 def test_belgium(text):
@@ -518,6 +519,8 @@ def test_belgium_denied_is_no_answer_of_belgium():
         # Sets 24 and 26: Nijmegen's nickname; a name of two words with a typo and one word as in it.
         ("nimma", "gelderland-zuid"),
         ("ter appel", "groningen"),
+        # Set 27: a man, not a title ("een oudere meneer in schijndel"); a title's name is no place.
+        ("ik kom bij een oudere meneer in schijndel, zijn dochter neemt zijn pinpas af", "brabant-noordoost"),
         ("de bild", "utrecht"),
     ],
 )
