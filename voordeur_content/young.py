@@ -13,10 +13,14 @@ KINDERTELEFOON = "0800 0432"
 # "ik ben 12", "ik ben pas 11", "im 14", "hoi ik ben Noa 14", "ik woon in zwijndrecht en ben 14": the
 # visitor's own age. Not "ik ben 16 jaar
 # getrouwd", "ik ben 13 weken zwanger", and never someone else's age ("mijn dochter is 12").
+_NOT_AN_AGE = r"(?!\s*(?:weken|maanden|dagen|keer|uur|minuten|kinderen|jaar\s+(?:getrouwd|samen|bij|met|weg|geleden)))"
 _OWN_AGE = re.compile(
     r"\b(?:ik ben|k ben|ben ik|en ben|i am|im|i m)\s+"
-    r"(?:pas\s+|nog\s+(?:maar\s+)?|net\s+|bijna\s+|[a-z]+\s+)?(\d{1,2})\b"
-    r"(?!\s*(?:weken|maanden|dagen|keer|uur|minuten|kinderen|jaar\s+(?:getrouwd|samen|bij|met|weg|geleden)))"
+    r"(?:pas\s+|nog\s+(?:maar\s+)?|net\s+|bijna\s+|[a-z]+\s+)?(\d{1,2})\b" + _NOT_AN_AGE
+)
+# "ben 16. mijn ouders maken elke avond ruzie": chat drops the "ik" at the start of a message too.
+_STARTS_WITH_AGE = re.compile(
+    r"^(?:(?:hoi|hey|hallo|hi|he|hee)\s+)?ben\s+(?:pas\s+|nog\s+(?:maar\s+)?|net\s+|bijna\s+)?(\d{1,2})\b" + _NOT_AN_AGE
 )
 # A message that is only an age: "13", "14 jaar", "ben 15" (chat drops the "ik").
 _ONLY_AN_AGE = re.compile(
@@ -29,7 +33,7 @@ _AT_SCHOOL = re.compile(
 
 def says_they_are_young(text: str) -> bool:
     words = normalize(text or "")
-    own = _OWN_AGE.search(words) or _ONLY_AN_AGE.match(words)
+    own = _OWN_AGE.search(words) or _ONLY_AN_AGE.match(words) or _STARTS_WITH_AGE.match(words)
     if own and YOUNGEST <= int(own.group(1)) < ADULT:
         return True
     return bool(_AT_SCHOOL.search(words))

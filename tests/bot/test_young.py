@@ -27,6 +27,8 @@ def run(tracker, dispatcher, domain):
         "ben 15",  # set 18: chat drops the "ik"
         "k ben 13",
         "ik woon in zwijndrecht en ben 14",  # set 22: the age after the town
+        "ben 16. mijn ouders maken elke avond ruzie",  # set 27: at the start of a longer message
+        "ben 15, mijn oom doet dingen met mij die ik niet wil",
     ],
 )
 def test_a_stated_young_age_is_recognised(text):
@@ -44,6 +46,8 @@ def test_a_stated_young_age_is_recognised(text):
         "hallo",
         "ben 30",
         "we wonen in gouda en ben 14 jaar samen",
+        "ben 20 minuten weg geweest",
+        "ben 10 jaar getrouwd en hij slaat me",
     ],
 )
 def test_other_numbers_and_other_peoples_ages_are_not(text):
