@@ -58,6 +58,25 @@ _TITLED_NAME = re.compile(
 _LONG_FORMS = {"nw": "nieuw", "st": "sint"}
 _SHORT_FORMS = re.compile(r"\b(?:nw|st)\b")
 _OTHER_AAN_DE = {"aan de": "aan den", "aan den": "aan de"}
+_PROVINCE_SHORT_FORMS = {
+    "gld": "gelderland",
+    "gel": "gelderland",
+    "gr": "groningen",
+    "gn": "groningen",
+    "nb": "noord brabant",
+    "ov": "overijssel",
+    "lb": "limburg",
+    "li": "limburg",
+    "zh": "zuid holland",
+    "nh": "noord holland",
+    "fr": "friesland",
+    "fl": "flevoland",
+    "dr": "drenthe",
+    "ut": "utrecht",
+    "utr": "utrecht",
+    "zl": "zeeland",
+}
+_PROVINCE_SHORT = re.compile(rf"\s+({'|'.join(_PROVINCE_SHORT_FORMS)})$")
 _TRIPLED = re.compile(r"([a-z])\1{2,}")  # "asssen": no Dutch place has a letter three times in a row
 _AAN_DE_OR_DEN = re.compile(r"\baan den?\b")
 # "ik woon in ...", "we live in ...": the place after these is home, before any other place named.
@@ -82,6 +101,9 @@ _THEY_LIVE = re.compile(
 )
 # A longer answer counts by the name at its end only after one of these words ("... dan zeist").
 _LONGEST_ANSWER = 14
+_ASKS = re.compile(
+    r"^(?:mag|mogen|kan|kun|kunnen|moet|moeten|wil|zal|ben|heb|is|zijn|wat|hoe|waarom|wanneer|wie)\s+(?:ik|je|jij|jullie|u|we|wij|het|dat|dit|er)\b"
+)
 _LEADS_TO_THE_NAME = frozenset({"dan", "dus", "gewoon", "wel", "maar", "hoor", "oke", "ok", "okay", "nou", "ja"})
 # The fewer of those after which even an everyday word is the town ("laat maar ok hoorn").
 _OK_THEN = frozenset({"ok", "oke", "okay", "nou", "dan"})
@@ -185,13 +207,23 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
     answer = _place_in(qualified, lookup)
     if answer.kind is PlaceKind.UNKNOWN and qualified != words:  # "... student in groningen": the city
         answer = _place_in(words, lookup)
-    for variant in _respellings(words) if answer.kind is PlaceKind.UNKNOWN else ():
-        answer = _place_in(_IN_PROVINCE.sub(" ", variant), lookup)
-        if answer.kind is not PlaceKind.UNKNOWN:
-            break
+    if answer.kind is PlaceKind.UNKNOWN:
+        # the first spelling that names a town; else the first that names anything ("dieren (gld)" is
+        # Dieren, not the province its short form spells out)
+        respelled = [_place_in(_IN_PROVINCE.sub(" ", variant), lookup) for variant in _respellings(words)]
+        known = [found for found in respelled if found.kind is not PlaceKind.UNKNOWN]
+        answer = next((found for found in known if found.kind is PlaceKind.REGION), known[0] if known else answer)
+    if answer.kind is PlaceKind.UNKNOWN:
+        answer = _name_before_a_landmark(words, lookup) or answer
     if answer.kind is PlaceKind.BELGIUM and _NOT_BELGIUM.search(words):
         return UNKNOWN_PLACE
     return answer
+
+
+def _name_before_a_landmark(words: str, lookup: Lookup) -> Optional[PlaceAnswer]:
+    """ "kaatsheuvel bij de efteling": a town said with something near it that is no town."""
+    near = _NEAR.search(words)
+    return _place_in(words[: near.start()].strip(), lookup) if near else None
 
 
 def where_they_live(text: str) -> Optional[PlaceAnswer]:
@@ -233,7 +265,12 @@ def _respellings(words: str) -> List[str]:
     spelled = _SHORT_FORMS.sub(lambda short: _LONG_FORMS[short.group()], words.replace("y", "ij"))
     swapped = _AAN_DE_OR_DEN.sub(lambda found: _OTHER_AAN_DE[found.group()], spelled)
     stuttered = _TRIPLED.sub(r"\1\1", words)
-    return [variant for variant in dict.fromkeys((spelled, swapped, stuttered)) if variant != words]
+    # "dieren (gld)", "hengelo ov": a province's short form after the name, then the name alone
+    province = _PROVINCE_SHORT.search(words)
+    spelled_out = words[: province.start()] + " " + _PROVINCE_SHORT_FORMS[province.group(1)] if province else words
+    bare = words[: province.start()].strip() if province else words
+    variants = (spelled, swapped, stuttered, spelled_out, bare)
+    return [variant for variant in dict.fromkeys(variants) if variant != words and variant]
 
 
 def _place_in(words: str, lookup: Lookup) -> PlaceAnswer:
@@ -271,8 +308,8 @@ def _name_at_the_end(words: str, lookup: Lookup) -> Optional[PlaceAnswer]:
     a longer one when a word like "dan" leads to the name ("ok als het alleen is om de goede mensen
     te vinden dan zeist")."""
     parts = words.split()
-    if len(parts) > _LONGEST_ANSWER:
-        return None
+    if len(parts) > _LONGEST_ANSWER or _ASKS.match(words):
+        return None  # "mag ik dit wel zegge": a question, not the village Zegge
     for count in (3, 2, 1):
         name = " ".join(parts[-count:])
         if len(parts) > count and name in lookup.at_start:  # never an everyday word ("dat is best")

@@ -521,6 +521,10 @@ def test_belgium_denied_is_no_answer_of_belgium():
         ("ter appel", "groningen"),
         # Set 27: a man, not a title ("een oudere meneer in schijndel"); a title's name is no place.
         ("ik kom bij een oudere meneer in schijndel, zijn dochter neemt zijn pinpas af", "brabant-noordoost"),
+        # Set 28: a landmark near the town; a province's short form after it.
+        ("kaatsheuvel bij de efteling", "midden-brabant"),
+        ("dieren (gld)", "gelderland-midden"),
+        ("hengelo ov", "twente"),
         ("de bild", "utrecht"),
     ],
 )
@@ -576,3 +580,9 @@ def test_a_title_makes_a_name_a_person_not_a_village(text):
 def test_a_town_said_again_corrects_the_region(text, current, corrected):
     found = place_corrections.corrected_place(text, current)
     assert (found.name if found else None) == corrected
+
+
+@pytest.mark.parametrize("text", ["mag ik dit wel zegge", "kan ik dit wel zegge", "is het erg als ik huil"])
+def test_a_question_that_ends_in_a_village_name_names_no_place(text):
+    # Set 28: a child's "mag ik dit wel zegge" (zeggen) put her in the queue of Zegge's region.
+    assert places.place_answer(text).kind is PlaceKind.UNKNOWN
