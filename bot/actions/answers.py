@@ -184,7 +184,8 @@ _REFUSAL = re.compile(
     r"^(?:nee|neen|no|nope|liever niet|nee liever niet|dat wil ik niet|dat zeg ik (?:liever )?niet|"
     r"(?:dat )?wil ik (?:liever )?niet (?:zeggen|vertellen|geven)|zeg ik niet|gaat je niks aan|"
     r"hoeft niet|dat hoef ik niet te zeggen|ik wil (?:dat )?(?:liever )?niet zeggen|geen naam|"
-    r"(?:ik )?wil (?:ik )?anoniem blijven|anoniem|nee sorry|sorry nee|dat doe ik niet)\b"
+    r"(?:ik )?wil (?:ik )?anoniem blijven|anoniem|nee sorry|sorry nee|dat doe ik niet|"
+    r"(?:sorry )?geen (?:plaats|woonplaats|regio|adres)|waar ik woon (?:gaat|zeg)|gaat niemand (?:wat|iets|niks) aan)\b"
 )
 
 

@@ -27,6 +27,23 @@ class ActionEveryMessage(Action):
         return events + danger + language_events(tracker)
 
 
+class ActionNotUnderstood(Action):
+    """A message the model did not understand gets the honest "Sorry, dat begrijp ik niet goed" and
+    the way to a person, unless danger in it was answered in this very turn: the guidance already
+    said that it is serious and that a person comes, and a "not understood" after it reads as cold
+    (conversation set 29: "mn man dreigt dat hij de kinderen meeneemt als ik weg ga")."""
+
+    def name(self) -> Text:
+        return "action_not_understood"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        if not urgency.answered_this_turn(tracker):
+            dispatcher.utter_message(response="utter_default")
+        return []
+
+
 def language_events(tracker: Tracker) -> List[EventType]:
     """The slot `language`: "en" from a message in English (or asking for English), back to Dutch
     from a message in plain Dutch; buttons and names change nothing."""

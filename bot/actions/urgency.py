@@ -98,6 +98,12 @@ class ActionUrgent(Action):
         return events
 
 
+def answered_this_turn(tracker: Tracker) -> bool:
+    """Whether the bot gave the alert's guidance (or its short word again) since the visitor's latest
+    message."""
+    return answers.said_since_visitor(tracker, set(GUIDANCE.values()) | set(AGAIN.values()))
+
+
 def check_phrases(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
     """Every message that is not an urgent_* intent: the rules (and the classifier) may still see danger."""
     intent = answers.intent_of(tracker)

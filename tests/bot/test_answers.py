@@ -99,3 +99,17 @@ def test_not_an_answer(intent, expected):
     from tests.support.bot import make_tracker
 
     assert answers.is_not_an_answer(make_tracker("x", intent=intent)) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["geen plaats sorry", "sorry geen woonplaats", "waar ik woon gaat niemand wat aan, hij heeft overal vrienden"],
+)
+def test_a_refused_place_said_in_the_visitors_words_is_a_refusal(text):
+    # Set 29: "geen plaats sorry" was taken for an apology about typing.
+    assert answers.refuses("inform", text)
+
+
+@pytest.mark.parametrize("text", ["geen idee", "zwolle", "ik woon in geen idee"])
+def test_not_every_geen_is_a_refused_place(text):
+    assert not answers.refuses("inform", text)

@@ -120,3 +120,27 @@ def test_rasas_classifier_is_weighed_but_cannot_send_anyone_to_112_alone(monkeyp
     monkeypatch.setattr(triage_classifier, "classifier", lambda *args, **kwargs: None)  # the rules alone
     assert assessment_of(sure).category == "high"
     assert assessment_of(make_tracker("ik wil niet meer leven", intent="inform")).category == "suicide"
+
+
+def bot_said(response):
+    return {"event": "bot", "text": "...", "metadata": {"utter_action": response}}
+
+
+def test_a_message_not_understood_gets_the_honest_answer(dispatcher, domain):
+    from actions.every_message import ActionNotUnderstood
+
+    run(ActionNotUnderstood(), make_tracker("blub", intent="nlu_fallback"), dispatcher, domain)
+    assert texts(dispatcher) == ["utter_default"]
+
+
+def test_no_not_understood_after_the_guidance_of_this_turn(dispatcher, domain):
+    # Set 29: the high alert's warm guidance, then "Sorry, dat begrijp ik niet goed".
+    from actions.every_message import ActionNotUnderstood
+
+    tracker = make_tracker(
+        "mn man dreigt dat hij de kinderen meeneemt als ik weg ga",
+        intent="nlu_fallback",
+        after_user=[bot_said("utter_urgent_high")],
+    )
+    run(ActionNotUnderstood(), tracker, dispatcher, domain)
+    assert texts(dispatcher) == []
