@@ -15,9 +15,9 @@ from voordeur_content.places import (
     NEAR_A_TOWN,
     NEGATED,
     PROVINCES,
+    THEY_LIVE,
     is_a_reply,
     place_answer,
-    where_they_live,
 )
 from voordeur_content.regions import get_region
 
@@ -94,3 +94,17 @@ def _moves(answer: PlaceAnswer, current: Optional[str]) -> bool:
     if answer.kind is PlaceKind.BELGIUM:
         return bool(current) and get_region(current or "") is not None
     return answer.kind is PlaceKind.REGION and answer.region is not None and answer.region.id != current
+
+
+def where_they_live(text: str) -> Optional[PlaceAnswer]:
+    """The Dutch place where the people a message is about live ("maar mijn nichtje woont in emmen",
+    "zij woont in den bosch"), when a part of it says so; None otherwise. Veilig Thuis of that place
+    is the one to help them, also when the visitor lives elsewhere."""
+    for clause in CLAUSES.split(text or ""):
+        words = normalize(clause)
+        if not words or NEGATED.search(words) or not THEY_LIVE.search(words):
+            continue
+        answer = place_answer(clause)
+        if answer.kind is PlaceKind.REGION:
+            return answer
+    return None

@@ -91,7 +91,7 @@ _THEM = (
     r"buurman|buren|neef|neefje|nicht|nichtje|tante|oom|schoonmoeder|schoonvader|children|son|daughter|"
     r"father|mother|parents|sister|brother)\b"
 )
-_THEY_LIVE = re.compile(
+THEY_LIVE = re.compile(
     rf"{_THEM}(?:\s+\S+){{0,3}}?\s+(?:woont|wonen|woonde|lives|live)\b"
     # said without the verb: "ik woon in amsterdam maar mijn ouders in zwolle", "het gaat om mijn zus
     # en haar kinderen in roermond"
@@ -226,20 +226,6 @@ def _name_before_a_landmark(words: str, lookup: Lookup) -> Optional[PlaceAnswer]
     return _place_in(words[: near.start()].strip(), lookup) if near else None
 
 
-def where_they_live(text: str) -> Optional[PlaceAnswer]:
-    """The Dutch place where the people a message is about live ("maar mijn nichtje woont in emmen",
-    "zij woont in den bosch"), when a part of it says so; None otherwise. Veilig Thuis of that place
-    is the one to help them, also when the visitor lives elsewhere."""
-    for clause in CLAUSES.split(text or ""):
-        words = normalize(clause)
-        if not words or NEGATED.search(words) or not _THEY_LIVE.search(words):
-            continue
-        answer = place_answer(clause)
-        if answer.kind is PlaceKind.REGION:
-            return answer
-    return None
-
-
 def _told_by_a_neighbour(words: str, lookup: Lookup) -> Optional[PlaceAnswer]:
     """ "valkenburg, die bij katwijk": a place of one name in two regions, told apart by a town near it,
     when content/regions.yml has that pair as an alias ("valkenburg katwijk")."""
@@ -255,7 +241,7 @@ def _told_by_a_neighbour(words: str, lookup: Lookup) -> Optional[PlaceAnswer]:
 
 def _where_they_live(answer: PlaceAnswer, found: List[Tuple[str, PlaceAnswer]]) -> bool:
     """Whether `answer` was read from a part of the message that says where others live."""
-    return any(found_answer is answer and _THEY_LIVE.search(normalize(clause)) for clause, found_answer in found)
+    return any(found_answer is answer and THEY_LIVE.search(normalize(clause)) for clause, found_answer in found)
 
 
 def _respellings(words: str) -> List[str]:
@@ -351,7 +337,7 @@ def _name_after_preposition(words: str, lookup: Lookup) -> Optional[PlaceAnswer]
                 # "ik werk in amsterdam maar ik woon in almere": where they live comes first; where
                 # the people it is about live before that ("... maar mijn vader woont in lichtenvoorde")
                 before = " ".join(words[: match.start()].split()[-6:])
-                theirs = not _THEY_LIVE.search(f"{before} {match.group().strip()}")  # "mijn ouders in"
+                theirs = not THEY_LIVE.search(f"{before} {match.group().strip()}")  # "mijn ouders in"
                 elsewhere = not _HOME.search(" ".join(before.split()[-5:]))
                 found.append((theirs, elsewhere, KIND_RANK[lookup.answers[name].kind], -len(name), match.start(), name))
                 break
