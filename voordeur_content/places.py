@@ -81,6 +81,7 @@ _TRIPLED = re.compile(r"([a-z])\1{2,}")  # "asssen": no Dutch place has a letter
 _AAN_DE_OR_DEN = re.compile(r"\baan den?\b")
 # "ik woon in ...", "we live in ...": the place after these is home, before any other place named.
 _HOME = re.compile(r"\b(?:woon|wonen|woonachtig|live|living)\b")
+_BUT = re.compile(r"\s+(?:maar|but)\s+", re.IGNORECASE)
 _WORK = re.compile(r"\b(?:werk|werken|werkt|work|working|studeer|study|school|stage)\b")
 # "ik woon zelf in Zwolle maar de kinderen wonen in Emmen": the region is asked as "waar woon je, of
 # waar speelt het?", and Veilig Thuis of the place where the people it is about live is the one to
@@ -182,6 +183,9 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
         return neighbour
     correcting = bool(CORRECTION.search(words))
     clauses = _pieces(text) if correcting else [clause for clause in CLAUSES.split(text) if clause.strip()]
+    if len(clauses) == 1 and _HOME.search(words) and _BUT.search(text):
+        # "ik woon in turnhout maar werk in tilburg": home and work (or their home) said in one line
+        clauses = [clause for clause in _BUT.split(text) if clause.strip()]
     if len(clauses) > 1:  # "spijkenisse, mijn adres zeg ik liever niet": each part on its own first
         found = [(clause, place_answer(clause, path, places_path)) for clause in clauses]
         known = [answer for _, answer in found if answer.kind is not PlaceKind.UNKNOWN]
@@ -199,9 +203,15 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
             return min(reversed(chosen), key=lambda answer: KIND_RANK[answer.kind])
         if known:  # where the people it is about live ("ik woon in kampen, de kinderen wonen in nagele"),
             # then a Dutch place before a province or Belgium ("niet in belgie, hasselt in overijssel")
+            # then home before work or where they come from ("ik woon in antwerpen, ik werk in breda")
             return min(
                 (answer for _, answer in found if answer.kind is not PlaceKind.UNKNOWN),
-                key=lambda answer: (not _where_they_live(answer, found), KIND_RANK[answer.kind]),
+                key=lambda answer: (
+                    not _where_they_live(answer, found),
+                    _said_of(answer, found, _WORK) and not _said_of(answer, found, _HOME),
+                    not _said_of(answer, found, _HOME),
+                    KIND_RANK[answer.kind],
+                ),
             )
     qualified = _IN_PROVINCE.sub(" ", words)  # "hasselt in overijssel" as the alias "hasselt overijssel"
     answer = _place_in(qualified, lookup)
@@ -237,6 +247,11 @@ def _told_by_a_neighbour(words: str, lookup: Lookup) -> Optional[PlaceAnswer]:
                 if answer is not None:
                     return answer
     return None
+
+
+def _said_of(answer: PlaceAnswer, found: List[Tuple[str, PlaceAnswer]], words: re.Pattern) -> bool:
+    """Whether `answer` was read from a part of the message with one of `words` (home, work)."""
+    return any(found_answer is answer and words.search(normalize(clause)) for clause, found_answer in found)
 
 
 def _where_they_live(answer: PlaceAnswer, found: List[Tuple[str, PlaceAnswer]]) -> bool:

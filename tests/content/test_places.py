@@ -229,6 +229,8 @@ def test_a_province_of_one_region_is_that_region(text, region):
         "ik woon in Baarle, maar aan de Belgische kant, Baarle-Hertog",  # set 22
         "baarle-hertog",
         "dag, ik ben een vrouw van 66 uit tienen",  # set 27: Tienen, also a Dutch word
+        "ik woon in turnhout maar werk in tilburg",  # set 30: home in Belgium before work in the Netherlands
+        "ik woon in antwerpen, ik werk in breda",
     ],
 )
 def test_belgium(text):
