@@ -52,7 +52,7 @@ _TITLE = re.compile(r"^(?:mevrouw|mevr|meneer|mijnheer|mnr|dhr|de heer|mw|juffro
 _TITLED_NAME = re.compile(
     r"(?<!\been )(?<!\bde )(?<!\bdie )(?<!\bdeze )(?<!\boude )(?<!\boudere )(?<!\baardige )"
     r"\b(?:mevrouw|mevr|meneer|mijnheer|mnr|dhr|de heer|mw|juffrouw|mrs|mr|ms)\s+"
-    r"(?!(?:in|uit|bij|op|aan|naast|met|te|uit)\b)(?:(?:van|de|der|den|ter|ten|het|t)\s+){0,3}\S+"
+    r"(?!(?:in|uit|bij|op|aan|naast|met|te)\b)(?:(?:van|de|der|den|ter|ten|het|t)\s+){0,3}\S+"
 )
 # Short forms in names: "nw vennep", "st michielsgestel"; and the two spellings of "aan de(n)".
 _LONG_FORMS = {"nw": "nieuw", "st": "sint"}
@@ -207,7 +207,7 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
             return min(
                 (answer for _, answer in found if answer.kind is not PlaceKind.UNKNOWN),
                 key=lambda answer: (
-                    not _where_they_live(answer, found),
+                    not _said_of(answer, found, THEY_LIVE),  # where others live
                     _said_of(answer, found, _WORK) and not _said_of(answer, found, _HOME),
                     not _said_of(answer, found, _HOME),
                     KIND_RANK[answer.kind],
@@ -220,9 +220,14 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
     if answer.kind is PlaceKind.UNKNOWN:
         # the first spelling that names a town; else the first that names anything ("dieren (gld)" is
         # Dieren, not the province its short form spells out)
-        respelled = [_place_in(_IN_PROVINCE.sub(" ", variant), lookup) for variant in _respellings(words)]
-        known = [found for found in respelled if found.kind is not PlaceKind.UNKNOWN]
-        answer = next((found for found in known if found.kind is PlaceKind.REGION), known[0] if known else answer)
+        first: Optional[PlaceAnswer] = None
+        for variant in _respellings(words):
+            respelled = _place_in(_IN_PROVINCE.sub(" ", variant), lookup)
+            if respelled.kind is PlaceKind.REGION:
+                first = respelled
+                break
+            first = first or (respelled if respelled.kind is not PlaceKind.UNKNOWN else None)
+        answer = first or answer
     if answer.kind is PlaceKind.UNKNOWN:
         answer = _name_before_a_landmark(words, lookup) or answer
     if answer.kind is PlaceKind.BELGIUM and _NOT_BELGIUM.search(words):
@@ -250,13 +255,8 @@ def _told_by_a_neighbour(words: str, lookup: Lookup) -> Optional[PlaceAnswer]:
 
 
 def _said_of(answer: PlaceAnswer, found: List[Tuple[str, PlaceAnswer]], words: re.Pattern) -> bool:
-    """Whether `answer` was read from a part of the message with one of `words` (home, work)."""
+    """Whether `answer` was read from a part of the message with one of `words` (others' home, home, work)."""
     return any(found_answer is answer and words.search(normalize(clause)) for clause, found_answer in found)
-
-
-def _where_they_live(answer: PlaceAnswer, found: List[Tuple[str, PlaceAnswer]]) -> bool:
-    """Whether `answer` was read from a part of the message that says where others live."""
-    return any(found_answer is answer and THEY_LIVE.search(normalize(clause)) for clause, found_answer in found)
 
 
 def _respellings(words: str) -> List[str]:
@@ -372,9 +372,9 @@ def _name_with_a_typo(words: str, lookup: Lookup) -> Optional[PlaceAnswer]:
     if len(answers) != 1:
         return None
     dutch = _dutch_words()
-    parts = words.split()
     if dutch is None:
         return None
+    parts = words.split()
     # A Dutch word one letter from a name is that word ("helpen", not Herpen); a name of several
     # words keeps a word of its own as typed ("ter appel" is Ter Apel, with "ter" as in the name).
     if all(word in dutch for word in parts) and not (len(parts) > 1 and set(parts) & set(close[0][0].split())):

@@ -13,6 +13,8 @@ KINDERTELEFOON = "0800 0432"
 # "ik ben 12", "ik ben pas 11", "im 14", "hoi ik ben Noa 14", "ik woon in zwijndrecht en ben 14": the
 # visitor's own age. Not "ik ben 16 jaar
 # getrouwd", "ik ben 13 weken zwanger", and never someone else's age ("mijn dochter is 12").
+# "pas 11", "nog maar 12", "bijna 13": words before an age.
+_BEFORE_AN_AGE = r"(?:pas\s+|nog\s+(?:maar\s+)?|net\s+|bijna\s+)"
 _NOT_AN_AGE = r"(?!\s*(?:weken|maanden|dagen|keer|uur|minuten|kinderen|jaar\s+(?:getrouwd|samen|bij|met|weg|geleden)))"
 _OWN_AGE = re.compile(
     r"\b(?:ik ben|k ben|ben ik|en ben|i am|im|i m)\s+"
@@ -20,12 +22,10 @@ _OWN_AGE = re.compile(
 )
 # "ben 16. mijn ouders maken elke avond ruzie": chat drops the "ik" at the start of a message too.
 _STARTS_WITH_AGE = re.compile(
-    r"^(?:(?:hoi|hey|hallo|hi|he|hee)\s+)?ben\s+(?:pas\s+|nog\s+(?:maar\s+)?|net\s+|bijna\s+)?(\d{1,2})\b" + _NOT_AN_AGE
+    r"^(?:(?:hoi|hey|hallo|hi|he|hee)\s+)?ben\s+" + _BEFORE_AN_AGE + r"?(\d{1,2})\b" + _NOT_AN_AGE
 )
 # A message that is only an age: "13", "14 jaar", "ben 15" (chat drops the "ik").
-_ONLY_AN_AGE = re.compile(
-    r"^(?:ben\s+(?:pas\s+|nog\s+(?:maar\s+)?|net\s+|bijna\s+)?)?(\d{1,2})(?:\s+jaar(?:\s+oud)?)?$"
-)
+_ONLY_AN_AGE = re.compile(r"^(?:ben\s+" + _BEFORE_AN_AGE + r"?)?(\d{1,2})(?:\s+jaar(?:\s+oud)?)?$")
 _AT_SCHOOL = re.compile(
     r"\b(?:ik zit in groep [3-8]|ik zit op de basisschool|ik zit in de brugklas|ik zit in de [1-3]e)\b"
 )
