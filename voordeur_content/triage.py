@@ -6,23 +6,22 @@ kind of signal that decided it. `weigh(assessment, parse)` adds the opinion of R
 The relay grades every visitor message with these two functions in every state, and the bot's
 action server asks the same functions, so nothing else decides urgency.
 
-The reading is a small ConText-style rule engine (Chapman et al.'s NegEx/ConText, as in clinlp):
-a signal phrase is found in a sentence, then the words around it say whether it is denied, part
-of a "what if" question, or when it happens; the signal's table turns that into a grade.
+The reading (`triage_reading`) is a small ConText-style rule engine; this module decides the grade
+from its findings and the classifier trained on the examples (`triage_classifier`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 
-from voordeur_content import _files, phone_numbers, triage_classifier, triage_rules
-from voordeur_content._files import content_file, dutch_word_counts, normalize
-from voordeur_content.triage_rules import TRIAGE_FILE, Rules, load_rules
+from voordeur_content import _files, phone_numbers, triage_classifier, triage_reading, triage_rules
+from voordeur_content._files import content_file, dutch_word_counts
+from voordeur_content.triage_reading import DENIED, Finding, findings, findings_of_reading, message_moment, read_message
+from voordeur_content.triage_rules import TRIAGE_FILE, load_rules
 
 __all__ = [
     "TRIAGE_FILE",
@@ -65,177 +64,6 @@ class Assessment:
 NONE = Assessment()
 
 
-# The moment of a phrase found but denied ("hij slaat me niet"): no grade of its own, a word for the
-# classifier (the examples teach it what a denial looks like).
-DENIED = "denied"
-
-
-@dataclass(frozen=True)
-class Finding:
-    signal: str
-    moment: str  # now | ongoing | recent | past | denied
-    category: Optional[str]
-    phrase: str
-
-
-# ---- preparing text --------------------------------------------------------------------------------
-
-_SENTENCE_END = re.compile(r"[.!?;:\n\r]+|\s+maar\s+|\s+alleen\s+nu\s+", re.IGNORECASE)
-_LAUGHING = re.compile("[\U0001f602\U0001f923\U0001f606\U0001f605\U0001f61d\U0001f61c]")
-_REPEATS = re.compile(r"([a-z])\1{2,}")
-
-
-@lru_cache(maxsize=1)
-def _dutch_words() -> FrozenSet[str]:
-    """Common Dutch words: a word in it is never 'corrected'. Without the list, typos are corrected
-    only by the spelling table."""
-    common = sorted(dutch_word_counts().items(), key=lambda item: item[1], reverse=True)[:80000]
-    return frozenset(word for word, _ in common if len(word) >= 4)
-
-
-@lru_cache(maxsize=20000)
-def _correct(word: str, lexicon: Tuple[str, ...]) -> str:
-    """A typo of a signal word ("vermoort", "bedrijgt") becomes that word; real words stay."""
-    if len(word) < 5 or word in lexicon or word.isdigit():
-        return word
-    from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
-
-    limit = 1 if len(word) < 8 else 2
-    match = process.extractOne(word, lexicon, scorer=Levenshtein.distance, score_cutoff=limit)
-    if match is None or match[0][0] != word[0] or word in _dutch_words():
-        return word
-    return match[0]
-
-
-def prepare_sentences(text: str, rules: Optional[Rules] = None) -> List[str]:
-    """The message as sentences of normalized, spelled-out, typo-corrected words (" w w w ")."""
-    rules = rules or load_rules()
-    text = _LAUGHING.sub(" haha ", text or "")
-    sentences = []
-    for raw in _SENTENCE_END.split(text):
-        words = []
-        for word in normalize(raw).split():
-            word = _REPEATS.sub(r"\1\1", word)
-            spelled = rules.spelling.get(word)
-            if spelled is None:
-                spelled = _correct(word, rules.lexicon)
-            words.append(spelled)
-        if words:
-            sentences.append(" " + " ".join(words) + " ")
-    return sentences
-
-
-# ---- reading a sentence --------------------------------------------------------------------------
-
-
-def _moment_in(text: str, rules: Rules) -> Optional[str]:
-    """The moment a sentence names; the longest marker wins ("nu" loses to "het gaat nu beter")."""
-    best, best_length = None, 0
-    for moment, pattern in rules.moments:  # now, recent, past: on equal length the first counts
-        for match in pattern.finditer(text):
-            if len(match.group()) > best_length:
-                best, best_length = moment, len(match.group())
-    return best
-
-
-def _denied(sentence: str, start: int, end: int, phrase_words: FrozenSet[str], rules: Rules) -> bool:
-    """A negation just before, inside or just after the phrase ("hij heeft me nooit geslagen", "hij
-    slaat me niet"). A phrase that is itself said with a negation ("ik wil niet meer leven") is denied
-    only by one before it: the words after it go on with something else ("... hier geen papieren")."""
-    before = sentence[:start].split()[-2:]
-    inside = sentence[start:end].split()
-    after = [] if phrase_words & rules.negations else sentence[end:].split()[:2]
-    if after and after[0] in rules.new_clause:  # "gewurgd, sindsdien niet meer": it happened
-        after = []
-    return any(w in rules.negations and w not in phrase_words for w in before + inside + after)
-
-
-def _findings_in(
-    sentence: str, sentence_moment: Optional[str], message_moment: Optional[str], rules: Rules
-) -> List[Finding]:
-    found: List[Finding] = []
-    if rules.idioms.search(sentence):  # an idiom ("dood van het lachen") counts for nothing, not even its time words
-        sentence = rules.idioms.sub(" ", sentence)
-        sentence_moment = _moment_in(sentence, rules)
-    joking = bool(rules.jokes.search(sentence))
-    for signal in rules.signals:
-        if not signal.any_phrase.search(sentence):
-            continue
-        denied = None
-        for tense, phrase, pattern, words in signal.phrases:
-            match = pattern.search(sentence)
-            if match is None:
-                continue
-            if _denied(sentence, match.start(), match.end(), words, rules):
-                denied = denied or phrase
-                continue
-            before = sentence[: match.start()]
-            if rules.questions.search(before) or (
-                rules.questions.search(sentence[match.end() :]) and sentence_moment != "now"
-            ):
-                continue  # a question about violence, not an event
-            if joking and signal.name != "suicide":
-                continue
-            if any(w in rules.animals for w in sentence[match.end() :].split()[:2]):
-                continue  # "hij schopt zijn hond": an animal, not a person
-            conditional = not signal.conditional_counts and (
-                bool(rules.conditionals.search(before))
-                or (sentence_moment != "now" and bool(rules.habits.search(sentence[match.end() :])))
-            )
-            reported = bool(rules.reported.search(before))
-            context = None if signal.now_in_sentence_only and message_moment == "now" else message_moment
-            moment = _moment(tense, sentence_moment, context, conditional or reported)
-            found.append(Finding(signal=signal.name, moment=moment, category=signal.grades[moment], phrase=phrase))
-            break  # one finding per signal and sentence: the first phrase in the file's order
-        else:
-            if denied is not None:  # "hij slaat me niet": no grade, but the classifier reads the denial
-                found.append(Finding(signal=signal.name, moment=DENIED, category=None, phrase=denied))
-    return found
-
-
-def _moment(tense: str, sentence_moment: Optional[str], message_moment: Optional[str], conditional: bool) -> str:
-    if conditional:  # "als hij drinkt, slaat hij me": it happens, but not as far as we know now
-        return "past" if sentence_moment == "past" else "recent"
-    if sentence_moment in ("past", "recent"):  # "elke avond staat hij voor de deur": again and again
-        return sentence_moment
-    if tense == "now" or sentence_moment == "now":
-        return "now"
-    if message_moment == "now":  # "hij slaat me. help": now; "hij heeft me geslagen. nu ...": not
-        return "now" if tense == "ongoing" else "recent"
-    if message_moment == "past" and tense == "done":
-        return "past"
-    if message_moment == "recent":
-        return "recent"
-    return "ongoing" if tense == "ongoing" else "recent"
-
-
-def _read(text: str, rules: Rules) -> Tuple[List[str], List[Optional[str]], Optional[str]]:
-    """The message's sentences, the moment each names, and the most pressing one of the message."""
-    sentences = prepare_sentences(text, rules)
-    moments = [_moment_in(sentence, rules) for sentence in sentences]
-    return sentences, moments, next((m for m in ("now", "recent", "past") if m in moments), None)
-
-
-def _findings(read: Tuple[List[str], List[Optional[str]], Optional[str]], rules: Rules) -> List[Finding]:
-    sentences, moments, pressing = read
-    found: List[Finding] = []
-    for sentence, moment in zip(sentences, moments, strict=False):
-        found.extend(_findings_in(sentence, moment, pressing, rules))
-    return found
-
-
-def message_moment(text: str, path: Optional[Path] = None) -> Optional[str]:
-    """The most pressing moment a message names: now, recent, past or None."""
-    return _read(text, load_rules(path))[2]
-
-
-def findings(text: str, path: Optional[Path] = None) -> List[Finding]:
-    """Every signal in the message with its moment and grade (for the evaluation and docs)."""
-    rules = load_rules(path)
-    return _findings(_read(text, rules), rules)
-
-
 def _most_serious(found: List[Finding]) -> Assessment:
     graded = [Assessment(f.category, f.signal) for f in found if f.category is not None]
     # The most serious wins, the first of equals; suicide before acute: its guidance (113) matters
@@ -253,7 +81,7 @@ def _preparation(rules_stamp: Tuple[str, float, int]) -> str:
     """A fingerprint of what turns a text into the classifier's features besides the examples: the
     rules file, the code that reads a message, and the Dutch word list (triage_cache's key)."""
     digest = hashlib.sha256(Path(rules_stamp[0]).read_bytes())
-    for module in (__file__, triage_rules.__file__, _files.__file__):
+    for module in (__file__, triage_reading.__file__, triage_rules.__file__, _files.__file__):
         digest.update(Path(module).read_bytes())
     digest.update(repr(sorted(dutch_word_counts().items())[:50]).encode("utf-8"))
     digest.update(str(len(dutch_word_counts())).encode("utf-8"))
@@ -270,8 +98,8 @@ def _classifier() -> Optional[triage_classifier.Classifier]:
 
 def _features_of(text: str) -> str:
     rules = load_rules()
-    read = _read(text, rules)
-    return _features(read, _findings(read, rules))
+    read = read_message(text, rules)
+    return _features(read, findings_of_reading(read, rules))
 
 
 def _signalled(found: List[Finding]) -> bool:
@@ -344,8 +172,8 @@ def assess(text: str, path: Optional[Path] = None) -> Assessment:
     if not text or text.startswith("/"):  # a button's payload is not the visitor's words
         return NONE
     rules = load_rules(path)
-    read = _read(text, rules)
-    found = _findings(read, rules)
+    read = read_message(text, rules)
+    found = findings_of_reading(read, rules)
     if not _signalled(found) and _only_a_place(text):
         return NONE  # "zoetermeer": the letters of a town name are no signal ("meer", "dood")
     model = _classifier()
@@ -375,8 +203,8 @@ def weigh(
     text = str(parse.get("text") or "")
     if text:
         rules = load_rules()
-        read = _read(text, rules)
-        found = _findings(read, rules)
+        read = read_message(text, rules)
+        found = findings_of_reading(read, rules)
         if read[2] == "past" or any(f.moment == "past" or f.category is None for f in found):
             return rules_view  # the rules saw that it is over, or judged the signal harmless
         model = _classifier()
@@ -429,5 +257,5 @@ def alert_frame(category: str, english: bool = False) -> Dict[str, Any]:
 
 def warm_up() -> None:
     """Read the rules and the word list now, so that no visitor's message waits for them."""
-    _dutch_words()
+    triage_reading.dutch_words()
     assess("hij slaat me nu, hy heeft n mes, vermoort")  # trains the classifier
