@@ -35,6 +35,9 @@ class Finding:
 _SENTENCE_END = re.compile(r"[.!?;:\n\r]+|\s+maar\s+|\s+alleen\s+nu\s+", re.IGNORECASE)
 _LAUGHING = re.compile("[\U0001f602\U0001f923\U0001f606\U0001f605\U0001f61d\U0001f61c]")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
+# English contractions lose their apostrophe in normalize ("don t"): joined again ("dont"), so that
+# the "t" is not read as Dutch "'t" (het) and "dont", "didnt" can deny what follows.
+_CONTRACTION = re.compile(r"\b(don|doesn|didn|isn|wasn|weren|aren|hasn|haven|hadn|can|couldn|won|wouldn|shouldn) t\b")
 
 
 @lru_cache(maxsize=1)
@@ -67,7 +70,7 @@ def prepare_sentences(text: str, rules: Optional[Rules] = None) -> List[str]:
     sentences = []
     for raw in _SENTENCE_END.split(text):
         words = []
-        for word in normalize(raw).split():
+        for word in _CONTRACTION.sub(r"\1t", normalize(raw)).split():
             word = _REPEATS.sub(r"\1\1", word)
             spelled = rules.spelling.get(word)
             if spelled is None:

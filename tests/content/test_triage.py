@@ -34,6 +34,12 @@ from voordeur_content import triage
         ("she grabbed my throat last week", "high", "strangulation"),
         ("my stepdad hits me when mum is at work", "high", "child_unsafe"),
         ("STIK hij knijpt me", "acute", "strangulation"),
+        # Round 20 (batch 24): "van vroeger" says who, not when; a farewell to the world; a child hit
+        # by a parent; "don't" read as English, not as Dutch 't.
+        ("die gast van vroeger staat in mn trappenhuis voor mn deur", "acute", "stalking"),
+        ("doei wereld", "suicide", "suicide"),
+        ("ik word thuis vaak geslagen door mijn moeder", "high", "child_unsafe"),
+        ("i don't want to live anymore", "suicide", "suicide"),
     ],
 )
 def test_danger_in_the_visitors_own_words(text, category, reason):
@@ -59,6 +65,9 @@ def test_danger_in_the_visitors_own_words(text, category, reason):
         "kan een man ook slachtoffer zijn?",
         "is dit echt anoniem?",
         '/inform{"region": "utrecht"}',
+        "alfen aan de rijn",  # set 31: a place spelt as it sounds had the 113 alert
+        "he didn't hit me",
+        "he never locked me in",
     ],
 )
 def test_no_alert_for_the_past_denials_questions_jokes_places_and_names(text):
