@@ -32,6 +32,11 @@ _LIVE_IN = re.compile(
 _ABOUT_THEM = re.compile(
     r"^(?:maar|but)\b|\b(?:gaat|ging) (?:het )?(?:om|over)\b|^(?:en |maar )?(?:zij|ze) (?:woont|wonen)\b"
 )
+# The visitor's own home set apart from someone else's ("ik woon zelf in zwolle"): where the people
+# it is about live, said next ("mijn ouders wonen in hoogeveen"), is where it happens.
+_OWN_HOME_APART = re.compile(
+    r"\b(?:ik woon zelf|zelf woon ik|ik zelf woon|wij wonen zelf|we wonen zelf|i myself live)\b"
+)
 # What tells one place of a name from another: its province or a town near it ("valkenburg bij
 # katwijk, zuid-holland"); without it the name alone is read.
 _QUALIFIER = re.compile(rf"(?:{NEAR_A_TOWN}.*$)|(?:\s+(?:in\s+)?(?:de\s+)?(?:provincie\s+)?(?:{PROVINCES})\b.*$)")
@@ -39,7 +44,8 @@ _QUALIFIER = re.compile(rf"(?:{NEAR_A_TOWN}.*$)|(?:\s+(?:in\s+)?(?:de\s+)?(?:pro
 
 def corrected_place(text: str, current: Optional[str], earlier: Optional[str] = None) -> Optional[PlaceAnswer]:
     """The town a visitor gives to correct an earlier one, or where the people it is about live
-    ("maar mijn nichtje woont in emmen", after "ik woon in groningen") ("nee sorry, ik bedoel
+    ("maar mijn nichtje woont in emmen", after "ik woon in groningen"; "mijn ouders wonen in
+    hoogeveen" after "ik woon zelf in zwolle") ("nee sorry, ik bedoel
     Zwolle, Apeldoorn is waar mijn werk is"; "nee niet die in Twente, Hengelo bij Zelhem"), when it
     is in another region than `current`; None when the message corrects nothing. A clause with a
     negation names the place they do not mean. A province alone says which of two places of the
@@ -53,7 +59,8 @@ def corrected_place(text: str, current: Optional[str], earlier: Optional[str] = 
     )
     if said is not None and _moves(said, current):
         return said
-    theirs = where_they_live(text) if _ABOUT_THEM.search(words) else None
+    apart = bool(earlier) and bool(_OWN_HOME_APART.search(normalize(earlier or "")))
+    theirs = where_they_live(text) if apart or _ABOUT_THEM.search(words) else None
     if theirs is not None and _moves(theirs, current):
         return theirs  # "maar mijn nichtje woont in emmen": where it happens, not where they live
     for clause in CLAUSES.split(text):

@@ -4,6 +4,7 @@ version of the files; voordeur_content.places reads a visitor's answer against i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -19,6 +20,34 @@ _SENTENCE_NAME_LENGTH = 4
 # One typo is forgiven in a Dutch name of this many letters or more, when the message is only that
 # name and has as many letters itself (shorter ones are mostly first names and words: "geert", "hatem").
 TYPO_NAME_LENGTH = 6
+# Letters that sound alike in Dutch place names, written either way by visitors: "alfen" for
+# Alphen, "utregt", "harderwyk", "kapelle" for Capelle, "sgiedam". A name is also found by how it
+# sounds when no other name sounds the same (Lookup.by_sound).
+_SOUNDS = (
+    ("ph", "f"),
+    ("ch", "g"),
+    ("ck", "k"),
+    ("c", "k"),
+    ("x", "ks"),
+    ("y", "ij"),
+    ("ei", "ij"),
+    ("au", "ou"),
+    ("th", "t"),
+    ("dt", "t"),
+    ("v", "f"),
+    ("z", "s"),
+    ("ae", "a"),
+)
+_DOUBLED = re.compile(r"([a-z])\1+")
+_FINAL_D = re.compile(r"d\b")
+_DEN = re.compile(r"\bden\b")
+
+
+def sound_of(words: str) -> str:
+    """How normalized words sound: the same key for "alfen aan de rijn" and "alphen aan den rijn"."""
+    for written, sound in _SOUNDS:
+        words = words.replace(written, sound)
+    return _FINAL_D.sub("t", _DOUBLED.sub(r"\1", _DEN.sub("de", words)))
 
 
 class PlaceKind(str, Enum):
@@ -66,6 +95,7 @@ class Lookup:
     everyday: FrozenSet[str]  # names that are everyday words too: "best", "buren"
     most_words: int  # the most words any name of in_sentences has
     typo_names: Dict[str, Tuple[str, ...]]  # first letter -> names long enough to forgive a typo
+    by_sound: Dict[str, str]  # sound_of(name) -> name, for the sounds only one place has
 
 
 def _build_places(data: Optional[Dict[str, Any]]) -> _Places:
@@ -126,4 +156,15 @@ def _combine(index: RegionIndex, places: _Places) -> Lookup:
         everyday=places.everyday_words,
         most_words=max((len(name.split()) for name in in_sentences), default=1),
         typo_names={letter: tuple(names) for letter, names in typo_names.items()},
+        by_sound=_by_sound(answers, typo_names),
     )
+
+
+def _by_sound(answers: Dict[str, PlaceAnswer], typo_names: Dict[str, List[str]]) -> Dict[str, str]:
+    """The names long enough to forgive a typo, by how they sound; a sound of two places that are
+    answered differently is left out (it would guess)."""
+    sounds: Dict[str, List[str]] = {}
+    for names in typo_names.values():
+        for name in names:
+            sounds.setdefault(sound_of(name), []).append(name)
+    return {sound: names[0] for sound, names in sounds.items() if len({answers[name] for name in names}) == 1}

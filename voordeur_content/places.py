@@ -18,6 +18,7 @@ from voordeur_content.place_names import (  # noqa: F401  (PlaceAnswer, UNKNOWN_
     PlaceAnswer,
     PlaceKind,
     place_lookup,
+    sound_of,
 )
 from voordeur_content.regions import Region
 
@@ -295,6 +296,7 @@ def _place_in(words: str, lookup: Lookup) -> PlaceAnswer:
         or _name_at_the_end(words, lookup)
         or _name_with_a_typo(words, lookup)
         or _name_with_a_typo(stripped, lookup)
+        or _name_by_sound(stripped, lookup)
         or UNKNOWN_PLACE
     )
     if answer.kind is PlaceKind.BELGIUM:  # "hasselt bij zwolle": the Dutch place it is near tells which
@@ -380,6 +382,18 @@ def _name_with_a_typo(words: str, lookup: Lookup) -> Optional[PlaceAnswer]:
     if all(word in dutch for word in parts) and not (len(parts) > 1 and set(parts) & set(close[0][0].split())):
         return None
     return answers.pop()
+
+
+def _name_by_sound(words: str, lookup: Lookup) -> Optional[PlaceAnswer]:
+    """The message is a name spelt as it sounds ("alfen aan de rijn", "kapelle aan den ijssel"), and
+    not only Dutch words that happen to sound like one."""
+    if len(words.replace(" ", "")) < TYPO_NAME_LENGTH or len(words) > 40:
+        return None
+    name = lookup.by_sound.get(sound_of(words))
+    dutch = _dutch_words()
+    if name is None or dutch is None or all(word in dutch for word in words.split()):
+        return None
+    return lookup.answers[name]
 
 
 @lru_cache(maxsize=1)

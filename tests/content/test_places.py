@@ -528,6 +528,11 @@ def test_belgium_denied_is_no_answer_of_belgium():
         ("dieren (gld)", "gelderland-midden"),
         ("hengelo ov", "twente"),
         ("de bild", "utrecht"),
+        # Set 31: a name spelt as it sounds (ph/f, ch/g, c/k, ei/ij), when no other place sounds the same.
+        ("alfen aan de rijn", "hollands-midden"),
+        ("kapelle aan den ijssel", "rotterdam-rijnmond"),
+        ("nieuwegijn", "utrecht"),
+        ("zwijndregt", "zuid-holland-zuid"),
     ],
 )
 def test_city_districts_and_chat_spellings_of_cities(text, region):
@@ -582,6 +587,16 @@ def test_a_title_makes_a_name_a_person_not_a_village(text):
 def test_a_town_said_again_corrects_the_region(text, current, corrected):
     found = place_corrections.corrected_place(text, current)
     assert (found.name if found else None) == corrected
+
+
+def test_after_the_visitors_own_home_set_apart_where_the_others_live_moves_the_chat():
+    # Set 31: "ik woon zelf in zwolle", then "mijn ouders wonen in hoogeveen": it happens in Drenthe.
+    found = place_corrections.corrected_place("mijn ouders wonen in hoogeveen", "ijsselland", "ik woon zelf in zwolle")
+    assert found is not None and found.name == "Hoogeveen"
+    # Without "zelf", someone else's town said in passing moves nothing.
+    assert (
+        place_corrections.corrected_place("mijn moeder woont in hoogeveen", "ijsselland", "ik woon in zwolle") is None
+    )
 
 
 @pytest.mark.parametrize("text", ["mag ik dit wel zegge", "kan ik dit wel zegge", "is het erg als ik huil"])
