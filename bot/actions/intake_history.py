@@ -68,10 +68,22 @@ def times_asked(tracker: Tracker, slot: str) -> int:
 _NO_MORE_QUESTIONS_AFTER = ("utter_story_noted", "utter_faq_professional")
 
 
+# A visitor who asked this many questions came with questions: a counsellor answers the next one
+# better than more questions from the bot (conversation set 31: "komen ze dan gelijk langs?").
+QUESTIONS_BEFORE_A_PERSON = 2
+
+
 def told_their_story(tracker: Tracker) -> bool:
-    """The visitor told what is going on, or danger was seen, or they are a professional: the
-    optional questions are not asked, the counsellor reads the story."""
+    """The visitor told what is going on, or danger was seen, or they are a professional, or they
+    asked two questions: the optional questions are not asked, the counsellor reads the story."""
     if tracker.get_slot("urgent") or tracker.get_slot("language") == "en":
+        return True
+    questions = sum(
+        1
+        for event in tracker.events
+        if event.get("event") == "user" and answers.intent_of_event(event).startswith("faq_")
+    )
+    if questions >= QUESTIONS_BEFORE_A_PERSON:
         return True
     for event in tracker.events:
         if answers.response_of(event) in _NO_MORE_QUESTIONS_AFTER:
