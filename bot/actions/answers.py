@@ -216,6 +216,15 @@ def refuses_the_name(intent: str, text: str) -> bool:
     )
 
 
+_ABOUT_THE_PLACE = re.compile(r"\b(?:waar|woonplaats|plaats|regio|adres|woon|where|town|city|region)\b")
+
+
+def refuses_the_place(intent: str, text: str) -> bool:
+    """A refusal that says it is about the place ("ik wil niet zeggen waar", "geen woonplaats"),
+    whatever question it answers: the visitor declines the region, not the name."""
+    return refuses(intent, text) and bool(_ABOUT_THE_PLACE.search(normalize(text)))
+
+
 def _names_a_place(text: str) -> bool:
     from voordeur_content import places
 

@@ -102,6 +102,8 @@ class ValidateIntakeForm(FormValidationAction):
             return {"nickname": SKIPPED}
         if answers.is_button_payload(text):
             return {"nickname": None}
+        if answers.refuses_the_place(answers.intent_of(tracker), text):
+            return {"nickname": SKIPPED}  # "ik wil niet zeggen waar": the place is declined (extract_region)
         if answers.refuses(answers.intent_of(tracker), text):
             return {"nickname": REFUSED}
         return {"nickname": text}
@@ -156,6 +158,10 @@ class ValidateIntakeForm(FormValidationAction):
 
     def extract_region(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         text = answers.text_of(tracker)
+        if answers_question(tracker, "nickname") and answers.refuses_the_place(answers.intent_of(tracker), text):
+            # Set 32: "ik wil niet zeggen waar" where the name was asked declines the place, and is
+            # answered as that (not with the place question as if nothing was said).
+            return {"region": REFUSED}
         if not answers_question(tracker, "region"):
             # A town named at any moment (a greeting, a story, the nickname question) answers this
             # question before it is asked; a town given to correct the one before replaces it.

@@ -168,6 +168,14 @@ def test_refusing_the_region_once_is_answered_kindly_then_let_go(dispatcher, dom
     assert texts(second) == ["utter_region_way_forward"]
 
 
+@pytest.mark.parametrize("text", ["ik wil niet zeggen waar", "geen woonplaats"])
+def test_declining_the_place_where_the_name_is_asked_declines_the_place_not_the_name(text, dispatcher, domain):
+    # Set 32: "ik wil niet zeggen waar" at the name question got the place question as if unheard.
+    events = validate(form_tracker(text, "nickname", intent="deny"), dispatcher, domain)
+    assert slot("nickname", "skipped") in events and slot("region", None) in events
+    assert texts(dispatcher) == ["utter_region_refused"]
+
+
 @pytest.mark.parametrize("text", ["nee geen naam", "geen naam", "mijn naam zeg ik niet"])
 def test_declining_the_name_where_the_region_is_asked_declines_the_name_not_the_region(text, dispatcher, domain):
     events = validate(region_tracker(text, 1, intent="deny"), dispatcher, domain)
@@ -267,6 +275,22 @@ def test_a_professional_is_not_asked_the_optional_questions(dispatcher, domain):
         "nickname",
         "region",
     ]
+
+
+def question(text, intent):
+    return {"event": "user", "text": text, "parse_data": {"text": text, "intent": {"name": intent, "confidence": 0.9}}}
+
+
+def test_a_visitor_who_asked_two_questions_is_not_asked_the_optional_ones(dispatcher, domain):
+    # Set 31: a visitor in Harderwijk asked what happens after a report, then "komen ze dan gelijk
+    # langs?", and was asked "what kind of situation?" instead of reaching a person.
+    slots = ["nickname", "region", "about", "situation", "safe_now", "age_group"]
+    tracker = form_tracker("komen ze dan gelijk langs?", "about", intent="faq_after_report", slots={"region": "x"})
+    tracker.events[:0] = [question("wat gebeurt er na een melding", "faq_after_report")]
+    form = ValidateIntakeForm()
+    assert asyncio.run(form.required_slots(slots, dispatcher, tracker, domain)) == ["nickname", "region"]
+    one = form_tracker("komen ze dan gelijk langs?", "about", intent="faq_after_report", slots={"region": "x"})
+    assert asyncio.run(form.required_slots(slots, dispatcher, one, domain)) == slots  # one question: asked on
 
 
 def test_unclear_answer_asks_for_a_button(dispatcher, domain):
