@@ -5,20 +5,18 @@ misspelt or corrected ("nee sorry, ik bedoel Zwolle")."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
-from typing import FrozenSet, List, Optional, Tuple
+from typing import List, Optional, Tuple
 
-from voordeur_content._files import dutch_word_counts, normalize
+from voordeur_content import place_spellings
+from voordeur_content._files import normalize
 from voordeur_content.place_names import (  # noqa: F401  (PlaceAnswer, UNKNOWN_PLACE: the answers callers get)
     KIND_RANK,
-    TYPO_NAME_LENGTH,
     UNKNOWN_PLACE,
     Lookup,
     PlaceAnswer,
     PlaceKind,
     place_lookup,
-    sound_of,
 )
 from voordeur_content.regions import Region
 
@@ -55,31 +53,6 @@ _TITLED_NAME = re.compile(
     r"\b(?:mevrouw|mevr|meneer|mijnheer|mnr|dhr|de heer|mw|juffrouw|mrs|mr|ms)\s+"
     r"(?!(?:in|uit|bij|op|aan|naast|met|te)\b)(?:(?:van|de|der|den|ter|ten|het|t)\s+){0,3}\S+"
 )
-# Short forms in names: "nw vennep", "st michielsgestel"; and the two spellings of "aan de(n)".
-_LONG_FORMS = {"nw": "nieuw", "st": "sint"}
-_SHORT_FORMS = re.compile(r"\b(?:nw|st)\b")
-_OTHER_AAN_DE = {"aan de": "aan den", "aan den": "aan de"}
-_PROVINCE_SHORT_FORMS = {
-    "gld": "gelderland",
-    "gel": "gelderland",
-    "gr": "groningen",
-    "gn": "groningen",
-    "nb": "noord brabant",
-    "ov": "overijssel",
-    "lb": "limburg",
-    "li": "limburg",
-    "zh": "zuid holland",
-    "nh": "noord holland",
-    "fr": "friesland",
-    "fl": "flevoland",
-    "dr": "drenthe",
-    "ut": "utrecht",
-    "utr": "utrecht",
-    "zl": "zeeland",
-}
-_PROVINCE_SHORT = re.compile(rf"\s+({'|'.join(_PROVINCE_SHORT_FORMS)})$")
-_TRIPLED = re.compile(r"([a-z])\1{2,}")  # "asssen": no Dutch place has a letter three times in a row
-_AAN_DE_OR_DEN = re.compile(r"\baan den?\b")
 # "ik woon in ...", "we live in ...": the place after these is home, before any other place named.
 _HOME = re.compile(r"\b(?:woon|wonen|woonachtig|live|living)\b")
 _BUT = re.compile(r"\s+(?:maar|but)\s+", re.IGNORECASE)
@@ -222,7 +195,7 @@ def place_answer(text: str, path: Optional[Path] = None, places_path: Optional[P
         # the first spelling that names a town; else the first that names anything ("dieren (gld)" is
         # Dieren, not the province its short form spells out)
         first: Optional[PlaceAnswer] = None
-        for variant in _respellings(words):
+        for variant in place_spellings.respellings(words):
             respelled = _place_in(_IN_PROVINCE.sub(" ", variant), lookup)
             if respelled.kind is PlaceKind.REGION:
                 first = respelled
@@ -260,21 +233,6 @@ def _said_of(answer: PlaceAnswer, found: List[Tuple[str, PlaceAnswer]], words: r
     return any(found_answer is answer and words.search(normalize(clause)) for clause, found_answer in found)
 
 
-def _respellings(words: str) -> List[str]:
-    """Other spellings of a message that names no place as typed: y for ij ("harderwyk", "nymegen"),
-    short forms ("nw vennep", "st oedenrode"), "aan de" and "aan den" mixed up ("alpen aan de
-    rijn"), and a letter typed three times ("asssen")."""
-    spelled = _SHORT_FORMS.sub(lambda short: _LONG_FORMS[short.group()], words.replace("y", "ij"))
-    swapped = _AAN_DE_OR_DEN.sub(lambda found: _OTHER_AAN_DE[found.group()], spelled)
-    stuttered = _TRIPLED.sub(r"\1\1", words)
-    # "dieren (gld)", "hengelo ov": a province's short form after the name, then the name alone
-    province = _PROVINCE_SHORT.search(words)
-    spelled_out = words[: province.start()] + " " + _PROVINCE_SHORT_FORMS[province.group(1)] if province else words
-    bare = words[: province.start()].strip() if province else words
-    variants = (spelled, swapped, stuttered, spelled_out, bare)
-    return [variant for variant in dict.fromkeys(variants) if variant != words and variant]
-
-
 def _place_in(words: str, lookup: Lookup) -> PlaceAnswer:
     """The place one clause names (place_answer)."""
     if _AAN_DEN.search(words):
@@ -294,9 +252,9 @@ def _place_in(words: str, lookup: Lookup) -> PlaceAnswer:
         _name_then_words(stripped, lookup)
         or _name_after_preposition(words, lookup)
         or _name_at_the_end(words, lookup)
-        or _name_with_a_typo(words, lookup)
-        or _name_with_a_typo(stripped, lookup)
-        or _name_by_sound(stripped, lookup)
+        or place_spellings.name_with_a_typo(words, lookup)
+        or place_spellings.name_with_a_typo(stripped, lookup)
+        or place_spellings.name_by_sound(stripped, lookup)
         or UNKNOWN_PLACE
     )
     if answer.kind is PlaceKind.BELGIUM:  # "hasselt bij zwolle": the Dutch place it is near tells which
@@ -359,49 +317,6 @@ def _name_after_preposition(words: str, lookup: Lookup) -> Optional[PlaceAnswer]
                 found.append((theirs, elsewhere, KIND_RANK[lookup.answers[name].kind], -len(name), match.start(), name))
                 break
     return lookup.answers[min(found)[5]] if found else None
-
-
-def _name_with_a_typo(words: str, lookup: Lookup) -> Optional[PlaceAnswer]:
-    """The message is a name with one typo ("zoetermer", "amsterdma"), and not a Dutch word or phrase
-    that happens to be one letter away from a name ("helpen" and Herpen, "school" and Schoorl)."""
-    if len(words.replace(" ", "")) < TYPO_NAME_LENGTH or len(words) > 40:
-        return None
-    from rapidfuzz import process
-    from rapidfuzz.distance import OSA  # a swap of two letters counts as one typo
-
-    close = process.extract(words, lookup.typo_names.get(words[0], ()), scorer=OSA.distance, score_cutoff=1, limit=None)
-    answers = {lookup.answers[name] for name, _, _ in close}
-    if len(answers) != 1:
-        return None
-    dutch = _dutch_words()
-    if dutch is None:
-        return None
-    parts = words.split()
-    # A Dutch word one letter from a name is that word ("helpen", not Herpen); a name of several
-    # words keeps a word of its own as typed ("ter appel" is Ter Apel, with "ter" as in the name).
-    if all(word in dutch for word in parts) and not (len(parts) > 1 and set(parts) & set(close[0][0].split())):
-        return None
-    return answers.pop()
-
-
-def _name_by_sound(words: str, lookup: Lookup) -> Optional[PlaceAnswer]:
-    """The message is a name spelt as it sounds ("alfen aan de rijn", "kapelle aan den ijssel"), and
-    not only Dutch words that happen to sound like one."""
-    if len(words.replace(" ", "")) < TYPO_NAME_LENGTH or len(words) > 40:
-        return None
-    name = lookup.by_sound.get(sound_of(words))
-    dutch = _dutch_words()
-    if name is None or dutch is None or all(word in dutch for word in words.split()):
-        return None
-    return lookup.answers[name]
-
-
-@lru_cache(maxsize=1)
-def _dutch_words() -> Optional[FrozenSet[str]]:
-    """Dutch words, read once, at the first near miss. None without the list: then a typo is never
-    forgiven, which is safer than a wrong region."""
-    counts = dutch_word_counts()
-    return frozenset(word for word, count in counts.items() if count >= 100) if counts else None
 
 
 # "nee sorry", "ik bedoel", "toch", "o wacht": the visitor corrects the town they gave.

@@ -25,6 +25,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import websocket
 
@@ -170,16 +171,17 @@ def summary(scores: list) -> dict:
     }
 
 
-def show(played: Played) -> None:
-    print(f"== {played.item['id']}: {played.item.get('situation', '')}")
+def show(played: Played, out: TextIO = sys.stdout) -> None:
+    print(f"== {played.item['id']}: {played.item.get('situation', '')}", file=out)
     for line, state, frames in played.turns:
-        print(f"  visitor ({state}): {line}")
+        print(f"  visitor ({state}): {line}", file=out)
         for frame in frames:
             kind = frame.get("type")
             if kind == "message" and frame.get("from") != "visitor":
-                print(f"    {frame.get('from')}: {frame.get('text')}")
+                print(f"    {frame.get('from')}: {frame.get('text')}", file=out)
             elif kind in ("alert", "queue"):
-                print(f"    [{kind}] {json.dumps({k: v for k, v in frame.items() if k != 'type'}, ensure_ascii=False)}")
+                shown = json.dumps({k: v for k, v in frame.items() if k != "type"}, ensure_ascii=False)
+                print(f"    [{kind}] {shown}", file=out)
 
 
 def main() -> int:
@@ -191,6 +193,7 @@ def main() -> int:
     parser.add_argument("--quiet", type=float, default=1.2, help="seconds without a frame that end a turn")
     parser.add_argument("--parallel", type=int, default=4)
     parser.add_argument("--json", type=Path, help="write every score here")
+    parser.add_argument("--transcripts", type=Path, help="write every transcript here, to read as a visitor")
     args = parser.parse_args()
     items = [json.loads(line) for line in args.file.read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.show:
@@ -210,6 +213,11 @@ def main() -> int:
             print(f"  -> {json.dumps(s, ensure_ascii=False)}")
     if args.json:
         args.json.write_text(json.dumps(scores, ensure_ascii=False, indent=1), encoding="utf-8")
+    if args.transcripts:
+        with args.transcripts.open("w", encoding="utf-8") as out:
+            for p in played:
+                show(p, out)
+                print(file=out)
     result = summary(scores)
     print(f"{args.file.name}:")
     for key, value in result.items():
