@@ -78,6 +78,10 @@ class ValidateIntakeForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[Text]:
+        # In danger now or thinking of suicide: only the place, which the queue needs (a nickname is a
+        # step too many then; set 32's review). A name given already is kept.
+        if tracker.get_slot("urgent") and not tracker.get_slot("nickname"):
+            return [slot for slot in domain_slots if slot == "region"]
         # A visitor who asks for a person, or who is in danger, answers only what a counsellor needs.
         if tracker.get_slot("handoff_requested") or told_their_story(tracker):
             return [slot for slot in domain_slots if slot in HANDOFF_SLOTS]

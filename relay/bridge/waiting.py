@@ -107,9 +107,9 @@ def reply(
                 still = texts.waiting_still_in_danger_en if english else texts.waiting_still_in_danger
                 said.append(still(place, grade))
             elif english:
-                said.append(texts.waiting_acknowledged_en(place, first))
+                said.append(texts.waiting_acknowledged_en(place, first, conversation.risk))
             else:
-                said.append(texts.waiting_acknowledged(place, first))
+                said.append(texts.waiting_acknowledged(place, first, conversation.risk))
         if kindertelefoon and not _bot_said(
             session, conversation_id, Message.text.contains(young.KINDERTELEFOON, autoescape=True)
         ):

@@ -71,9 +71,16 @@ def _place_en(place: int | None) -> str:
     return f"You are number {place} in the queue." if place else ""
 
 
-def waiting_acknowledged_en(place: int | None, first: bool = False) -> str:
+# For a visitor who told of thoughts of suicide, every acknowledgement while waiting says where to
+# talk right now (set 32's review: only 0800 2000 was repeated).
+SUICIDE_LINE = " Wil je nu meteen met iemand praten? Bel gratis 0800 0113 (113 Zelfmoordpreventie), dag en nacht."
+SUICIDE_LINE_EN = " Want to talk to someone right now? Call 0800 0113 for free (113 Suicide Prevention), day and night."
+
+
+def waiting_acknowledged_en(place: int | None, first: bool = False, risk: str | None = None) -> str:
     """The acknowledgement while waiting, for a message written in English."""
     call = f" If you do not want to wait, you can also call for free: {PHONE}." if first else ""
+    call = SUICIDE_LINE_EN if risk == "suicide" else call
     return f"A counsellor will read your message. {_place_en(place)}".strip() + call
 
 
@@ -85,20 +92,21 @@ def _place(place: int | None) -> str:
     return ""
 
 
-def waiting_acknowledged(place: int | None, first: bool = False) -> str:
+def waiting_acknowledged(place: int | None, first: bool = False, risk: str | None = None) -> str:
     call = f" Wil je niet wachten, dan kun je ook gratis bellen: {PHONE}." if first else ""
+    call = SUICIDE_LINE if risk == "suicide" else call
     return f"Je bericht staat klaar voor de medewerker. {_place(place)}".strip() + call
 
 
 # Danger again in a message of a visitor already alerted for it: a short line, not the alert again.
 STILL_IN_DANGER = {
-    "acute": "Ben je nu in gevaar? Bel 112, ook als je niet kunt praten: blijf dan aan de lijn.",
+    "acute": "Bel nu 112, ook als je niet kunt praten: blijf dan aan de lijn.",
     "suicide": "Denk je nu aan zelfmoord? Bel 113 of gratis 0800 0113, dag en nacht. In direct gevaar: bel 112.",
 }
 
 
 STILL_IN_DANGER_EN = {
-    "acute": "Are you in danger now? Call 112, even if you cannot talk: then stay on the line.",
+    "acute": "Call 112 now, even if you cannot talk: then stay on the line.",
     "suicide": (
         "Are you thinking about suicide now? Call 113 or 0800 0113 for free, day and night. "
         "In danger right now: call 112."

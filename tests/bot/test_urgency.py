@@ -56,7 +56,7 @@ def test_a_second_more_serious_grade_makes_no_second_queue_promise(dispatcher, d
 
 
 def test_the_queue_promise_says_it_needs_the_region_first(domain):
-    assert "Zodra ik weet in welke regio" in domain["responses"]["utter_urgent_queue"][-1]["text"]
+    assert "Zodra ik weet in welke plaats" in domain["responses"]["utter_urgent_queue"][-1]["text"]
 
 
 def test_a_grade_already_answered_gets_a_short_word_not_the_guidance_again(dispatcher, domain):

@@ -86,8 +86,17 @@ def test_danger_again_after_the_alert_gets_a_short_safety_line_not_a_plain_ackno
     frames = visitor.say("HIJ HEEFT NU EEN MES UIT DE LA GEPAKT")
     assert not of_type(frames, "alert")  # not said again: the widget keeps it in view
     (said,) = bot_texts(frames)
-    assert said.startswith("Ik lees je bericht. Ben je nu in gevaar? Bel 112")
+    assert said.startswith("Ik lees je bericht. Bel nu 112")
     assert "Je bericht staat klaar" not in said
+
+
+def test_a_visitor_who_told_of_suicide_hears_of_113_in_every_acknowledgement(visitor_factory, rasa):
+    # Set 32's review: a suicidal visitor who waited ("ben nog hier") was reminded only of 0800 2000.
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    assert of_type(visitor.say("ik wil niet meer leven"), "alert")
+    for line in ("ben nog hier", "duurt het lang"):
+        (said,) = bot_texts(visitor.say(line))
+        assert "0800 0113" in said
 
 
 def test_with_rasa_down_the_relay_still_acknowledges(app, visitor_factory, rasa):
@@ -198,7 +207,7 @@ def test_an_english_message_in_the_queue_gets_the_alert_and_the_relays_words_in_
     frames = visitor.say("my boyfriend is outside my room right now banging on the door", client_id="e1")
     alert = of_type(frames, "alert")
     assert len(alert) == 1 and alert[0]["category"] == "acute"
-    assert alert[0]["text"].startswith("Are you or is someone else in danger right now? Call 112")
+    assert alert[0]["text"].startswith("Call 112 now")
     assert bot_texts(frames) == [
         "Your chat is now at the front of the queue. A counsellor will come as soon as possible. "
         "Stay in this chat if that is safe."
@@ -207,6 +216,6 @@ def test_an_english_message_in_the_queue_gets_the_alert_and_the_relays_words_in_
         "A counsellor will read your message. You are next in the queue."
     ]
     assert bot_texts(visitor.say("he is still banging on the door right now", client_id="e3")) == [
-        "I read your message. Are you in danger now? Call 112, even if you cannot talk: then stay on the line. "
+        "I read your message. Call 112 now, even if you cannot talk: then stay on the line. "
         "A counsellor will come as soon as possible. You are next in the queue."
     ]
