@@ -20,6 +20,9 @@ _SENTENCE_NAME_LENGTH = 4
 # One typo is forgiven in a Dutch name of this many letters or more, when the message is only that
 # name and has as many letters itself (shorter ones are mostly first names and words: "geert", "hatem").
 TYPO_NAME_LENGTH = 6
+# A name spelt as it sounds is found from five letters on ("zijst" for Zeist): sounding alike is
+# stricter than one typo anywhere.
+SOUND_NAME_LENGTH = 5
 # Letters that sound alike in Dutch place names, written either way by visitors: "alfen" for
 # Alphen, "utregt", "harderwyk", "kapelle" for Capelle, "sgiedam". A name is also found by how it
 # sounds when no other name sounds the same (Lookup.by_sound).
@@ -156,15 +159,15 @@ def _combine(index: RegionIndex, places: _Places) -> Lookup:
         everyday=places.everyday_words,
         most_words=max((len(name.split()) for name in in_sentences), default=1),
         typo_names={letter: tuple(names) for letter, names in typo_names.items()},
-        by_sound=_by_sound(answers, typo_names),
+        by_sound=_by_sound(answers),
     )
 
 
-def _by_sound(answers: Dict[str, PlaceAnswer], typo_names: Dict[str, List[str]]) -> Dict[str, str]:
-    """The names long enough to forgive a typo, by how they sound; a sound of two places that are
-    answered differently is left out (it would guess)."""
+def _by_sound(answers: Dict[str, PlaceAnswer]) -> Dict[str, str]:
+    """The Dutch names of four letters or more, by how they sound; a sound of two places that are
+    answered differently is left out (it would guess: "rosendaal" is Roosendaal or Rozendaal)."""
     sounds: Dict[str, List[str]] = {}
-    for names in typo_names.values():
-        for name in names:
+    for name, answer in answers.items():
+        if answer.kind is not PlaceKind.BELGIUM and len(name.replace(" ", "")) >= 4:
             sounds.setdefault(sound_of(name), []).append(name)
     return {sound: names[0] for sound, names in sounds.items() if len({answers[name] for name in names}) == 1}

@@ -18,6 +18,7 @@ def run(tracker, dispatcher, domain):
     [
         "hoi ik ben 12",
         "ik ben pas 11 en mn vader schreeuwt",
+        "hoi ik bn 13",  # set 33: chat spelling of "ben"
         "im 14",
         "ik zit in groep 7",
         "IK BEN 15",

@@ -533,6 +533,8 @@ def test_belgium_denied_is_no_answer_of_belgium():
         ("kapelle aan den ijssel", "rotterdam-rijnmond"),
         ("nieuwegijn", "utrecht"),
         ("zwijndregt", "zuid-holland-zuid"),
+        # Set 33: five letters spelt as they sound (not a doubled letter only: "hatem" stays a name).
+        ("zijst", "utrecht"),
     ],
 )
 def test_city_districts_and_chat_spellings_of_cities(text, region):
