@@ -44,6 +44,26 @@ class ActionNotUnderstood(Action):
         return []
 
 
+class ActionListenStory(Action):
+    """A visitor tells what is going on outside the intake: thanked and asked whether they want a
+    counsellor (utter_listen_story), unless that is settled. After the guidance for danger in this
+    very turn, nothing more (it said a person comes); when a counsellor is already on the way (asked
+    for, or the intake hands off), a short thanks without the question, which otherwise came right
+    before "Ik zet je in de wachtrij" (set 32's review: a question not waited for)."""
+
+    def name(self) -> Text:
+        return "action_listen_story"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        if urgency.answered_this_turn(tracker):
+            return []
+        on_the_way = tracker.get_slot("handoff_requested") or tracker.get_slot("urgent")
+        dispatcher.utter_message(response="utter_story_noted" if on_the_way else "utter_listen_story")
+        return []
+
+
 def language_events(tracker: Tracker) -> List[EventType]:
     """The slot `language`: "en" from a message in English (or asking for English), back to Dutch
     from a message in plain Dutch; buttons and names change nothing."""

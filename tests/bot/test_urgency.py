@@ -144,3 +144,21 @@ def test_no_not_understood_after_the_guidance_of_this_turn(dispatcher, domain):
     )
     run(ActionNotUnderstood(), tracker, dispatcher, domain)
     assert texts(dispatcher) == []
+
+
+def test_a_story_is_asked_whether_a_counsellor_is_wanted_only_when_that_is_open(dispatcher, domain):
+    # Set 32's review: "Wil je met een medewerker chatten?" came right before "Ik zet je in de wachtrij".
+    from actions.every_message import ActionListenStory
+    from rasa_sdk.executor import CollectingDispatcher
+
+    story = "mijn ex heeft me vroeger geslagen"
+    run(ActionListenStory(), make_tracker(story, intent="describe_situation"), dispatcher, domain)
+    assert texts(dispatcher) == ["utter_listen_story"]
+    on_the_way = CollectingDispatcher()
+    tracker = make_tracker(story, intent="describe_situation", slots={"handoff_requested": True})
+    run(ActionListenStory(), tracker, on_the_way, domain)
+    assert texts(on_the_way) == ["utter_story_noted"]
+    after_guidance = CollectingDispatcher()
+    tracker = make_tracker(story, intent="describe_situation", after_user=[bot_said("utter_urgent_acute")])
+    run(ActionListenStory(), tracker, after_guidance, domain)
+    assert texts(after_guidance) == []
