@@ -59,7 +59,7 @@ def corrected_place(text: str, current: Optional[str], earlier: Optional[str] = 
     )
     if said is not None and _moves(said, current):
         return said
-    apart = bool(earlier) and bool(_OWN_HOME_APART.search(normalize(earlier or "")))
+    apart = bool(earlier and _OWN_HOME_APART.search(normalize(earlier)))
     theirs = where_they_live(text) if apart or _ABOUT_THEM.search(words) else None
     if theirs is not None and _moves(theirs, current):
         return theirs  # "maar mijn nichtje woont in emmen": where it happens, not where they live

@@ -46,11 +46,16 @@ _FINAL_D = re.compile(r"d\b")
 _DEN = re.compile(r"\bden\b")
 
 
+def undoubled(words: str) -> str:
+    """The words with every doubled letter written once ("dokkum" as "dokum")."""
+    return _DOUBLED.sub(r"\1", words)
+
+
 def sound_of(words: str) -> str:
     """How normalized words sound: the same key for "alfen aan de rijn" and "alphen aan den rijn"."""
     for written, sound in _SOUNDS:
         words = words.replace(written, sound)
-    return _FINAL_D.sub("t", _DOUBLED.sub(r"\1", _DEN.sub("de", words)))
+    return _FINAL_D.sub("t", undoubled(_DEN.sub("de", words)))
 
 
 class PlaceKind(str, Enum):

@@ -9,7 +9,14 @@ from functools import lru_cache
 from typing import FrozenSet, List, Optional
 
 from voordeur_content._files import dutch_word_counts
-from voordeur_content.place_names import SOUND_NAME_LENGTH, TYPO_NAME_LENGTH, Lookup, PlaceAnswer, sound_of
+from voordeur_content.place_names import (
+    SOUND_NAME_LENGTH,
+    TYPO_NAME_LENGTH,
+    Lookup,
+    PlaceAnswer,
+    sound_of,
+    undoubled,
+)
 
 # Short forms in names: "nw vennep", "st michielsgestel"; and the two spellings of "aan de(n)".
 _LONG_FORMS = {"nw": "nieuw", "st": "sint"}
@@ -82,12 +89,14 @@ def name_by_sound(words: str, lookup: Lookup) -> Optional[PlaceAnswer]:
     if len(words.replace(" ", "")) < SOUND_NAME_LENGTH or len(words) > 40:
         return None
     name = lookup.by_sound.get(sound_of(words))
-    if name is not None and len(words.replace(" ", "")) < TYPO_NAME_LENGTH and _undoubled(words) == _undoubled(name):
+    if name is None:
+        return None
+    if len(words.replace(" ", "")) < TYPO_NAME_LENGTH and undoubled(words) == undoubled(name):
         # Five letters that differ from a name by a doubled letter only: a first name as often as a
         # place ("hatem" stays a name, not Hattem; so "dokum" is not guessed as Dokkum either).
         return None
     dutch = dutch_words()
-    if name is None or dutch is None or all(word in dutch for word in words.split()):
+    if dutch is None or all(word in dutch for word in words.split()):
         return None
     return lookup.answers[name]
 
@@ -98,7 +107,3 @@ def dutch_words() -> Optional[FrozenSet[str]]:
     forgiven, which is safer than a wrong region."""
     counts = dutch_word_counts()
     return frozenset(word for word, count in counts.items() if count >= 100) if counts else None
-
-
-def _undoubled(words: str) -> str:
-    return re.sub(r"([a-z])\1+", r"\1", words)

@@ -18,7 +18,7 @@ _BEFORE_AN_AGE = r"(?:pas\s+|nog\s+(?:maar\s+)?|net\s+|bijna\s+)"
 _NOT_AN_AGE = r"(?!\s*(?:weken|maanden|dagen|keer|uur|minuten|kinderen|jaar\s+(?:getrouwd|samen|bij|met|weg|geleden)))"
 _OWN_AGE = re.compile(
     r"\b(?:ik ben|k ben|ik bn|k bn|ben ik|en ben|i am|im|i m)\s+"
-    r"(?:pas\s+|nog\s+(?:maar\s+)?|net\s+|bijna\s+|[a-z]+\s+)?(\d{1,2})\b" + _NOT_AN_AGE
+    r"(?:" + _BEFORE_AN_AGE + r"|[a-z]+\s+)?(\d{1,2})\b" + _NOT_AN_AGE
 )
 # "ben 16. mijn ouders maken elke avond ruzie": chat drops the "ik" at the start of a message too.
 _STARTS_WITH_AGE = re.compile(

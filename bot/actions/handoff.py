@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Text
 from actions import answers, payloads, schedule
 from actions.greeting import BELGIAN_ANSWERS, answered_as_belgian
 from actions.intake import region_name
-from actions.intake_history import MAX_ASKS, WAYS_FORWARD, times_asked
+from actions.intake_history import WAYS_FORWARD, asked_enough
 from actions.payloads import SKIPPED
 from actions.sdk import Action, CollectingDispatcher, DomainDict, SlotSet, Tracker
 
@@ -33,7 +33,7 @@ class ActionRequestHuman(Action):
         if region == SKIPPED:  # declined earlier; asking for a person now, they are asked once more
             events.append(SlotSet("region", None))  # times_asked counts from the way forward on
             region = None
-        if times_asked(tracker, "region") >= MAX_ASKS and not region:
+        if asked_enough(tracker, "region") and not region:
             # Asked twice already: the intake now gives the way forward, which says what is needed
             # (set 32 had both, one after the other).
             return events

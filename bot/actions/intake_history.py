@@ -78,13 +78,7 @@ def told_their_story(tracker: Tracker) -> bool:
     asked two questions: the optional questions are not asked, the counsellor reads the story."""
     if tracker.get_slot("urgent") or tracker.get_slot("language") == "en":
         return True
-    questions = sum(
-        1
-        for event in tracker.events
-        if event.get("event") == "user" and answers.intent_of_event(event).startswith("faq_")
-    )
-    if questions >= QUESTIONS_BEFORE_A_PERSON:
-        return True
+    questions = 0
     for event in tracker.events:
         if answers.response_of(event) in _NO_MORE_QUESTIONS_AFTER:
             return True
@@ -92,11 +86,16 @@ def told_their_story(tracker: Tracker) -> bool:
             continue
         intent = answers.intent_of_event(event)
         text = event.get("text") or ""
-        if intent == "describe_situation" or (
-            len(text.split()) >= STORY_WORDS
-            and not text.strip().endswith("?")
-            and not intent.startswith("faq_")
-            and intent != "request_human"
+        questions += intent.startswith("faq_")
+        if (
+            questions >= QUESTIONS_BEFORE_A_PERSON
+            or intent == "describe_situation"
+            or (
+                len(text.split()) >= STORY_WORDS
+                and not text.strip().endswith("?")
+                and not intent.startswith("faq_")
+                and intent != "request_human"
+            )
         ):
             return True
     return False

@@ -59,7 +59,8 @@ def test_a_visitor_in_belgium_who_asks_for_a_person_hears_where_one_is_and_no_re
 def test_request_human_after_the_region_was_asked_twice_leaves_the_words_to_the_way_forward(dispatcher, domain):
     # Set 32: "ik wil alleen met een mens praten" got "ik heb alleen nog je regio nodig" and, right
     # after it, the way forward saying the same.
-    tracker = make_tracker("ik wil alleen met een mens praten", intent="request_human", slots={"nickname": "skipped"})
+    slots = {"nickname": "skipped", "requested_slot": "region"}
+    tracker = make_tracker("ik wil alleen met een mens praten", intent="request_human", slots=slots)
     tracker.events[:0] = [{"event": "bot", "text": "?", "metadata": {"utter_action": "utter_ask_region"}}] * 2
     events = run(ActionRequestHuman(), tracker, dispatcher, domain)
     assert texts(dispatcher) == []
