@@ -66,11 +66,13 @@ _THEM = (
     r"buurman|buren|neef|neefje|nicht|nichtje|tante|oom|schoonmoeder|schoonvader|children|son|daughter|"
     r"father|mother|parents|sister|brother)\b"
 )
+# where someone comes from or was born is not where they live: "mijn vader komt uit belgie"
+_ORIGIN = r"(?:komt|komen|kwam|kwamen|afkomstig|geboren|born|comes?)\b"
 THEY_LIVE = re.compile(
     rf"{_THEM}(?:\s+\S+){{0,3}}?\s+(?:woont|wonen|woonde|lives|live)\b"
     # said without the verb: "ik woon in amsterdam maar mijn ouders in zwolle", "het gaat om mijn zus
     # en haar kinderen in roermond"
-    rf"|{_THEM}(?:\s+\S+){{0,4}}?\s+(?:in|uit)\b"
+    rf"|{_THEM}(?:\s+(?!{_ORIGIN})\S+){{0,4}}?\s+(?:in|uit)\b"
     # the one it is about, said as "zij": "zij woont in den bosch met haar vriend"
     r"|^(?:en |maar )?(?:zij|ze)\s+(?:woont|wonen|woonde)\b"
 )

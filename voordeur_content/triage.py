@@ -226,32 +226,40 @@ def more_serious(new: Assessment, old_categories: Sequence[str]) -> bool:
 # ---- what the visitor is told --------------------------------------------------------------------
 
 
-def alert_text(category: str, english: bool = False) -> str:
-    """The alert's words; in English for a message written in English (`text_en`, when the file has it)."""
+def _alert_spec(category: str, belgium: bool) -> Dict[str, Any]:
+    """The grade's alert as content/triage.yml writes it; its `belgium` part for a visitor in Belgium."""
     try:
-        grade = load_rules().grades[category]
+        grade: Dict[str, Any] = load_rules().grades[category]
     except KeyError:
         raise ValueError(f"unknown triage category: {category!r}") from None
-    return str(grade.get("text_en") if english and grade.get("text_en") else grade["text"]).strip()
+    return {**grade, **grade["belgium"]} if belgium and grade.get("belgium") else grade
 
 
-def phones(category: str) -> List[str]:
+def alert_text(category: str, english: bool = False, belgium: bool = False) -> str:
+    """The alert's words; in English for a message written in English (`text_en`, when the file has
+    it); with Belgium's numbers for a visitor who lives there."""
+    spec = _alert_spec(category, belgium)
+    return str(spec.get("text_en") if english and spec.get("text_en") else spec["text"]).strip()
+
+
+def phones(category: str, belgium: bool = False) -> List[str]:
     """The alert's numbers: content/triage.yml names them by id in content/phone_numbers.yml."""
-    return [phone_numbers.number(str(key)) for key in load_rules().grades[category]["phones"]]
+    return [phone_numbers.number(str(key)) for key in _alert_spec(category, belgium)["phones"]]
 
 
 def level_of(category: str) -> str:
     return str(load_rules().grades[category]["level"])
 
 
-def alert_frame(category: str, english: bool = False) -> Dict[str, Any]:
-    """The visitor's alert frame (docs/protocol.md); `english` for a message written in English."""
+def alert_frame(category: str, english: bool = False, belgium: bool = False) -> Dict[str, Any]:
+    """The visitor's alert frame (docs/protocol.md); `english` for a message written in English,
+    `belgium` for a visitor who named a place in Belgium (1712 and 1813 instead of the Dutch lines)."""
     return {
         "type": "alert",
         "level": level_of(category),
         "category": category,
-        "text": alert_text(category, english),
-        "phones": phones(category),
+        "text": alert_text(category, english, belgium),
+        "phones": phones(category, belgium),
     }
 
 

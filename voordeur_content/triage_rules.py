@@ -100,6 +100,10 @@ def _build(data: Dict[str, Any]) -> Rules:
     grades = data.get("grades") or {}
     if set(grades) != set(CATEGORIES):
         raise ValueError(f"triage grades must be exactly {CATEGORIES}")
+    for category, grade in grades.items():
+        abroad = grade.get("belgium")
+        if abroad is not None and not (isinstance(abroad, dict) and abroad.get("phones") and abroad.get("text")):
+            raise ValueError(f"triage grade {category}: its belgium alert needs phones and text")
     signals = []
     lexicon: set[str] = set()
     for name, spec in (data.get("signals") or {}).items():

@@ -33,7 +33,7 @@ class TurnOutcome:
     unit of work that stored it."""
 
     messages: list[Message] = field(default_factory=list)
-    alert_category: str | None = None
+    alert: dict | None = None  # the visitor's alert frame when the bot's model saw more than the rules
     queued_region: str | None = None
 
 
@@ -78,7 +78,7 @@ def bot_turn(db: Database, conversation_id: str, message: str) -> TurnOutcome:
                 message_store.store_messages(session, conversation_id, "bot", turn.messages).messages
             )
             for signal in turn.signals:
-                apply_signal(session, conversation, signal, outcome)
+                apply_signal(session, conversation, signal, outcome, message)
     else:  # most turns: claiming the seqs checks the state and locks the row by itself
         stored = message_store.store_messages(
             db, conversation_id, "bot", turn.messages, claim=message_store.Claim.WITH_BOT
@@ -144,7 +144,9 @@ def _say(session: Session, conversation: Conversation, outcome: TurnOutcome, tex
     outcome.messages.extend(message_store.store_messages(session, conversation.id, "system", text).messages)
 
 
-def apply_signal(session: Session, conversation: Conversation, signal: dict, outcome: TurnOutcome) -> None:
+def apply_signal(
+    session: Session, conversation: Conversation, signal: dict, outcome: TurnOutcome, message: str = ""
+) -> None:
     kind = signal.get("type")
     if kind == "profile":
         _apply_profile(conversation, signal)
@@ -153,8 +155,8 @@ def apply_signal(session: Session, conversation: Conversation, signal: dict, out
         if category in ("acute", "suicide", "high"):
             reason = signal.get("reason") if isinstance(signal.get("reason"), str) else None
             assessment = Assessment(category, (reason or "model")[:32], source="model")
-            if triage.record(session, conversation, assessment):
-                outcome.alert_category = outcome.alert_category or category
+            if triage.record(session, conversation, assessment) and outcome.alert is None:
+                outcome.alert = triage.alert_for(conversation, category, message)
     elif kind == "handoff":
         _apply_profile(conversation, signal)
         intake = signal.get("intake")

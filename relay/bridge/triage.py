@@ -24,7 +24,7 @@ from relay.db import get_db
 from relay.domain import conversations, figures
 from relay.domain.models import Conversation
 from relay.domain.states import QUEUED
-from voordeur_content import language, triage
+from voordeur_content import language, places, triage
 from voordeur_content.triage import Assessment
 
 log = logging.getLogger(__name__)
@@ -60,16 +60,35 @@ def record(session: Session, conversation: Conversation, assessment: Assessment)
 
 def grade(conversation_id: str, assessment: Assessment, text: str) -> dict | None:
     """Record ``assessment`` of the visitor's message ``text`` for a conversation (its own unit of
-    work); the alert frame to show the visitor, in their language, or None when it adds nothing.
-    Most messages carry no signal and touch no row."""
-    if not assessment or assessment.category is None:
+    work); the alert frame to show the visitor, in their language and with the numbers of the
+    country they live in, or None when it adds nothing. A message that names a place in Belgium
+    marks the conversation as Belgian first, so that this alert and every later one give 1712 (and
+    1813) instead of the Dutch lines. Most messages carry no signal and touch no row."""
+    belgian = names_belgium(text)
+    if (not assessment or assessment.category is None) and not belgian:
         return None
     with get_db().transaction() as session:
         conversation = conversations.lock_conversation(session, conversation_id)
-        if conversation is None or not record(session, conversation, assessment):
+        if conversation is None:
             return None
-        english = language.answers_in_english(text, visitor_language(conversation))
-    return triage.alert_frame(assessment.category, english=english)
+        if belgian and not lives_in_belgium(conversation):
+            conversation.intake = {**(conversation.intake or {}), "country": BELGIUM}
+        if assessment.category is None or not record(session, conversation, assessment):
+            return None
+        return alert_for(conversation, assessment.category, text)
+
+
+def names_belgium(text: str) -> bool:
+    """Whether a visitor's message names Belgium or a Belgian place as where it happens (the same
+    reading as the bot's 1712 answer: voordeur_content.places)."""
+    return not text.startswith("/") and places.place_answer(text).kind is places.PlaceKind.BELGIUM
+
+
+BELGIUM = "be"  # the intake's "country" for a visitor who named a place in Belgium
+
+
+def lives_in_belgium(conversation: Conversation) -> bool:
+    return (conversation.intake or {}).get("country") == BELGIUM
 
 
 def visitor_language(conversation: Conversation) -> str | None:
@@ -77,11 +96,18 @@ def visitor_language(conversation: Conversation) -> str | None:
     return (conversation.intake or {}).get("language")
 
 
+def alert_for(conversation: Conversation, category: str, text: str = "") -> dict:
+    """The visitor's alert of ``category`` for this conversation: in English when ``text`` (or,
+    without it, the intake) is, with Belgium's numbers for a visitor there."""
+    english = language.answers_in_english(text, visitor_language(conversation))
+    return triage.alert_frame(category, english=english, belgium=lives_in_belgium(conversation))
+
+
 def visitor_alert(conversation: Conversation) -> dict | None:
     """The alert a returning visitor sees again (the widget keeps it visible), or None."""
     if not conversation.risk:
         return None
-    return triage.alert_frame(conversation.risk, english=visitor_language(conversation) == "en")
+    return alert_for(conversation, conversation.risk)
 
 
 class ModelOpinions:

@@ -19,7 +19,6 @@ from relay.ops import metrics
 from relay.sockets.frames import optional_string, require_text
 from relay.sockets.ratelimit import TokenBucket
 from relay.sockets.visitor_state import VisitorSocket, error_frame, queue_update
-from voordeur_content import language
 from voordeur_content import triage as triage_rules
 
 
@@ -113,8 +112,8 @@ def run_bot_turn(visitor: VisitorSocket, message: str) -> Iterator[dict]:
     for message_row in outcome.messages:
         if visitor.shown.first_time(message_row.seq):
             yield message_store.message_frame(message_row)
-    if outcome.alert_category:  # the bot's model saw more than the rules did
-        yield triage_rules.alert_frame(outcome.alert_category, english=language.writes_english(message))
+    if outcome.alert:  # the bot's model saw more than the rules did
+        yield outcome.alert
     if outcome.queued_region:
         yield from queue_update(visitor, outcome.queued_region)
 

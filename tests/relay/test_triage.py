@@ -192,3 +192,38 @@ def test_rasa_cannot_raise_what_the_triage_classifier_is_sure_is_harmless(visito
     rasa.intents["ik twijfel of ik iets moet zeggen"] = {"name": "urgent_danger", "confidence": 0.99}
     frames = visitor.say("ik twijfel of ik iets moet zeggen", client_id="t1")
     assert of_type(frames + visitor.pump(), "alert") == []
+
+
+def test_a_visitor_in_belgium_gets_belgiums_numbers_in_every_alert_and_the_counsellor_sees_it(
+    visitor_factory, rasa, counsellor_factory
+):
+    """Veilig Thuis and 113 are Dutch lines: a visitor who said they live in Gent hears of 1712 (and of
+    the Zelfmoordlijn 1813), with 112, in the alert and again on return; the counsellor reads "Woont
+    in: België" in the intake."""
+    visitor = visitor_factory()
+    token = visitor.hello()[0]["token"]
+    rasa.answers["ik woon in gent"] = bot_says("Woon je in België? Bel dan gratis 1712.")
+    assert of_type(visitor.say("ik woon in gent", client_id="g"), "alert") == []
+    acute = of_type(visitor.say("hij slaat me nu", client_id="a"), "alert")
+    assert [(a["category"], a["phones"]) for a in acute] == [("acute", ["112", "1712"])]
+    assert "1712" in acute[0]["text"] and "0800 2000" not in acute[0]["text"]
+    suicide = of_type(visitor.say("ik wil niet meer leven", client_id="s"), "alert")
+    assert [(a["category"], a["phones"]) for a in suicide] == [("suicide", ["1813", "112"])]
+    assert of_type(visitor_factory().hello(token), "alert")[0]["phones"] == ["1813", "112"]
+    anna = counsellor_factory()
+    rasa.answers["ik wil iemand spreken"] = bot_says("Ik zet je in de wachtrij.", signals=[handoff()])
+    visitor.say("ik wil iemand spreken", client_id="h")
+    item = of_type(anna.pump(), "queue")[-1]["items"][0]
+    assert item["intake"]["country"] == "be"
+
+
+def test_the_alert_in_one_message_with_a_belgian_town_and_not_for_a_father_from_belgium(visitor_factory, rasa):
+    visitor = visitor_factory()
+    visitor.hello()
+    alert = of_type(visitor.say("help hij slaat me nu, ik woon in antwerpen", client_id="a"), "alert")
+    assert alert[0]["phones"] == ["112", "1712"]
+    dutch = visitor_factory()
+    dutch.hello()
+    rasa.answers["mijn vader komt uit belgie maar we wonen in zwolle"] = bot_says("Dank je.")
+    dutch.say("mijn vader komt uit belgie maar we wonen in zwolle", client_id="z")
+    assert of_type(dutch.say("hij slaat me nu", client_id="b"), "alert")[0]["phones"] == ["112", "0800 2000"]

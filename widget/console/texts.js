@@ -52,7 +52,8 @@ export const T = Object.freeze({
     situation: ["Situatie", { partner: "partner", child: "kind", elderly: "oudere", other: "anders" }],
     safe_now: ["Nu veilig", { "true": "ja", "false": "nee" }],
     age_group: ["Leeftijd", { under_18: "jonger dan 18", "18_plus": "18 of ouder" }],
-    language: ["Taal", { en: "schrijft Engels" }]
+    language: ["Taal", { en: "schrijft Engels" }],
+    country: ["Woont in", { be: "België" }]
   }),
   figShow: "Cijfers",
   figBack: "Naar de gesprekken",
