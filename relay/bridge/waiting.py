@@ -12,6 +12,7 @@ worker beside the socket), so one call serves both; without Rasa, the acknowledg
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 from relay.bridge.rasa import get_rasa
 from relay.bridge.triage import visitor_language
 from relay.db import get_db
-from relay.domain import backup, conversations, message_store, queues, texts
+from relay.domain import backup, conversations, estimates, message_store, queues, texts
 from relay.domain.models import Conversation, Message, utcnow
 from relay.domain.states import QUEUED
 from relay.ops.presence import stale_seconds
@@ -46,6 +47,35 @@ ALREADY_QUEUED = "relay:already_queued"
 YOUNG_RESPONSE = "utter_young_kindertelefoon"
 # Below this confidence, Rasa's intent is not trusted to pick an answer; the visitor is acknowledged.
 MIN_CONFIDENCE = 0.6
+# A waiting visitor asks how long it takes: answered honestly with the estimate (the queue frame's),
+# not with the place alone (set 32's review). Not "hoe lang duurt een chatgesprek" (the chat's length)
+# nor "hoe lang bewaren jullie dit" (privacy): those are the bot's answers.
+_ASKS_HOW_LONG = re.compile(
+    r"\b(?:hoe ?lang|how long)\s+(?:nog|moet ik|wacht ik|ben ik|gaat (?:het|dit|dat)|duurt (?:het|dit|dat)\b(?!\s+voor)"
+    r"|still|do i|will it|until|till|before|is the wait)"
+    r"|\b(?:duurt|duren|gaat)\s+(?:het|dit|dat)\s+(?:nog\s+)?(?:erg\s+|heel\s+|zo\s+|te\s+)?lang"
+    r"|\blang\s+(?:moeten\s+)?wachten\b|\bnog\s+(?:erg\s+|heel\s+|zo\s+)?lang\b"
+    r"|\b(?:bijna|al)\s+aan\s+de\s+beurt\b|\bwanneer\s+(?:ben\s+ik|kom\s+ik|komt\s+er|is\s+er|kan\s+ik)\b"
+    r"|\bwacht\w*\s+(?:nu\s+)?al\s+(?:zo\s+|heel\s+|erg\s+)?lang\b|\bbeen\s+waiting\b"
+    r"|\bhow\s+much\s+longer\b|\bwhen\s+will\s+(?:someone|somebody|a\s+counsellor|it\s+be\s+my\s+turn)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_how_long(text: str) -> bool:
+    return bool(_ASKS_HOW_LONG.search(text))
+
+
+def region_loads(app: Flask | None = None) -> estimates.RegionLoads:
+    return (app or current_app).extensions["relay_region_loads"]
+
+
+def wait_estimate(session: Session, conversation: Conversation, place: int | None) -> int | None:
+    """The expected wait in seconds as the visitor sees it (the queue frame's ``estimate_s``), or None."""
+    if place is None or conversation.region is None:
+        return None
+    load = region_loads().get(session, conversation.region, stale_seconds())
+    return estimates.shown(estimates.expected_wait(place, load))
 
 
 def answer_for(parse: dict | None) -> str | None:
@@ -96,7 +126,10 @@ def reply(
             said.append(texts.WAITING_MOVED_UP_EN if english else texts.WAITING_MOVED_UP)
         if answer and _bot_said(session, conversation_id, Message.text == answer):
             answer = shorter  # "Zoals ik net zei: ...", or the acknowledgement below: never the same answer twice
-        if answer:
+        if not said and asks_how_long(text):
+            estimate = wait_estimate(session, conversation, place)
+            said.append((texts.waiting_how_long_en if english else texts.waiting_how_long)(place, estimate, conversation.risk))
+        elif answer:
             said.append(answer)
         elif response == ALREADY_QUEUED:
             said.append(texts.waiting_already_queued(place))

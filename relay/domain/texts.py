@@ -124,6 +124,32 @@ def waiting_still_in_danger(place: int | None, grade: str) -> str:
     return f"{line} {_place(place)}".strip()
 
 
+def _minutes(estimate_s: int) -> str:
+    minutes = max(1, round(estimate_s / 60))
+    return "1 minuut" if minutes == 1 else f"{minutes} minuten"
+
+
+def waiting_how_long(place: int | None, estimate_s: int | None, risk: str | None = None) -> str:
+    """A waiting visitor asks how long it takes: honest, no promise; the estimate when there is one;
+    the line of 113 for a visitor who told of suicide, else 0800 2000."""
+    if estimate_s:
+        when = f"Ik verwacht dat het nog ongeveer {_minutes(estimate_s)} duurt, maar ik kan het niet beloven."
+    else:
+        when = "Hoe lang het nog duurt, kan ik niet precies zeggen: dat hangt af van hoe druk het nu is."
+    call = SUICIDE_LINE if risk == "suicide" else f" Wil je niet wachten? Bel dan gratis {PHONE}, dag en nacht."
+    return f"{when} {_place(place)} Een medewerker komt zo snel als het kan.".replace("  ", " ") + call
+
+
+def waiting_how_long_en(place: int | None, estimate_s: int | None, risk: str | None = None) -> str:
+    if estimate_s:
+        minutes = max(1, round(estimate_s / 60))
+        when = f"I expect it to take about {minutes} minute{'s' if minutes > 1 else ''} more, but I cannot promise it."
+    else:
+        when = "I cannot say exactly how long it will take: it depends on how busy it is right now."
+    call = SUICIDE_LINE_EN if risk == "suicide" else f" Rather not wait? Call {PHONE} for free, day and night."
+    return f"{when} {_place_en(place)} A counsellor will come as soon as possible.".replace("  ", " ") + call
+
+
 def waiting_already_queued(place: int | None) -> str:
     return (
         f"Je staat al in de wachtrij voor een medewerker. {_place(place)} "

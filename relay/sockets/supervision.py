@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
-from flask import current_app
-
+from relay.bridge import waiting
 from relay.broker.events import conversation_channel, counsellor_channel, events_of, supervision_channel
 from relay.db import get_db
 from relay.domain import message_store, supervision, texts
@@ -45,9 +44,7 @@ def overview_frames(counsellor: CounsellorSocket, force: bool = False) -> Iterat
     if not counsellor.supervisor:
         return
     with get_db().transaction() as session:
-        regions = supervision.overview(
-            session, counsellor.regions, stale_seconds(), current_app.extensions["relay_region_loads"]
-        )
+        regions = supervision.overview(session, counsellor.regions, stale_seconds(), waiting.region_loads())
         chats = supervision.assigned_chats(session, counsellor.regions)
     shape: list[tuple] = [
         (r["id"], r["counsellors_online"], r["queued"], r["assigned"], r["estimate_s"]) for r in regions

@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from flask import current_app
-
+from relay.bridge import waiting
 from relay.broker import Subscription, get_broker
 from relay.broker.events import region_channel
 from relay.db import get_db
-from relay.domain import conversations, estimates, message_store, queues, texts
-from relay.ops.presence import stale_seconds
+from relay.domain import conversations, message_store, queues, texts
 from relay.sockets import frames
 from relay.sockets.frames import FrameError, Inbox, TypingThrottle
 from relay.sockets.ratelimit import TokenBucket
@@ -70,14 +68,7 @@ def queue_update(visitor: VisitorSocket, region: str) -> Iterator[dict]:
         conversation = conversations.get_conversation(session, visitor.started())
         place = queues.position(session, conversation)
         queued_region = conversation.region
-        estimate = None
-        if place is not None and queued_region is not None:
-            load = region_loads().get(session, queued_region, stale_seconds())
-            estimate = estimates.shown(estimates.expected_wait(place, load))
+        estimate = waiting.wait_estimate(session, conversation, place)
     if place is not None and (place, estimate) != (visitor.queue_position, visitor.queue_estimate):
         visitor.queue_position, visitor.queue_estimate = place, estimate
         yield {"type": "queue", "position": place, "region": queued_region, "estimate_s": estimate}
-
-
-def region_loads() -> estimates.RegionLoads:
-    return current_app.extensions["relay_region_loads"]

@@ -9,6 +9,7 @@ from typing import Any, Callable
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from relay.bridge import waiting
 from relay.db import get_db
 from relay.domain import figures, figures_report, notes, registrations, supervision
 from relay.domain.models import Counsellor
@@ -208,7 +209,7 @@ def overview() -> Response:
     """The supervisor's regions now: counsellors online, waiting, in a chat, longest wait, estimate."""
     regions = auth.region_ids_of(g.counsellor, [r.id for r in get_regions()])
     with get_db().transaction() as session:
-        rows = supervision.overview(session, regions, stale_seconds(), current_app.extensions["relay_region_loads"])
+        rows = supervision.overview(session, regions, stale_seconds(), waiting.region_loads())
     return jsonify({"regions": rows})
 
 

@@ -121,3 +121,21 @@ def test_the_queue_frame_carries_an_honest_estimate(app, visitor_factory, rasa, 
         "region": "utrecht",
         "estimate_s": None,
     }
+
+
+def test_a_waiting_visitor_who_asks_how_long_hears_the_estimate_without_a_promise(
+    app, visitor_factory, rasa, counsellor_factory
+):
+    with app.app_context(), get_db(app).transaction() as session:
+        past_chats(session, "utrecht", 6, taken_after_s=120, lasted_s=1200)
+    counsellor_factory(max_chats=1)
+    rasa.answers["Ik wil een medewerker"] = bot_says("Ik zet je in de wachtrij.", signals=[handoff()])
+    visitor = visitor_factory()
+    visitor.hello()
+    visitor.say("Ik wil een medewerker")
+    said = [f["text"] for f in visitor.say("duurt het nog lang?") if f["type"] == "message" and f["from"] == "bot"]
+    assert said == [
+        "Ik verwacht dat het nog ongeveer 2 minuten duurt, maar ik kan het niet beloven. "
+        "Je bent de volgende in de wachtrij. Een medewerker komt zo snel als het kan. "
+        "Wil je niet wachten? Bel dan gratis 0800 2000, dag en nacht."
+    ]

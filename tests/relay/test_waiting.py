@@ -62,15 +62,30 @@ def test_asking_for_a_person_in_the_queue_is_told_they_are_in_it(visitor_factory
     assert len(said) == 1 and said[0].startswith("Je staat al in de wachtrij")
 
 
-def test_asking_how_it_works_or_how_long_in_the_queue_is_told_the_place_not_the_intake(visitor_factory, rasa):
+def test_asking_how_it_works_in_the_queue_is_told_the_place_not_the_intake(visitor_factory, rasa):
     visitor, _ = queued_visitor(visitor_factory, rasa)
-    rasa.intents["hoe lang duurt het?"] = {"name": "faq_how_it_works", "confidence": 0.91}
+    rasa.intents["hoe werkt dit nu?"] = {"name": "faq_how_it_works", "confidence": 0.91}
     rasa.responses["utter_faq_how_it_works"] = "Eerst stel ik je een paar korte vragen."
-    said = bot_texts(visitor.say("hoe lang duurt het?"))
+    said = bot_texts(visitor.say("hoe werkt dit nu?"))
     assert said == [
         "Je staat al in de wachtrij voor een medewerker. Je bent de volgende in de wachtrij. "
         "Je kunt alvast schrijven wat je wilt vertellen."
     ]
+
+
+def test_asking_how_long_in_the_queue_gets_an_honest_answer_without_a_promise(visitor_factory, rasa):
+    """Without a counsellor online there is no estimate: the visitor hears that, their place and the
+    phone, whatever Rasa made of the question (or without Rasa)."""
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    rasa.intents["hoe lang duurt het nog?"] = {"name": "faq_how_it_works", "confidence": 0.91}
+    assert bot_texts(visitor.say("hoe lang duurt het nog?")) == [
+        "Hoe lang het nog duurt, kan ik niet precies zeggen: dat hangt af van hoe druk het nu is. "
+        "Je bent de volgende in de wachtrij. Een medewerker komt zo snel als het kan. "
+        "Wil je niet wachten? Bel dan gratis 0800 2000, dag en nacht."
+    ]
+    said = bot_texts(visitor.say("how much longer?"))
+    assert said and said[0].startswith("I cannot say exactly how long it will take")
+    assert bot_texts(visitor.say("hij slaat me al heel lang"))[0].startswith("Je bericht staat klaar")
 
 
 def test_danger_in_the_queue_gets_the_alert_and_the_news_that_the_chat_moved_up(visitor_factory, rasa):
