@@ -152,12 +152,12 @@ def test_english_in_the_queue_is_acknowledged_in_english_not_sent_back_to_the_in
     ]
 
 
-def test_dutch_that_the_model_read_as_english_is_acknowledged_in_dutch(visitor_factory, rasa):
+def test_dutch_that_the_model_read_as_english_is_answered_in_dutch(visitor_factory, rasa):
     visitor, _ = queued_visitor(visitor_factory, rasa)
     rasa.intents["sorry ben echt moe, duurt het nog lang"] = {"name": "faq_english", "confidence": 0.7}
     rasa.responses["utter_english_noted"] = "Thank you. A counsellor of Veilig Thuis will read what you write."
     said = bot_texts(visitor.say("sorry ben echt moe, duurt het nog lang"))
-    assert len(said) == 1 and said[0].startswith("Je bericht staat klaar voor de medewerker.")
+    assert len(said) == 1 and said[0].startswith("Hoe lang het nog duurt, kan ik niet precies zeggen")
 
 
 def test_a_visitor_who_corrects_the_town_while_waiting_moves_to_that_queue_with_their_place(
