@@ -349,3 +349,16 @@ def is_a_reply(text: str) -> bool:
     """A place's name that is, typed alone, mostly a reply ("best", "echt?"): a town only where the
     place was asked for."""
     return normalize(text or "") in _REPLIES
+
+
+# Said of oneself without a place: "ik ben belg", "in vlaanderen", "ik ben vlaamse".
+_BELGIAN_WORD = re.compile(r"\b(?:belg\w*|vlaander\w*|vlaams\w*|walloni\w*)")
+
+
+def names_belgium(text: str) -> bool:
+    """Whether a visitor's message names Belgium, a part of it or a Belgian place ("sint-niklaas",
+    "ik ben belg"): the bot then answers with 1712 and the relay's alerts give Belgium's numbers."""
+    kind = place_answer(text).kind
+    if kind is PlaceKind.UNKNOWN:  # no place: the word alone ("ik ben belg"); not beside a Dutch town
+        return bool(_BELGIAN_WORD.search(normalize(text or "")))
+    return kind is PlaceKind.BELGIUM

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Text
 
 from actions import answers, faq, schedule
+from actions.belgium import answered_as_belgian, names_belgium
 from actions.intake import late_name
 from actions.payloads import SKIPPED
 from actions.sdk import Action, CollectingDispatcher, DomainDict, FollowupAction, SlotSet, Tracker
 from voordeur_content import language, places
-from voordeur_content._files import normalize
 
 
 class ActionGreet(Action):
@@ -71,22 +70,6 @@ class ActionAnswerBelgium(Action):
             return [SlotSet("region", None), FollowupAction("intake_form")]
         dispatcher.utter_message(response="utter_faq_belgium" if names_belgium(text) else "utter_town_unknown")
         return []
-
-
-# The answers of someone who lives in Belgium; after one of them the bot does not ask for a region.
-BELGIAN_ANSWERS = ("utter_faq_belgium", "utter_belgium_again")
-
-
-def answered_as_belgian(tracker: Tracker) -> bool:
-    """The visitor was answered as someone who lives in Belgium."""
-    return any(answers.response_of(event) in BELGIAN_ANSWERS for event in tracker.events)
-
-
-def names_belgium(text: str) -> bool:
-    """Belgium, a part of it or a Belgian place ("sint-niklaas", "ik ben belg")."""
-    return places.place_answer(text).kind is places.PlaceKind.BELGIUM or bool(
-        re.search(r"\b(?:belg\w*|vlaander\w*|vlaams\w*|walloni\w*)", normalize(text))
-    )
 
 
 class ActionInformAfterTheIntake(Action):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from actions import answers, payloads, schedule
-from actions.greeting import BELGIAN_ANSWERS, answered_as_belgian
+from actions.belgium import BELGIAN_ANSWERS, answered_as_belgian
 from actions.intake import region_name
 from actions.intake_history import WAYS_FORWARD, asked_enough
 from actions.payloads import SKIPPED
@@ -37,7 +37,12 @@ class ActionRequestHuman(Action):
             # Asked twice already: the intake now gives the way forward, which says what is needed
             # (set 32 had both, one after the other).
             return events
-        if not tracker.get_slot("nickname"):
+        if not tracker.get_slot("nickname") and tracker.get_slot("handoff_requested") and not region:
+            # Asked again ("een echt persoon bedoel ik" at the name question, set 35): yes, a person;
+            # the name is let go, only the place is still needed.
+            dispatcher.utter_message(response="utter_request_human_again")
+            events.append(SlotSet("nickname", SKIPPED))
+        elif not tracker.get_slot("nickname"):
             dispatcher.utter_message(response="utter_request_human_needs")
         elif not region:
             dispatcher.utter_message(response="utter_request_human_needs_region")

@@ -16,11 +16,18 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from actions import answers, payloads
+from actions.belgium import answered_as_belgian, names_belgium
 from actions.sdk import Action, CollectingDispatcher, DomainDict, SlotSet, Tracker
 from voordeur_content import triage
 
 URGENT_INTENT_PREFIX = "urgent_"
 GUIDANCE = {"acute": "utter_urgent_acute", "suicide": "utter_urgent_suicide", "high": "utter_urgent_high"}
+# For a visitor in Belgium: 1712 and the Zelfmoordlijn 1813, and no place in a Dutch queue promised.
+GUIDANCE_BELGIUM = {
+    "acute": "utter_urgent_acute_belgium",
+    "suicide": "utter_urgent_suicide_belgium",
+    "high": "utter_urgent_high_belgium",
+}
 # A message graded like one answered before gets a short word of its own, not the guidance again.
 AGAIN = {
     "acute": "utter_urgent_again_acute",
@@ -49,9 +56,10 @@ def acknowledge(
     category = assessment.category
     if category is None or not triage.more_serious(assessment, seen):  # no grade is never more serious
         return []
-    dispatcher.utter_message(response=GUIDANCE[category])
+    belgian = answered_as_belgian(tracker) or names_belgium(answers.text_of(tracker))
+    dispatcher.utter_message(response=(GUIDANCE_BELGIUM if belgian else GUIDANCE)[category])
     dispatcher.utter_message(json_message=payloads.risk(assessment))
-    if not tracker.get_slot("region") and not seen:  # once: a second grade needs no second promise
+    if not tracker.get_slot("region") and not seen and not belgian:  # once: a second grade needs no second promise
         dispatcher.utter_message(response="utter_urgent_queue")
     return [
         SlotSet("urgent", bool(tracker.get_slot("urgent")) or assessment.level == "urgent"),
@@ -101,7 +109,9 @@ class ActionUrgent(Action):
 def answered_this_turn(tracker: Tracker) -> bool:
     """Whether the bot gave the alert's guidance (or its short word again) since the visitor's latest
     message."""
-    return answers.said_since_visitor(tracker, set(GUIDANCE.values()) | set(AGAIN.values()))
+    return answers.said_since_visitor(
+        tracker, set(GUIDANCE.values()) | set(GUIDANCE_BELGIUM.values()) | set(AGAIN.values())
+    )
 
 
 def check_phrases(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:

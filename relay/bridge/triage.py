@@ -79,9 +79,9 @@ def grade(conversation_id: str, assessment: Assessment, text: str) -> dict | Non
 
 
 def names_belgium(text: str) -> bool:
-    """Whether a visitor's message names Belgium or a Belgian place as where it happens (the same
-    reading as the bot's 1712 answer: voordeur_content.places)."""
-    return not text.startswith("/") and places.place_answer(text).kind is places.PlaceKind.BELGIUM
+    """Whether a visitor's message (not a button's payload) names Belgium or a Belgian place: the same
+    reading as the bot's 1712 answer (voordeur_content.places)."""
+    return not text.startswith("/") and places.names_belgium(text)
 
 
 BELGIUM = "be"  # the intake's "country" for a visitor who named a place in Belgium

@@ -128,11 +128,13 @@ def reply(
             answer = shorter  # "Zoals ik net zei: ...", or the acknowledgement below: never the same answer twice
         if not said and asks_how_long(text):
             estimate = wait_estimate(session, conversation, place)
-            said.append((texts.waiting_how_long_en if english else texts.waiting_how_long)(place, estimate, conversation.risk))
+            said.append(
+                (texts.waiting_how_long_en if english else texts.waiting_how_long)(place, estimate, conversation.risk)
+            )
         elif answer:
             said.append(answer)
         elif response == ALREADY_QUEUED:
-            said.append(texts.waiting_already_queued(place))
+            said.append(texts.waiting_already_queued(place, conversation.risk, english))
         elif not said:
             # The first acknowledgement in this queue also says the visitor may call instead.
             first = not _bot_said(session, conversation_id, Message.created_at >= conversation.queued_at)

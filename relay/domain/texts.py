@@ -75,12 +75,25 @@ def _place_en(place: int | None) -> str:
 # talk right now (set 32's review: only 0800 2000 was repeated).
 SUICIDE_LINE = " Wil je nu meteen met iemand praten? Bel gratis 0800 0113 (113 Zelfmoordpreventie), dag en nacht."
 SUICIDE_LINE_EN = " Want to talk to someone right now? Call 0800 0113 for free (113 Suicide Prevention), day and night."
+# And for a visitor who was in danger: 112 in every answer while waiting, not only 0800 2000 ("wat moet
+# ik doen", "kinderen zijn boven" after the 112 alert got the plain acknowledgement; set 35's review).
+ACUTE_LINE = " Is er nu gevaar? Bel meteen 112, ook als je niet kunt praten: blijf dan aan de lijn."
+ACUTE_LINE_EN = " In danger now? Call 112 right away, even if you cannot talk: then stay on the line."
+
+
+def _risk_line(risk: str | None, otherwise: str, english: bool = False) -> str:
+    """The line that ends an answer while waiting: where to turn right now after danger or thoughts of
+    suicide were told, else ``otherwise``."""
+    if risk == "acute":
+        return ACUTE_LINE_EN if english else ACUTE_LINE
+    if risk == "suicide":
+        return SUICIDE_LINE_EN if english else SUICIDE_LINE
+    return otherwise
 
 
 def waiting_acknowledged_en(place: int | None, first: bool = False, risk: str | None = None) -> str:
     """The acknowledgement while waiting, for a message written in English."""
-    call = f" If you do not want to wait, you can also call for free: {PHONE}." if first else ""
-    call = SUICIDE_LINE_EN if risk == "suicide" else call
+    call = _risk_line(risk, f" If you do not want to wait, you can also call for free: {PHONE}." if first else "", True)
     return f"A counsellor will read your message. {_place_en(place)}".strip() + call
 
 
@@ -93,8 +106,7 @@ def _place(place: int | None) -> str:
 
 
 def waiting_acknowledged(place: int | None, first: bool = False, risk: str | None = None) -> str:
-    call = f" Wil je niet wachten, dan kun je ook gratis bellen: {PHONE}." if first else ""
-    call = SUICIDE_LINE if risk == "suicide" else call
+    call = _risk_line(risk, f" Wil je niet wachten, dan kun je ook gratis bellen: {PHONE}." if first else "")
     return f"Je bericht staat klaar voor de medewerker. {_place(place)}".strip() + call
 
 
@@ -131,12 +143,12 @@ def _minutes(estimate_s: int) -> str:
 
 def waiting_how_long(place: int | None, estimate_s: int | None, risk: str | None = None) -> str:
     """A waiting visitor asks how long it takes: honest, no promise; the estimate when there is one;
-    the line of 113 for a visitor who told of suicide, else 0800 2000."""
+    112 or 113 for a visitor who told of danger or suicide, else 0800 2000."""
     if estimate_s:
         when = f"Ik verwacht dat het nog ongeveer {_minutes(estimate_s)} duurt, maar ik kan het niet beloven."
     else:
         when = "Hoe lang het nog duurt, kan ik niet precies zeggen: dat hangt af van hoe druk het nu is."
-    call = SUICIDE_LINE if risk == "suicide" else f" Wil je niet wachten? Bel dan gratis {PHONE}, dag en nacht."
+    call = _risk_line(risk, f" Wil je niet wachten? Bel dan gratis {PHONE}, dag en nacht.")
     return f"{when} {_place(place)} Een medewerker komt zo snel als het kan.".replace("  ", " ") + call
 
 
@@ -146,15 +158,23 @@ def waiting_how_long_en(place: int | None, estimate_s: int | None, risk: str | N
         when = f"I expect it to take about {minutes} minute{'s' if minutes > 1 else ''} more, but I cannot promise it."
     else:
         when = "I cannot say exactly how long it will take: it depends on how busy it is right now."
-    call = SUICIDE_LINE_EN if risk == "suicide" else f" Rather not wait? Call {PHONE} for free, day and night."
+    call = _risk_line(risk, f" Rather not wait? Call {PHONE} for free, day and night.", True)
     return f"{when} {_place_en(place)} A counsellor will come as soon as possible.".replace("  ", " ") + call
 
 
-def waiting_already_queued(place: int | None) -> str:
-    return (
-        f"Je staat al in de wachtrij voor een medewerker. {_place(place)} "
-        "Je kunt alvast schrijven wat je wilt vertellen."
-    ).replace("  ", " ")
+def waiting_already_queued(place: int | None, risk: str | None = None, english: bool = False) -> str:
+    """A waiting visitor asks for a person (or how it works): they are in the queue already."""
+    if english:
+        line = (
+            f"You are already in the queue for a counsellor. {_place_en(place)} "
+            "You can already write what you want to tell."
+        )
+    else:
+        line = (
+            f"Je staat al in de wachtrij voor een medewerker. {_place(place)} "
+            "Je kunt alvast schrijven wat je wilt vertellen."
+        )
+    return line.replace("  ", " ") + _risk_line(risk, "", english)
 
 
 def counsellor_joined(name: str, region_name: str) -> str:

@@ -37,6 +37,14 @@ def test_request_human_before_intake_asks_for_nickname_and_region(dispatcher, do
     assert texts(dispatcher) == ["utter_request_human_needs"]
 
 
+def test_a_second_request_for_a_person_lets_the_name_go_and_asks_only_the_place(dispatcher, domain):
+    # Set 35: "een echt persoon bedoel ik" at the name question got the same sentence again.
+    tracker = make_tracker("een echt persoon bedoel ik", intent="request_human", slots={"handoff_requested": True})
+    events = run(ActionRequestHuman(), tracker, dispatcher, domain)
+    assert texts(dispatcher) == ["utter_request_human_again"]
+    assert {"event": "slot", "timestamp": None, "name": "nickname", "value": "skipped"} in events
+
+
 def test_request_human_with_nickname_asks_only_for_region(dispatcher, domain):
     tracker = make_tracker("mens", intent="request_human", slots={"nickname": "skipped"})
     run(ActionRequestHuman(), tracker, dispatcher, domain)

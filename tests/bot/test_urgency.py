@@ -43,6 +43,17 @@ def test_high_risk_offers_a_counsellor_without_the_urgent_flag(dispatcher, domai
     assert texts(dispatcher) == ["utter_urgent_high", risk("high", "strangulation"), "utter_urgent_queue"]
 
 
+def test_a_visitor_in_belgium_hears_of_belgiums_lines_and_no_dutch_queue(dispatcher, domain):
+    """Veilig Thuis and 113 are Dutch: in Gent the guidance names 1712 (or the Zelfmoordlijn 1813) and
+    promises no place in a Dutch queue."""
+    tracker = make_tracker("hij slaat me nu, ik woon in gent", intent="urgent_danger")
+    run(ActionUrgent(), tracker, dispatcher, domain)
+    assert texts(dispatcher) == ["utter_urgent_acute_belgium", risk("acute", "violence")]
+    for category, number in (("acute", "1712"), ("suicide", "1813"), ("high", "1712")):
+        for variant in domain["responses"][f"utter_urgent_{category}_belgium"]:
+            assert number in variant["text"] and "0800" not in variant["text"]
+
+
 def test_known_region_skips_the_queue_remark(dispatcher, domain):
     tracker = make_tracker("hij heeft een mes", intent="urgent_danger", slots={"region": "utrecht"})
     run(ActionUrgent(), tracker, dispatcher, domain)

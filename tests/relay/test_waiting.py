@@ -228,9 +228,22 @@ def test_an_english_message_in_the_queue_gets_the_alert_and_the_relays_words_in_
         "Stay in this chat if that is safe."
     ]
     assert bot_texts(visitor.say("are you still there", client_id="e2")) == [
-        "A counsellor will read your message. You are next in the queue."
+        "A counsellor will read your message. You are next in the queue. "
+        "In danger now? Call 112 right away, even if you cannot talk: then stay on the line."
     ]
     assert bot_texts(visitor.say("he is still banging on the door right now", client_id="e3")) == [
         "I read your message. Call 112 now, even if you cannot talk: then stay on the line. "
         "A counsellor will come as soon as possible. You are next in the queue."
     ]
+
+
+def test_after_the_112_alert_every_answer_while_waiting_says_112_not_only_0800_2000(visitor_factory, rasa):
+    """Set 35's review: "wat moet ik doen", "kinderen zijn boven" after the alert got the plain
+    acknowledgement with 0800 2000; a request for a person got "je kunt alvast schrijven"."""
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    assert of_type(visitor.say("hij slaat me nu"), "alert")
+    (said,) = bot_texts(visitor.say("kinderen zijn boven"))
+    assert said.startswith("Je bericht staat klaar") and "Bel meteen 112" in said and "0800 2000" not in said
+    rasa.intents["kan er iemand met me praten"] = {"name": "request_human", "confidence": 0.97}
+    (said,) = bot_texts(visitor.say("kan er iemand met me praten"))
+    assert said.startswith("Je staat al in de wachtrij") and "Bel meteen 112" in said
