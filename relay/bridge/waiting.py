@@ -108,8 +108,9 @@ def reply(
     response = answer_for(parse)
     answer = get_rasa().response_text(response) if response and response != ALREADY_QUEUED else None
     shorter = get_rasa().response_text(response, repeat=True) if answer and response else None
-    # A child who says its age while waiting hears of De Kindertelefoon, as it would from the bot.
-    kindertelefoon = get_rasa().response_text(YOUNG_RESPONSE) if young.says_they_are_young(text) else None
+    # A child who says its age while waiting, or told the intake it is under 18, hears of De
+    # Kindertelefoon once, as it would from the bot (set 35's review: a 12-year-old read only 0800 2000).
+    kindertelefoon = get_rasa().response_text(YOUNG_RESPONSE)
     with get_db().transaction() as session:
         conversation = conversations.lock_conversation(session, conversation_id)
         if conversation is None or conversation.state != QUEUED:
@@ -145,8 +146,11 @@ def reply(
                 said.append(texts.waiting_acknowledged_en(place, first, conversation.risk))
             else:
                 said.append(texts.waiting_acknowledged(place, first, conversation.risk))
-        if kindertelefoon and not _bot_said(
-            session, conversation_id, Message.text.contains(young.KINDERTELEFOON, autoescape=True)
+        young_visitor = young.says_they_are_young(text) or (conversation.intake or {}).get("age_group") == "under_18"
+        if (
+            kindertelefoon
+            and young_visitor
+            and not _bot_said(session, conversation_id, Message.text.contains(young.KINDERTELEFOON, autoescape=True))
         ):
             said.append(kindertelefoon)
         stored = message_store.store_messages(session, conversation_id, "bot", [{"text": line} for line in said])

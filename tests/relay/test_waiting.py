@@ -4,6 +4,7 @@ counsellor has the chat (relay/bridge/waiting.py)."""
 from test_queue import queued_visitor
 
 from tests.support.clients import of_type
+from tests.support.drivers import bot_says, handoff
 
 
 def bot_texts(frames):
@@ -53,6 +54,20 @@ def test_a_child_who_says_its_age_in_the_queue_hears_of_de_kindertelefoon_once(v
     assert said[0].startswith("Je bericht staat klaar voor de medewerker")  # kept for the counsellor, as ever
     assert said[1] == "Er is ook De Kindertelefoon: 0800 0432."
     assert all("0800 0432" not in text for text in bot_texts(visitor.say("14 jaar")))
+
+
+def test_a_child_who_told_the_intake_it_is_under_18_hears_of_de_kindertelefoon_while_waiting(visitor_factory, rasa):
+    # Set 35's review: a 12-year-old who asked "mag ik het wel vertellen" read only 0800 2000.
+    rasa.responses["utter_young_kindertelefoon"] = "Er is ook De Kindertelefoon: 0800 0432."
+    child = handoff()
+    child["intake"] = {**child["intake"], "age_group": "under_18"}
+    visitor = visitor_factory()
+    visitor.hello()
+    rasa.answers["ik wil iemand spreken"] = bot_says("Ik zet je in de wachtrij.", signals=[child])
+    visitor.say("ik wil iemand spreken")
+    said = bot_texts(visitor.say("papa zegt dat het geheim is, mag ik het wel vertellen"))
+    assert said[-1] == "Er is ook De Kindertelefoon: 0800 0432."
+    assert all("0800 0432" not in text for text in bot_texts(visitor.say("ben je er nog")))  # once
 
 
 def test_asking_for_a_person_in_the_queue_is_told_they_are_in_it(visitor_factory, rasa):
