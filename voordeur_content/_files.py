@@ -73,15 +73,19 @@ def normalize(text: str) -> str:
     return " ".join(re.split(r"[^0-9a-z]+", plain)).strip()
 
 
-@lru_cache(maxsize=1)
-def dutch_word_counts() -> Dict[str, int]:
-    """How often each Dutch word occurs (pyspellchecker's list, counted in subtitles), read once per
-    process; empty when pyspellchecker is not installed. Triage, the town lookup and the intake's
-    reading of answers all take their word lists from here."""
+@lru_cache(maxsize=2)
+def word_counts(language: str = "nl") -> Dict[str, int]:
+    """How often each word of ``language`` ("nl", "en") occurs (pyspellchecker's lists, counted in
+    subtitles), read once per process; empty when pyspellchecker is not installed. Triage, the town
+    lookup and the intake's reading of answers all take their word lists from here."""
     try:
         import spellchecker
     except ImportError:
         return {}
-    path = Path(spellchecker.__file__).parent / "resources" / "nl.json.gz"
+    path = Path(spellchecker.__file__).parent / "resources" / f"{language}.json.gz"
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         return json.load(handle)
+
+
+def dutch_word_counts() -> Dict[str, int]:
+    return word_counts("nl")

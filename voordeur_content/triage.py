@@ -266,4 +266,5 @@ def alert_frame(category: str, english: bool = False, belgium: bool = False) -> 
 def warm_up() -> None:
     """Read the rules and the word list now, so that no visitor's message waits for them."""
     triage_reading.dutch_words()
+    triage_reading.english_words()
     assess("hij slaat me nu, hy heeft n mes, vermoort")  # trains the classifier

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import FrozenSet, List, Optional, Tuple
 
-from voordeur_content._files import dutch_word_counts, normalize
+from voordeur_content._files import dutch_word_counts, normalize, word_counts
 from voordeur_content.triage_rules import Rules, load_rules
 
 # The moment of a phrase found but denied ("hij slaat me niet"): no grade of its own, a word for the
@@ -60,7 +60,34 @@ def _correct(word: str, lexicon: Tuple[str, ...]) -> str:
     match = process.extractOne(word, lexicon, scorer=Levenshtein.distance, score_cutoff=limit)
     if match is None or match[0][0] != word[0] or word in dutch_words():
         return word
+    english = english_words()
+    if word in english and match[0] in english and not _forms_of_one_word(word, match[0]):
+        # one English word for another ("strange" is no typo of "strangle", nor "cooking" of
+        # "choking", "threat" of "throat"); a form of the same word still counts ("bruised", "bruises")
+        return word
     return match[0]
+
+
+@lru_cache(maxsize=1)
+def english_words() -> FrozenSet[str]:
+    """Common English words (pyspellchecker's list): never 'corrected' into another English word."""
+    common = sorted(word_counts("en").items(), key=lambda item: item[1], reverse=True)[:40000]
+    return frozenset(word for word, _ in common if len(word) >= 5)
+
+
+_ENDINGS = ("ings", "ing", "es", "ed", "s", "d")
+
+
+def _forms_of_one_word(a: str, b: str) -> bool:
+    """ "choke" and "chokes", "bruised" and "bruises", "rapes" and "raped"; not "scare" and "scars"."""
+    if a.startswith(b) or b.startswith(a):
+        return True
+    return _stem(a) == _stem(b)
+
+
+def _stem(word: str) -> str:
+    ending = next((e for e in _ENDINGS if word.endswith(e) and len(word) - len(e) >= 3), "")
+    return word[: len(word) - len(ending)]
 
 
 def prepare_sentences(text: str, rules: Optional[Rules] = None) -> List[str]:
