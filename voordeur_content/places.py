@@ -97,6 +97,7 @@ _NOT_BELGIUM = re.compile(r"\b(?:niet|geen|not)\b(?:\s+\S+){0,2}\s+(?:belgie|bel
 # Dutch, and English for visitors who write English ("we live near Leiden", "close to Utrecht").
 # "op" for the islands and villages people live "on" ("op Texel", "op Urk").
 # "verhuisd naar" and "moved to": where they live now ("I moved to Leiden"), not any "naar" or "to".
+_ARTICLES = frozenset({"de", "het", "t"})
 _PREPOSITION = re.compile(
     r"\b(?:in|uit|bij|van|op|rond|nabij|vlakbij|omgeving|near|around|from|close to|outside|at|"
     r"verhuisd naar|moved to)\s+"
@@ -307,10 +308,16 @@ def _name_after_preposition(words: str, lookup: Lookup) -> Optional[PlaceAnswer]
     name compared with the sentence."""
     found = []
     for match in _PREPOSITION.finditer(words):
-        after = words[match.end() :].split()[: lookup.most_words]
+        after = words[match.end() :].split()[: lookup.most_words + 1]
+        names = lookup.in_sentences
+        if after and after[0] in _ARTICLES and " ".join(after[:2]) not in names:
+            # "hoi ik woon in de bijlmer", "in de hoeksche waard"; never an everyday word after the
+            # article ("bij de buren" is no Buren, "in het echt" no Echt)
+            after, names = after[1:], lookup.at_start
+        after = after[: lookup.most_words]
         for count in range(len(after), 0, -1):
             name = " ".join(after[:count])
-            if name in lookup.in_sentences:
+            if name in names:
                 # "ik werk in amsterdam maar ik woon in almere": where they live comes first; where
                 # the people it is about live before that ("... maar mijn vader woont in lichtenvoorde")
                 before = " ".join(words[: match.start()].split()[-6:])

@@ -137,9 +137,17 @@ def _by_the_classifier(
         category = likeliest if likeliest != "none" and chances[likeliest] >= settings["threshold"] else None
     if category is None:
         return NONE
-    short = words <= settings.get("short_words", 0)
-    if not _signalled(found) and short and chances[category] < settings.get("short_threshold", 0):
-        return NONE  # a short reply without a signal ("ik ben 13"): one word is no ground for an alert
+    if not _signalled(found):
+        # A short reply without a signal ("ik ben 13"): one word is no ground for an alert; a brief
+        # line gets the 113 alert only when the classifier is surer ("zit er iemand klaar?" had it).
+        if words <= settings.get("short_words", 0) and chances[category] < settings.get("short_threshold", 0):
+            return NONE
+        if (
+            category == "suicide"
+            and words <= settings.get("brief_words", 0)
+            and chances[category] < settings.get("brief_threshold", 0)
+        ):
+            return NONE
     if category == "high" and chances.get("acute", 0.0) >= settings.get("acute_upgrade", 1.1):
         category = "acute"  # serious, and quite possibly happening now: the 112 alert, not only the offer
     if category == "acute" and any(f.category == "suicide" for f in found):

@@ -172,6 +172,8 @@ CLASSIFIER_DEFAULTS = {
     "acute_upgrade": 1.1,
     "short_words": 0.0,
     "short_threshold": 0.0,
+    "brief_words": 0.0,
+    "brief_threshold": 0.0,
 }
 
 
