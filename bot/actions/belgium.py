@@ -17,3 +17,9 @@ def answered_as_belgian(tracker: Tracker) -> bool:
 
 
 names_belgium = places.names_belgium  # the one reading, shared with the relay's alerts
+
+
+def not_understood(tracker: Tracker) -> str:
+    """The answer to a message the bot did not understand: with 1712 instead of 0800 2000 for a
+    visitor who was answered as living in Belgium (set 37: "de kinders zien da allemaal")."""
+    return "utter_default_belgium" if answered_as_belgian(tracker) else "utter_default"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from actions import answers, faq, urgency, young
+from actions.belgium import not_understood
 from actions.sdk import Action, CollectingDispatcher, DomainDict, EventType, SlotSet, Tracker
 from voordeur_content import language
 
@@ -40,7 +41,7 @@ class ActionNotUnderstood(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
         if not urgency.answered_this_turn(tracker):
-            dispatcher.utter_message(response="utter_default")
+            dispatcher.utter_message(response=not_understood(tracker))
         return []
 
 

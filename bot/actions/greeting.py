@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from actions import answers, faq, schedule
-from actions.belgium import answered_as_belgian, names_belgium
+from actions.belgium import answered_as_belgian, names_belgium, not_understood
 from actions.intake import late_name
 from actions.payloads import SKIPPED
 from actions.sdk import Action, CollectingDispatcher, DomainDict, FollowupAction, SlotSet, Tracker
@@ -45,7 +45,7 @@ class ActionAnswerEnglish(Action):
             # The model read a Dutch message as English ("ik woon in amersfoort nee hilversum sorry
             # ben echt moe"): the intake reads it for what it is next; outside it, it was not understood.
             if not tracker.active_loop_name:
-                dispatcher.utter_message(response="utter_default")
+                dispatcher.utter_message(response=not_understood(tracker))
             return []
         told = faq.answered_before(tracker)  # the same rule as every other question asked again
         dispatcher.utter_message(response="utter_english_noted" if told else "utter_faq_english")
@@ -92,5 +92,5 @@ class ActionInformAfterTheIntake(Action):
             # "Dewi" after the intake let the name go (an alert, a story): the name, thanked for.
             return [SlotSet("nickname", late_name(text, dispatcher, tracker))]
         else:
-            dispatcher.utter_message(response="utter_default")
+            dispatcher.utter_message(response=not_understood(tracker))
         return []

@@ -55,13 +55,15 @@ def queued(region_name: str) -> str:
 
 
 # While a visitor waits in the queue (relay/bridge/waiting.py): every message is answered.
+# "Voor in de wachtrij" beside "nummer 4" read as a broken promise (set 32's and 35's reviews): only
+# others in danger can still be ahead.
 WAITING_MOVED_UP = (
-    "Je gesprek gaat nu voor in de wachtrij. Een medewerker komt zo snel als het kan. "
-    "Blijf in deze chat als dat veilig is."
+    "Je gesprek gaat nu voor in de wachtrij: alleen mensen die ook in gevaar zijn, kunnen nog voor je "
+    "staan. Een medewerker komt zo snel als het kan. Blijf in deze chat als dat veilig is."
 )
 WAITING_MOVED_UP_EN = (
-    "Your chat is now at the front of the queue. A counsellor will come as soon as possible. "
-    "Stay in this chat if that is safe."
+    "Your chat now goes ahead in the queue: only people who are in danger too can still be before you. "
+    "A counsellor will come as soon as possible. Stay in this chat if that is safe."
 )
 
 

@@ -144,6 +144,18 @@ def test_a_message_not_understood_gets_the_honest_answer(dispatcher, domain):
     assert texts(dispatcher) == ["utter_default"]
 
 
+def test_a_visitor_in_belgium_who_is_not_understood_hears_of_1712_not_0800_2000(dispatcher, domain):
+    # Set 37: "de kinders zien da allemaal" from Knokke got "bel gratis 0800 2000".
+    from actions.every_message import ActionNotUnderstood
+
+    tracker = make_tracker("de kinders zien da allemaal", intent="nlu_fallback")
+    tracker.events.insert(0, bot_said("utter_faq_belgium"))
+    run(ActionNotUnderstood(), tracker, dispatcher, domain)
+    assert texts(dispatcher) == ["utter_default_belgium"]
+    for variant in domain["responses"]["utter_default_belgium"]:
+        assert "1712" in variant["text"] and "0800 2000" not in variant["text"]
+
+
 def test_no_not_understood_after_the_guidance_of_this_turn(dispatcher, domain):
     # Set 29: the high alert's warm guidance, then "Sorry, dat begrijp ik niet goed".
     from actions.every_message import ActionNotUnderstood

@@ -239,8 +239,8 @@ def test_an_english_message_in_the_queue_gets_the_alert_and_the_relays_words_in_
     assert len(alert) == 1 and alert[0]["category"] == "acute"
     assert alert[0]["text"].startswith("Call 112 now")
     assert bot_texts(frames) == [
-        "Your chat is now at the front of the queue. A counsellor will come as soon as possible. "
-        "Stay in this chat if that is safe."
+        "Your chat now goes ahead in the queue: only people who are in danger too can still be before you. "
+        "A counsellor will come as soon as possible. Stay in this chat if that is safe."
     ]
     assert bot_texts(visitor.say("are you still there", client_id="e2")) == [
         "A counsellor will read your message. You are next in the queue. "
