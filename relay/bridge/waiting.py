@@ -110,7 +110,9 @@ def reply(
     shorter = get_rasa().response_text(response, repeat=True) if answer and response else None
     # A child who says its age while waiting, or told the intake it is under 18, hears of De
     # Kindertelefoon once, as it would from the bot (set 35's review: a 12-year-old read only 0800 2000).
-    kindertelefoon = get_rasa().response_text(YOUNG_RESPONSE)
+    # Only with Rasa's reading in hand: a Rasa that hangs must not hold the acknowledgement up for
+    # its wording (the fault test "rasa too slow" found a /domain call per waiting message).
+    kindertelefoon = get_rasa().response_text(YOUNG_RESPONSE) if parse is not None else None
     with get_db().transaction() as session:
         conversation = conversations.lock_conversation(session, conversation_id)
         if conversation is None or conversation.state != QUEUED:
