@@ -68,3 +68,39 @@ def wants_english(text: str) -> bool:
     """The visitor writes English, or asks in Dutch whether English is possible ("spreken jullie
     engels?"): either way the answer and the intake go on in English."""
     return writes_english(text) or bool(_ASKS_FOR_ENGLISH.search(text or ""))
+
+
+# A question, as people type one in a chat: a question mark, a question word first ("wat moet ik
+# doen", not "wat een ellende"), or a verb first with a pronoun after it ("moet ik aanbellen", "kan
+# hij dit zien"; not "kan niet bellen hij hoort me", where chat Dutch dropped the "ik").
+_QUESTION_WORD = r"(?:wat(?!\s+een\b)|wie|waar\w*|wanneer|waarom|hoe\w*|welke?|what|who|where|when|why|how|which)"
+_QUESTION_VERB = (
+    r"(?:moet|moeten|mag|mogen|kan|kun|kunt|kunnen|is|zijn|ben|heb|hebben|heeft|weet|weten|zal|zou|zouden|"
+    r"wil|wilt|willen|gaat|gaan|doe|doen|klopt|telt|can|could|should|shall|will|would|do|does|did|is|are|"
+    r"am|may|must|have|has)"
+)
+_PRONOUN = (
+    r"(?:ik|k|je|jij|u|jullie|we|wij|hij|ze|zij|het|er|dat|dit|die|mijn|mn|m'n|men|iemand|i|you|he|she|"
+    r"it|they|we|someone|anyone|there|this|that|my)"
+)
+_ASKS = re.compile(
+    rf"\?|^\W*(?:{_QUESTION_WORD}\b|{_QUESTION_VERB}\s+{_PRONOUN}\b)",
+    re.IGNORECASE,
+)
+
+
+# "hallo??", "is daar iemand?", "ben je er nog": asking whether anyone is there, not a question to answer.
+_ASKS_WHO_IS_THERE = re.compile(
+    r"^\W*(?:hallo|hoi|hey|hee|hello|hi)?\W*$|\b(?:is\s+(?:daar|er)\s+(?:wel\s+|nog\s+)?iemand|"
+    r"(?:ben|bent|zijn)\s+(?:je|jij|u|jullie)\s+(?:er\s+|daar\s+)?(?:nog|daar|er)\b|iemand\s+(?:daar|aanwezig)|"
+    r"(?:any|some)(?:one|body)\s+(?:there|here)|are\s+you\s+(?:still\s+)?there)",
+    re.IGNORECASE,
+)
+
+
+def asks_a_question(text: str) -> bool:
+    """Whether a visitor's message is a question (the one owner of that reading): a waiting visitor's
+    question that the bot has no answer for is told that it is ready for the counsellor, not only
+    that "je bericht" is (sets 35 and 36's reviews: "moet ik aanbellen?", "mag ik het wel vertellen")."""
+    text = (text or "").strip()
+    return bool(_ASKS.search(text)) and not _ASKS_WHO_IS_THERE.search(text)

@@ -144,10 +144,11 @@ def reply(
             if grade in texts.STILL_IN_DANGER:
                 still = texts.waiting_still_in_danger_en if english else texts.waiting_still_in_danger
                 said.append(still(place, grade))
-            elif english:
-                said.append(texts.waiting_acknowledged_en(place, first, conversation.risk))
             else:
-                said.append(texts.waiting_acknowledged(place, first, conversation.risk))
+                acknowledged = texts.waiting_acknowledged_en if english else texts.waiting_acknowledged
+                # A question the bot has no answer for (not one it answered before: "welk nummer?")
+                question = response is None and language.asks_a_question(text)
+                said.append(acknowledged(place, first, conversation.risk, question))
         young_visitor = young.says_they_are_young(text) or (conversation.intake or {}).get("age_group") == "under_18"
         if (
             kindertelefoon

@@ -93,10 +93,17 @@ def _risk_line(risk: str | None, otherwise: str, english: bool = False) -> str:
     return otherwise
 
 
-def waiting_acknowledged_en(place: int | None, first: bool = False, risk: str | None = None) -> str:
+def waiting_acknowledged_en(
+    place: int | None, first: bool = False, risk: str | None = None, question: bool = False
+) -> str:
     """The acknowledgement while waiting, for a message written in English."""
     call = _risk_line(risk, f" If you do not want to wait, you can also call for free: {PHONE}." if first else "", True)
-    return f"A counsellor will read your message. {_place_en(place)}".strip() + call
+    read = (
+        "Good that you ask. I cannot answer that myself; the counsellor will go into it with you."
+        if question
+        else "A counsellor will read your message."
+    )
+    return f"{read} {_place_en(place)}".strip() + call
 
 
 def _place(place: int | None) -> str:
@@ -107,9 +114,18 @@ def _place(place: int | None) -> str:
     return ""
 
 
-def waiting_acknowledged(place: int | None, first: bool = False, risk: str | None = None) -> str:
+def waiting_acknowledged(
+    place: int | None, first: bool = False, risk: str | None = None, question: bool = False
+) -> str:
+    """The acknowledgement while waiting; a question the bot cannot answer is named as one, so the
+    visitor knows it was read and who will answer it."""
     call = _risk_line(risk, f" Wil je niet wachten, dan kun je ook gratis bellen: {PHONE}." if first else "")
-    return f"Je bericht staat klaar voor de medewerker. {_place(place)}".strip() + call
+    read = (
+        "Goed dat je het vraagt. Daar kan ik zelf geen antwoord op geven; de medewerker bespreekt het met je."
+        if question
+        else "Je bericht staat klaar voor de medewerker."
+    )
+    return f"{read} {_place(place)}".strip() + call
 
 
 # Danger again in a message of a visitor already alerted for it: a short line, not the alert again.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from voordeur_content import language
 from voordeur_content.language import wants_english, writes_dutch, writes_english
 
 
@@ -42,3 +43,40 @@ def test_a_name_a_town_or_one_word_says_no_language(text):
 
 def test_asking_in_dutch_for_english_is_wanting_english():
     assert wants_english("spreken jullie ook engels?") and not writes_english("spreken jullie ook engels?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "moet ik aanbellen",
+        "mag ik het wel vertellen",
+        "wat moet ik doen",
+        "is dit anoniem",
+        "weet hij dat ik hier zit",
+        "what should i do",
+        "can he see this",
+        "Hoe werkt dat dan",
+    ],
+)
+def test_questions_as_people_type_them(text):
+    assert language.asks_a_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kan niet bellen hij hoort me",
+        "wat een ellende",
+        "hij komt zo thuis",
+        "ik weet het niet",
+        "ok",
+        "he is home now",
+        "mijn man slaat me",
+        "hallo??",
+        "hallo?? is daar iemand",
+        "ben je er nog?",
+        "is there anyone there?",
+    ],
+)
+def test_statements_are_no_questions(text):
+    assert not language.asks_a_question(text)

@@ -262,3 +262,18 @@ def test_after_the_112_alert_every_answer_while_waiting_says_112_not_only_0800_2
     rasa.intents["kan er iemand met me praten"] = {"name": "request_human", "confidence": 0.97}
     (said,) = bot_texts(visitor.say("kan er iemand met me praten"))
     assert said.startswith("Je staat al in de wachtrij") and "Bel meteen 112" in said
+
+
+def test_a_question_the_bot_cannot_answer_in_the_queue_is_named_as_a_question(visitor_factory, rasa):
+    # Sets 35 and 36's reviews: "moet ik aanbellen?" got "je bericht staat klaar", as if not read.
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    rasa.intents["moet ik aanbellen bij de buren"] = {"name": "faq_police", "confidence": 0.31}
+    said = bot_texts(visitor.say("moet ik aanbellen bij de buren"))
+    assert said == [
+        "Goed dat je het vraagt. Daar kan ik zelf geen antwoord op geven; de medewerker bespreekt het met je. "
+        "Je bent de volgende in de wachtrij. Wil je niet wachten, dan kun je ook gratis bellen: 0800 2000."
+    ]
+    # A message that is no question keeps the plain acknowledgement.
+    assert bot_texts(visitor.say("ik zit nu op mijn kamer")) == [
+        "Je bericht staat klaar voor de medewerker. Je bent de volgende in de wachtrij."
+    ]
