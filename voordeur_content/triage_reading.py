@@ -130,12 +130,14 @@ def _denied(sentence: str, start: int, end: int, phrase_words: FrozenSet[str], r
     after = [] if phrase_words & rules.negations else sentence[end:].split()[:2]
     if after and after[0] in rules.new_clause:  # "gewurgd, sindsdien niet meer": it happened
         after = []
-    after = [w for w in after if w not in _NOBODY]  # "wil echt dood ffs niemand luistert": someone else
+    after = [w for w in after if w not in _ONLY_BEFORE]  # "wil echt dood ffs niemand luistert": someone else
     return any(w in rules.negations and w not in phrase_words for w in before + inside + after)
 
 
-# Nobody after a phrase starts something new ("hij slaat me, niemand weet het"); before it, it denies.
-_NOBODY = frozenset({"niemand", "nobody"})
+# Words that deny only what follows them. Nobody after a phrase starts something new ("hij slaat me,
+# niemand weet het"); "zonder" after it tells a circumstance ("hij heeft een geweer zonder
+# vergunning", "hij slaat me zonder reden": batch 30); before it, each denies ("zonder geweld").
+_ONLY_BEFORE = frozenset({"niemand", "nobody", "zonder", "without"})
 
 
 def _findings_in(

@@ -40,6 +40,13 @@ from voordeur_content import triage
         ("doei wereld", "suicide", "suicide"),
         ("ik word thuis vaak geslagen door mijn moeder", "high", "child_unsafe"),
         ("i don't want to live anymore", "suicide", "suicide"),
+        # Round 26 (batch 30): a threat for tonight is danger now; "zonder" after a phrase denies
+        # nothing; what he calls a joke is none; a razor in the bathroom is self-harm.
+        ("HIJ ZEGT DAT IK HET NIET OVERLEEF VANNACHT", "acute", "threat_to_kill"),
+        ("hij zegt dat hij me gaat doodsteken zodra de kinderen slapen", "acute", "threat_to_kill"),
+        ("mijne vent heeft een kruisboog en richt die soms op mij voor de lol", "high", "weapon"),
+        ("kzit weer met een mesje in de badkamer", "suicide", "suicide"),
+        ("ik krijg 200 berichten per dag van hem", "high", "stalking"),
     ],
 )
 def test_danger_in_the_visitors_own_words(text, category, reason):
@@ -68,6 +75,7 @@ def test_danger_in_the_visitors_own_words(text, category, reason):
         "alfen aan de rijn",  # set 31: a place spelt as it sounds had the 113 alert
         "he didn't hit me",
         "he never locked me in",
+        "ik zit op mijn kamer",  # a child hiding in its room; "op mijn kamer" alone was sexual violence
     ],
 )
 def test_no_alert_for_the_past_denials_questions_jokes_places_and_names(text):
