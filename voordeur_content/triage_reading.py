@@ -125,6 +125,9 @@ def _denied(sentence: str, start: int, end: int, phrase_words: FrozenSet[str], r
     """A negation just before, inside or just after the phrase ("hij heeft me nooit geslagen", "hij
     slaat me niet"). A phrase that is itself said with a negation ("ik wil niet meer leven") is denied
     only by one before it: the words after it go on with something else ("... hier geen papieren")."""
+    opening = sentence[:start].split()[-6:]  # "het is niet zo dat hij me slaat": denied from further back
+    if rules.denials.search(" " + " ".join(opening) + " "):
+        return True
     before = sentence[:start].split()[-2:]
     inside = sentence[start:end].split()
     after = [] if phrase_words & rules.negations else sentence[end:].split()[:2]
@@ -161,7 +164,9 @@ def _findings_in(
                 continue
             before = sentence[: match.start()]
             if rules.questions.search(before) or (
-                rules.questions.search(sentence[match.end() :]) and sentence_moment != "now"
+                rules.questions.search(sentence[match.end() :])
+                and sentence_moment != "now"
+                and signal.name not in rules.never_silenced  # "hij wurgde me, is dat normaal?" tells it
             ):
                 continue  # a question about violence, not an event
             if joking and signal.name != "suicide":

@@ -35,6 +35,7 @@ class Rules:
     signals: Tuple[Signal, ...]
     moments: Tuple[Tuple[str, Pattern[str]], ...]
     negations: FrozenSet[str]
+    denials: Pattern[str]  # "het is niet zo dat": denies a phrase that follows within a few words
     new_clause: FrozenSet[str]
     conditionals: Pattern[str]
     habits: Pattern[str]
@@ -141,6 +142,7 @@ def _build(data: Dict[str, Any]) -> Rules:
         signals=tuple(signals),
         moments=tuple((m, _alternation(moments.get(m) or [], groups)) for m in ("now", "recent", "past")),
         negations=frozenset(normalize(str(w)) for w in data.get("negations") or []),
+        denials=_alternation(data.get("denials") or [], groups),
         new_clause=frozenset(normalize(str(w)) for w in data.get("new_clause") or []),
         conditionals=_alternation(data.get("conditionals") or [], groups),
         habits=_alternation(data.get("habits") or [], groups),

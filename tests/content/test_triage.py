@@ -47,6 +47,13 @@ from voordeur_content import triage
         ("mijne vent heeft een kruisboog en richt die soms op mij voor de lol", "high", "weapon"),
         ("kzit weer met een mesje in de badkamer", "suicide", "suicide"),
         ("ik krijg 200 berichten per dag van hem", "high", "stalking"),
+        # Round 27 (batch 31): strangulation told with a question after it is still told; a threat
+        # for when the children sleep is danger now; Flemish "kzien"; a partner's suicide plan.
+        ("hy heeft me ooit gewurgd tot ik flauwviel, is het normaal dat ik daar nog aan denk", "high", "strangulation"),
+        ("hij fluistert steeds dat hij me gaat vermoorden als de kinderen slapen", "acute", "threat_to_kill"),
+        ("kzien mijne gebuur zijn vrouw door de tuin sleuren", "acute", "violence"),
+        ("my partner tied my hands with a cable tie, i got one hand loose", "acute", "confinement"),
+        ("what is the least painful way", "suicide", "suicide"),
     ],
 )
 def test_danger_in_the_visitors_own_words(text, category, reason):
@@ -75,6 +82,8 @@ def test_danger_in_the_visitors_own_words(text, category, reason):
         "alfen aan de rijn",  # set 31: a place spelt as it sounds had the 113 alert
         "he didn't hit me",
         "he never locked me in",
+        "het is niet zo dat hij me pijn doet of zo",  # a denial opened further back (batch 31)
+        "wat moet je doen als iemand je wurgt?",
         "ik zit op mijn kamer",  # a child hiding in its room; "op mijn kamer" alone was sexual violence
     ],
 )
