@@ -10,6 +10,7 @@ from actions.intake import region_name
 from actions.intake_history import WAYS_FORWARD, asked_enough
 from actions.payloads import SKIPPED
 from actions.sdk import Action, CollectingDispatcher, DomainDict, SlotSet, Tracker
+from actions.urgency import first_free_fits
 
 REQUEST_HUMAN_BELGIUM = "utter_request_human_belgium"
 
@@ -59,6 +60,15 @@ class ActionHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
         region_id = payloads.answer(tracker, "region")
+        if region_id is None and first_free_fits(tracker):
+            # In danger and no place given (refused, or not known): not left with only a phone number
+            # (set 38: a mother alone with her baby while her ex broke the door in; a girl of 15 who is
+            # hit). The relay queues them with the region that can answer first.
+            dispatcher.utter_message(response="utter_handoff_first_free")
+            if tracker.get_slot("urgent"):
+                dispatcher.utter_message(response="utter_handoff_urgent")
+            dispatcher.utter_message(json_message=payloads.handoff(tracker, first_free=True))
+            return []
         if region_id is None:  # no region: the way forward (utter_region_way_forward, or 1712 for Belgium)
             if not answers.said_since_visitor(tracker, (*WAYS_FORWARD, *BELGIAN_ANSWERS, REQUEST_HUMAN_BELGIUM)):
                 dispatcher.utter_message(response="utter_handoff_no_region")  # else said just now

@@ -34,7 +34,7 @@ from actions.sdk import (
     FormValidationAction,
     Tracker,
 )
-from actions.urgency import acknowledge, already_guided, answer_again
+from actions.urgency import acknowledge, already_guided, answer_again, first_free_fits
 from voordeur_content import personal_data, place_corrections, places, regions, triage
 
 DONT_KNOW = "?"  # region answer "weet ik niet", replaced by a question for the town
@@ -211,7 +211,8 @@ class ValidateIntakeForm(FormValidationAction):
             # 0800 2000, or a town typed later (the relay still queues on it).
             # "Dat is goed, ik vraag er niet meer naar" only to a visitor who declined; one who told
             # their story or named a place unknown here hears that a town is still welcome.
-            dispatcher.utter_message(response=REGION_WAY_FORWARD if value == REFUSED else REGION_WAY_FORWARD_OPEN)
+            if not first_free_fits(tracker):  # in danger: the first free counsellor instead (action_handoff)
+                dispatcher.utter_message(response=REGION_WAY_FORWARD if value == REFUSED else REGION_WAY_FORWARD_OPEN)
             return {**checked, "region": SKIPPED, "region_ask_town": False, "handoff_requested": True}
         return checked
 

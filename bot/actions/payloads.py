@@ -24,13 +24,16 @@ def risk(assessment: Any) -> Dict[str, Any]:
     return {"voordeur": {"type": "risk", "category": assessment.category, "reason": assessment.reason}}
 
 
-def handoff(tracker: Tracker) -> Dict[str, Any]:
+def handoff(tracker: Tracker, first_free: bool = False) -> Dict[str, Any]:
+    """The hand-off for the relay; ``first_free``: no place was given, and the visitor told of danger,
+    so the relay queues them with the region that can answer first (relay/domain/backup.py)."""
     safe_now = answer(tracker, "safe_now")
     return {
         "voordeur": {
             "type": "handoff",
             "nickname": answer(tracker, "nickname"),
             "region": answer(tracker, "region"),
+            "first_free": first_free,
             "urgent": bool(tracker.get_slot("urgent")),
             "intake": {
                 "about": answer(tracker, "about"),

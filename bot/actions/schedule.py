@@ -79,3 +79,10 @@ def _parse(value: Any) -> Optional[datetime]:
 def dutch_moment(moment: datetime) -> str:
     """ "maandag 30 november om 9:00"."""
     return f"{dutch_dates.day_and_date(moment)} om {moment.hour}:{moment.minute:02d}"
+
+
+def someone_is_there(tracker: Tracker) -> bool:
+    """Whether some region is open with someone of it online now, as far as the relay knows."""
+    from voordeur_content import regions
+
+    return any(is_open(tracker, r.id) and is_staffed(tracker, r.id) for r in regions.load_regions())

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from actions import answers, payloads
+from actions import answers, payloads, schedule
 from actions.belgium import answered_as_belgian, names_belgium
 from actions.sdk import Action, CollectingDispatcher, DomainDict, SlotSet, Tracker
 from voordeur_content import triage
@@ -66,6 +66,17 @@ def acknowledge(
         SlotSet("urgent_category", ",".join([*seen, category])),
         SlotSet("handoff_requested", True),
     ]
+
+
+def first_free_fits(tracker: Tracker) -> bool:
+    """Whether a visitor without a region goes to the first counsellor who is free: they told of
+    danger (an alert), they do not live in Belgium (1712 is their line), and someone is online."""
+    return (
+        bool(alerted(tracker))
+        and not answered_as_belgian(tracker)
+        and schedule.is_open(tracker)
+        and schedule.someone_is_there(tracker)
+    )
 
 
 def answer_again(dispatcher: CollectingDispatcher, tracker: Tracker, assessment: triage.Assessment) -> None:

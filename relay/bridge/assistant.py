@@ -17,8 +17,8 @@ from relay.bridge.rasa import RasaUnavailable, get_rasa
 from relay.bridge.waiting import BackupRules
 from relay.broker.events import events_of
 from relay.db import Database, get_db
-from relay.domain import conversations, figures, message_store, texts
-from relay.domain.models import Conversation, Message
+from relay.domain import backup, conversations, figures, message_store, texts
+from relay.domain.models import Conversation, Message, utcnow
 from relay.domain.states import BOT
 from relay.ops import metrics
 from relay.schedule import describe_opening, get_regions, get_schedule
@@ -161,7 +161,20 @@ def apply_signal(
         _apply_profile(conversation, signal)
         intake = signal.get("intake")
         region = signal.get("region") or conversation.region
+        if (
+            region is None
+            and signal.get("first_free")
+            and conversation.risk
+            and not triage.lives_in_belgium(conversation)
+        ):
+            region = first_free_region(session)  # in danger without a place: whoever can answer first
         hand_off(session, conversation, region, intake if isinstance(intake, dict) else {}, outcome)
+
+
+def first_free_region(session: Session) -> str | None:
+    rules = BackupRules.of()
+    found = backup.first_free_region(session, rules.regions, rules.is_open, utcnow(), rules.stale_s)
+    return found.id if found else None
 
 
 def _apply_profile(conversation: Conversation, signal: dict) -> None:

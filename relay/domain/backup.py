@@ -210,3 +210,21 @@ def _declined(session: Session, conversation: Conversation, told: str) -> list[M
     )
     session.refresh(conversation)
     return message_store.store_messages(session, conversation.id, "bot", told).messages
+
+
+def first_free_region(
+    session: Session, regions: Mapping[str, Region], is_open: Callable[[str], bool], now: datetime, stale_s: float
+) -> Region | None:
+    """The open region that can answer a visitor without a place first: someone of it online, the
+    most chats free after those already waiting; None when no open region has anyone online. For a
+    visitor in danger who gives no place (relay/bridge/assistant.py), who must not be left with only
+    a phone number while counsellors are there."""
+    open_ids = [region_id for region_id in regions if is_open(region_id)]
+    best: tuple[int, int, str] | None = None
+    for region_id in sorted(staffed_regions(session, open_ids, now, stale_s)):
+        load = estimates.region_load(session, region_id, stale_s, now)
+        waiting = len(queues.queued_conversations(session, [region_id]))
+        room = load.slots - load.busy - waiting
+        if best is None or (room, load.slots) > best[:2]:
+            best = (room, load.slots, region_id)
+    return regions[best[2]] if best else None

@@ -24,6 +24,7 @@ def handoff_payload(**overrides):
         "type": "handoff",
         "nickname": "Sam",
         "region": "utrecht",
+        "first_free": False,
         "urgent": False,
         "intake": {"about": "self", "situation": "partner", "safe_now": True, "age_group": "18_plus", "language": None},
     }
@@ -107,6 +108,7 @@ def test_skipped_answers_are_null_and_urgent_is_flagged(dispatcher, domain):
                 "type": "handoff",
                 "nickname": None,
                 "region": "twente",
+                "first_free": False,
                 "urgent": True,
                 "intake": {"about": None, "situation": None, "safe_now": False, "age_group": None, "language": None},
             }
@@ -160,3 +162,25 @@ def test_without_a_region_and_nothing_said_yet_the_visitor_hears_why(dispatcher,
     slots = {**FULL, "region": "skipped"}
     run(ActionHandoff(), make_tracker("ik wil een medewerker", slots=slots), dispatcher, domain)
     assert texts(dispatcher)[0] == "utter_handoff_no_region"
+
+
+def test_in_danger_without_a_region_the_visitor_goes_to_the_first_free_counsellor(dispatcher, domain):
+    # Set 38: a girl of 15 who is hit, and a mother whose ex broke the door in, gave no place and were
+    # left with a phone number while counsellors were online.
+    slots = {**FULL, "region": "skipped", "urgent": True, "urgent_category": "acute"}
+    metadata = {"voordeur": {"any_open": True, "regions": {}}}
+    run(ActionHandoff(), make_tracker("ik zeg niet waar", slots=slots, metadata=metadata), dispatcher, domain)
+    said = texts(dispatcher)
+    assert said[:2] == ["utter_handoff_first_free", "utter_handoff_urgent"]
+    assert said[-1]["voordeur"]["first_free"] is True and said[-1]["voordeur"]["region"] is None
+
+
+def test_in_danger_without_a_region_and_nobody_online_hears_the_phone_numbers(dispatcher, domain):
+    from voordeur_content import regions
+
+    slots = {**FULL, "region": "skipped", "urgent": True, "urgent_category": "acute"}
+    nobody = {r.id: {"open": True, "staffed": False} for r in regions.load_regions()}
+    metadata = {"voordeur": {"any_open": True, "regions": nobody}}
+    run(ActionHandoff(), make_tracker("ik zeg niet waar", slots=slots, metadata=metadata), dispatcher, domain)
+    said = texts(dispatcher)
+    assert said[0] == "utter_handoff_no_region" and said[-1]["voordeur"]["first_free"] is False

@@ -199,3 +199,44 @@ def test_the_sweep_offers_the_backup_when_the_region_empties_while_the_visitor_w
     keep_presence(app)
     [offer] = offers(visitor.pump())
     assert offer["text"].startswith(OFFER_START)
+
+
+FIRST_FREE = {"type": "handoff", "nickname": None, "region": None, "first_free": True, "intake": {}}
+
+
+def test_a_visitor_in_danger_who_gives_no_place_reaches_the_region_that_can_answer_first(
+    visitor_factory, rasa, counsellor_factory
+):
+    # Set 38: a mother alone with her baby while her ex broke the door in gave no place and was told
+    # "ik kan je hier niet doorzetten". Now she waits for whoever is online.
+    counsellor_factory("bea", regions="gooi-en-vechtstreek", name="Bea")
+    said = "mijn ex slaat de deur in met een hamer, ik zeg niet waar ik woon"
+    rasa.answers[said] = bot_says("Ik zet je bij de eerste medewerker die vrij is.", signals=[FIRST_FREE])
+    visitor = visitor_factory()
+    visitor.hello()
+    frames = visitor.say(said)
+    assert of_type(frames, "alert")[0]["category"] == "acute"
+    [queue] = of_type(frames, "queue")
+    assert queue["region"] == "gooi-en-vechtstreek" and queue["position"] == 1
+
+
+def test_without_danger_no_place_means_no_queue(visitor_factory, rasa, counsellor_factory):
+    counsellor_factory("bea", regions="gooi-en-vechtstreek", name="Bea")
+    said = "ik zeg niet waar ik woon"
+    rasa.answers[said] = bot_says("Bel gratis 0800 2000.", signals=[FIRST_FREE])
+    visitor = visitor_factory()
+    visitor.hello()
+    assert of_type(visitor.say(said), "queue") == []  # no danger told: the relay does not pick a region
+
+
+def test_the_first_free_region_is_the_one_with_the_most_room(app, counsellor_factory):
+    counsellor_factory("anna", regions="utrecht", max_chats=1)
+    counsellor_factory("bea", regions="gooi-en-vechtstreek", name="Bea", max_chats=3)
+    with app.app_context(), get_db().transaction() as session:
+        regions = {region.id: region for region in get_regions(app)}
+        now = utcnow()
+        found = backup.first_free_region(session, regions, lambda _r: True, now, stale_seconds(app))
+        assert found is not None and found.id == "gooi-en-vechtstreek"
+        assert backup.first_free_region(session, regions, lambda _r: False, now, stale_seconds(app)) is None
+        only = {"flevoland": regions["flevoland"]}
+        assert backup.first_free_region(session, only, lambda _r: True, now, stale_seconds(app)) is None
