@@ -92,6 +92,7 @@ class RasaClient:
         self._closed = threading.Event()
         self._responses: dict[str, str] = {}
         self._repeats: dict[str, str] = {}  # the "Zoals ik net zei" variants (slot faq_asked_before)
+        self._for_risk: dict[tuple[str, str], str] = {}  # variants for a visitor in danger (slot urgent_category)
         self._responses_read = 0.0
 
     # ---- availability -------------------------------------------------------------------------
@@ -230,10 +231,13 @@ class RasaClient:
             log.warning("Rasa parse unavailable; the rules alone grade this message")
             return None
 
-    def response_text(self, name: str, max_age: float = 300.0, repeat: bool = False) -> str | None:
+    def response_text(
+        self, name: str, max_age: float = 300.0, repeat: bool = False, risk: str | None = None
+    ) -> str | None:
         """The first text of the running model's response ``name`` (Rasa's ``GET /domain``), or None;
         with ``repeat``, its shorter variant for a question asked before ("Zoals ik net zei: ..."), or
-        None when it has none.
+        None when it has none; with ``risk`` (a conversation's grade), its variant for a visitor who
+        told of that danger (condition: slot urgent_category), when it has one.
 
         The answers the relay gives while a visitor waits are the bot's own (bot/domain/), so one
         wording serves both; they are read again every ``max_age`` seconds, after a new model."""
@@ -249,7 +253,7 @@ class RasaClient:
                     self.mark_down(self._refusal(response.status, "/domain"))
                 elif response.status < 400:
                     domain = json.loads(response.data)
-                    self._responses, self._repeats = {}, {}
+                    self._responses, self._repeats, self._for_risk = {}, {}, {}
                     for key, variants in (domain.get("responses") or {}).items():
                         texts = [v for v in variants or [] if isinstance(v, dict) and v.get("text")]
                         plain = [v for v in texts if not v.get("condition")]  # Dutch, not a variant for English
@@ -258,10 +262,26 @@ class RasaClient:
                         again = [v for v in texts if _asked_before(v.get("condition"))]
                         if again:
                             self._repeats[key] = again[0]["text"]
+                        for variant in texts:
+                            category = _risk_of(variant.get("condition"))
+                            if category and (key, category) not in self._for_risk:
+                                self._for_risk[(key, category)] = variant["text"]
                     self._responses_read = time.monotonic()
             except (HTTPError, ProtocolError, OSError, ValueError) as error:
                 log.warning("Rasa's responses unavailable (%s); the relay's own acknowledgement is used", error)
+        if risk and not repeat and (name, risk) in self._for_risk:
+            return self._for_risk[(name, risk)]
         return (self._repeats if repeat else self._responses).get(name)
+
+
+def _risk_of(condition: object) -> str | None:
+    """The grade a response variant is for, when its condition is only the bot's slot urgent_category."""
+    if not isinstance(condition, list):
+        return None
+    pairs = [(c.get("name"), c.get("value")) for c in condition if isinstance(c, dict)]
+    if len(pairs) == 1 and pairs[0][0] == "urgent_category" and isinstance(pairs[0][1], str):
+        return pairs[0][1]
+    return None
 
 
 def _asked_before(condition: object) -> bool:

@@ -45,6 +45,8 @@ ABOUT_THE_QUEUE = frozenset({"faq_how_it_works"})
 ALREADY_QUEUED = "relay:already_queued"
 # The bot's answer to a young visitor who says their age (bot/actions/young.py).
 YOUNG_RESPONSE = "utter_young_kindertelefoon"
+# The grades whose visitors may hear a response's own variant (its condition: slot urgent_category).
+RISKS = ("acute", "suicide")
 # Below this confidence, Rasa's intent is not trusted to pick an answer; the visitor is acknowledged.
 MIN_CONFIDENCE = 0.6
 # A waiting visitor asks how long it takes: answered honestly with the estimate (the queue frame's),
@@ -60,6 +62,19 @@ _ASKS_HOW_LONG = re.compile(
     r"|\bhow\s+much\s+longer\b|\bwhen\s+will\s+(?:someone|somebody|a\s+counsellor|it\s+be\s+my\s+turn)\b",
     re.IGNORECASE,
 )
+
+
+# A visitor asks what to do now ("wat moet ik doen", "wat nu?"): after danger or suicide was told,
+# answered with what to do now (texts.WHAT_TO_DO_NOW).
+_ASKS_WHAT_TO_DO = re.compile(
+    r"\bwat\s+(?:moet|kan|zal|moeten)\s+(?:ik|we|wij)\s+(?:nu\s+)?(?:doen|doe)\b|\bwat\s+nu\b"
+    r"|\bwhat\s+(?:should|can|do|must)\s+(?:i|we)\s+do\b",
+    re.IGNORECASE,
+)
+
+
+def asks_what_to_do(text: str) -> bool:
+    return bool(_ASKS_WHAT_TO_DO.search(text))
 
 
 def asks_how_long(text: str) -> bool:
@@ -108,6 +123,9 @@ def reply(
     response = answer_for(parse)
     answer = get_rasa().response_text(response) if response and response != ALREADY_QUEUED else None
     shorter = get_rasa().response_text(response, repeat=True) if answer and response else None
+    # Its wording for a visitor who told of danger or suicide ("ik durf niet te bellen" after the 112
+    # alert must not hear "je hoeft niet te bellen": set 38's review), chosen below by the grade.
+    for_risk = {risk: get_rasa().response_text(response, risk=risk) for risk in RISKS} if answer and response else {}
     # A child who says its age while waiting, or told the intake it is under 18, hears of De
     # Kindertelefoon once, as it would from the bot (set 35's review: a 12-year-old read only 0800 2000).
     # Only with Rasa's reading in hand: a Rasa that hangs must not hold the acknowledgement up for
@@ -127,6 +145,8 @@ def reply(
         english = language.answers_in_english(text, visitor_language(conversation))
         if alerted:
             said.append(texts.WAITING_MOVED_UP_EN if english else texts.WAITING_MOVED_UP)
+        if answer and conversation.risk in for_risk:
+            answer = for_risk[conversation.risk] or answer
         if answer and _bot_said(session, conversation_id, Message.text == answer):
             answer = shorter  # "Zoals ik net zei: ...", or the acknowledgement below: never the same answer twice
         if not said and asks_how_long(text):
@@ -134,6 +154,8 @@ def reply(
             said.append(
                 (texts.waiting_how_long_en if english else texts.waiting_how_long)(place, estimate, conversation.risk)
             )
+        elif not said and conversation.risk in texts.WHAT_TO_DO_NOW and response is None and asks_what_to_do(text):
+            said.append(texts.waiting_what_to_do(place, conversation.risk, english))
         elif answer:
             said.append(answer)
         elif response == ALREADY_QUEUED:

@@ -99,7 +99,7 @@ def waiting_acknowledged_en(
     """The acknowledgement while waiting, for a message written in English."""
     call = _risk_line(risk, f" If you do not want to wait, you can also call for free: {PHONE}." if first else "", True)
     read = (
-        "Good that you ask. I cannot answer that myself; the counsellor will go into it with you."
+        "Good that you ask. The counsellor will go into it with you."
         if question
         else "A counsellor will read your message."
     )
@@ -121,7 +121,7 @@ def waiting_acknowledged(
     visitor knows it was read and who will answer it."""
     call = _risk_line(risk, f" Wil je niet wachten, dan kun je ook gratis bellen: {PHONE}." if first else "")
     read = (
-        "Goed dat je het vraagt. Daar kan ik zelf geen antwoord op geven; de medewerker bespreekt het met je."
+        "Goed dat je het vraagt. De medewerker gaat daar straks met je op in."
         if question
         else "Je bericht staat klaar voor de medewerker."
     )
@@ -147,6 +147,36 @@ STILL_IN_DANGER_EN = {
 def waiting_still_in_danger_en(place: int | None, grade: str) -> str:
     line = f"I read your message. {STILL_IN_DANGER_EN[grade]} A counsellor will come as soon as possible."
     return f"{line} {_place_en(place)}".strip()
+
+
+# "wat moet ik doen" from a visitor who told of danger or suicide: what to do now, not only that the
+# counsellor will answer (set 38's review: asked during an incident, it got the acknowledgement).
+WHAT_TO_DO_NOW = {
+    "acute": (
+        "Bel nu 112, voor jezelf of voor wie in gevaar is, ook als je niet kunt praten: blijf dan aan de lijn. "
+        "Ben je zelf in gevaar? Zoek een ruimte die op slot kan, niet de keuken, en houd je telefoon bij je."
+    ),
+    "suicide": (
+        "Je hoeft dit niet alleen te doen. Praat er nu over met 113 Zelfmoordpreventie: bel gratis 0800 0113 "
+        "of chat via 113.nl, dag en nacht. Ben je in direct gevaar? Bel 112."
+    ),
+}
+WHAT_TO_DO_NOW_EN = {
+    "acute": (
+        "Call 112 now, for yourself or for whoever is in danger, even if you cannot talk: then stay on the line. "
+        "Are you in danger yourself? Find a room you can lock, not the kitchen, and keep your phone with you."
+    ),
+    "suicide": (
+        "You do not have to do this alone. Talk about it now with 113 Suicide Prevention: call 0800 0113 for "
+        "free or chat at 113.nl, day and night. In danger right now? Call 112."
+    ),
+}
+
+
+def waiting_what_to_do(place: int | None, risk: str, english: bool = False) -> str:
+    if english:
+        return f"{WHAT_TO_DO_NOW_EN[risk]} A counsellor will come as soon as possible. {_place_en(place)}".strip()
+    return f"{WHAT_TO_DO_NOW[risk]} Een medewerker komt zo snel als het kan. {_place(place)}".strip()
 
 
 def waiting_still_in_danger(place: int | None, grade: str) -> str:

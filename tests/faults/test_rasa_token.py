@@ -58,6 +58,10 @@ def test_the_relays_client_sends_the_token(rasa_stack, caplog):
         # The shorter variant for a question asked before, which the relay says while a visitor waits.
         assert right.response_text("utter_faq_call_instead", repeat=True).startswith("Zoals ik net zei")
         assert right.response_text("utter_greet", repeat=True) is None
+        # The variant for a visitor who told of danger (slot urgent_category), and the plain one otherwise.
+        assert right.response_text("utter_faq_cannot_call", risk="acute").startswith("Dat begrijp ik. Wij kunnen")
+        assert "113.nl" in right.response_text("utter_faq_cannot_call", risk="suicide")
+        assert right.response_text("utter_greet", risk="acute") == right.response_text("utter_greet")
         with caplog.at_level(logging.ERROR, logger="relay.bridge.rasa"):
             assert wrong.parse("hoi") is None
             assert not wrong.available()  # down for every visitor until the tokens match

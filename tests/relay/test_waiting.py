@@ -270,10 +270,31 @@ def test_a_question_the_bot_cannot_answer_in_the_queue_is_named_as_a_question(vi
     rasa.intents["moet ik aanbellen bij de buren"] = {"name": "faq_police", "confidence": 0.31}
     said = bot_texts(visitor.say("moet ik aanbellen bij de buren"))
     assert said == [
-        "Goed dat je het vraagt. Daar kan ik zelf geen antwoord op geven; de medewerker bespreekt het met je. "
+        "Goed dat je het vraagt. De medewerker gaat daar straks met je op in. "
         "Je bent de volgende in de wachtrij. Wil je niet wachten, dan kun je ook gratis bellen: 0800 2000."
     ]
     # A message that is no question keeps the plain acknowledgement.
     assert bot_texts(visitor.say("ik zit nu op mijn kamer")) == [
         "Je bericht staat klaar voor de medewerker. Je bent de volgende in de wachtrij."
     ]
+
+
+def test_after_danger_a_waiting_visitor_who_cannot_call_hears_the_answer_for_danger(visitor_factory, rasa):
+    # Set 38's review: "ik durf niet te bellen hij hoort me", her ex at the door, got "je hoeft niet te bellen".
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    visitor.say("hij slaat de deur in, hij slaat me nu")
+    rasa.intents["ik durf niet te bellen hij hoort me"] = {"name": "faq_cannot_call", "confidence": 0.91}
+    rasa.responses["utter_faq_cannot_call"] = "Je kunt hier gewoon typen."
+    rasa.for_risk[("utter_faq_cannot_call", "acute")] = "Wij kunnen zelf geen 112 bellen. Bel zelf 112."
+    assert bot_texts(visitor.say("ik durf niet te bellen hij hoort me")) == ["Wij kunnen zelf geen 112 bellen. Bel zelf 112."]
+
+
+def test_after_danger_what_to_do_is_answered_with_what_to_do_now(visitor_factory, rasa):
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    visitor.say("hij slaat me nu")
+    [said] = bot_texts(visitor.say("wat moet ik doen"))
+    assert said.startswith("Bel nu 112, voor jezelf of voor wie in gevaar is") and "niet de keuken" in said
+    # Without danger told, the same question is one for the counsellor.
+    calm, _ = queued_visitor(visitor_factory, rasa)
+    [said] = bot_texts(calm.say("wat moet ik doen"))
+    assert said.startswith("Goed dat je het vraagt.")

@@ -48,6 +48,7 @@ class ScriptedRasa:
         self.intents: dict[str, dict] = {}
         self.responses: dict[str, str] = {}  # the running model's responses (GET /domain)
         self.repeats: dict[str, str] = {}  # their "Zoals ik net zei" variants
+        self.for_risk: dict[tuple[str, str], str] = {}  # their variants for a visitor in danger (urgent_category)
 
     def turn(self, sender, message, metadata):
         self.sent.append((sender, message, metadata))
@@ -61,8 +62,12 @@ class ScriptedRasa:
             return None
         return {"text": text, "intent": self.intents.get(text, {"name": "inform", "confidence": 0.9})}
 
-    def response_text(self, name, repeat=False):
-        return None if self.down else (self.repeats if repeat else self.responses).get(name)
+    def response_text(self, name, repeat=False, risk=None):
+        if self.down:
+            return None
+        if risk and not repeat and (name, risk) in self.for_risk:
+            return self.for_risk[(name, risk)]
+        return (self.repeats if repeat else self.responses).get(name)
 
     def available(self):
         return True  # a scripted Rasa that is "down" still answers at once, with RasaUnavailable
