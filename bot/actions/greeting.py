@@ -19,6 +19,11 @@ class ActionGreet(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
+        if welcomed(tracker):
+            # "ben je er nog?" or "hallo?" later on: no second welcome with the house rules (set 38:
+            # a girl of 15 who is hit read the whole welcome again after she declined her town).
+            dispatcher.utter_message(response="utter_still_here")
+            return []
         dispatcher.utter_message(response="utter_greet")
         dispatcher.utter_message(response="utter_house_rules")
         if not schedule.is_open(tracker):
@@ -94,3 +99,13 @@ class ActionInformAfterTheIntake(Action):
         else:
             dispatcher.utter_message(response=not_understood(tracker))
         return []
+
+
+def welcomed(tracker: Tracker) -> bool:
+    """Whether the welcome was said in this session."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            return False
+        if answers.response_of(event) == "utter_greet":
+            return True
+    return False

@@ -126,3 +126,11 @@ def test_the_language_follows_what_the_visitor_writes():
     back = make_tracker("ik woon toch in nederland hoor", slots={"language": "en"})
     assert language_events(back) == [{"event": "slot", "timestamp": None, "name": "language", "value": None}]
     assert language_events(make_tracker("Utrecht", slots={"language": "en"})) == []
+
+
+def test_a_greeting_later_in_the_session_gets_no_second_welcome(dispatcher, domain):
+    # Set 38: "ben je er nog?" after the town was declined brought the whole welcome again.
+    tracker = make_tracker("ben je er nog?")
+    tracker.events.insert(0, {"event": "bot", "text": "Hoi, welkom", "metadata": {"utter_action": "utter_greet"}})
+    asyncio.run(ActionGreet().run(dispatcher, tracker, domain))
+    assert texts(dispatcher) == ["utter_still_here"]
