@@ -84,7 +84,9 @@ def test_danger_in_the_visitors_own_words(text, category, reason):
         "he never locked me in",
         "het is niet zo dat hij me pijn doet of zo",  # a denial opened further back (batch 31)
         "wat moet je doen als iemand je wurgt?",
-        "ik zit op mijn kamer",  # a child hiding in its room; "op mijn kamer" alone was sexual violence
+        "ik zit op mijn kamer",
+        "sorry voor het storen",  # set 38: a polite opener had the 113 alert (examples R)
+        "het is mijn schuld",  # a child hiding in its room; "op mijn kamer" alone was sexual violence
     ],
 )
 def test_no_alert_for_the_past_denials_questions_jokes_places_and_names(text):
