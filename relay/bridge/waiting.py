@@ -73,6 +73,20 @@ _ASKS_WHAT_TO_DO = re.compile(
 )
 
 
+# A waiting visitor who has to leave soon: "hij komt zo thuis", "ik moet opschieten", "heb niet veel tijd".
+_LEAVING_SOON = re.compile(
+    r"\b(?:komt|is)\s+(?:zo|straks|bijna|zometeen|over\s+\w+\s+min\w*|om\s+\d+(?:[.:]\d+)?(?:\s*uur)?)\s+thuis\b"
+    r"|\b(?:moet|moeten)\s+(?:ik\s+)?(?:op\s*schieten|opschieten|zo\s+stoppen|zo\s+weg)\b"
+    r"|\b(?:heb|hebt)\s+(?:ik\s+)?(?:niet\s+veel|weinig|bijna\s+geen)\s+tijd\b"
+    r"|\b(?:he|she)\s+(?:is\s+)?(?:coming|comes|will\s+be)\s+home\b|\bnot\s+much\s+time\b",
+    re.IGNORECASE,
+)
+
+
+def leaving_soon(text: str) -> bool:
+    return bool(_LEAVING_SOON.search(text))
+
+
 def asks_what_to_do(text: str) -> bool:
     return bool(_ASKS_WHAT_TO_DO.search(text))
 
@@ -159,7 +173,14 @@ def reply(
         elif answer:
             said.append(answer)
         elif response == ALREADY_QUEUED:
-            said.append(texts.waiting_already_queued(place, conversation.risk, english))
+            staffed = conversation.region is None or bool(rules.staffed(session, [conversation.region]))
+            said.append(texts.waiting_already_queued(place, conversation.risk, english, staffed))
+        elif (
+            not said
+            and leaving_soon(text)
+            and not _bot_said(session, conversation_id, Message.text == texts.WAITING_LEAVING)
+        ):
+            said.append(texts.WAITING_LEAVING_EN if english else texts.WAITING_LEAVING)
         elif not said:
             # The first acknowledgement in this queue also says the visitor may call instead.
             first = not _bot_said(session, conversation_id, Message.created_at >= conversation.queued_at)

@@ -210,19 +210,40 @@ def waiting_how_long_en(place: int | None, estimate_s: int | None, risk: str | N
     return f"{when} {_place_en(place)} A counsellor will come as soon as possible.".replace("  ", " ") + call
 
 
-def waiting_already_queued(place: int | None, risk: str | None = None, english: bool = False) -> str:
-    """A waiting visitor asks for a person (or how it works): they are in the queue already."""
+def waiting_already_queued(
+    place: int | None, risk: str | None = None, english: bool = False, staffed: bool = True
+) -> str:
+    """A waiting visitor asks for a person (or how it works): they are in the queue already; when
+    nobody of their region is online, they hear so, and that they can call now (set 38's review:
+    "kan ik nu met iemand praten" got only "je staat al in de wachtrij" while nobody was there)."""
     if english:
-        line = (
-            f"You are already in the queue for a counsellor. {_place_en(place)} "
+        line = f"You are already in the queue for a counsellor. {_place_en(place)} "
+        line += (
             "You can already write what you want to tell."
+            if staffed
+            else f"Right now nobody of your region is online. Want to talk to someone now? Call {PHONE} for free."
         )
     else:
-        line = (
-            f"Je staat al in de wachtrij voor een medewerker. {_place(place)} "
+        line = f"Je staat al in de wachtrij voor een medewerker. {_place(place)} "
+        line += (
             "Je kunt alvast schrijven wat je wilt vertellen."
+            if staffed
+            else f"Er is op dit moment niemand van je regio online. Wil je nu iemand spreken? Bel gratis {PHONE}."
         )
     return line.replace("  ", " ") + _risk_line(risk, "", english)
+
+
+# A waiting visitor who must leave soon ("hij komt zo thuis"): how to leave safely and come back.
+WAITING_LEAVING = (
+    "Moet je zo stoppen? Tik dan op Snel weg of sluit dit venster: je gesprek blijft bewaard. Kom terug "
+    "wanneer het veilig is. Ben je langer dan een kwartier weg, dan sluit je weer achteraan aan. Bellen "
+    f"kan ook altijd, gratis en dag en nacht: {PHONE}."
+)
+WAITING_LEAVING_EN = (
+    'Do you have to stop soon? Tap "Snel weg" (quick exit) or close this window: your conversation is kept. Come back '
+    "when it is safe. If you are away for more than a quarter of an hour, you join the queue at the back "
+    f"again. You can also call at any time, for free, day and night: {PHONE}."
+)
 
 
 def counsellor_joined(name: str, region_name: str) -> str:

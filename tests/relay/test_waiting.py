@@ -77,7 +77,8 @@ def test_asking_for_a_person_in_the_queue_is_told_they_are_in_it(visitor_factory
     assert len(said) == 1 and said[0].startswith("Je staat al in de wachtrij")
 
 
-def test_asking_how_it_works_in_the_queue_is_told_the_place_not_the_intake(visitor_factory, rasa):
+def test_asking_how_it_works_in_the_queue_is_told_the_place_not_the_intake(visitor_factory, rasa, counsellor_factory):
+    counsellor_factory("anna", regions="all")
     visitor, _ = queued_visitor(visitor_factory, rasa)
     rasa.intents["hoe werkt dit nu?"] = {"name": "faq_how_it_works", "confidence": 0.91}
     rasa.responses["utter_faq_how_it_works"] = "Eerst stel ik je een paar korte vragen."
@@ -286,7 +287,9 @@ def test_after_danger_a_waiting_visitor_who_cannot_call_hears_the_answer_for_dan
     rasa.intents["ik durf niet te bellen hij hoort me"] = {"name": "faq_cannot_call", "confidence": 0.91}
     rasa.responses["utter_faq_cannot_call"] = "Je kunt hier gewoon typen."
     rasa.for_risk[("utter_faq_cannot_call", "acute")] = "Wij kunnen zelf geen 112 bellen. Bel zelf 112."
-    assert bot_texts(visitor.say("ik durf niet te bellen hij hoort me")) == ["Wij kunnen zelf geen 112 bellen. Bel zelf 112."]
+    assert bot_texts(visitor.say("ik durf niet te bellen hij hoort me")) == [
+        "Wij kunnen zelf geen 112 bellen. Bel zelf 112."
+    ]
 
 
 def test_after_danger_what_to_do_is_answered_with_what_to_do_now(visitor_factory, rasa):
@@ -298,3 +301,19 @@ def test_after_danger_what_to_do_is_answered_with_what_to_do_now(visitor_factory
     calm, _ = queued_visitor(visitor_factory, rasa)
     [said] = bot_texts(calm.say("wat moet ik doen"))
     assert said.startswith("Goed dat je het vraagt.")
+
+
+def test_a_visitor_who_must_leave_soon_hears_how_to_leave_and_come_back(visitor_factory, rasa):
+    # Set 38's review: "ok ik moet opschieten hij komt zo thuis" got only "je bericht staat klaar".
+    visitor, _ = queued_visitor(visitor_factory, rasa)
+    [said] = bot_texts(visitor.say("ok ik moet opschieten hij komt zo thuis"))
+    assert said.startswith("Moet je zo stoppen? Tik dan op Snel weg") and "0800 2000" in said
+    [again] = bot_texts(visitor.say("hij komt om 6 uur thuis"))
+    assert again.startswith("Je bericht staat klaar")  # said once
+
+
+def test_asking_for_a_person_while_nobody_of_the_region_is_online_says_so(visitor_factory, rasa):
+    visitor, _ = queued_visitor(visitor_factory, rasa)  # nobody online in this test
+    rasa.intents["kan ik nu met iemand praten"] = {"name": "request_human", "confidence": 0.97}
+    [said] = bot_texts(visitor.say("kan ik nu met iemand praten"))
+    assert said.startswith("Je staat al in de wachtrij") and "niemand van je regio online" in said
