@@ -54,6 +54,10 @@ from voordeur_content import triage
         ("kzien mijne gebuur zijn vrouw door de tuin sleuren", "acute", "violence"),
         ("my partner tied my hands with a cable tie, i got one hand loose", "acute", "confinement"),
         ("what is the least painful way", "suicide", "suicide"),
+        # Round 28 (batch 33): a broken jaw; he got in without the door being opened; a virginity check.
+        ("ik denk dat mn kaak gebroken is, kan mn mond niet open", "acute", "injury"),
+        ("HIJ IS BINNEN ik heb niet open gedaan hoe kan dat", "acute", "stalking"),
+        ("ze willen me laten checken of ik nog maagd ben voor het huwelijk", "high", "escalation"),
     ],
 )
 def test_danger_in_the_visitors_own_words(text, category, reason):
