@@ -107,3 +107,32 @@ def dutch_words() -> Optional[FrozenSet[str]]:
     forgiven, which is safer than a wrong region."""
     counts = dutch_word_counts()
     return frozenset(word for word, count in counts.items() if count >= 100) if counts else None
+
+
+# "ik woon in", "wij wonen te", "I live in": what follows is a place, so a misspelt name there is
+# read more readily than anywhere else (set 39: "ik woon in emen", "wij wonen in leewarden zij ook").
+_ABROAD = re.compile(
+    r"\b(?:duitsland|germany|frankrijk|france|engeland|england|spanje|spain|turkije|turkey|marokko|morocco|polen|poland)\b"
+)
+_LIVES_IN = re.compile(r"\b(?:woon|woont|wonen|woonachtig|live|lives|living)\s+(?:in|te|at)\s+")
+
+
+def name_after_living_in(words: str, lookup: Lookup) -> Optional[PlaceAnswer]:
+    """A misspelt name right after "woon in": one typo in a longer name, or a name spelt as it
+    sounds, also a short one ("emen" for Emmen), when its words are not all Dutch words ("een flat")."""
+    dutch = dutch_words()
+    if dutch is None or _ABROAD.search(words):
+        return None  # "ik woon in bocholt in duitsland": not Bocholtz
+    for match in _LIVES_IN.finditer(words):
+        after = words[match.end() :].split()
+        for count in (3, 2, 1):
+            candidate = " ".join(after[:count])
+            if len(after) < count or all(word in dutch for word in after[:count]) or len(candidate) < 4:
+                continue
+            answer = name_with_a_typo(candidate, lookup)
+            if answer is None:
+                name = lookup.by_sound.get(sound_of(candidate))
+                answer = lookup.answers[name] if name else None
+            if answer is not None:
+                return answer
+    return None

@@ -258,6 +258,7 @@ def _place_in(words: str, lookup: Lookup) -> PlaceAnswer:
         or place_spellings.name_with_a_typo(words, lookup)
         or place_spellings.name_with_a_typo(stripped, lookup)
         or place_spellings.name_by_sound(stripped, lookup)
+        or place_spellings.name_after_living_in(words, lookup)
         or UNKNOWN_PLACE
     )
     if answer.kind is PlaceKind.BELGIUM:  # "hasselt bij zwolle": the Dutch place it is near tells which

@@ -146,7 +146,7 @@ def test_one_typo_in_a_name_alone(typed, region):
 @pytest.mark.parametrize(
     "text",
     [
-        "mijn zus woont in zoetermer",  # a typo only counts when the message is just the name
+        "mijn zus werkt in zoetermer",  # a typo counts when the message is just the name, or after "woon in"
         "helpen",
         "school",
         "anders",
@@ -605,3 +605,22 @@ def test_after_the_visitors_own_home_set_apart_where_the_others_live_moves_the_c
 def test_a_question_that_ends_in_a_village_name_names_no_place(text):
     # Set 28: a child's "mag ik dit wel zegge" (zeggen) put her in the queue of Zegge's region.
     assert places.place_answer(text).kind is PlaceKind.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "text, town",
+    [
+        ("ik woon in emen", "Emmen"),
+        ("wij wonen in leewarden zij ook", "Leeuwarden"),
+        ("ik woon in velpp", "Velp"),
+        ("mijn zus woont in zoetermer", "Zoetermeer"),
+    ],
+)
+def test_a_misspelt_name_after_woon_in_is_read_as_the_place(text, town):
+    # Set 39: an 11-year-old in Emmen and a grandmother in Leeuwarden were not understood.
+    assert places.place_answer(text).name == town
+
+
+@pytest.mark.parametrize("text", ["ik woon in een flat", "ik woon in de stad", "ik woon in Bocholt in Duitsland"])
+def test_words_after_woon_in_that_name_no_dutch_place_stay_unknown(text):
+    assert places.place_answer(text).kind is places.PlaceKind.UNKNOWN
