@@ -10,8 +10,8 @@ from actions.sdk import CollectingDispatcher, Tracker
 from voordeur_content.young import says_they_are_young
 
 RESPONSE = "utter_young_kindertelefoon"
-# Answers that already named De Kindertelefoon: said once is enough.
-NAMED_IT = (RESPONSE, "utter_faq_young", "utter_faq_may_i_tell", "utter_kindertelefoon")  # the last: the intake's age question
+# Answers that already named De Kindertelefoon: said once is enough (the last: the intake's age question).
+NAMED_IT = (RESPONSE, "utter_faq_young", "utter_faq_may_i_tell", "utter_kindertelefoon")
 
 
 def named_before(tracker: Tracker) -> bool:
