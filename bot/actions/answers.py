@@ -185,7 +185,12 @@ _REFUSAL = re.compile(
     r"(?:dat )?wil ik (?:liever )?niet (?:zeggen|vertellen|geven)|zeg ik niet|gaat je niks aan|"
     r"hoeft niet|dat hoef ik niet te zeggen|ik wil (?:dat )?(?:liever )?niet zeggen|geen naam|"
     r"(?:ik )?wil (?:ik )?anoniem blijven|anoniem|nee sorry|sorry nee|dat doe ik niet|"
-    r"(?:sorry )?geen (?:plaats|woonplaats|regio|adres)|waar ik woon (?:gaat|zeg)|gaat niemand (?:wat|iets|niks) aan)\b"
+    r"(?:sorry )?geen (?:plaats|woonplaats|regio|adres)|waar ik woon (?:gaat|zeg)|gaat niemand (?:wat|iets|niks) aan|"
+    # "ik zeg liever niet waar ik woon", "ik zeg het echt niet", "dat vertel ik niet" (talk.py, set 39)
+    r"(?:(?:ik )?(?:zeg|vertel|noem) (?:ik )?(?:het |dat |dit )?(?:echt |liever |toch |gewoon )?niet|"
+    r"(?:dat |het )?(?:zeg|vertel|noem) ik (?:echt |liever |toch )?niet|"
+    r"(?:ik )?(?:ga|wil) (?:het |dat )?(?:echt |liever |toch )?niet (?:zeggen|vertellen|noemen))"
+    r"(?= waar| hoor| sorry|$))\b"
 )
 
 

@@ -103,13 +103,22 @@ def test_not_an_answer(intent, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["geen plaats sorry", "sorry geen woonplaats", "waar ik woon gaat niemand wat aan, hij heeft overal vrienden"],
+    [
+        "geen plaats sorry",
+        "sorry geen woonplaats",
+        "waar ik woon gaat niemand wat aan, hij heeft overal vrienden",
+        "ik zeg liever niet waar ik woon",  # typed through talk.py: it got the town question again
+        "ik zeg het echt niet",
+        "dat vertel ik niet",
+    ],
 )
 def test_a_refused_place_said_in_the_visitors_words_is_a_refusal(text):
     # Set 29: "geen plaats sorry" was taken for an apology about typing.
     assert answers.refuses("inform", text)
 
 
-@pytest.mark.parametrize("text", ["geen idee", "zwolle", "ik woon in geen idee"])
+@pytest.mark.parametrize(
+    "text", ["geen idee", "zwolle", "ik woon in geen idee", "ik vertel het niet graag maar hij slaat me"]
+)
 def test_not_every_geen_is_a_refused_place(text):
     assert not answers.refuses("inform", text)
