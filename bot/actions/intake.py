@@ -34,7 +34,7 @@ from actions.sdk import (
     FormValidationAction,
     Tracker,
 )
-from actions.urgency import acknowledge, already_guided, answer_again, first_free_fits
+from actions.urgency import acknowledge, already_guided, answer_again, first_free_fits, note_story
 from voordeur_content import personal_data, place_corrections, places, regions, triage
 
 DONT_KNOW = "?"  # region answer "weet ik niet", replaced by a question for the town
@@ -141,17 +141,17 @@ class ValidateIntakeForm(FormValidationAction):
         # A visitor who tells what is going on where a name was asked is thanked, and the name
         # (optional) is not asked again: asking for it after a disclosure reads as not listening.
         if _tells_a_story(tracker, text):
-            dispatcher.utter_message(response="utter_story_noted")
+            note_story(dispatcher, tracker)
             return {"nickname": SKIPPED}
         nickname = answers.clean_nickname(text)
         if not nickname:
             return {"nickname": None}
         if answers.says_how_they_are(text, nickname) or nickname.isdigit():  # "ik ben bang", "ik ben 13": not a name
-            dispatcher.utter_message(response="utter_story_noted")
+            note_story(dispatcher, tracker)
             return {"nickname": SKIPPED}
         if len(nickname.split()) > MAX_NICKNAME_WORDS or len(nickname) > MAX_NICKNAME_CHARS:
             if answers.is_sentence(text):  # the visitor telling something, not a long name
-                dispatcher.utter_message(response="utter_story_noted")
+                note_story(dispatcher, tracker)
                 return {"nickname": SKIPPED}
             dispatcher.utter_message(response="utter_nickname_too_long")
             return {"nickname": None}
@@ -237,7 +237,7 @@ class ValidateIntakeForm(FormValidationAction):
         place = places.place_answer(text) if region is None else None
         if _tells_a_story(tracker, text) and (place is None or place.kind is places.PlaceKind.UNKNOWN):
             # A story without a place in it (one that names a town answers the question as well).
-            dispatcher.utter_message(response="utter_story_noted")
+            note_story(dispatcher, tracker)
             return {"region": None}
         if place is not None and place.kind is places.PlaceKind.BELGIUM:
             # Belgium has its own line; the chat's counsellors know the help in the Netherlands.

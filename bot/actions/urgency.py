@@ -125,6 +125,21 @@ def answered_this_turn(tracker: Tracker) -> bool:
     )
 
 
+def note_story(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Thank a visitor who tells something where a question was asked, unless this message already
+    got the guidance for danger: then a "dank je" after "bel nu 112" reads as a form (set 39's review:
+    "mijn man maakt me kapot en ik zie geen uitweg" got both)."""
+    if not answered_this_turn(tracker) and not _guided_just_now(dispatcher):
+        dispatcher.utter_message(response="utter_story_noted")
+
+
+def _guided_just_now(dispatcher: CollectingDispatcher) -> bool:
+    """Whether this very action already gave the guidance (its risk payload)."""
+    return any(
+        ((message.get("custom") or {}).get("voordeur") or {}).get("type") == "risk" for message in dispatcher.messages
+    )
+
+
 def check_phrases(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
     """Every message that is not an urgent_* intent: the rules (and the classifier) may still see danger."""
     intent = answers.intent_of(tracker)

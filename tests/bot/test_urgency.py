@@ -185,3 +185,16 @@ def test_a_story_is_asked_whether_a_counsellor_is_wanted_only_when_that_is_open(
     tracker = make_tracker(story, intent="describe_situation", after_user=[bot_said("utter_urgent_acute")])
     run(ActionListenStory(), tracker, after_guidance, domain)
     assert texts(after_guidance) == []
+
+
+def test_a_story_after_the_guidance_of_this_message_gets_no_second_thanks(dispatcher):
+    # Set 39's review: "mijn man maakt me kapot en ik zie geen uitweg" got "bel nu 112" and then
+    # "Dank je dat je dit vertelt", a form's receipt after the guidance.
+    from actions.urgency import GUIDANCE, note_story
+
+    tracker = make_tracker("mijn man maakt me kapot en ik zie geen uitweg")
+    tracker.events.append({"event": "bot", "text": "Bel nu 112", "metadata": {"utter_action": GUIDANCE["acute"]}})
+    note_story(dispatcher, tracker)
+    assert texts(dispatcher) == []
+    note_story(dispatcher, make_tracker("mijn man maakt me kapot"))
+    assert texts(dispatcher) == ["utter_story_noted"]
