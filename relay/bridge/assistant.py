@@ -221,6 +221,8 @@ def hand_off(
             outcome,
             texts.queued(region.name) if staffed else texts.queued_unstaffed(region.name),
         )
+        if conversation.priority > 0:  # told of danger: ahead in the queue, and 112 or 113 meanwhile
+            _say(session, conversation, outcome, texts.queued_ahead(conversation.risk))
     outcome.queued_region = region.id
     events = events_of(session)
     events.region_changed(region.id)

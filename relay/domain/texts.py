@@ -93,6 +93,15 @@ def _risk_line(risk: str | None, otherwise: str, english: bool = False) -> str:
     return otherwise
 
 
+def queued_ahead(risk: str | None) -> str:
+    """Said by the relay when it queues a visitor who told of danger (a town typed after the intake):
+    that they go ahead, and where to turn now (set 39's review: the town's queue notice alone dropped
+    both the priority and 112)."""
+    return "Je gesprek gaat voor in de wachtrij: alleen mensen die ook in gevaar zijn, kunnen nog voor je staan." + (
+        _risk_line(risk, " Wordt het gevaarlijk terwijl je wacht? Bel dan meteen 112.")
+    )
+
+
 def waiting_acknowledged_en(
     place: int | None, first: bool = False, risk: str | None = None, question: bool = False
 ) -> str:

@@ -62,3 +62,16 @@ def test_an_answer_that_names_no_town_goes_to_rasa(visitor_factory, rasa):
     frames = visitor.say("Ik weet het niet", client_id="t")
     assert "Ik weet het niet" in [sent[1] for sent in rasa.sent]
     assert of_type(frames, "queue") == []
+
+
+def test_a_town_typed_later_by_a_visitor_in_danger_is_told_they_go_ahead_and_of_112(visitor_factory, rasa):
+    # Set 39's review: after the way forward, "oosterhout" got only the region's queue notice.
+    visitor = visitor_factory()
+    visitor.hello()
+    no_region = {"type": "handoff", "nickname": None, "region": None, "intake": {}}
+    rasa.answers["hij slaat me nu, ik zeg niet waar"] = bot_says("Bel nu 112.", signals=[no_region])
+    visitor.say("hij slaat me nu, ik zeg niet waar")
+    frames = visitor.say("oosterhout")
+    said = [m["text"] for m in of_type(frames, "message") if m["from"] != "visitor"]
+    assert said[-1] == texts.queued_ahead("acute") and "112" in said[-1]
+    assert of_type(frames, "queue")[0]["region"] == "west-brabant"
