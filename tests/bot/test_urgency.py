@@ -198,3 +198,13 @@ def test_a_story_after_the_guidance_of_this_message_gets_no_second_thanks(dispat
     assert texts(dispatcher) == []
     note_story(dispatcher, make_tracker("mijn man maakt me kapot"))
     assert texts(dispatcher) == ["utter_story_noted"]
+
+
+def test_a_refused_place_the_model_did_not_understand_is_accepted(dispatcher, domain):
+    # Typed through talk.py: "ik zeg liever niet waar ik woon" after the way forward got "Sorry, dat
+    # begrijp ik niet goed".
+    from actions.every_message import ActionNotUnderstood
+
+    tracker = make_tracker("ik zeg liever niet waar ik woon", intent="nlu_fallback", slots={"region": "skipped"})
+    run(ActionNotUnderstood(), tracker, dispatcher, domain)
+    assert texts(dispatcher) == ["utter_no_without_region"]
