@@ -54,7 +54,9 @@ _TITLED_NAME = re.compile(
     r"(?!(?:in|uit|bij|op|aan|naast|met|te)\b)(?:(?:van|de|der|den|ter|ten|het|t)\s+){0,3}\S+"
 )
 # "ik woon in ...", "we live in ...": the place after these is home, before any other place named.
-_HOME = re.compile(r"\b(?:woon|wonen|woonachtig|live|living)\b")
+_HOME = re.compile(r"\b(?:woon|wonen|woont|woonachtig|live|living|verhuisd|verhuist|moved)\b")
+# Where they lived before ("we woonden eerst in amsterdam maar zijn verhuisd naar hoofddorp": set 40).
+_USED_TO_LIVE = re.compile(r"\b(?:woonde|woonden|lived|eerst|vroeger|used to)\b")
 _BUT = re.compile(r"\s+(?:maar|but)\s+", re.IGNORECASE)
 _WORK = re.compile(r"\b(?:werk|werken|werkt|work|working|studeer|study|school|stage)\b")
 # "ik woon zelf in Zwolle maar de kinderen wonen in Emmen": the region is asked as "waar woon je, of
@@ -323,7 +325,8 @@ def _name_after_preposition(words: str, lookup: Lookup) -> Optional[PlaceAnswer]
                 # the people it is about live before that ("... maar mijn vader woont in lichtenvoorde")
                 before = " ".join(words[: match.start()].split()[-6:])
                 theirs = not THEY_LIVE.search(f"{before} {match.group().strip()}")  # "mijn ouders in"
-                elsewhere = not _HOME.search(" ".join(before.split()[-5:]))
+                near = " ".join(before.split()[-5:])
+                elsewhere = not _HOME.search(near) or bool(_USED_TO_LIVE.search(near))
                 found.append((theirs, elsewhere, KIND_RANK[lookup.answers[name].kind], -len(name), match.start(), name))
                 break
     return lookup.answers[min(found)[5]] if found else None

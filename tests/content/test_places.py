@@ -624,3 +624,9 @@ def test_a_misspelt_name_after_woon_in_is_read_as_the_place(text, town):
 @pytest.mark.parametrize("text", ["ik woon in een flat", "ik woon in de stad", "ik woon in Bocholt in Duitsland"])
 def test_words_after_woon_in_that_name_no_dutch_place_stay_unknown(text):
     assert places.place_answer(text).kind is places.PlaceKind.UNKNOWN
+
+
+def test_where_they_moved_to_beats_where_they_lived_before():
+    # Set 40: "we woonden eerst in amsterdam maar ... zijn we verhuisd naar hoofddorp" went to Amsterdam.
+    text = "nou we woonden eerst in amsterdam maar vorig jaar zijn we verhuisd naar hoofddorp omdat hij daar werk kreeg"
+    assert places.place_answer(text).name == "Hoofddorp"
