@@ -274,21 +274,23 @@ class RasaClient:
         return (self._repeats if repeat else self._responses).get(name)
 
 
-def _risk_of(condition: object) -> str | None:
-    """The grade a response variant is for, when its condition is only the bot's slot urgent_category."""
+def _only_slot(condition: object) -> tuple[object, object] | None:
+    """The (slot, value) of a response variant whose condition is one slot and nothing else."""
     if not isinstance(condition, list):
         return None
     pairs = [(c.get("name"), c.get("value")) for c in condition if isinstance(c, dict)]
-    if len(pairs) == 1 and pairs[0][0] == "urgent_category" and isinstance(pairs[0][1], str):
-        return pairs[0][1]
-    return None
+    return pairs[0] if len(pairs) == 1 else None
+
+
+def _risk_of(condition: object) -> str | None:
+    """The grade a response variant is for, when its condition is only the bot's slot urgent_category."""
+    slot = _only_slot(condition)
+    return slot[1] if slot is not None and slot[0] == "urgent_category" and isinstance(slot[1], str) else None
 
 
 def _asked_before(condition: object) -> bool:
     """Whether a response variant's condition is only the bot's slot for a question asked before."""
-    return isinstance(condition, list) and [
-        (c.get("name"), c.get("value")) for c in condition if isinstance(c, dict)
-    ] == [("faq_asked_before", True)]
+    return _only_slot(condition) == ("faq_asked_before", True)
 
 
 def init_app(app: Flask, check_at_start: bool = True) -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
@@ -219,12 +219,16 @@ def first_free_region(
     most chats free after those already waiting; None when no open region has anyone online. For a
     visitor in danger who gives no place (relay/bridge/assistant.py), who must not be left with only
     a phone number while counsellors are there."""
-    open_ids = [region_id for region_id in regions if is_open(region_id)]
+    staffed = sorted(staffed_regions(session, [region_id for region_id in regions if is_open(region_id)], now, stale_s))
+    waiting = dict(
+        session.execute(
+            select(Conversation.region, func.count()).where(queues.queued_in(staffed)).group_by(Conversation.region)
+        ).all()
+    )
     best: tuple[int, int, str] | None = None
-    for region_id in sorted(staffed_regions(session, open_ids, now, stale_s)):
+    for region_id in staffed:
         load = estimates.region_load(session, region_id, stale_s, now)
-        waiting = len(queues.queued_conversations(session, [region_id]))
-        room = load.slots - load.busy - waiting
+        room = load.slots - load.busy - waiting.get(region_id, 0)
         if best is None or (room, load.slots) > best[:2]:
             best = (room, load.slots, region_id)
     return regions[best[2]] if best else None

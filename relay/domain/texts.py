@@ -57,9 +57,10 @@ def queued(region_name: str) -> str:
 # While a visitor waits in the queue (relay/bridge/waiting.py): every message is answered.
 # "Voor in de wachtrij" beside "nummer 4" read as a broken promise (set 32's and 35's reviews): only
 # others in danger can still be ahead.
+_ONLY_OTHERS_IN_DANGER_AHEAD = "alleen mensen die ook in gevaar zijn, kunnen nog voor je staan."
 WAITING_MOVED_UP = (
-    "Je gesprek gaat nu voor in de wachtrij: alleen mensen die ook in gevaar zijn, kunnen nog voor je "
-    "staan. Een medewerker komt zo snel als het kan. Blijf in deze chat als dat veilig is."
+    f"Je gesprek gaat nu voor in de wachtrij: {_ONLY_OTHERS_IN_DANGER_AHEAD} Een medewerker komt zo snel als "
+    "het kan. Blijf in deze chat als dat veilig is."
 )
 WAITING_MOVED_UP_EN = (
     "Your chat now goes ahead in the queue: only people who are in danger too can still be before you. "
@@ -97,8 +98,8 @@ def queued_ahead(risk: str | None) -> str:
     """Said by the relay when it queues a visitor who told of danger (a town typed after the intake):
     that they go ahead, and where to turn now (set 39's review: the town's queue notice alone dropped
     both the priority and 112)."""
-    return "Je gesprek gaat voor in de wachtrij: alleen mensen die ook in gevaar zijn, kunnen nog voor je staan." + (
-        _risk_line(risk, " Wordt het gevaarlijk terwijl je wacht? Bel dan meteen 112.")
+    return f"Je gesprek gaat voor in de wachtrij: {_ONLY_OTHERS_IN_DANGER_AHEAD}" + _risk_line(
+        risk, " Wordt het gevaarlijk terwijl je wacht? Bel dan meteen 112."
     )
 
 
