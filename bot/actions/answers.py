@@ -40,6 +40,16 @@ def said_since_visitor(tracker: Tracker, responses: Any) -> bool:
     return False
 
 
+def said_this_session(tracker: Tracker, response: str) -> bool:
+    """Whether the bot said this response earlier in this session."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            return False
+        if response_of(event) == response:
+            return True
+    return False
+
+
 def intent_of_event(event: Dict[str, Any]) -> str:
     """The intent of a visitor message in the tracker's events ("" for any other event)."""
     return ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from actions import answers, faq, urgency, young
+from actions import answers, faq, payloads, urgency, young
 from actions.belgium import not_understood
-from actions.payloads import SKIPPED
 from actions.sdk import Action, CollectingDispatcher, DomainDict, EventType, SlotSet, Tracker
 from voordeur_content import language
 
@@ -43,11 +42,12 @@ class ActionNotUnderstood(Action):
     ) -> List[Dict[Text, Any]]:
         if urgency.answered_this_turn(tracker):
             return []
-        if not tracker.get_slot("region") or tracker.get_slot("region") == SKIPPED:
-            if answers.refuses(answers.intent_of(tracker), answers.text_of(tracker)):
-                # "ik zeg liever niet waar ik woon" after the way forward: accepted, not "not understood"
-                dispatcher.utter_message(response="utter_no_without_region")
-                return []
+        if payloads.answer(tracker, "region") is None and answers.refuses(
+            answers.intent_of(tracker), answers.text_of(tracker)
+        ):
+            # "ik zeg liever niet waar ik woon" after the way forward: accepted, not "not understood"
+            dispatcher.utter_message(response="utter_no_without_region")
+            return []
         dispatcher.utter_message(response=not_understood(tracker))
         return []
 

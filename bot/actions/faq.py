@@ -29,13 +29,7 @@ def answered_before(tracker: Tracker) -> bool:
     intent = answers.intent_of(tracker)
     if not intent.startswith(FAQ_INTENT_PREFIX):
         return False
-    answer = answer_to(intent)
-    for event in reversed(tracker.events):
-        if event.get("event") == "session_started":
-            return False
-        if answers.response_of(event) == answer:
-            return True
-    return False
+    return answers.said_this_session(tracker, answer_to(intent))
 
 
 def asked_before_events(tracker: Tracker) -> List[EventType]:

@@ -19,7 +19,7 @@ class ActionGreet(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
-        if welcomed(tracker):
+        if answers.said_this_session(tracker, "utter_greet"):
             # "ben je er nog?" or "hallo?" later on: no second welcome with the house rules (set 38:
             # a girl of 15 who is hit read the whole welcome again after she declined her town).
             dispatcher.utter_message(response="utter_still_here")
@@ -99,13 +99,3 @@ class ActionInformAfterTheIntake(Action):
         else:
             dispatcher.utter_message(response=not_understood(tracker))
         return []
-
-
-def welcomed(tracker: Tracker) -> bool:
-    """Whether the welcome was said in this session."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "session_started":
-            return False
-        if answers.response_of(event) == "utter_greet":
-            return True
-    return False

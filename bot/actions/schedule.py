@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Dict, Optional
 
 from actions.sdk import Tracker
-from voordeur_content import dutch_dates
+from voordeur_content import dutch_dates, regions
 
 try:  # Show times in Dutch local time when the time zone database is available.
     from zoneinfo import ZoneInfo
@@ -83,6 +83,4 @@ def dutch_moment(moment: datetime) -> str:
 
 def someone_is_there(tracker: Tracker) -> bool:
     """Whether some region is open with someone of it online now, as far as the relay knows."""
-    from voordeur_content import regions
-
     return any(is_open(tracker, r.id) and is_staffed(tracker, r.id) for r in regions.load_regions())

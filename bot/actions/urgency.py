@@ -71,12 +71,7 @@ def acknowledge(
 def first_free_fits(tracker: Tracker) -> bool:
     """Whether a visitor without a region goes to the first counsellor who is free: they told of
     danger (an alert), they do not live in Belgium (1712 is their line), and someone is online."""
-    return (
-        bool(alerted(tracker))
-        and not answered_as_belgian(tracker)
-        and schedule.is_open(tracker)
-        and schedule.someone_is_there(tracker)
-    )
+    return bool(alerted(tracker)) and not answered_as_belgian(tracker) and schedule.someone_is_there(tracker)
 
 
 def answer_again(dispatcher: CollectingDispatcher, tracker: Tracker, assessment: triage.Assessment) -> None:
