@@ -127,9 +127,18 @@ def _decide(
     return decided
 
 
+def _denies_suicide(found: List[Finding]) -> bool:
+    """The visitor says they would not harm themselves, and nowhere that they would ("i would never
+    hurt myself, i just need my stuff back": English set 26): the classifier's suicide weighs nothing."""
+    suicide = [f for f in found if f.signal == "suicide"]
+    return bool(suicide) and all(f.moment == DENIED and f.denied_before for f in suicide)
+
+
 def _by_the_classifier(
     chances: Dict[str, float], found: List[Finding], settings: Dict[str, float], words: int
 ) -> Assessment:
+    if _denies_suicide(found):
+        chances = {**chances, "suicide": 0.0}
     if chances.get("suicide", 0.0) >= settings["suicide_threshold"]:
         category: Optional[str] = "suicide"
     else:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import FrozenSet, List, Optional, Tuple
 
 from voordeur_content._files import dutch_word_counts, normalize, word_counts
-from voordeur_content.triage_rules import Rules, load_rules
+from voordeur_content.triage_rules import Rules, Signal, load_rules
 
 # The moment of a phrase found but denied ("hij slaat me niet"): no grade of its own, a word for the
 # classifier (the examples teach it what a denial looks like).
@@ -28,6 +28,9 @@ class Finding:
     moment: str  # now | ongoing | recent | past | denied
     category: Optional[str]
     phrase: str
+    # Denied by the words before it or in it ("ik denk niet aan zelfmoord", "would never hurt myself"):
+    # the visitor says it is not so. After it ("ik heb mijn pillen niet") something else may be meant.
+    denied_before: bool = False
 
 
 # ---- preparing text --------------------------------------------------------------------------------
@@ -121,20 +124,25 @@ def _moment_in(text: str, rules: Rules) -> Optional[str]:
     return best
 
 
-def _denied(sentence: str, start: int, end: int, phrase_words: FrozenSet[str], rules: Rules) -> bool:
+def _denied(sentence: str, start: int, end: int, phrase_words: FrozenSet[str], rules: Rules) -> Optional[str]:
     """A negation just before, inside or just after the phrase ("hij heeft me nooit geslagen", "hij
     slaat me niet"). A phrase that is itself said with a negation ("ik wil niet meer leven") is denied
-    only by one before it: the words after it go on with something else ("... hier geen papieren")."""
+    only by one before it: the words after it go on with something else ("... hier geen papieren").
+    Where the denial stands: "before" (or inside), "after", or None when it is not denied."""
     opening = sentence[:start].split()[-6:]  # "het is niet zo dat hij me slaat": denied from further back
     if rules.denials.search(" " + " ".join(opening) + " "):
-        return True
+        return "before"
     before = sentence[:start].split()[-2:]
     inside = sentence[start:end].split()
     after = [] if phrase_words & rules.negations else sentence[end:].split()[:2]
     if after and after[0] in rules.new_clause:  # "gewurgd, sindsdien niet meer": it happened
         after = []
     after = [w for w in after if w not in _ONLY_BEFORE]  # "wil echt dood ffs niemand luistert": someone else
-    return any(w in rules.negations and w not in phrase_words for w in before + inside + after)
+    if any(w in rules.negations and w not in phrase_words for w in before + inside):
+        return "before"
+    if any(w in rules.negations and w not in phrase_words for w in after):
+        return "after"
+    return None
 
 
 # Words that deny only what follows them. Nobody after a phrase starts something new ("hij slaat me,
@@ -154,13 +162,15 @@ def _findings_in(
     for signal in rules.signals:
         if not signal.any_phrase.search(sentence):
             continue
-        denied = None
+        denied, denied_before = None, False
         for tense, phrase, pattern, words in signal.phrases:
             match = pattern.search(sentence)
             if match is None:
                 continue
-            if _denied(sentence, match.start(), match.end(), words, rules):
-                denied = denied or phrase
+            where = _denied(sentence, match.start(), match.end(), words, rules)
+            if where is not None:
+                if denied is None:
+                    denied, denied_before = phrase, where == "before"
                 continue
             before = sentence[: match.start()]
             if rules.questions.search(before) or (
@@ -178,14 +188,32 @@ def _findings_in(
                 or (sentence_moment != "now" and bool(rules.habits.search(sentence[match.end() :])))
             )
             reported = bool(rules.reported.search(before))
+            if tense != "done" and _told_as_done(signal, sentence):
+                tense = "done"  # "heeft me een keer met een schaar gestoken": "met een schaar" is within it
             context = None if signal.now_in_sentence_only and message_moment == "now" else message_moment
             moment = _moment(tense, sentence_moment, context, conditional or reported)
             found.append(Finding(signal=signal.name, moment=moment, category=signal.grades[moment], phrase=phrase))
             break  # one finding per signal and sentence: the first phrase in the file's order
         else:
             if denied is not None:  # "hij slaat me niet": no grade, but the classifier reads the denial
-                found.append(Finding(signal=signal.name, moment=DENIED, category=None, phrase=denied))
+                found.append(
+                    Finding(
+                        signal=signal.name, moment=DENIED, category=None, phrase=denied, denied_before=denied_before
+                    )
+                )
     return found
+
+
+def _told_as_done(signal: Signal, sentence: str) -> bool:
+    """Whether every present-tense phrase of the signal found in the sentence lies within a phrase
+    that tells it happened: "met een <wapen>" reads as now, "met een <wapen> gestoken" as done (batch
+    34). A present-tense phrase outside it keeps the present ("hij staat met een mes, hij heeft me
+    net gestoken")."""
+    done, present = [], []
+    for tense, _, pattern, _ in signal.phrases:
+        for match in pattern.finditer(sentence):
+            (done if tense == "done" else present).append(match.span())
+    return bool(done) and all(any(d0 <= p0 and p1 <= d1 for d0, d1 in done) for p0, p1 in present)
 
 
 def _moment(tense: str, sentence_moment: Optional[str], message_moment: Optional[str], conditional: bool) -> str:
@@ -207,7 +235,8 @@ def _moment(tense: str, sentence_moment: Optional[str], message_moment: Optional
 def read_message(text: str, rules: Rules) -> Tuple[List[str], List[Optional[str]], Optional[str]]:
     """The message's sentences, the moment each names, and the most pressing one of the message."""
     sentences = prepare_sentences(text, rules)
-    moments = [_moment_in(sentence, rules) for sentence in sentences]
+    # An idiom's time words count for nothing here either: "hij is snel boos" is no "snel" (batch 35).
+    moments = [_moment_in(rules.idioms.sub(" ", sentence), rules) for sentence in sentences]
     return sentences, moments, next((m for m in ("now", "recent", "past") if m in moments), None)
 
 

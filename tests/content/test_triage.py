@@ -58,6 +58,16 @@ from voordeur_content import triage
         ("ik denk dat mn kaak gebroken is, kan mn mond niet open", "acute", "injury"),
         ("HIJ IS BINNEN ik heb niet open gedaan hoe kan dat", "acute", "stalking"),
         ("ze willen me laten checken of ik nog maagd ben voor het huwelijk", "high", "escalation"),
+        # Round 29 (batches 34, 35, English 26): "met een schaar" within "met een schaar gestoken" is
+        # told as done; a hot iron comes at her now; "het leven beu"; a child kept outside at night.
+        ("mijn vader heeft mijn moeder een keer met een schaar gestoken", "high", "weapon"),
+        ("ie slaapt met een mes onder zn kussen", "high", "weapon"),
+        ("hij staat met een mes onder zijn jas", "acute", "weapon"),
+        ("ze komt op me af met het hete strijkijzer", "acute", "weapon"),
+        ("ik ben het leven beu", "suicide", "suicide"),
+        ("what is the fastest way to die without pain", "suicide", "suicide"),
+        ("de buurkinderen staan vaak 's avonds laat buiten in de kou, ze mogen er niet in", "high", "child_unsafe"),
+        ("hij legt zijn arm om mijn nek als hij boos is, meestal laat hij snel weer los", "high", "strangulation"),
     ],
 )
 def test_danger_in_the_visitors_own_words(text, category, reason):
@@ -91,6 +101,10 @@ def test_danger_in_the_visitors_own_words(text, category, reason):
         "ik zit op mijn kamer",
         "sorry voor het storen",  # set 38: a polite opener had the 113 alert (examples R)
         "het is mijn schuld",  # a child hiding in its room; "op mijn kamer" alone was sexual violence
+        # Round 29: denying self-harm weighs more than the classifier's guess (English set 26); the
+        # relationship, not life ("ik zie het niet meer zitten met mijn relatie": batch 34).
+        "i would never hurt myself, i just need to know how to get my stuff back from his apartment",
+        "ik zie het niet meer zitten met mijn relatie",
     ],
 )
 def test_no_alert_for_the_past_denials_questions_jokes_places_and_names(text):
