@@ -209,7 +209,8 @@ def _told_as_done(signal: Signal, sentence: str) -> bool:
     that tells it happened: "met een <wapen>" reads as now, "met een <wapen> gestoken" as done (batch
     34). A present-tense phrase outside it keeps the present ("hij staat met een mes, hij heeft me
     net gestoken")."""
-    done, present = [], []
+    done: List[Tuple[int, int]] = []
+    present: List[Tuple[int, int]] = []
     for tense, _, pattern, _ in signal.phrases:
         for match in pattern.finditer(sentence):
             (done if tense == "done" else present).append(match.span())
