@@ -113,11 +113,17 @@ def _decide(
     settings: Dict[str, float],
     words: int = 99,
     never_silenced: FrozenSet[str] = frozenset(),
+    soon_is_acute: FrozenSet[Tuple[str, str]] = frozenset(),
 ) -> Assessment:
     """The grade from the classifier's chances, the rules' findings and the message's length in words.
     A finding of a signal in `never_silenced` (strangulation) is at least `high`, whatever the
-    classifier makes of the rest of the message ("... nu is hij rustig")."""
+    classifier makes of the rest of the message ("... nu is hij rustig"); a finding by one of the
+    `soon_is_acute` phrases (a threat to kill for tonight) is `acute` where the classifier says `high`."""
     decided = _by_the_classifier(chances, found, settings, words)
+    if decided.category == "high":
+        soon = next((f for f in found if (f.signal, f.phrase) in soon_is_acute and f.category == "acute"), None)
+        if soon is not None:
+            return Assessment("acute", soon.signal)
     if decided.category is None:
         kept = next(
             (f for f in found if f.signal in never_silenced and f.category is not None and f.moment != "past"), None
@@ -197,7 +203,7 @@ def assess(text: str, path: Optional[Path] = None) -> Assessment:
     if model is None:
         return _most_serious(found)
     chances = model.probabilities(_features(read, found))
-    return _decide(chances, found, rules.classifier, len(text.split()), rules.never_silenced)
+    return _decide(chances, found, rules.classifier, len(text.split()), rules.never_silenced, rules.soon_is_acute)
 
 
 def weigh(

@@ -47,6 +47,9 @@ class Rules:
     spelling: Dict[str, str]
     classifier: Dict[str, float]  # CLASSIFIER_DEFAULTS' names, from content/triage.yml
     never_silenced: FrozenSet[str]  # signals whose finding the classifier cannot turn into no grade
+    # (signal, phrase) of the `now:` phrases of the signals in classifier.soon_is_acute: a finding by
+    # one of them the classifier cannot turn into high ("nu" elsewhere in the sentence does not count)
+    soon_is_acute: FrozenSet[Tuple[str, str]]
     lexicon: Tuple[str, ...]  # the words of every phrase, for correcting typos
 
 
@@ -153,17 +156,24 @@ def _build(data: Dict[str, Any]) -> Rules:
         idioms=_alternation(data.get("idioms") or [], groups),
         spelling=spelling,
         classifier=_classifier_settings(data.get("classifier") or {}),
-        never_silenced=_never_silenced(data.get("classifier") or {}, signals),
+        never_silenced=_signal_names(data.get("classifier") or {}, "never_silenced", signals),
+        soon_is_acute=_now_phrases(_signal_names(data.get("classifier") or {}, "soon_is_acute", signals), signals),
         lexicon=tuple(sorted(lexicon)),
     )
 
 
-def _never_silenced(given: Dict[str, Any], signals: List[Signal]) -> FrozenSet[str]:
-    names = frozenset(str(name) for name in given.get("never_silenced") or ())
+def _signal_names(given: Dict[str, Any], key: str, signals: List[Signal]) -> FrozenSet[str]:
+    names = frozenset(str(name) for name in given.get(key) or ())
     unknown = names - {signal.name for signal in signals}
     if unknown:
-        raise ValueError(f"classifier.never_silenced names unknown signals: {sorted(unknown)}")
+        raise ValueError(f"classifier.{key} names unknown signals: {sorted(unknown)}")
     return names
+
+
+def _now_phrases(names: FrozenSet[str], signals: List[Signal]) -> FrozenSet[Tuple[str, str]]:
+    return frozenset(
+        (s.name, phrase) for s in signals if s.name in names for tense, phrase, _, _ in s.phrases if tense == "now"
+    )
 
 
 # The classifier's settings in content/triage.yml, and their values when a line is left out

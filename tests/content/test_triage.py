@@ -68,6 +68,17 @@ from voordeur_content import triage
         ("what is the fastest way to die without pain", "suicide", "suicide"),
         ("de buurkinderen staan vaak 's avonds laat buiten in de kou, ze mogen er niet in", "high", "child_unsafe"),
         ("hij legt zijn arm om mijn nek als hij boos is, meestal laat hij snel weer los", "high", "strangulation"),
+        # Round 30 (batch 36, English 27): "en wil dood" without "ik"; "ik word opgesloten als ..." is
+        # not "zit opgesloten"; self-harm in one word; a threat for tonight; being sold to men.
+        ("ik ben 13 en wil dood omdat mn vader me elke dag slaat", "suicide", "suicide"),
+        ("ik ben 15 en ik word thuis opgesloten en geslagen als ik iets fout doe", "high", "confinement"),
+        ("ik zelfbeschadig", "suicide", "suicide"),
+        (
+            "he said tonight he will kill me when he comes home from work. hes home in 2 hours",
+            "acute",
+            "threat_to_kill",
+        ),
+        ("ze dwingen me om met mannen mee te gaan voor geld", "high", "sexual_violence"),
     ],
 )
 def test_danger_in_the_visitors_own_words(text, category, reason):
@@ -397,6 +408,23 @@ def test_strangulation_found_by_the_rules_is_never_silenced_by_the_classifier():
     denied = [triage.Finding(signal="strangulation", moment="past", category=None, phrase="gewurgd")]
     assert not triage._decide(chances, denied, settings, never_silenced=frozenset({"strangulation"}))
     assert "strangulation" in triage.load_rules().never_silenced
+
+
+def test_a_threat_to_kill_for_tonight_is_danger_now_whatever_the_classifier_says():
+    # Batch 36 and English set 27: the classifier read a threat for tonight as high.
+    chances = {"acute": 0.24, "high": 0.74, "none": 0.0, "suicide": 0.02}
+    soon = frozenset(triage.load_rules().soon_is_acute)
+    tonight = [triage.Finding(signal="threat_to_kill", moment="now", category="acute", phrase="vanavond <doden>")]
+    settings = dict(triage.load_rules().classifier)
+    assert triage._decide(chances, tonight, settings, soon_is_acute=soon) == triage.Assessment(
+        "acute", "threat_to_kill"
+    )
+    assert triage._decide(chances, tonight, settings).category == "high"  # without the setting: the classifier
+    # "nu" somewhere in the sentence is not a threat for a moment soon ("nu mag ik niet naar school en
+    # mijn oom zegt dat ik dood moet": batch 15)
+    said_now = [triage.Finding(signal="threat_to_kill", moment="now", category="acute", phrase="<dreigen> ... <doden>")]
+    assert triage._decide(chances, said_now, settings, soon_is_acute=soon).category == "high"
+    assert triage.assess("mijn vader zegt dat hij mama gaat doodmaken vanavond ik ben 11").category == "acute"
 
 
 def test_a_never_silenced_signal_must_exist(tmp_path):
