@@ -1,5 +1,6 @@
 """Whether a visitor says they are a child or a teenager: the bot (bot/actions/young.py) and the
-relay while a visitor waits (relay/bridge/waiting.py) then name De Kindertelefoon (0800 0432), once."""
+relay while a visitor waits (relay/bridge/waiting.py) then name De Kindertelefoon (0800 0432), once.
+Whether they say they are grown up: the bot's way forward then leaves De Kindertelefoon out."""
 
 from __future__ import annotations
 
@@ -37,3 +38,24 @@ def says_they_are_young(text: str) -> bool:
     if own and YOUNGEST <= int(own.group(1)) < ADULT:
         return True
     return bool(_AT_SCHOOL.search(words))
+
+
+# A visitor who writes of their own partner, children, grandchildren or clients is grown up ("mijn man
+# slaat me", "my kids"): the way forward does not ask them whether they are under 18 (the reviews of
+# conversation sets 38 and 39: adults were offered De Kindertelefoon). Not "mijn vriend" (a teenager's
+# boyfriend) nor "mijn ex" (teenagers have exes too).
+_GROWN_UP = re.compile(
+    r"\b(?:mijn|mn|my)\s+(?:ex\s+)?(?:man|vrouw|echtgenoot|echtgenote|exman|exvrouw|husband|wife|"
+    r"schoonmoeder|schoonvader|schoonfamilie|schoonzoon|schoondochter|in laws|"
+    r"kinderen|kids|children|zoon|zoontje|dochter|dochtertje|son|daughter|"
+    r"kleinzoon|kleindochter|kleinkind|kleinkinderen|grandson|granddaughter|"
+    r"client|clienten|clients|clientes|patient|patiente|patienten|patients|leerling|leerlingen|pupil|pupils)\b"
+)
+
+
+def says_they_are_grown_up(text: str) -> bool:
+    words = normalize(text or "")
+    own = _OWN_AGE.search(words) or _ONLY_AN_AGE.match(words) or _STARTS_WITH_AGE.match(words)
+    if own and int(own.group(1)) >= ADULT:
+        return True
+    return bool(_GROWN_UP.search(words))

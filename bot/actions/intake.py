@@ -212,7 +212,8 @@ class ValidateIntakeForm(FormValidationAction):
             # "Dat is goed, ik vraag er niet meer naar" only to a visitor who declined; one who told
             # their story or named a place unknown here hears that a town is still welcome.
             if not first_free_fits(tracker):  # in danger: the first free counsellor instead (action_handoff)
-                dispatcher.utter_message(response=REGION_WAY_FORWARD if value == REFUSED else REGION_WAY_FORWARD_OPEN)
+                way = REGION_WAY_FORWARD if value == REFUSED else REGION_WAY_FORWARD_OPEN
+                dispatcher.utter_message(response=young.way_forward(way, tracker))
             return {**checked, "region": SKIPPED, "region_ask_town": False, "handoff_requested": True}
         return checked
 
@@ -235,6 +236,9 @@ class ValidateIntakeForm(FormValidationAction):
         region = regions.get_region(text)
         typed = region is None
         place = places.place_answer(text) if region is None else None
+        if region is None and tracker.get_slot("nickname") in (None, SKIPPED) and answers.names_themselves(text):
+            # "ok noem me maar buurvrouw" at the place question is the name, not a story (set 41).
+            return {"region": None, "nickname": late_name(text, dispatcher, tracker)}
         if _tells_a_story(tracker, text) and (place is None or place.kind is places.PlaceKind.UNKNOWN):
             # A story without a place in it (one that names a town answers the question as well).
             note_story(dispatcher, tracker)
@@ -258,7 +262,7 @@ class ValidateIntakeForm(FormValidationAction):
                 answer_again(dispatcher, tracker, told)
             elif text and not let_go:
                 # "ik ben 19" is the visitor telling something, not a town we do not know.
-                said = "utter_story_noted" if answers.is_sentence(text) else "utter_town_unknown"
+                said = answers.story_noted(tracker) if answers.is_sentence(text) else "utter_town_unknown"
                 dispatcher.utter_message(response=said)
             return {"region": None}
         if typed:
@@ -304,7 +308,8 @@ class ValidateIntakeForm(FormValidationAction):
             # The visitor asks or tells something else: this question is optional, so it is let go
             # and what they said is answered ("kies een knop" to a question reads as not listening).
             question = text.strip().endswith("?")
-            dispatcher.utter_message(response="utter_question_for_counsellor" if question else "utter_story_noted")
+            said = "utter_question_for_counsellor" if question else answers.story_noted(tracker)
+            dispatcher.utter_message(response=said)
             return {slot: SKIPPED}
         dispatcher.utter_message(response="utter_choose_a_button")
         return {slot: None}

@@ -32,7 +32,13 @@ ASK_REGION, ASK_TOWN, ASK_REGION_IN_PROVINCE, ASK_REGION_AFTER_WAY_FORWARD = QUE
 # The region is let go with this answer (0800 2000, or a town typed later); counting starts again after it.
 REGION_WAY_FORWARD = "utter_region_way_forward"  # after "I'd rather not say": no more questions
 REGION_WAY_FORWARD_OPEN = "utter_region_way_forward_open"  # after a story or an unknown place
-WAYS_FORWARD = (REGION_WAY_FORWARD, REGION_WAY_FORWARD_OPEN)
+# The same, without "Ben je jonger dan 18? ... De Kindertelefoon": for a grown-up visitor, or one who
+# heard of De Kindertelefoon already (actions/young.py: kindertelefoon_fits).
+WITHOUT_KINDERTELEFOON = {
+    REGION_WAY_FORWARD: "utter_region_way_forward_adult",
+    REGION_WAY_FORWARD_OPEN: "utter_region_way_forward_open_adult",
+}
+WAYS_FORWARD = (*WITHOUT_KINDERTELEFOON, *WITHOUT_KINDERTELEFOON.values())
 
 
 def fresh_reply(tracker: Tracker) -> bool:
@@ -65,7 +71,7 @@ def times_asked(tracker: Tracker, slot: str) -> int:
 # Answers after which the optional questions are not asked: the bot took a message for a story
 # ("hij heeft een heel kort lontje"), or the visitor is a professional (a GP is not asked whether
 # they are safe now; they heard of 0800 2000 for consultation).
-_NO_MORE_QUESTIONS_AFTER = ("utter_story_noted", "utter_faq_professional")
+_NO_MORE_QUESTIONS_AFTER = (answers.STORY_NOTED, answers.STORY_NOTED_AGAIN, "utter_faq_professional")
 
 
 # A visitor who asked this many questions came with questions: a counsellor answers the next one

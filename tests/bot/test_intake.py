@@ -168,6 +168,33 @@ def test_refusing_the_region_once_is_answered_kindly_then_let_go(dispatcher, dom
     assert texts(second) == ["utter_region_way_forward"]
 
 
+@pytest.mark.parametrize(
+    "earlier, slots, way_forward",
+    [
+        ("mijn man kijkt soms op mijn telefoon", {}, "utter_region_way_forward_adult"),  # grown up
+        ("ik ben 42", {}, "utter_region_way_forward_adult"),
+        ("hoi", {"age_group": "18_plus"}, "utter_region_way_forward_adult"),
+        ("hoi", {}, "utter_region_way_forward"),  # age unknown: "ben je jonger dan 18?"
+        ("ik ben 14 en mijn man", {}, "utter_region_way_forward"),  # said young: always
+    ],
+)
+def test_the_way_forward_names_de_kindertelefoon_only_to_who_may_be_young(earlier, slots, way_forward, domain):
+    # Reviews of sets 38 and 39: a mother who told of her husband heard "Ben je jonger dan 18?".
+    tracker = region_tracker("dat zeg ik liever niet", 2, slots=slots)
+    tracker.events[:0] = [{"event": "user", "text": earlier, "parse_data": {}}]
+    second = CollectingDispatcherFactory()
+    validate(tracker, second, domain)
+    assert texts(second) == [way_forward]
+
+
+def test_the_way_forward_does_not_name_de_kindertelefoon_twice(domain):
+    tracker = region_tracker("dat zeg ik liever niet", 2)
+    tracker.events[:0] = asked("utter_young_kindertelefoon")
+    second = CollectingDispatcherFactory()
+    validate(tracker, second, domain)
+    assert texts(second) == ["utter_region_way_forward_adult"]
+
+
 @pytest.mark.parametrize("text", ["ik wil niet zeggen waar", "geen woonplaats"])
 def test_declining_the_place_where_the_name_is_asked_declines_the_place_not_the_name(text, dispatcher, domain):
     # Set 32: "ik wil niet zeggen waar" at the name question got the place question as if unheard.
@@ -397,7 +424,8 @@ def test_a_question_or_a_worry_instead_of_a_nickname_is_answered_as_what_it_is(d
     for text in ("wat moet ik doen?", "misschien stel ik me aan"):
         events = validate(form_tracker(text, "nickname", intent="inform"), dispatcher, domain)
         assert events[0] == slot("nickname", "skipped")
-    assert texts(dispatcher) == ["utter_story_noted", "utter_story_noted"]
+    # The question is named as a question for the counsellor (set 41), the worry is thanked for.
+    assert texts(dispatcher) == ["utter_question_for_counsellor", "utter_story_noted"]
 
 
 def test_a_long_name_is_still_too_long(dispatcher, domain):
@@ -539,7 +567,22 @@ def test_surprise_at_the_name_question_is_no_town(dispatcher, domain):
     assert not [e for e in events if e.get("name") == "region" and e.get("value")]
 
 
-@pytest.mark.parametrize("text, name", [("naam: b", "b"), ("naam is deb", "deb"), ("dewi", "dewi")])
+def test_a_question_the_model_did_not_know_at_the_region_question_is_named_as_a_question(dispatcher, domain):
+    # Set 41: "als ik een melding doe weten ze dan dat ik het was?" got "Dank je dat je dit vertelt".
+    text = "als ik een melding doe weten ze dan dat ik het was?"
+    validate(form_tracker(text, "region", intent="describe_situation"), dispatcher, domain)
+    assert texts(dispatcher) == ["utter_question_for_counsellor"]
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("naam: b", "b"),
+        ("naam is deb", "deb"),
+        ("dewi", "dewi"),
+        ("ok noem me maar buurvrouw", "buurvrouw"),  # set 41: thanked "for telling this"
+    ],
+)
 def test_a_name_at_the_region_question_is_taken_as_the_name(text, name, dispatcher, domain):
     """Set 15: "naam: b" at the place question got the answer about anonymity."""
     events = validate(form_tracker(text, "region"), dispatcher, domain)
@@ -594,7 +637,8 @@ def test_a_story_after_two_region_questions_gets_the_way_forward_not_a_third_que
     tracker.events[:0] = [asked, asked]
     events = validate(tracker, dispatcher, domain)
     assert slot("region", "skipped") in events
-    assert texts(dispatcher)[-1] == "utter_region_way_forward_open"  # never "dat is goed" to a story
+    # Never "dat is goed" to a story; and no "ben je jonger dan 18?" to someone who has a husband.
+    assert texts(dispatcher)[-1] == "utter_region_way_forward_open_adult"
 
 
 @pytest.mark.parametrize("intent", ["skip", "dont_know", "deny"])
