@@ -50,6 +50,17 @@ def said_this_session(tracker: Tracker, response: str) -> bool:
     return False
 
 
+STORY_NOTED = "utter_story_noted"
+STORY_NOTED_AGAIN = "utter_story_noted_again"
+
+
+def story_noted(tracker: Tracker) -> str:
+    """The acknowledgement of something the visitor tells: the thanks the first time, a shorter word
+    after that (set 41: "Dank je dat je dit vertelt" three times in a row to a daughter telling about
+    her mother's money)."""
+    return STORY_NOTED_AGAIN if said_this_session(tracker, STORY_NOTED) else STORY_NOTED
+
+
 def intent_of_event(event: Dict[str, Any]) -> str:
     """The intent of a visitor message in the tracker's events ("" for any other event)."""
     return ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
@@ -73,8 +84,10 @@ def is_not_an_answer(tracker: Tracker) -> bool:
 
 # "ik heet Jan", "naam: b", "noem me maar Sam": words that can only introduce a name.
 _HEET, _NAAM, _NOEM = r"ik\s+heet", r"(?:(?:mijn|mn)\s+)?(?:bij)?naam\s*(?:is|:)", r"noem\s+(?:me|mij)"
+# "ok noem me maar buurvrouw" (set 41): a word of assent before the name.
+_ASSENT = r"(?:(?:ok|oke|okay|oké|okee|ja|nou|goed|prima)[\s,]+)?"
 _NICKNAME_PREFIX = re.compile(
-    rf"^\s*(?:{_HEET}|{_NAAM}|{_NOEM}(?:\s+(?:maar|gewoon))?|je\s+mag\s+(?:me|mij)|zeg\s+maar|het\s+is|ik\s+ben)\s+",
+    rf"^\s*{_ASSENT}(?:{_HEET}|{_NAAM}|{_NOEM}(?:\s+(?:maar|gewoon))?|je\s+mag\s+(?:me|mij)|zeg\s+maar|het\s+is|ik\s+ben)\s+",
     re.IGNORECASE,
 )
 _NICKNAME_SUFFIX = re.compile(r"\s+(?:noemen|hoor|maar)\s*$", re.IGNORECASE)
@@ -196,6 +209,12 @@ _REFUSAL = re.compile(
     r"hoeft niet|dat hoef ik niet te zeggen|ik wil (?:dat )?(?:liever )?niet zeggen|geen naam|"
     r"(?:ik )?wil (?:ik )?anoniem blijven|anoniem|nee sorry|sorry nee|dat doe ik niet|"
     r"(?:sorry )?geen (?:plaats|woonplaats|regio|adres)|waar ik woon (?:gaat|zeg)|gaat niemand (?:wat|iets|niks) aan|"
+    # "ik wil geen regio noemen", "mijn woonplaats zeg ik niet", "ook niet ongeveer" (set 41)
+    r"(?:ik )?wil (?:geen|mijn) (?:regio|woonplaats|plaats|adres|naam) (?:noemen|zeggen|geven|vertellen)|"
+    r"(?:mijn )?(?:regio|woonplaats|plaats|adres) (?:zeg|noem|geef|vertel) ik (?:liever |echt |toch )?niet|"
+    r"ook niet(?: ongeveer| globaal| in de buurt)?$|"
+    # "durf het niet te zeggen" (set 41: a girl of 14 after telling of her stepfather)
+    r"(?:ik )?durf (?:het |dat )?(?:echt )?niet (?:te )?(?:zeggen|vertellen|noemen)|"
     # "ik zeg liever niet waar ik woon", "ik zeg het echt niet", "dat vertel ik niet" (talk.py, set 39)
     r"(?:(?:ik )?(?:zeg|vertel|noem) (?:ik )?(?:het |dat |dit )?(?:echt |liever |toch |gewoon )?niet|"
     r"(?:dat |het )?(?:zeg|vertel|noem) ik (?:echt |liever |toch )?niet|"
@@ -254,15 +273,18 @@ def _first_names(data: Dict[str, Any]) -> frozenset:
     return frozenset(normalize(name) for name in names)
 
 
-_NAMES_THEMSELVES = re.compile(rf"^\s*(?:{_HEET}|{_NAAM}|{_NOEM})\s+\S", re.IGNORECASE)
+_NAMES_THEMSELVES = re.compile(rf"^\s*{_ASSENT}(?:{_HEET}|{_NAAM}|{_NOEM})\s+\S", re.IGNORECASE)
+
+
+def names_themselves(text: str) -> bool:
+    """The visitor says outright what to call them ("noem me maar Sam", "ok noem me maar buurvrouw")."""
+    return bool(_NAMES_THEMSELVES.match(text)) and 0 < len(clean_nickname(text).split()) <= 2
 
 
 def gives_a_name(text: str) -> bool:
     """The visitor tells what to call them: a first name alone ("dewi"), or a short answer that
     says so ("naam: b", "ik heet Jan", "noem me maar Sam"), whatever question it answers."""
-    if is_first_name(text):
-        return True
-    return bool(_NAMES_THEMSELVES.match(text)) and 0 < len(clean_nickname(text).split()) <= 2
+    return is_first_name(text) or names_themselves(text)
 
 
 def is_first_name(text: str) -> bool:

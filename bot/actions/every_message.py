@@ -68,7 +68,7 @@ class ActionListenStory(Action):
         if urgency.answered_this_turn(tracker):
             return []
         on_the_way = tracker.get_slot("handoff_requested") or tracker.get_slot("urgent")
-        dispatcher.utter_message(response="utter_story_noted" if on_the_way else "utter_listen_story")
+        dispatcher.utter_message(response=answers.story_noted(tracker) if on_the_way else "utter_listen_story")
         return []
 
 

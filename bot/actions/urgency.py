@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Text
 from actions import answers, payloads, schedule
 from actions.belgium import answered_as_belgian, names_belgium
 from actions.sdk import Action, CollectingDispatcher, DomainDict, SlotSet, Tracker
-from voordeur_content import triage
+from voordeur_content import language, triage
 
 URGENT_INTENT_PREFIX = "urgent_"
 GUIDANCE = {"acute": "utter_urgent_acute", "suicide": "utter_urgent_suicide", "high": "utter_urgent_high"}
@@ -104,7 +104,7 @@ class ActionUrgent(Action):
     ) -> List[Dict[Text, Any]]:
         assessment = assessment_of(tracker)
         if not assessment:  # the classifier alone was unsure, or the rules saw it was over
-            dispatcher.utter_message(response="utter_story_noted")
+            dispatcher.utter_message(response=answers.story_noted(tracker))
             return []
         events = acknowledge(dispatcher, tracker, assessment)
         if not events:  # this grade was answered before: not again in full, and not in silence
@@ -124,8 +124,14 @@ def note_story(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """Thank a visitor who tells something where a question was asked, unless this message already
     got the guidance for danger: then a "dank je" after "bel nu 112" reads as a form (set 39's review:
     "mijn man maakt me kapot en ik zie geen uitweg" got both)."""
-    if not answered_this_turn(tracker) and not _guided_just_now(dispatcher):
-        dispatcher.utter_message(response="utter_story_noted")
+    if answered_this_turn(tracker) or _guided_just_now(dispatcher):
+        return
+    if language.asks_a_question(answers.text_of(tracker)):
+        # "als ik een melding doe weten ze dan dat ik het was?" is a question the model did not know,
+        # not something told (set 41: "Dank je dat je dit vertelt")
+        dispatcher.utter_message(response="utter_question_for_counsellor")
+    else:
+        dispatcher.utter_message(response=answers.story_noted(tracker))
 
 
 def _guided_just_now(dispatcher: CollectingDispatcher) -> bool:

@@ -1,6 +1,8 @@
 import pytest
 from actions import answers
 
+from tests.support.bot import make_tracker
+
 
 @pytest.mark.parametrize(
     "text, expected",
@@ -96,8 +98,6 @@ def test_dont_know():
     ],
 )
 def test_not_an_answer(intent, expected):
-    from tests.support.bot import make_tracker
-
     assert answers.is_not_an_answer(make_tracker("x", intent=intent)) is expected
 
 
@@ -110,6 +110,10 @@ def test_not_an_answer(intent, expected):
         "ik zeg liever niet waar ik woon",  # typed through talk.py: it got the town question again
         "ik zeg het echt niet",
         "dat vertel ik niet",
+        "ik wil geen regio noemen",  # set 41: thanked for telling, as if it were a story
+        "mijn woonplaats zeg ik liever niet",
+        "ook niet ongeveer",
+        "durf het niet te zeggen",
     ],
 )
 def test_a_refused_place_said_in_the_visitors_words_is_a_refusal(text):
@@ -118,7 +122,16 @@ def test_a_refused_place_said_in_the_visitors_words_is_a_refusal(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["geen idee", "zwolle", "ik woon in geen idee", "ik vertel het niet graag maar hij slaat me"]
+    "text",
+    ["geen idee", "zwolle", "ik woon in geen idee", "ik vertel het niet graag maar hij slaat me", "ook niet leuk"],
 )
 def test_not_every_geen_is_a_refused_place(text):
     assert not answers.refuses("inform", text)
+
+
+def test_what_the_visitor_tells_is_thanked_once_then_acknowledged_more_briefly():
+    # Set 41: "Dank je dat je dit vertelt" three times in a row to a daughter telling about her mother.
+    tracker = make_tracker("mijn broer haalt geld van haar rekening")
+    assert answers.story_noted(tracker) == "utter_story_noted"
+    tracker.events[:0] = [{"event": "bot", "text": "Dank je ...", "metadata": {"utter_action": "utter_story_noted"}}]
+    assert answers.story_noted(tracker) == "utter_story_noted_again"
