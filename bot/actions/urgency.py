@@ -28,11 +28,24 @@ GUIDANCE_BELGIUM = {
     "suicide": "utter_urgent_suicide_belgium",
     "high": "utter_urgent_high_belgium",
 }
+# When nobody is online in the chat (schedule metadata from the relay), the guidance promises no
+# counsellor in the chat: it names who can be reached now (set 41's review: "Ik breng je meteen in
+# contact met een medewerker" came just before "er is nu niemand online").
+GUIDANCE_NOBODY = {
+    "acute": "utter_urgent_acute_nobody",
+    "suicide": "utter_urgent_suicide_nobody",
+    "high": "utter_urgent_high_nobody",
+}
 # A message graded like one answered before gets a short word of its own, not the guidance again.
 AGAIN = {
     "acute": "utter_urgent_again_acute",
     "suicide": "utter_urgent_again_suicide",
     "high": "utter_urgent_again_high",
+}
+AGAIN_NOBODY = {
+    "acute": "utter_urgent_again_acute_nobody",
+    "suicide": "utter_urgent_again_suicide_nobody",
+    "high": "utter_urgent_again_high_nobody",
 }
 
 
@@ -57,9 +70,12 @@ def acknowledge(
     if category is None or not triage.more_serious(assessment, seen):  # no grade is never more serious
         return []
     belgian = answered_as_belgian(tracker) or names_belgium(answers.text_of(tracker))
-    dispatcher.utter_message(response=(GUIDANCE_BELGIUM if belgian else GUIDANCE)[category])
+    nobody = not belgian and not schedule.someone_is_there(tracker)
+    guidance = GUIDANCE_BELGIUM if belgian else GUIDANCE_NOBODY if nobody else GUIDANCE
+    dispatcher.utter_message(response=guidance[category])
     dispatcher.utter_message(json_message=payloads.risk(assessment))
-    if not tracker.get_slot("region") and not seen and not belgian:  # once: a second grade needs no second promise
+    if not tracker.get_slot("region") and not seen and not belgian and not nobody:
+        # once: a second grade needs no second promise; and no place in a queue nobody reads
         dispatcher.utter_message(response="utter_urgent_queue")
     return [
         SlotSet("urgent", bool(tracker.get_slot("urgent")) or assessment.level == "urgent"),
@@ -79,7 +95,8 @@ def answer_again(dispatcher: CollectingDispatcher, tracker: Tracker, assessment:
     "help") is answered as what it is: a short word for its grade, never silence and never the
     question it did not answer. The full guidance came once; the relay keeps the alert in view."""
     if assessment.category in AGAIN and not already_guided(tracker):
-        dispatcher.utter_message(response=AGAIN[assessment.category])
+        again = AGAIN if schedule.someone_is_there(tracker) or answered_as_belgian(tracker) else AGAIN_NOBODY
+        dispatcher.utter_message(response=again[assessment.category])
 
 
 def already_guided(tracker: Tracker) -> bool:
@@ -116,7 +133,12 @@ def answered_this_turn(tracker: Tracker) -> bool:
     """Whether the bot gave the alert's guidance (or its short word again) since the visitor's latest
     message."""
     return answers.said_since_visitor(
-        tracker, set(GUIDANCE.values()) | set(GUIDANCE_BELGIUM.values()) | set(AGAIN.values())
+        tracker,
+        set(GUIDANCE.values())
+        | set(GUIDANCE_BELGIUM.values())
+        | set(GUIDANCE_NOBODY.values())
+        | set(AGAIN.values())
+        | set(AGAIN_NOBODY.values()),
     )
 
 

@@ -208,3 +208,31 @@ def test_a_refused_place_the_model_did_not_understand_is_accepted(dispatcher, do
     tracker = make_tracker("ik zeg liever niet waar ik woon", intent="nlu_fallback", slots={"region": "skipped"})
     run(ActionNotUnderstood(), tracker, dispatcher, domain)
     assert texts(dispatcher) == ["utter_no_without_region"]
+
+
+def nobody_online():
+    from voordeur_content import regions
+
+    listed = {r.id: {"open": True, "staffed": False} for r in regions.load_regions()}
+    return {"voordeur": {"any_open": True, "regions": listed}}
+
+
+def test_with_nobody_online_danger_is_answered_without_promising_a_counsellor(dispatcher, domain):
+    """Set 41's review: "Ik breng je meteen in contact met een medewerker", then "er is nu niemand
+    online". With nobody online the guidance names who answers now, and no queue is promised."""
+    tracker = make_tracker("hij slaat me nu", intent="urgent_danger", metadata=nobody_online())
+    run(ActionUrgent(), tracker, dispatcher, domain)
+    assert texts(dispatcher) == ["utter_urgent_acute_nobody", risk("acute", "violence")]
+    for category, number in (("acute", "112"), ("suicide", "0800 0113"), ("high", "0800 2000")):
+        for name in (f"utter_urgent_{category}_nobody", f"utter_urgent_again_{category}_nobody"):
+            for variant in domain["responses"][name]:
+                assert number in variant["text"]
+                assert "breng je" not in variant["text"] and "getting you to" not in variant["text"]
+
+
+def test_with_nobody_online_danger_told_again_gets_the_short_word_without_a_promise(dispatcher, domain):
+    tracker = make_tracker(
+        "hij slaat me weer", intent="urgent_danger", slots={"urgent_category": "acute"}, metadata=nobody_online()
+    )
+    run(ActionUrgent(), tracker, dispatcher, domain)
+    assert texts(dispatcher) == ["utter_urgent_again_acute_nobody"]
